@@ -1,0 +1,105 @@
+"""events: wire parameters to a Query, pages to wire JSON, and the generated records (zh_TW)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from mockserver.apis import ApiMapping, Renderer
+from mockserver.data import Rng, faker_for
+from mockserver.instants import Instant, format_instant, parse_instant
+from mockserver.query import Bound, Page, Query
+from mockserver.store import Columns
+
+__all__ = ["CATEGORIES", "LIMIT_CAP", "MAPPING"]
+
+LIMIT_CAP = 100
+CATEGORIES = ("學生", "教職員", "行政", "活動", "考試", "假日")
+_OFFSET_MINUTES = 8 * 60  # timestamps are written at +08:00, as in the document
+_MINUTE = 60_000_000
+_DAY = 1440 * _MINUTE
+_BASE32HEX = "0123456789abcdefghijklmnopqrstuv"
+
+
+def _instant(value: str) -> Instant:
+    parsed = parse_instant(value)
+    assert parsed is not None, "the parameter layer admits only date-times"
+    return parsed
+
+
+def to_query(params: Mapping[str, Any]) -> Query:
+    field = params.get("orderBy", "start")
+    return Query(
+        order=field,
+        bounds=(Bound(field, ">=", _instant(params["from"])), Bound(field, "<", _instant(params["to"]))),
+        page=params.get("page", 1),
+        size=min(params.get("limit", 5), LIMIT_CAP),
+        category=params.get("category"),
+    )
+
+
+def page_body(page: Page, params: Mapping[str, Any], items: list[Any]) -> dict[str, Any]:
+    return {"events": items, "count": page.total, "page": params.get("page", 1)}
+
+
+def _event_id(high: int, low: int) -> str:
+    """26 base32hex characters (``[0-9a-v]``) of a 130-bit number; string order equals numeric order."""
+    number = (high << 66) | (low << 2) | (high & 3)
+    return "".join(_BASE32HEX[(number >> (5 * k)) & 31] for k in range(25, -1, -1))
+
+
+def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
+    """``count`` events starting within ±365 days of ``anchor`` (µs), on half hours."""
+    rng = Rng(seed, "events", count)
+    half_hour = 30 * _MINUTE
+    start = anchor + rng.integers("start", -365 * 48, 365 * 48) * half_hour
+    short = rng.integers("duration.short", 1, 17) * half_hour  # 30 min to 8 h
+    long = rng.integers("duration.long", 1, 181) * _DAY  # a term or a holiday: 1 to 180 days
+    end = start + np.where(rng.uniforms("duration.kind") < 0.8, short, long)
+    created = start - rng.integers("created_at", 60_000, 120 * 86_400_000) * 1000  # whole ms before start
+    edited = rng.integers("updated_at", 1000, 30 * 86_400_000) * 1000
+    updated = created + np.where(rng.uniforms("updated_at.same") < 0.3, 0, edited)
+    high, low = rng.column("id.high"), rng.column("id.low")
+    id_rank = np.lexsort((low, high)).argsort().astype(np.int64)
+    category = rng.integers("category", 0, len(CATEGORIES))
+    columns = Columns(
+        count=count,
+        times={"start": start, "end": end, "created_at": created, "updated_at": updated},
+        id_rank=id_rank,
+        category=category,
+        category_names=CATEGORIES,
+    )
+    fake = faker_for("zh_TW")
+
+    def render(i: int) -> dict[str, Any]:
+        fake.seed_instance(rng.hasher.record_seed(i))
+        r = fake.random
+        return {
+            "id": _event_id(int(high[i]), int(low[i])),
+            "created_at": format_instant(int(created[i]), _OFFSET_MINUTES),
+            "updated_at": format_instant(int(updated[i]), _OFFSET_MINUTES),
+            "summary": fake.sentence(nb_words=4),
+            "description": fake.paragraph(nb_sentences=2) if r.random() < 0.8 else None,
+            "location": fake.address() if r.random() < 0.85 else None,
+            "category": CATEGORIES[int(category[i])],
+            "start": format_instant(int(start[i]), _OFFSET_MINUTES),
+            "end": format_instant(int(end[i]), _OFFSET_MINUTES),
+            "link": fake.url() if r.random() < 0.75 else None,
+        }
+
+    return columns, render
+
+
+MAPPING = ApiMapping(
+    api="events",
+    base_path="",
+    list_key="events",
+    time_fields=("start", "end", "created_at", "updated_at"),
+    category_field="category",
+    int_ids=False,
+    to_query=to_query,
+    page_body=page_body,
+    generate=generate,
+)

@@ -1,0 +1,127 @@
+"""interventions: wire parameters to a Query, pages to wire JSON, and the generated records (fr_FR)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from mockserver.apis import ApiMapping, Renderer
+from mockserver.data import Rng, faker_for
+from mockserver.instants import Instant, format_instant, parse_instant
+from mockserver.query import Bound, Page, Query
+from mockserver.store import Columns
+
+__all__ = ["MAPPING", "PAGE_SIZE_CAP"]
+
+PAGE_SIZE_CAP = 200
+_MINUTE = 60_000_000
+_DAY = 1440 * _MINUTE
+
+
+def _instant(value: str) -> Instant:
+    parsed = parse_instant(value)
+    assert parsed is not None, "the parameter layer admits only date-times"
+    return parsed
+
+
+def to_query(params: Mapping[str, Any]) -> Query:
+    # Overlap: event.scheduledStart <= q.scheduledEnd and event.scheduledEnd >= q.scheduledStart.
+    return Query(
+        order="scheduledStart",
+        bounds=(
+            Bound("scheduledStart", "<=", _instant(params["scheduledEnd"])),
+            Bound("scheduledEnd", ">=", _instant(params["scheduledStart"])),
+        ),
+        page=params.get("page", 1),
+        size=min(params.get("pageSize", 50), PAGE_SIZE_CAP),
+        find_id=params.get("findId"),
+    )
+
+
+def page_body(page: Page, params: Mapping[str, Any], items: list[Any]) -> dict[str, Any]:
+    body: dict[str, Any] = {"data": items}
+    if params.get("includeCount", False):
+        body["totalCount"] = page.total
+    body["pagination"] = {"page": page.page, "pageSize": page.size}
+    return body
+
+
+def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
+    """``count`` interventions scheduled within ±180 days of ``anchor`` (µs), on quarter hours."""
+    rng = Rng(seed, "interventions", count)
+    quarter = 15 * _MINUTE
+    start = anchor + rng.integers("scheduledStart", -180 * 96, 180 * 96) * quarter
+    short = rng.integers("duration.short", 2, 33) * quarter  # 30 min to 8 h
+    long = rng.integers("duration.long", 1 * 96, 5 * 96 + 1) * quarter  # 1 to 5 days
+    end = start + np.where(rng.uniforms("duration.kind") < 0.75, short, long)
+    ids = np.arange(1, count + 1, dtype=np.int64)
+    columns = Columns(count=count, times={"scheduledStart": start, "scheduledEnd": end}, id_rank=ids, ids=ids)
+    fake = faker_for("fr_FR")
+
+    def render(i: int) -> dict[str, Any]:
+        fake.seed_instance(rng.hasher.record_seed(i))
+        r = fake.random
+        s, e = int(start[i]), int(end[i])
+        started = s < anchor and r.random() < 0.92
+        actual_start = s + r.randint(-30, 60) * _MINUTE if started else None
+        actual_end = (
+            actual_start + max(0, (e - s) + r.randint(-60, 90) * _MINUTE)
+            if actual_start is not None and e < anchor
+            else None
+        )
+        cancelled = actual_start is None and r.random() < 0.06
+        status = 4 if cancelled else 3 if actual_end is not None else 2 if actual_start is not None else 1
+        created = s - r.randint(1, 60 * 1440) * _MINUTE
+        updated = created + r.randint(0, 3 * 1440) * _MINUTE
+        verified = actual_end + r.randint(60, 3 * 1440) * _MINUTE if actual_end and r.random() < 0.6 else None
+        archived = verified + r.randint(1, 30) * _DAY if verified and r.random() < 0.3 else None
+        updated = max(updated, verified or 0, archived or 0)
+        auto = r.random() < 0.3
+        return {
+            "id": i + 1,
+            "status": status,
+            "type": r.randint(1, 5),
+            "description": fake.sentence(nb_words=8),
+            "imgSignature": f"signatures/{fake.uuid4()}.png" if actual_end is not None else None,
+            "codePin": r.randint(100000, 999999),
+            "autoCreated": auto,
+            "creationStatus": r.randint(1, 3),
+            "scheduledStart": format_instant(s),
+            "scheduledEnd": format_instant(e),
+            "actualStart": None if actual_start is None else format_instant(actual_start),
+            "actualEnd": None if actual_end is None else format_instant(actual_end),
+            "providerName": fake.company(),
+            "providerEmail": fake.company_email(),
+            "providerActionComment": fake.sentence() if actual_start is not None and r.random() < 0.5 else None,
+            "providerGeneralComment": fake.sentence() if r.random() < 0.3 else None,
+            "assignedCompanyContactId": r.randint(1, 500) if r.random() < 0.7 else None,
+            "assignedUserId": r.randint(1, 200) if r.random() < 0.8 else None,
+            "verifiedByUserId": r.randint(1, 200) if verified is not None else None,
+            "verifiedAt": None if verified is None else format_instant(verified),
+            "decisionComment": fake.sentence() if cancelled or r.random() < 0.1 else None,
+            "attendeeCount": r.randint(1, 60),
+            "routineId": r.randint(1, 80) if r.random() < 0.4 else None,
+            "organizationId": r.randint(1, 12),
+            "createdByUserId": None if auto else r.randint(1, 200),
+            "archivedAt": None if archived is None else format_instant(archived),
+            "updatedAt": format_instant(updated),
+            "createdAt": format_instant(created),
+            "eventType": r.choice((101, 123, 130, 205, 310)),
+        }
+
+    return columns, render
+
+
+MAPPING = ApiMapping(
+    api="interventions",
+    base_path="/main",
+    list_key="data",
+    time_fields=("scheduledStart", "scheduledEnd"),
+    category_field=None,
+    int_ids=True,
+    to_query=to_query,
+    page_body=page_body,
+    generate=generate,
+)

@@ -1,0 +1,111 @@
+"""Bearer tokens: who may call, with which scopes; the only module that reads ``Authorization``.
+
+A token is a JWT whose signature is not checked (PyJWT reads it), or one of the opaque tokens the
+server was told to accept. Connexion's security handlers call ``token_info``; its 401s get a
+``WWW-Authenticate: Bearer`` header here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import jwt
+from connexion.exceptions import OAuthProblem
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.security import BearerSecurityHandler, OAuthSecurityHandler
+
+__all__ = ["Authenticator", "mint_token", "unauthorized_response"]
+
+_DEV_KEY = "mockserver-development-key-not-a-secret"
+_NOT_JWT = "the bearer token is not a JWT (expected three base64url parts whose middle part is a JSON object)"
+
+
+def _scopes(claims: dict[str, Any]) -> list[str] | None:
+    """The token's scopes from ``scope``, else ``scp``; None when it has neither (it then has every scope)."""
+    for claim in ("scope", "scp"):
+        if claim in claims:
+            value = claims[claim]
+            if isinstance(value, str):
+                return value.split()
+            if isinstance(value, list):
+                return [s for s in value if isinstance(s, str)]
+            return []
+    return None
+
+
+@dataclass(frozen=True)
+class Authenticator:
+    """Decides whether a bearer token is accepted and what it may do."""
+
+    accepted_tokens: frozenset[str] = frozenset()
+    clock: Callable[[], float] = field(default=time.time)
+
+    def token_info(self, token: str) -> dict[str, Any]:
+        if token in self.accepted_tokens:
+            return {"sub": "opaque-token", "scope": None}
+        try:
+            claims = jwt.decode(token, options={"verify_signature": False})
+        except jwt.PyJWTError:
+            raise OAuthProblem(detail=_NOT_JWT) from None
+        exp = claims.get("exp")
+        if isinstance(exp, int | float) and not isinstance(exp, bool) and exp <= self.clock():
+            raise OAuthProblem(detail=f"the bearer token expired at {_when(exp)}")
+        return {"sub": claims.get("sub"), "scope": _scopes(claims)}
+
+    @staticmethod
+    def validate_scope(required: Sequence[str], granted: list[str] | None) -> bool:
+        return granted is None or set(required) <= set(granted)
+
+    def security_map(self) -> dict[str, type]:
+        """Connexion security handlers bound to this authenticator (no function names in the specs)."""
+        info, validate = self.token_info, self.validate_scope
+
+        class Bearer(BearerSecurityHandler):  # type: ignore[misc]
+            def _resolve_func(self, security_scheme: dict[str, Any]) -> Callable[..., Any]:
+                return info
+
+        class OAuth(OAuthSecurityHandler):  # type: ignore[misc]
+            def get_tokeninfo_func(self, security_definition: dict[str, Any]) -> Callable[..., Any]:
+                return info
+
+            @classmethod
+            def get_scope_validate_func(cls, security_definition: dict[str, Any]) -> Callable[..., Any]:
+                return validate
+
+        return {"bearer": Bearer, "oauth2": OAuth}
+
+
+def _when(exp: float) -> str:
+    try:
+        return datetime.fromtimestamp(exp, UTC).isoformat().replace("+00:00", "Z")
+    except (OverflowError, ValueError, OSError):
+        return str(exp)
+
+
+def unauthorized_response(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """Connexion's 401 problem, plus the ``WWW-Authenticate`` challenge that RFC 6750 asks for."""
+    response: ConnexionResponse = exc.to_problem()  # type: ignore[attr-defined]
+    response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def mint_token(
+    scopes: Iterable[str] | None,
+    *,
+    expires_in: int | None = None,
+    subject: str = "developer",
+    now: float | None = None,
+    extra: dict[str, Any] | None = None,
+) -> str:
+    """A development JWT (HS256 with a published key: tokens are read, never verified)."""
+    claims: dict[str, Any] = {"iss": "mockserver", "sub": subject}
+    if scopes is not None:
+        claims["scope"] = " ".join(scopes)
+    if expires_in is not None:
+        claims["exp"] = int((time.time() if now is None else now) + expires_in)
+    claims.update(extra or {})
+    return jwt.encode(claims, _DEV_KEY, algorithm="HS256")

@@ -1,0 +1,140 @@
+"""The command line: argument parsing only; every command's work lives in its own module."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, cast
+
+import click
+import uvicorn
+from rich.console import Console
+
+from mockserver.app import build_stores, create_app
+from mockserver.auth import mint_token
+from mockserver.banner import print_banner
+from mockserver.fixtures import dump_records, generated_store
+from mockserver.settings import DEFAULT_ANCHOR, DEFAULT_COUNT, Settings, anchor_micros
+from mockserver.specs import API_IDS, ApiId, SpecError
+
+__all__ = ["DEV_SCOPES", "main"]
+
+DEV_SCOPES = ("calendar.event.read",)
+
+
+class AnchorType(click.ParamType):
+    name = "DATE|today"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        if value == "today":
+            return datetime.now(UTC).date()
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date (expected YYYY-MM-DD or 'today')", param, ctx)
+
+
+class FixtureType(click.ParamType):
+    name = "API=FILE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[ApiId, Path]:
+        api, sep, file = str(value).partition("=")
+        if not sep or api not in API_IDS or not file:
+            self.fail(f"{value!r} is not API=FILE with API one of {', '.join(API_IDS)}", param, ctx)
+        return cast(ApiId, api), Path(file)
+
+
+API_CHOICE = click.Choice(API_IDS)
+SEED = click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Data seed.")
+COUNT = click.option("--count", type=click.IntRange(0, 10_000_000), default=DEFAULT_COUNT, show_default=True,
+                     help="Records per API.")
+ANCHOR = click.option("--anchor", type=AnchorType(), default=DEFAULT_ANCHOR.isoformat(), show_default=True,
+                      help="The date the data is centred on, or 'today'.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Calendar mock & contract kit: serve the calendar APIs, fuzz a target against their specs."""
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--api", type=click.Choice(["all", *API_IDS]), default="all", show_default=True)
+@SEED
+@COUNT
+@ANCHOR
+@click.option("--fixtures", "fixtures", type=FixtureType(), multiple=True,
+              help="Serve records from a JSON or YAML file instead of generated ones (repeatable).")
+@click.option("--accept-token", "accept_tokens", multiple=True, metavar="TOKEN",
+              help="Also accept this opaque bearer token, with every scope (repeatable).")
+@click.option("--validate-responses", is_flag=True, help="Validate every response against the spec (slower).")
+def serve(host: str, port: int, api: str, seed: int, count: int, anchor: date, fixtures: tuple[tuple[ApiId, Path], ...],
+          accept_tokens: tuple[str, ...], validate_responses: bool) -> None:
+    """Serve the APIs (interventions under /main, events at /) until interrupted."""
+    apis = API_IDS if api == "all" else (cast(ApiId, api),)
+    settings = Settings(apis=apis, seed=seed, count=count, anchor=anchor, fixtures=dict(fixtures),
+                        accepted_tokens=frozenset(accept_tokens), validate_responses=validate_responses)
+    stores = build_stores(settings)
+    try:
+        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: the mock is reachable from other machines", err=True)
+    port = sock.getsockname()[1]
+    base = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    print_banner(Console(), base, stores, mint_token(DEV_SCOPES), seed)
+    app = create_app(settings, stores)
+    config = uvicorn.Config(app, log_level="info", access_log=True, lifespan="off")
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+@cli.command()
+@click.option("--api", type=API_CHOICE, required=True)
+@SEED
+@COUNT
+@ANCHOR
+def fixtures(api: ApiId, seed: int, count: int, anchor: date) -> None:
+    """Write the generated records as JSON to stdout (the format --fixtures reads back)."""
+    out = sys.stdout.buffer
+    out.write(b"[")
+    for n, record in enumerate(dump_records(generated_store(api, seed, count, anchor_micros(anchor)))):
+        out.write(b"\n" if n == 0 else b",\n")
+        out.write(record)
+    out.write(b"\n]\n")
+
+
+@cli.command()
+@click.option("--scope", "scopes", multiple=True, metavar="S",
+              help=f"A scope to grant (repeatable; default: {' '.join(DEV_SCOPES)}).")
+@click.option("--expires-in", type=int, default=None, metavar="SECONDS", help="Set exp this many seconds from now.")
+def token(scopes: tuple[str, ...], expires_in: int | None) -> None:
+    """Print a development JWT (unsigned in spirit: the mock never checks signatures)."""
+    click.echo(mint_token(scopes or DEV_SCOPES, expires_in=expires_in))
+
+
+def main() -> None:
+    """Run the CLI; usage and data errors are one line on stderr and a non-zero exit, never a traceback."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "mockserver"
+        click.echo(f"{command}: {exc.format_message()}", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        click.echo(f"mockserver: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except SpecError as exc:
+        click.echo(f"mockserver: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)

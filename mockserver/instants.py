@@ -1,0 +1,115 @@
+"""RFC 3339 date-times as exact integers: parsing (year 0000, leap seconds, any fraction) and formatting.
+
+Python's ``datetime`` cannot hold year 0000 and overflows near the ends of its range when an offset
+is applied, so instants are kept as integer microseconds since 1970-01-01T00:00:00Z on the proleptic
+Gregorian calendar, with a flag for digits below the microsecond so that comparisons stay exact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Instant", "format_instant", "is_date_time", "parse_instant"]
+
+_RFC3339 = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?"
+    r"(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))",
+    re.ASCII,
+)
+_US_PER_SECOND = 1_000_000
+_US_PER_DAY = 86_400 * _US_PER_SECOND
+
+
+@dataclass(frozen=True, order=True)
+class Instant:
+    """An instant: whole microseconds since the epoch, plus whether digits below a microsecond follow.
+
+    ``micros`` is the floor of the exact instant; ``sub_micro`` says the exact value is strictly above it.
+    """
+
+    micros: int
+    sub_micro: bool = False
+
+    @property
+    def ceil(self) -> int:
+        """The smallest whole microsecond at or after the exact instant."""
+        return self.micros + 1 if self.sub_micro else self.micros
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 on the proleptic Gregorian calendar (H. Hinnant's algorithm; year 0 is leap)."""
+    year -= month <= 2
+    era = year // 400
+    yoe = year - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def parse_instant(text: str) -> Instant | None:
+    """The instant an RFC 3339 ``date-time`` names, or None when ``text`` is not one.
+
+    Seconds are required; a leap second (``23:59:60`` in UTC) counts as the following second; offsets
+    reach ±23:59.
+    """
+    m = _RFC3339.fullmatch(text)
+    if m is None:
+        return None
+    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
+    fraction, zulu, sign, off_h, off_m = m.group(7), m.group(8), m.group(9), m.group(10), m.group(11)
+    if not (1 <= month <= 12 and 1 <= day <= _days_in_month(year, month)):
+        return None
+    if hour > 23 or minute > 59 or second > 60:
+        return None
+    offset = 0
+    if not zulu:
+        if int(off_h) > 23 or int(off_m) > 59:
+            return None
+        offset = (int(off_h) * 3600 + int(off_m) * 60) * (1 if sign == "+" else -1)
+    if second == 60 and (hour * 3600 + minute * 60 - offset) % 86_400 != 86_340:
+        return None  # a leap second is inserted at 23:59:60 UTC only
+    seconds = _days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+    digits = fraction or ""
+    micros = int(digits[:6].ljust(6, "0"))
+    return Instant(seconds * _US_PER_SECOND + micros, sub_micro=digits[6:].strip("0") != "")
+
+
+def is_date_time(text: object) -> bool:
+    """The ``date-time`` format check: RFC 3339 with ASCII digits, year 0000 and leap seconds allowed."""
+    return not isinstance(text, str) or parse_instant(text) is not None
+
+
+def _civil_from_days(days: int) -> tuple[int, int, int]:
+    days += 719468
+    era = days // 146097
+    doe = days - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = mp + 3 if mp < 10 else mp - 9
+    return yoe + era * 400 + (month <= 2), month, day
+
+
+def format_instant(micros: int, offset_minutes: int = 0) -> str:
+    """``micros`` as RFC 3339 with milliseconds, in UTC (``Z``) or at a fixed offset (``+08:00``)."""
+    local = micros + offset_minutes * 60 * _US_PER_SECOND
+    days, rest = divmod(local, _US_PER_DAY)
+    year, month, day = _civil_from_days(days)
+    seconds, us = divmod(rest, _US_PER_SECOND)
+    hour, seconds = divmod(seconds, 3600)
+    minute, second = divmod(seconds, 60)
+    if offset_minutes == 0:
+        zone = "Z"
+    else:
+        sign = "+" if offset_minutes > 0 else "-"
+        zone = f"{sign}{abs(offset_minutes) // 60:02d}:{abs(offset_minutes) % 60:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{us // 1000:03d}{zone}"

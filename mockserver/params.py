@@ -1,0 +1,193 @@
+"""The strict parameter layer: the brief's query-string rules on top of the spec's schemas, one message per error.
+
+Connexion's own parameter validation is more lenient than the contract (``page=+5``, ``page=١``,
+``includeSites=TRUE`` pass; a repeated parameter keeps its last value) and its messages dump the whole
+schema. This validator replaces it through Connexion's ``validator_map``: it reads the raw query string,
+applies the wire rules (ASCII integers, ``true``/``false``, one value per name, no empty typed values),
+then validates each value against the parameter's own schema, compiled once per operation.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from connexion.exceptions import BadRequestProblem
+from connexion.validators import ParameterValidator
+from jsonschema import Draft4Validator, FormatChecker, ValidationError
+from starlette.datastructures import Headers
+
+from mockserver.instants import is_date_time
+
+__all__ = ["FORMAT_CHECKER", "ParamRule", "make_parameter_validator"]
+
+logger = logging.getLogger("mockserver.params")
+
+FORMAT_CHECKER = FormatChecker()
+FORMAT_CHECKER.checks("date-time")(is_date_time)
+FORMAT_CHECKER.checks("email")(lambda v: not isinstance(v, str) or "@" in v)
+
+_INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
+_BOOLEANS = {"true": True, "false": False}
+# An unencoded '+' before an offset arrives as a space: "2016-01-01T08:00:00 08:00".
+_SPACE_OFFSET = re.compile(r".*[0-9] [0-9]{2}:[0-9]{2}", re.ASCII)
+
+
+def _problem(detail: str) -> BadRequestProblem:
+    return BadRequestProblem(detail=detail)
+
+
+@dataclass(frozen=True)
+class ParamRule:
+    """One declared parameter, compiled: its wire type, its schema validator and an example value."""
+
+    name: str
+    location: str
+    required: bool
+    type: str
+    format: str | None
+    example: str | None
+    validator: Draft4Validator
+
+    @classmethod
+    def from_spec(cls, param: Mapping[str, Any]) -> ParamRule:
+        schema = param.get("schema", {})
+        example = param.get("example", schema.get("example"))
+        return cls(
+            name=param["name"],
+            location=param["in"],
+            required=bool(param.get("required", False)),
+            type=schema.get("type", "string"),
+            format=schema.get("format"),
+            example=None if example is None else _wire(example),
+            validator=Draft4Validator(schema, format_checker=FORMAT_CHECKER),
+        )
+
+    @property
+    def expected(self) -> str:
+        """What a valid value looks like, for messages."""
+        kind = {
+            "integer": "an integer (ASCII digits, optional leading '-')",
+            "boolean": "true or false",
+        }.get(self.type, "a date-time (RFC 3339, with seconds)" if self.format == "date-time" else "a string")
+        return f"{kind}, e.g. {self.name}={self.example}" if self.example is not None else kind
+
+    def coerce(self, raw: str) -> Any:
+        """The wire string as the schema's type; raise a 400 naming the value when it is not one."""
+        if raw == "" and (self.type != "string" or self.format):
+            raise _problem(f"{self.name} is empty; expected {self.expected}")
+        if self.type == "integer":
+            if not _INTEGER.fullmatch(raw):
+                raise _problem(f"{self.name}={raw!r} is not an integer; expected {self.expected}")
+            try:
+                return int(raw)
+            except ValueError:  # more digits than Python converts: far beyond any declared bound
+                raise _problem(f"{self.name}={raw[:20]}… has {len(raw)} digits; it is out of range") from None
+        if self.type == "boolean":
+            if raw not in _BOOLEANS:
+                raise _problem(f"{self.name}={raw!r} is not a boolean; expected true or false")
+            return _BOOLEANS[raw]
+        return raw
+
+    def check(self, raw: str) -> None:
+        value = self.coerce(raw)
+        error = next(iter(self.validator.iter_errors(value)), None)
+        if error is not None:
+            raise _problem(self._describe(raw, value, error))
+
+    def _describe(self, raw: str, value: Any, error: ValidationError) -> str:
+        shown = f"{self.name}={raw!r}" if isinstance(value, str) else f"{self.name}={raw}"
+        kind = error.validator
+        if kind == "format" and self.format == "date-time":
+            if _SPACE_OFFSET.fullmatch(raw):
+                return (
+                    f"{shown} is not a date-time: a '+' in a query string arrives as a space; "
+                    f"send the offset's '+' as %2B"
+                )
+            return f"{shown} is not a date-time; expected {self.expected}"
+        if kind == "minimum":
+            return f"{shown} is below the minimum {error.validator_value}"
+        if kind == "maximum":
+            return f"{shown} is above the maximum {error.validator_value}"
+        if kind == "enum":
+            return f"{shown} is not one of {', '.join(map(str, error.validator_value))}"
+        if kind == "minLength" or (kind == "pattern" and not raw.strip()):
+            return f"{shown} is blank; expected a non-blank value"
+        if kind == "pattern":
+            return f"{shown} does not match the pattern of {self.name}; expected {self.expected}"
+        return f"{shown}: {error.message}"
+
+
+def _wire(example: Any) -> str:
+    if isinstance(example, bool):
+        return "true" if example else "false"
+    return str(example)
+
+
+def _query_values(query_string: bytes) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for name, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, encoding="utf-8",
+                                 errors="replace"):
+        values.setdefault(name, []).append(value)
+    return values
+
+
+def _check_query(rules: list[ParamRule], query: dict[str, list[str]]) -> None:
+    for rule in rules:
+        given = query.get(rule.name)
+        if given is None:
+            if rule.required:
+                raise _problem(f"Missing query parameter '{rule.name}'; expected {rule.expected}")
+            continue
+        if len(given) > 1:
+            shown = ", ".join(repr(v) for v in given[:5])
+            raise _problem(f"{rule.name} is given {len(given)} times ({shown}); give it once")
+        rule.check(given[0])
+
+
+def _check_headers(rules: list[ParamRule], headers: Headers) -> None:
+    for rule in rules:
+        raw = headers.get(rule.name)
+        if raw is None:
+            if rule.required:
+                raise _problem(f"Missing header parameter '{rule.name}'; expected {rule.expected}")
+            continue
+        if rule.name.lower() == "content-type":
+            raw = raw.lower()  # media types compare case-insensitively (RFC 9110 §8.3.1)
+        rule.check(raw)
+
+
+def make_parameter_validator() -> type[ParameterValidator]:
+    """A ParameterValidator class whose compiled rules are kept per operation for the app's lifetime."""
+    compiled: dict[int, tuple[object, list[ParamRule], list[ParamRule]]] = {}
+
+    def rules_for(parameters: list[dict[str, Any]]) -> tuple[list[ParamRule], list[ParamRule]]:
+        entry = compiled.get(id(parameters))
+        if entry is None or entry[0] is not parameters:
+            rules = [ParamRule.from_spec(p) for p in parameters]
+            entry = (
+                parameters,  # held so that its id() stays unique while cached
+                [r for r in rules if r.location == "query"],
+                [r for r in rules if r.location == "header"],
+            )
+            compiled[id(parameters)] = entry
+        return entry[1], entry[2]
+
+    class StrictParameterValidator(ParameterValidator):  # type: ignore[misc]
+        def __init__(self, parameters: list[dict[str, Any]], *args: Any, **kwargs: Any) -> None:
+            self._query_rules, self._header_rules = rules_for(parameters)
+
+        def validate(self, scope: Mapping[str, Any]) -> None:
+            query = _query_values(scope.get("query_string", b""))
+            _check_query(self._query_rules, query)
+            _check_headers(self._header_rules, Headers(scope=scope))
+            unknown = query.keys() - {r.name for r in self._query_rules}
+            if unknown:
+                logger.info("ignored unknown query parameter(s): %s", ", ".join(sorted(unknown)))
+
+    return StrictParameterValidator
+

@@ -1,0 +1,52 @@
+"""The query as a frozen value: window bounds, category filter, ordering and paging."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from mockserver.instants import Instant
+
+__all__ = ["Bound", "Page", "Query"]
+
+Op = Literal[">=", "<=", "<"]
+
+
+@dataclass(frozen=True)
+class Bound:
+    """``record[field] <op> instant``, compared exactly."""
+
+    field: str
+    op: Op
+    instant: Instant
+
+    @property
+    def micros(self) -> int:
+        """The whole-microsecond threshold that gives the same answer on whole-microsecond data."""
+        # v >= q  <=>  v >= ceil(q);  v < q  <=>  v < ceil(q);  v <= q  <=>  v <= floor(q)
+        return self.instant.micros if self.op == "<=" else self.instant.ceil
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to list: records within every bound (and of ``category``), ordered by ``order`` then id, one page."""
+
+    order: str
+    bounds: tuple[Bound, ...]
+    page: int
+    size: int
+    category: str | None = None
+    find_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a query's answer: record indexes in order, the number of matches and the page served."""
+
+    indexes: npt.NDArray[np.int64]
+    total: int
+    page: int
+    size: int

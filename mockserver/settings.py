@@ -1,0 +1,31 @@
+"""What a server is asked to serve: a frozen value built by the CLI or by tests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from mockserver.specs import API_IDS, ApiId
+
+__all__ = ["DEFAULT_ANCHOR", "DEFAULT_COUNT", "Settings", "anchor_micros"]
+
+DEFAULT_ANCHOR = date(2025, 1, 1)
+DEFAULT_COUNT = 1000
+
+
+def anchor_micros(day: date) -> int:
+    """Midnight UTC of ``day`` in microseconds since the epoch."""
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()) * 1_000_000
+
+
+@dataclass(frozen=True)
+class Settings:
+    apis: tuple[ApiId, ...] = API_IDS
+    seed: int = 0
+    count: int = DEFAULT_COUNT
+    anchor: date = DEFAULT_ANCHOR
+    fixtures: Mapping[ApiId, Path] = field(default_factory=dict)
+    accepted_tokens: frozenset[str] = frozenset()
+    validate_responses: bool = False
