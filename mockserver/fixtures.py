@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import orjson
 import yaml
-from jsonschema import Draft4Validator
+from openapi_schema_validator import OAS30Validator
 
 from mockserver.apis import ApiMapping, mapping
 from mockserver.instants import parse_instant
@@ -56,7 +56,7 @@ def load_store(api: ApiId, path: Path) -> Store:
     """The records of ``path``, each validated against the spec's item schema, as a Store."""
     api_map = mapping(api)
     records = _read(path, api_map.list_key)
-    validator = Draft4Validator(item_schema(api), format_checker=FORMAT_CHECKER)
+    validator = OAS30Validator(item_schema(api), format_checker=FORMAT_CHECKER)
     for index, record in enumerate(records):
         error = next(iter(sorted(validator.iter_errors(record), key=lambda e: list(e.path))), None)
         if error is not None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import schemathesis
 from connexion import AsyncApp
-from jsonschema import Draft4Validator
+from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
 from mockserver.params import FORMAT_CHECKER
@@ -66,7 +66,7 @@ def test_every_example_satisfies_its_schema(api: ApiId) -> None:
     failures = []
     examples = list(_examples(spec))
     for where, schema, value in examples:
-        validator = Draft4Validator({**schema, "components": spec["components"]}, format_checker=FORMAT_CHECKER)
+        validator = OAS30Validator({**schema, "components": spec["components"]}, format_checker=FORMAT_CHECKER)
         failures += [f"{where}: {e.message}" for e in validator.iter_errors(value)]
     assert len(examples) >= 8
     assert failures == []

@@ -1,0 +1,45 @@
+"""Schemathesis fuzzes both specs against the mock in-process, with every check, positive and negative data."""
+
+from __future__ import annotations
+
+import schemathesis
+from schemathesis import GenerationMode
+
+from mockserver.app import create_app
+from mockserver.settings import Settings
+from tests.conftest import TOKEN
+
+APP = create_app(Settings(count=300, validate_responses=True))
+
+
+def _schema(path: str) -> schemathesis.BaseSchema:
+    schema = schemathesis.openapi.from_asgi(path, APP)
+
+    @schema.auth()
+    class Bearer:
+        """The development token, through Schemathesis's auth provider so that ignored_auth can strip it."""
+
+        def get(self, case: schemathesis.Case, ctx: object) -> str:
+            return TOKEN
+
+        def set(self, case: schemathesis.Case, data: str, ctx: object) -> None:
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+    schema.config.generation.update(
+        modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=120, database="none"
+    )
+    return schema
+
+
+events = _schema("/openapi.json")
+interventions = _schema("/main/openapi.json")
+
+
+@events.parametrize()
+def test_events_contract(case: schemathesis.Case) -> None:
+    case.call_and_validate()
+
+
+@interventions.parametrize()
+def test_interventions_contract(case: schemathesis.Case) -> None:
+    case.call_and_validate()
