@@ -44,7 +44,8 @@ def _read(path: Path, list_key: str) -> list[Any]:
         document = orjson.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (orjson.JSONDecodeError, yaml.YAMLError) as exc:
         reason = str(exc).splitlines()[0]
-        raise FixtureError(f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {reason}") from None
+        kind = "JSON" if path.suffix.lower() == ".json" else "YAML"
+        raise FixtureError(f"{path}: not valid {kind}: {reason}") from None
     if isinstance(document, dict) and isinstance(document.get(list_key), list):
         document = document[list_key]
     if not isinstance(document, list):
@@ -79,7 +80,8 @@ def _columns(api_map: ApiMapping, records: list[dict[str, Any]], path: Path) -> 
     seen: dict[Any, int] = {}
     for index, record in enumerate(records):
         if record["id"] in seen:
-            raise FixtureError(f"{path}: record {index}: field 'id': {record['id']!r} repeats record {seen[record['id']]}")
+            first = seen[record["id"]]
+            raise FixtureError(f"{path}: record {index}: field 'id': {record['id']!r} repeats record {first}")
         seen[record["id"]] = index
     id_rank = np.empty(len(records), dtype=np.int64)
     id_rank[sorted(range(len(records)), key=lambda i: records[i]["id"])] = np.arange(len(records))

@@ -184,7 +184,7 @@ def make_parameter_validator() -> type[ParameterValidator]:
         def validate(self, scope: Mapping[str, Any]) -> None:
             query = _query_values(scope.get("query_string", b""))
             _check_query(self._query_rules, query)
-            _check_headers(self._header_rules, Headers(scope=scope))
+            _check_headers(self._header_rules, Headers(scope=dict(scope)))
             unknown = query.keys() - {r.name for r in self._query_rules}
             if unknown:
                 logger.info("ignored unknown query parameter(s): %s", ", ".join(sorted(unknown)))

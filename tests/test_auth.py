@@ -38,7 +38,8 @@ UNAUTHORIZED = [
 @pytest.mark.parametrize(("headers", "detail"), UNAUTHORIZED)
 def test_unauthorized(client: TestClient, path: str, headers: dict[str, str], detail: str) -> None:
     # The parameters are invalid too: 401 comes first.
-    response = client.get(path, params={"page": "x"}, headers={**headers, **SESSION} if path == INTERVENTIONS else headers)
+    sent = {**headers, **SESSION} if path == INTERVENTIONS else headers
+    response = client.get(path, params={"page": "x"}, headers=sent)
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
     assert response.headers["content-type"] == "application/problem+json"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import schemathesis
 from schemathesis import GenerationMode
 
 from mockserver.app import create_app
 from mockserver.settings import Settings
 from tests.conftest import TOKEN
+
+Case = schemathesis.Case[Any]
 
 APP = create_app(Settings(count=300, validate_responses=True))
 
@@ -19,11 +23,11 @@ def _schema(path: str) -> schemathesis.BaseSchema:
     class Bearer:
         """The development token, through Schemathesis's auth provider so that ignored_auth can strip it."""
 
-        def get(self, case: schemathesis.Case, ctx: object) -> str:
+        def get(self, case: Case, ctx: object) -> str:
             return TOKEN
 
-        def set(self, case: schemathesis.Case, data: str, ctx: object) -> None:
-            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+        def set(self, case: Case, data: str, ctx: object) -> None:
+            case.headers["Authorization"] = f"Bearer {data}"
 
     schema.config.generation.update(
         modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=120, database="none"
@@ -36,10 +40,10 @@ interventions = _schema("/main/openapi.json")
 
 
 @events.parametrize()
-def test_events_contract(case: schemathesis.Case) -> None:
+def test_events_contract(case: Case) -> None:
     case.call_and_validate()
 
 
 @interventions.parametrize()
-def test_interventions_contract(case: schemathesis.Case) -> None:
+def test_interventions_contract(case: Case) -> None:
     case.call_and_validate()

@@ -42,12 +42,12 @@ def _examples(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], Any]]
     """Every (where, schema, example value) pair in the spec: parameters, media types, schema examples."""
     for path, item in spec["paths"].items():
         for method, op in item.items():
-            for param in op.get("parameters", []):
-                param = _resolve(spec, param)
+            for ref in op.get("parameters", []):
+                param = _resolve(spec, ref)
                 if "example" in param:
                     yield f"{method} {path} parameter {param['name']}", param["schema"], param["example"]
-            for status, response in op["responses"].items():
-                response = _resolve(spec, response)
+            for status, ref in op["responses"].items():
+                response = _resolve(spec, ref)
                 for media, content in response.get("content", {}).items():
                     where = f"{method} {path} {status} {media}"
                     if "example" in content:
@@ -96,5 +96,5 @@ def test_spec_loads_in_connexion(api: ApiId) -> None:
 @pytest.mark.parametrize("api", API_IDS)
 def test_spec_loads_in_schemathesis(api: ApiId) -> None:
     schema = schemathesis.openapi.from_path(str(spec_path(api)))
-    operations = [result.ok() for result in schema.get_all_operations()]
+    operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
     assert [op.method.upper() + " " + op.path for op in operations] == [f"GET {operation(api).path}"]

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from mockserver.apis import ApiMapping, Renderer
+from mockserver.apis.base import ApiMapping, Renderer
 from mockserver.data import Rng, faker_for
 from mockserver.instants import Instant, format_instant, parse_instant
 from mockserver.query import Bound, Page, Query
