@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import sys
 from datetime import UTC, date, datetime
@@ -93,6 +94,11 @@ def serve(host: str, port: int, api: str, seed: int, count: int, anchor: date, f
     print_banner(Console(), base, stores, mint_token(DEV_SCOPES), seed)
     app = create_app(settings, stores)
     config = uvicorn.Config(app, log_level="info", access_log=True, lifespan="off")
+    # uvicorn configures its own loggers only: show ours (ignored parameters) beside its access log.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s:     %(message)s")
+    logging.getLogger("mockserver").setLevel(logging.INFO)
+    # Connexion logs an unknown query parameter as an ERROR; ours says it once, as INFO.
+    logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
     uvicorn.Server(config).run(sockets=[sock])
 
 
