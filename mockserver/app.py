@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from connexion import AsyncApp
 from connexion.exceptions import Unauthorized
+from connexion.middleware import ConnexionMiddleware
+from connexion.middleware.routing import RoutingMiddleware
 from connexion.resolver import Resolver
 
 from mockserver.apis import mapping
 from mockserver.auth import Authenticator, unauthorized_response
 from mockserver.fixtures import generated_store, load_store
-from mockserver.handlers import OrjsonJsonifier, healthz, list_handler, token_endpoint
+from mockserver.fastpath import compile_plan, fast_operation_middleware
+from mockserver.handlers import Handler, OrjsonJsonifier, healthz, list_handler, token_endpoint
 from mockserver.params import make_parameter_validator
 from mockserver.settings import Settings, anchor_micros
 from mockserver.specs import ApiId, load_spec, operation
@@ -29,14 +32,30 @@ def build_stores(settings: Settings) -> dict[ApiId, Store]:
     }
 
 
+def _middlewares(settings: Settings, handlers: dict[str, Handler], authenticator: Authenticator) -> list[type]:
+    """Connexion's stages, with the compiled operation stage right after routing when ``settings.fast``."""
+    stages = list(ConnexionMiddleware.default_middlewares)
+    if settings.fast:
+        plans = {}
+        for api in settings.apis:
+            op = operation(api).spec
+            plan = compile_plan(load_spec(api), op, handlers[op["operationId"]], settings.validate_responses)
+            if plan is not None:
+                plans[op["operationId"]] = plan
+        stages.insert(stages.index(RoutingMiddleware) + 1, fast_operation_middleware(plans, authenticator))
+    return stages
+
+
 def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> AsyncApp:
     stores = build_stores(settings) if stores is None else stores
     handlers = {operation(api).spec["operationId"]: list_handler(mapping(api), stores[api]) for api in settings.apis}
+    authenticator = Authenticator(settings.accepted_tokens)
     app = AsyncApp(
         __name__,
+        middlewares=_middlewares(settings, handlers, authenticator),
         resolver=Resolver(function_resolver=handlers.__getitem__),
         validator_map={"parameter": make_parameter_validator()},
-        security_map=Authenticator(settings.accepted_tokens).security_map(),
+        security_map=authenticator.security_map(),
         validate_responses=settings.validate_responses,
         jsonifier=OrjsonJsonifier(),
     )

@@ -20,6 +20,7 @@ from connexion.security import BearerSecurityHandler, OAuthSecurityHandler
 
 __all__ = ["Authenticator", "mint_token", "unauthorized_response"]
 
+_DECODED_MAX = 1024
 _DEV_KEY = "mockserver-development-key-not-a-secret"
 _NOT_JWT = "the bearer token is not a JWT (expected three base64url parts whose middle part is a JSON object)"
 
@@ -43,14 +44,27 @@ class Authenticator:
 
     accepted_tokens: frozenset[str] = frozenset()
     clock: Callable[[], float] = field(default=time.time)
+    # Decoded claims (None: not a JWT) of recent tokens; expiry is still judged on every request.
+    _decoded: dict[str, dict[str, Any] | None] = field(default_factory=dict, compare=False, repr=False)
+
+    def _claims(self, token: str) -> dict[str, Any] | None:
+        if token in self._decoded:
+            return self._decoded[token]
+        try:
+            claims: dict[str, Any] | None = jwt.decode(token, options={"verify_signature": False})
+        except jwt.PyJWTError:
+            claims = None
+        if len(self._decoded) >= _DECODED_MAX:
+            del self._decoded[next(iter(self._decoded))]
+        self._decoded[token] = claims
+        return claims
 
     def token_info(self, token: str) -> dict[str, Any]:
         if token in self.accepted_tokens:
             return {"sub": "opaque-token", "scope": None}
-        try:
-            claims = jwt.decode(token, options={"verify_signature": False})
-        except jwt.PyJWTError:
-            raise OAuthProblem(detail=_NOT_JWT) from None
+        claims = self._claims(token)
+        if claims is None:
+            raise OAuthProblem(detail=_NOT_JWT)
         exp = claims.get("exp")
         if isinstance(exp, int | float) and not isinstance(exp, bool) and exp <= self.clock():
             raise OAuthProblem(detail=f"the bearer token expired at {_when(exp)}")

@@ -126,6 +126,50 @@ def token(scopes: tuple[str, ...], expires_in: int | None) -> None:
     click.echo(mint_token(scopes or DEV_SCOPES, expires_in=expires_in))
 
 
+class HeaderType(click.ParamType):
+    name = "NAME:VALUE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, str]:
+        if isinstance(value, tuple):
+            return cast(tuple[str, str], value)
+        name, sep, rest = str(value).partition(":")
+        if not sep or not name.strip():
+            self.fail(f"{value!r} is not NAME:VALUE", param, ctx)
+        return name.strip(), rest.strip()
+
+
+@cli.command()
+@click.option("--api", type=API_CHOICE, required=True)
+@click.option("--target", required=True, metavar="BASE_URL",
+              help="Where the spec's paths are appended (e.g. http://127.0.0.1:8000/main for interventions).")
+@click.option("--token", default=None, help="Bearer token (default: a development token the mock accepts).")
+@click.option("--unscoped-token", default=None, help="A token without calendar.event.read, to test the 403.")
+@click.option("--session-token", default=None, help="x-session-token for interventions.")
+@click.option("--header", "headers", type=HeaderType(), multiple=True, help="An extra header (repeatable).")
+@click.option("--max-examples", type=click.IntRange(1, 100_000), default=200, show_default=True)
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Generation seed.")
+@click.option("--timeout", type=click.FloatRange(0.1, 600), default=10.0, show_default=True, metavar="SECONDS",
+              help="Per request.")
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write JUnit XML here.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write a Markdown report here.")
+@click.option("--reveal-credentials", is_flag=True, help="Print real tokens in curl commands.")
+def fuzz(api: ApiId, target: str, token: str | None, unscoped_token: str | None, session_token: str | None,
+         headers: tuple[tuple[str, str], ...], max_examples: int, seed: int, timeout: float, junit: Path | None,
+         report: Path | None, reveal_credentials: bool) -> None:
+    """Fuzz a deployment against the spec of one API; exit 0 clean, 1 violations, 2 unusable target."""
+    from mockserver.contract.command import fuzz as run_fuzz
+    from mockserver.contract.options import FuzzOptions
+
+    if not target.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{target!r} is not an http(s) URL", param_hint="--target")
+    options = FuzzOptions(api=api, target=target, token=token, unscoped_token=unscoped_token,
+                          session_token=session_token, headers=headers, max_examples=max_examples, seed=seed,
+                          timeout=timeout, junit=junit, report=report, reveal_credentials=reveal_credentials)
+    code, _ = run_fuzz(options)
+    sys.exit(code)
+
+
 def main() -> None:
     """Run the CLI; usage and data errors are one line on stderr and a non-zero exit, never a traceback."""
     try:

@@ -7,6 +7,7 @@ Gregorian calendar, with a flag for digits below the microsecond so that compari
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -54,6 +55,7 @@ def _days_in_month(year: int, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
+@functools.lru_cache(maxsize=4096)  # a request's bounds are parsed when validated, then when queried
 def parse_instant(text: str) -> Instant | None:
     """The instant an RFC 3339 ``date-time`` names, or None when ``text`` is not one.
 

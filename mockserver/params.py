@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -23,7 +23,7 @@ from starlette.datastructures import Headers
 
 from mockserver.instants import is_date_time
 
-__all__ = ["FORMAT_CHECKER", "ParamRule", "make_parameter_validator"]
+__all__ = ["FORMAT_CHECKER", "ParamRule", "ParameterRules", "make_parameter_validator"]
 
 logger = logging.getLogger("mockserver.params")
 
@@ -51,7 +51,9 @@ class ParamRule:
     type: str
     format: str | None
     example: str | None
+    default: Any
     validator: Draft4Validator
+    accepts: Callable[[Any], bool] | None  # jsonschema's verdict, compiled; None: ask jsonschema
 
     @classmethod
     def from_spec(cls, param: Mapping[str, Any]) -> ParamRule:
@@ -64,7 +66,9 @@ class ParamRule:
             type=schema.get("type", "string"),
             format=schema.get("format"),
             example=None if example is None else _wire(example),
+            default=schema.get("default"),
             validator=Draft4Validator(schema, format_checker=FORMAT_CHECKER),
+            accepts=_compile(schema),
         )
 
     @property
@@ -93,11 +97,15 @@ class ParamRule:
             return _BOOLEANS[raw]
         return raw
 
-    def check(self, raw: str) -> None:
+    def check(self, raw: str) -> Any:
+        """The value ``raw`` stands for, once it satisfies the parameter's schema; else a 400 naming it."""
         value = self.coerce(raw)
+        if self.accepts is not None and self.accepts(value):
+            return value
         error = next(iter(self.validator.iter_errors(value)), None)
         if error is not None:
             raise _problem(self._describe(raw, value, error))
+        return value
 
     def _describe(self, raw: str, value: Any, error: ValidationError) -> str:
         shown = f"{self.name}={raw!r}" if isinstance(value, str) else f"{self.name}={raw}"
@@ -122,6 +130,38 @@ class ParamRule:
         return f"{shown}: {error.message}"
 
 
+_COMPILABLE = {"type", "format", "minimum", "maximum", "enum", "pattern", "minLength", "default", "example"}
+
+
+def _compile(schema: Mapping[str, Any]) -> Callable[[Any], bool] | None:
+    """The schema's verdict on an already coerced value, without building jsonschema errors.
+
+    Only for the keywords our parameters use; any other keyword leaves the verdict to jsonschema.
+    A value it rejects goes to jsonschema as well, for the message, so both always agree on rejections.
+    """
+    if not set(schema) <= _COMPILABLE or schema.get("format", "date-time") != "date-time":
+        return None
+    tests: list[Callable[[Any], bool]] = []
+    if schema.get("format") == "date-time":
+        tests.append(is_date_time)
+    if "minimum" in schema:
+        low = schema["minimum"]
+        tests.append(lambda v: v >= low)
+    if "maximum" in schema:
+        high = schema["maximum"]
+        tests.append(lambda v: v <= high)
+    if "enum" in schema:
+        allowed = frozenset(schema["enum"])
+        tests.append(lambda v: v in allowed)
+    if "pattern" in schema:
+        search = re.compile(schema["pattern"]).search
+        tests.append(lambda v: search(v) is not None)
+    if "minLength" in schema:
+        shortest = schema["minLength"]
+        tests.append(lambda v: len(v) >= shortest)
+    return lambda value: all(test(value) for test in tests)
+
+
 def _wire(example: Any) -> str:
     if isinstance(example, bool):
         return "true" if example else "false"
@@ -136,20 +176,25 @@ def _query_values(query_string: bytes) -> dict[str, list[str]]:
     return values
 
 
-def _check_query(rules: list[ParamRule], query: dict[str, list[str]]) -> None:
+def _check_query(rules: list[ParamRule], query: dict[str, list[str]]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
     for rule in rules:
         given = query.get(rule.name)
         if given is None:
             if rule.required:
                 raise _problem(f"Missing query parameter '{rule.name}'; expected {rule.expected}")
+            if rule.default is not None:
+                values[rule.name] = rule.default
             continue
         if len(given) > 1:
             shown = ", ".join(repr(v) for v in given[:5])
             raise _problem(f"{rule.name} is given {len(given)} times ({shown}); give it once")
-        rule.check(given[0])
+        values[rule.name] = rule.check(given[0])
+    return values
 
 
-def _check_headers(rules: list[ParamRule], headers: Headers) -> None:
+def _check_headers(rules: list[ParamRule], headers: Headers) -> dict[str, Any]:
+    values: dict[str, Any] = {}
     for rule in rules:
         raw = headers.get(rule.name)
         if raw is None:
@@ -158,36 +203,52 @@ def _check_headers(rules: list[ParamRule], headers: Headers) -> None:
             continue
         if rule.name.lower() == "content-type":
             raw = raw.lower()  # media types compare case-insensitively (RFC 9110 §8.3.1)
-        rule.check(raw)
+        values[rule.name] = rule.check(raw)
+    return values
+
+
+@dataclass(frozen=True)
+class ParameterRules:
+    """An operation's parameters, compiled: ``parse(scope)`` validates them all and returns their values."""
+
+    query: list[ParamRule]
+    headers: list[ParamRule]
+    query_names: frozenset[str]
+
+    @classmethod
+    def from_spec(cls, parameters: list[dict[str, Any]]) -> ParameterRules:
+        rules = [ParamRule.from_spec(p) for p in parameters]
+        query = [r for r in rules if r.location == "query"]
+        return cls(query, [r for r in rules if r.location == "header"], frozenset(r.name for r in query))
+
+    def parse(self, scope: Mapping[str, Any]) -> dict[str, Any]:
+        """Query values (declared defaults filled in), then header values; the first error is a 400."""
+        query = _query_values(scope.get("query_string", b""))
+        values = _check_query(self.query, query)
+        _check_headers(self.headers, Headers(scope=dict(scope)))
+        unknown = query.keys() - self.query_names
+        if unknown:
+            logger.info("ignored unknown query parameter(s): %s", ", ".join(sorted(unknown)))
+        return values
 
 
 def make_parameter_validator() -> type[ParameterValidator]:
     """A ParameterValidator class whose compiled rules are kept per operation for the app's lifetime."""
-    compiled: dict[int, tuple[object, list[ParamRule], list[ParamRule]]] = {}
+    compiled: dict[int, tuple[object, ParameterRules]] = {}
 
-    def rules_for(parameters: list[dict[str, Any]]) -> tuple[list[ParamRule], list[ParamRule]]:
+    def rules_for(parameters: list[dict[str, Any]]) -> ParameterRules:
         entry = compiled.get(id(parameters))
         if entry is None or entry[0] is not parameters:
-            rules = [ParamRule.from_spec(p) for p in parameters]
-            entry = (
-                parameters,  # held so that its id() stays unique while cached
-                [r for r in rules if r.location == "query"],
-                [r for r in rules if r.location == "header"],
-            )
-            compiled[id(parameters)] = entry
-        return entry[1], entry[2]
+            # The list is held so that its id() stays unique while cached.
+            entry = compiled[id(parameters)] = (parameters, ParameterRules.from_spec(parameters))
+        return entry[1]
 
     class StrictParameterValidator(ParameterValidator):  # type: ignore[misc]
         def __init__(self, parameters: list[dict[str, Any]], *args: Any, **kwargs: Any) -> None:
-            self._query_rules, self._header_rules = rules_for(parameters)
+            self._rules = rules_for(parameters)
 
         def validate(self, scope: Mapping[str, Any]) -> None:
-            query = _query_values(scope.get("query_string", b""))
-            _check_query(self._query_rules, query)
-            _check_headers(self._header_rules, Headers(scope=dict(scope)))
-            unknown = query.keys() - {r.name for r in self._query_rules}
-            if unknown:
-                logger.info("ignored unknown query parameter(s): %s", ", ".join(sorted(unknown)))
+            self._rules.parse(scope)
 
     return StrictParameterValidator
 

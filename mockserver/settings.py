@@ -29,3 +29,4 @@ class Settings:
     fixtures: Mapping[ApiId, Path] = field(default_factory=dict)
     accepted_tokens: frozenset[str] = frozenset()
     validate_responses: bool = False
+    fast: bool = True  # the compiled operation stage; False runs Connexion's stock stages only
