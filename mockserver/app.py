@@ -10,8 +10,8 @@ from connexion.resolver import Resolver
 
 from mockserver.apis import mapping
 from mockserver.auth import Authenticator, unauthorized_response
-from mockserver.fixtures import generated_store, load_store
 from mockserver.fastpath import compile_plan, fast_operation_middleware
+from mockserver.fixtures import generated_store, load_store
 from mockserver.handlers import Handler, OrjsonJsonifier, healthz, list_handler, token_endpoint
 from mockserver.params import make_parameter_validator
 from mockserver.settings import Settings, anchor_micros

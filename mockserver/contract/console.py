@@ -1,0 +1,66 @@
+"""What a person reads: progress while running, a summary per check, each failure with its curl, the tally last."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from mockserver.contract.results import RunResult, Verdict
+from mockserver.contract.runner import Progress
+
+__all__ = ["coverage_lines", "print_result", "progress"]
+
+_STYLE = {Verdict.PASSED: "green", Verdict.FAILED: "red", Verdict.NEVER_FIRED: "red", Verdict.SKIPPED: "yellow"}
+
+
+@contextmanager
+def progress(console: Console) -> Iterator[Progress]:
+    with console.status("starting", spinner="dots") as status:
+        yield lambda text: status.update(escape(text))
+
+
+def coverage_lines(result: RunResult) -> list[str]:
+    cov = result.coverage
+    pages = sorted(cov.pages)
+    return [
+        f"survey: {result.survey_records} records learned before fuzzing",
+        f"requests: {result.requests}; answered 200 to valid requests: {cov.responses}, of which non-empty: "
+        f"{cov.non_empty} ({cov.non_empty_share:.0%})",
+        f"pages reached with records: {len(pages)} distinct (highest {pages[-1] if pages else '-'}; "
+        f"beyond the first: {sum(n for p, n in cov.pages.items() if p > 1)}); last pages reached: {cov.last_pages}",
+        "orderBy exercised: " + (", ".join(f"{k} {v}" for k, v in sorted(cov.order_by.items())) or "none"),
+        "filters exercised: " + (", ".join(f"{k} {v}" for k, v in sorted(cov.filters.items())) or "none"),
+    ]
+
+
+def print_result(result: RunResult, console: Console) -> None:
+    table = Table(title=f"Contract checks: {result.api} at {escape(result.target)}", title_justify="left")
+    table.add_column("check", no_wrap=True, min_width=26)
+    table.add_column("kind", no_wrap=True)
+    for column in ("responses", "fired", "failures", "verdict"):
+        table.add_column(column, justify="right" if column in ("responses", "fired", "failures") else "left")
+    for check in result.checks:
+        verdict = check.verdict
+        table.add_row(check.name, "semantic" if check.semantic else "schemathesis", str(check.runs),
+                      str(check.fired) if check.semantic else "", str(check.failures),
+                      f"[{_STYLE[verdict]}]{verdict.value}[/]")
+    console.print(table)
+    for line in coverage_lines(result):
+        console.print(escape(line), soft_wrap=True)
+    for check in result.checks:
+        if check.verdict is Verdict.NEVER_FIRED:
+            console.print(f"[red]check {check.name} never fired[/]: no response gave it anything to verify, "
+                          "so it proves nothing (does the target return records for the survey's window?)",
+                          soft_wrap=True)
+    for n, failure in enumerate(result.failures, 1):
+        console.print(f"\n[bold red]{n}. {escape(failure.check)}[/]: {escape(failure.title)}", soft_wrap=True)
+        console.print(escape(failure.message), soft_wrap=True)
+        console.print("Reproduce with:", soft_wrap=True)
+        console.print(escape(failure.curl), soft_wrap=True, highlight=False)
+    for error in result.errors:
+        console.print(f"[red]error[/]: {escape(error)}", soft_wrap=True)
+    console.print(f"seed: {result.seed} (replay with --seed {result.seed}); {result.elapsed:.1f} s", soft_wrap=True)

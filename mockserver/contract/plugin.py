@@ -1,0 +1,100 @@
+"""pytest plugin: ``pytest --api events [--target-url URL]`` runs the contract test, one test item per check.
+
+Loaded in every pytest session through the ``pytest11`` entry point, so it only adds options until
+``--api`` is given; nothing heavy is imported before that. Without ``--target-url`` it tests the mock in-process.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from mockserver.contract.results import RunResult
+
+_RESULT = pytest.StashKey["RunResult"]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mockserver", "contract test of a calendar API (mockserver)")
+    group.addoption("--api", choices=("events", "interventions"), default=None,
+                    help="Run the contract test of this API (one test per check).")
+    group.addoption("--target-url", default=None, metavar="URL",
+                    help="Base URL of the target (default: the mock, in-process).")
+    group.addoption("--contract-token", default=None, help="Bearer token for the target.")
+    group.addoption("--contract-unscoped-token", default=None, help="A token lacking the read scope (403 check).")
+    group.addoption("--contract-session-token", default=None, help="x-session-token (interventions).")
+    group.addoption("--contract-max-examples", type=int, default=200, help="Examples per phase.")
+    group.addoption("--contract-seed", type=int, default=0, help="Generation seed.")
+    group.addoption("--contract-timeout", type=float, default=10.0, help="Seconds per request.")
+
+
+class ContractItem(pytest.Item):
+    """One check of the contract run; the run itself happens once, for the first item."""
+
+    def runtest(self) -> None:
+        from mockserver.contract.results import Verdict  # noqa: PLC0415
+
+        result = _result(self.config)
+        if result.fatal is not None:
+            raise ContractCheckError(result.fatal)
+        if self.name == "network":
+            if result.errors:
+                raise ContractCheckError("\n".join(result.errors))
+            return
+        check = next(c for c in result.checks if c.name == self.name)
+        if check.verdict is Verdict.NEVER_FIRED:
+            raise ContractCheckError(f"{check.name} never fired: no response gave it anything to verify")
+        if check.verdict is Verdict.FAILED:
+            found = [f for f in result.failures if f.check == check.name]
+            raise ContractCheckError("\n\n".join(f"{f.message}\nReproduce with:\n{f.curl}" for f in found))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, ContractCheckError):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[str, int | None, str]:
+        return f"contract/{self.config.getoption('api')}", None, f"contract::{self.name}"
+
+
+class ContractCheckError(AssertionError):
+    """A check that failed or never fired."""
+
+
+def _options(config: pytest.Config) -> Any:
+    from mockserver.contract.options import FuzzOptions  # noqa: PLC0415
+
+    api = config.getoption("api")
+    url = config.getoption("target_url")
+    app = None
+    if url is None:
+        from mockserver.app import create_app  # noqa: PLC0415
+        from mockserver.settings import Settings  # noqa: PLC0415
+
+        app = create_app(Settings())
+        url = "http://testserver" + ("/main" if api == "interventions" else "")
+    return FuzzOptions(
+        api=api, target=url, app=app, token=config.getoption("contract_token"),
+        unscoped_token=config.getoption("contract_unscoped_token"),
+        session_token=config.getoption("contract_session_token"),
+        max_examples=config.getoption("contract_max_examples"), seed=config.getoption("contract_seed"),
+        timeout=config.getoption("contract_timeout"),
+    )
+
+
+def _result(config: pytest.Config) -> RunResult:
+    if _RESULT not in config.stash:
+        from mockserver.contract.runner import run  # noqa: PLC0415
+
+        config.stash[_RESULT] = run(_options(config))
+    return config.stash[_RESULT]
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("api") is None:
+        return
+    result = _result(config)
+    names = ["credentials_check"] if result.fatal is not None else [c.name for c in result.checks]
+    items.extend(ContractItem.from_parent(session, name=name) for name in [*names, "network"])

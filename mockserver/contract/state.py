@@ -1,0 +1,70 @@
+"""One run's shared state: what the survey learned, what the checks saw, and which schema it belongs to.
+
+Schemathesis keeps checks in a process-wide registry; a check finds its run through the case's schema and
+does nothing for schemas that are not a contract run (so other Schemathesis users in the process are untouched).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockserver.contract.landscape import Landscape
+from mockserver.contract.profiles import ApiProfile
+
+__all__ = ["Coverage", "RunState", "activated", "active"]
+
+
+@dataclass
+class Coverage:
+    """How much of the target's behaviour the run reached."""
+
+    responses: int = 0  # 200s to positive requests
+    non_empty: int = 0
+    pages: Counter[int] = field(default_factory=Counter)  # served page numbers of non-empty pages
+    last_pages: int = 0  # non-empty pages followed by an empty one
+    order_by: Counter[str] = field(default_factory=Counter)  # non-empty responses per ordered field
+    filters: Counter[str] = field(default_factory=Counter)  # non-empty responses per filter parameter used
+
+    @property
+    def non_empty_share(self) -> float:
+        return self.non_empty / self.responses if self.responses else 0.0
+
+
+@dataclass
+class RunState:
+    profile: ApiProfile
+    landscape: Landscape
+    headers: dict[str, str]  # every header a request of the run carries, credentials included
+    unscoped_token: str | None
+    applicable: tuple[str, ...]  # the semantic checks that apply to this API and these options
+    fired: Counter[str] = field(default_factory=Counter)
+    probes: Counter[str] = field(default_factory=Counter)
+    coverage: Coverage = field(default_factory=Coverage)
+    seen_cases: set[str] = field(default_factory=set)
+    next_pages: dict[str, Any] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def fire(self, name: str) -> None:
+        with self.lock:
+            self.fired[name] += 1
+
+
+_ACTIVE: dict[int, RunState] = {}
+
+
+@contextmanager
+def activated(schema: Any, state: RunState) -> Iterator[RunState]:
+    _ACTIVE[id(schema)] = state
+    try:
+        yield state
+    finally:
+        del _ACTIVE[id(schema)]
+
+
+def active(case: Any) -> RunState | None:
+    return _ACTIVE.get(id(case.operation.schema))
