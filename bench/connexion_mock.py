@@ -9,6 +9,7 @@ bearer token (our specs name none). `connexion run` itself also watches files an
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -18,7 +19,7 @@ from connexion.mock import MockResolver
 
 
 def mock_spec(path: str) -> dict[str, Any]:
-    spec: dict[str, Any] = yaml.safe_load(open(path, encoding="utf-8"))
+    spec: dict[str, Any] = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     for item in spec["paths"].values():
         for op in item.values():
             op["responses"] = {code: r for code, r in op["responses"].items() if code.startswith("2")}

@@ -49,6 +49,7 @@ class Peer:
     argv: list[str]
     prefix: dict[str, str]  # where each API's paths start on this server
     env: dict[str, str] | None = None
+    cores: str = SERVER_CORE
 
 
 @dataclass
@@ -90,12 +91,13 @@ def rss_mb(pid: int) -> float:
 
 @contextmanager
 def running(
-    argv: Sequence[str], probe: str, headers: dict[str, str], env: dict[str, str] | None = None
+    argv: Sequence[str], probe: str, headers: dict[str, str], env: dict[str, str] | None = None,
+    cores: str = SERVER_CORE,
 ) -> Iterator[tuple[subprocess.Popen[bytes], float]]:
     """Start ``argv`` on the server core; yield it and the seconds it took to answer ``probe``."""
     started = time.perf_counter()
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(["taskset", "-c", SERVER_CORE, *argv], stdout=log, stderr=log, cwd=ROOT,
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
+    process = subprocess.Popen(["taskset", "-c", cores, *argv], stdout=log, stderr=log, cwd=ROOT,
                                env={**os.environ, **(env or {})})
     try:
         for _ in range(1200):
@@ -169,6 +171,9 @@ def wiremock_root(bodies: dict[str, bytes]) -> Path:
 def peers(bodies: dict[str, bytes], body_dir: Path) -> list[Peer]:
     both = {"events": "", "interventions": "/main"}
     result = [Peer("mockserver", [str(BIN / "mockserver"), "serve", "--port", "{port}"], both)]
+    # Two workers on both cores: wrk then shares a core with one of them, so this understates them.
+    result.append(Peer("mockserver --workers 2 (2 cores)", [str(BIN / "mockserver"), "serve", "--port", "{port}",
+                                                            "--workers", "2"], both, cores="0,1"))
     for api in APIS:
         (body_dir / f"{api}.json").write_bytes(bodies[api])
     result.append(Peer("starlette (ceiling)", [str(BIN / "python"), str(BENCH / "ceiling.py"),
@@ -204,7 +209,7 @@ def main() -> None:
             base = f"http://127.0.0.1:{port}{peer.prefix[api]}"
             headers = {**auth, **hdrs}
             console.print(f"[dim]{peer.name} · {api}[/dim]")
-            with running(argv, base + path, headers, peer.env) as (process, _):
+            with running(argv, base + path, headers, peer.env, peer.cores) as (process, _):
                 env = {"API": api, "TOKEN": bearer, "PREFIX": peer.prefix[api]}
                 repeated = measure(base + path, headers, args.runs, args.seconds, None, env)
                 stream = measure(f"http://127.0.0.1:{port}", {}, args.runs, args.seconds, BENCH / "stream.lua", env)
@@ -219,11 +224,36 @@ def main() -> None:
             env = {"API": "events", "TOKEN": bearer, "PREFIX": ""}
             load = measure(f"http://127.0.0.1:{port}", {}, 1, args.seconds, BENCH / "stream.lua", env)
             scaling.append((count, ready, rss_mb(process.pid), load))
-    report(rows, scaling, args)
+    report(rows, scaling, fuzz_speed(bearer), args)
+
+
+def fuzz_speed(bearer: str) -> list[tuple[str, str, int, float]]:
+    """Cases per second of `mockserver fuzz` and of plain `st run`, same budget and seed, against the mock."""
+    results = []
+    port = free_port()
+    with running([str(BIN / "mockserver"), "serve", "--port", str(port)], f"http://127.0.0.1:{port}/healthz", {},
+                 cores="0,1"):
+        for api, (prefix, _, _) in APIS.items():
+            target = f"http://127.0.0.1:{port}{prefix}"
+            runs = {
+                "mockserver fuzz": ([str(BIN / "mockserver"), "fuzz", "--api", api, "--target", target,
+                                     "--max-examples", "100", "--seed", "1"], r"requests: (\d+)"),
+                "st run": ([str(BIN / "st"), "run", f"spec/{api}.yaml", "--url", target, "-H",
+                            f"Authorization: Bearer {bearer}", *(["-H", "x-session-token: bench"] if prefix else []),
+                            "--max-examples", "100", "--seed", "1", "--generation-database", "none"],
+                           r"(\d+) generated"),
+            }
+            for name, (argv, pattern) in runs.items():
+                started = time.perf_counter()
+                out = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, check=False).stdout
+                elapsed = time.perf_counter() - started
+                match = re.search(pattern, out)
+                results.append((name, api, int(match.group(1)) if match else 0, elapsed))
+    return results
 
 
 def report(rows: list[tuple[str, str, str, Load, float]], scaling: list[tuple[int, float, float, Load]],
-           args: argparse.Namespace) -> None:
+           fuzz: list[tuple[str, str, int, float]], args: argparse.Namespace) -> None:
     ours = {(api, kind): load.rps for name, api, kind, load, _ in rows if name == "mockserver"}
     table = Table(title="Throughput (server on one core, wrk -t1 -c32 on the other; medians)")
     for column in ("server", "api", "load", "req/s", "p50 ms", "p99 ms", "RSS MB", "non-2xx", "ours ÷ this"):
@@ -246,6 +276,16 @@ def report(rows: list[tuple[str, str, str, Load, float]], scaling: list[tuple[in
         scale_table.add_row(*cells)
         scale_lines.append("| " + " | ".join(cells) + " |")
     console.print(scale_table)
+    fuzz_table = Table(title="Fuzz speed against the mock (max-examples 100, seed 1)")
+    fuzz_lines = ["| tool | api | requests | seconds | requests/s | ratio to st run |", "|---" * 6 + "|"]
+    for column in ("tool", "api", "requests", "seconds", "requests/s", "÷ st run"):
+        fuzz_table.add_column(column)
+    plain = {api: n / s for name, api, n, s in fuzz if name == "st run" and s}
+    for name, api, n, seconds in fuzz:
+        cells = (name, api, str(n), f"{seconds:.1f}", f"{n / seconds:.0f}", f"{(n / seconds) / plain[api]:.2f}×")
+        fuzz_table.add_row(*cells)
+        fuzz_lines.append("| " + " | ".join(cells) + " |")
+    console.print(fuzz_table)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
     command = f"make bench  (bench/run.py --seconds {args.seconds} --runs {args.runs} --scales {args.scales})"
     text = "\n".join([
@@ -254,7 +294,9 @@ def report(rows: list[tuple[str, str, str, Load, float]], scaling: list[tuple[in
         "- method: each server pinned to core 0 (`taskset`), wrk pinned to core 1, 32 connections, a warm-up run, "
         "then the median of the runs. `repeated` is one request; `stream` never repeats (bench/stream.lua). "
         "Peers that serve a fixed example ignore the query; ours answers it.", "",
-        *lines, "", "## Scaling", "", *scale_lines, "",
+        *lines, "", "## Scaling", "", *scale_lines, "", "## Fuzz speed", "",
+        "`mockserver fuzz` also sends its survey and the extra requests of its semantic checks.", "",
+        *fuzz_lines, "",
     ])
     (BENCH / "RESULTS.md").write_text(text, encoding="utf-8")
     console.print(f"wrote {BENCH / 'RESULTS.md'}")

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import logging
-import socket
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
 
 import click
-import uvicorn
-from rich.console import Console
 
-from mockserver.app import build_stores, create_app
+from mockserver import serving
 from mockserver.auth import mint_token
-from mockserver.banner import print_banner
 from mockserver.fixtures import dump_records, generated_store
 from mockserver.settings import DEFAULT_ANCHOR, DEFAULT_COUNT, Settings, anchor_micros
 from mockserver.specs import API_IDS, ApiId, SpecError
 
-__all__ = ["DEV_SCOPES", "main"]
+__all__ = ["main"]
 
-DEV_SCOPES = ("calendar.event.read",)
+DEV_SCOPES = serving.DEV_SCOPES
 
 
 class AnchorType(click.ParamType):  # type: ignore[type-arg]
@@ -74,32 +69,15 @@ def cli() -> None:
 @click.option("--accept-token", "accept_tokens", multiple=True, metavar="TOKEN",
               help="Also accept this opaque bearer token, with every scope (repeatable).")
 @click.option("--validate-responses", is_flag=True, help="Validate every response against the spec (slower).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes; each serves identical data.")
 def serve(host: str, port: int, api: str, seed: int, count: int, anchor: date, fixtures: tuple[tuple[ApiId, Path], ...],
-          accept_tokens: tuple[str, ...], validate_responses: bool) -> None:
+          accept_tokens: tuple[str, ...], validate_responses: bool, workers: int) -> None:
     """Serve the APIs (interventions under /main, events at /) until interrupted."""
     apis = API_IDS if api == "all" else (cast(ApiId, api),)
     settings = Settings(apis=apis, seed=seed, count=count, anchor=anchor, fixtures=dict(fixtures),
                         accepted_tokens=frozenset(accept_tokens), validate_responses=validate_responses)
-    stores = build_stores(settings)
-    try:
-        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-    except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"warning: listening on {host}: the mock is reachable from other machines", err=True)
-    port = sock.getsockname()[1]
-    base = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
-    print_banner(Console(), base, stores, mint_token(DEV_SCOPES), seed)
-    app = create_app(settings, stores)
-    config = uvicorn.Config(app, log_level="info", access_log=True, lifespan="off")
-    # uvicorn configures its own loggers only: show ours (ignored parameters) beside its access log.
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s:     %(message)s")
-    logging.getLogger("mockserver").setLevel(logging.INFO)
-    # Connexion logs an unknown query parameter as an ERROR; ours says it once, as INFO.
-    logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
-    uvicorn.Server(config).run(sockets=[sock])
+    serving.serve(settings, host, port, workers)
 
 
 @cli.command()
@@ -183,7 +161,7 @@ def main() -> None:
     except click.ClickException as exc:
         click.echo(f"mockserver: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
-    except SpecError as exc:
+    except (SpecError, serving.ServeError) as exc:
         click.echo(f"mockserver: {exc}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:

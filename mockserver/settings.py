@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+import orjson
 
 from mockserver.specs import API_IDS, ApiId
 
@@ -30,3 +32,23 @@ class Settings:
     accepted_tokens: frozenset[str] = frozenset()
     validate_responses: bool = False
     fast: bool = True  # the compiled operation stage; False runs Connexion's stock stages only
+
+    def to_json(self) -> str:
+        """These settings as JSON, for worker processes (``from_json`` reads it back)."""
+        return orjson.dumps({
+            **{f.name: getattr(self, f.name) for f in fields(self)},
+            "anchor": self.anchor.isoformat(),
+            "fixtures": {api: str(path) for api, path in self.fixtures.items()},
+            "accepted_tokens": sorted(self.accepted_tokens),
+        }).decode()
+
+    @classmethod
+    def from_json(cls, text: str) -> Settings:
+        data = orjson.loads(text)
+        return cls(**{
+            **data,
+            "apis": tuple(data["apis"]),
+            "anchor": date.fromisoformat(data["anchor"]),
+            "fixtures": {api: Path(path) for api, path in data["fixtures"].items()},
+            "accepted_tokens": frozenset(data["accepted_tokens"]),
+        })
