@@ -8,6 +8,7 @@ from connexion.middleware import ConnexionMiddleware
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.resolver import Resolver
 
+from mockserver.access_log import AccessLog
 from mockserver.apis import mapping
 from mockserver.auth import Authenticator, unauthorized_response
 from mockserver.fastpath import compile_plan, fast_operation_middleware
@@ -35,6 +36,8 @@ def build_stores(settings: Settings) -> dict[ApiId, Store]:
 def _middlewares(settings: Settings, handlers: dict[str, Handler], authenticator: Authenticator) -> list[type]:
     """Connexion's stages, with the compiled operation stage right after routing when ``settings.fast``."""
     stages = list(ConnexionMiddleware.default_middlewares)
+    if settings.access_log:
+        stages.insert(0, AccessLog)
     if settings.fast:
         plans = {}
         for api in settings.apis:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from dataclasses import replace
 
 import uvicorn
 from connexion import AsyncApp
@@ -53,6 +54,7 @@ def _bind(host: str, port: int) -> socket.socket:
 
 def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     """Serve until interrupted; data errors and a busy port raise before anything is printed."""
+    settings = replace(settings, access_log=True)  # our own line: uvicorn's goes through logging, 6× slower
     stores = build_stores(settings)
     sock = _bind(host, port)
     if host not in _LOOPBACK:
@@ -62,12 +64,12 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     base = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
     print_banner(Console(), base, stores, mint_token(DEV_SCOPES), settings.seed)
     if workers == 1:
-        config = uvicorn.Config(create_app(settings, stores), log_level="info", access_log=True, lifespan="off")
+        config = uvicorn.Config(create_app(settings, stores), log_level="info", access_log=False, lifespan="off")
         configure_logging()
         uvicorn.Server(config).run(sockets=[sock])
         return
     del stores  # each worker builds its own, identical ones
     os.environ[SETTINGS_VARIABLE] = settings.to_json()
     config = uvicorn.Config("mockserver.serving:app_from_environment", factory=True, workers=workers,
-                            log_level="info", access_log=True, lifespan="off")
+                            log_level="info", access_log=False, lifespan="off")
     Multiprocess(config, sockets=[sock]).run()

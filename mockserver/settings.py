@@ -32,6 +32,7 @@ class Settings:
     accepted_tokens: frozenset[str] = frozenset()
     validate_responses: bool = False
     fast: bool = True  # the compiled operation stage; False runs Connexion's stock stages only
+    access_log: bool = False  # one line per request on stderr (the server turns it on)
 
     def to_json(self) -> str:
         """These settings as JSON, for worker processes (``from_json`` reads it back)."""
