@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 REDOCLY := npx --yes @redocly/cli@2.77.0
 
-.PHONY: install serve test check lint-spec fuzz
+.PHONY: install serve test check lint-spec fuzz fuzz-volume soak bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,3 +31,39 @@ lint-spec:
 fuzz: install
 	$(BIN)/mockserver fuzz --api events --target http://127.0.0.1:8000
 	$(BIN)/mockserver fuzz --api interventions --target http://127.0.0.1:8000/main
+
+# Negative and positive fuzzing at volume: Schemathesis (--mode all) against a mock started on a free loopback port.
+FUZZ_EXAMPLES ?= 3000
+FUZZ_SEED ?= 1
+fuzz-volume: install
+	@set -e; log=$$(mktemp); \
+	$(BIN)/mockserver serve --host 127.0.0.1 --port 0 >$$log 2>&1 & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null || true; wait $$pid 2>/dev/null || true; rm -f $$log' EXIT; \
+	base=; for i in $$(seq 300); do \
+	  base=$$(sed -n 's|^mockserver on \(http://127\.0\.0\.1:[0-9]*\).*|\1|p' $$log); \
+	  [ -n "$$base" ] && $(BIN)/python -c "import urllib.request as u; u.urlopen('$$base/healthz', timeout=1)" \
+	    2>/dev/null && break; base=; sleep 0.1; done; \
+	[ -n "$$base" ] || { cat $$log; exit 1; }; \
+	token=$$($(BIN)/mockserver token); \
+	out=$$log.st; for api in events:$$base interventions:$$base/main; do \
+	  echo "== $${api%%:*}: --mode all --max-examples $(FUZZ_EXAMPLES) --seed $(FUZZ_SEED)"; rc=0; \
+	  $(BIN)/st run spec/$${api%%:*}.yaml --url "$${api#*:}" -H "Authorization: Bearer $$token" --mode all \
+	    --max-examples $(FUZZ_EXAMPLES) --seed $(FUZZ_SEED) --generation-database none --continue-on-failure \
+	    --no-color >$$out 2>&1 || rc=$$?; \
+	  [ $$rc = 0 ] || { cat $$out; rm -f $$out; exit 1; }; \
+	  grep -E ' generated, |issues found' $$out; done; rm -f $$out; \
+	if grep -n -E 'Traceback|ERROR' $$log; then echo "server errors in the mock's log"; exit 1; fi; \
+	echo "fuzz-volume: no failures, no server errors"
+
+# Soak: concurrent clients on both APIs of a mock on a free loopback port; bounded in time and request count.
+SOAK_SECONDS ?= 180
+SOAK_CLIENTS ?= 8
+soak: install
+	$(BIN)/python bench/soak.py --duration $(SOAK_SECONDS) --clients $(SOAK_CLIENTS)
+
+# Benchmarks are never part of `make test`. BENCH_SECONDS and BENCH_RUNS shorten a run.
+bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
+	cd bench && npm ci --silent --no-audit --no-fund
+	$(BIN)/python bench/run.py

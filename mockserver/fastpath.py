@@ -62,10 +62,11 @@ def compile_plan(
 
 
 def _authorization(scope: Scope) -> str | None:
-    for name, value in scope["headers"]:
-        if name == b"authorization":
-            return str(value.decode("latin-1"))
-    return None
+    """The ``Authorization`` header; given more than once, it is refused (which one counts is ambiguous)."""
+    values = [value for name, value in scope["headers"] if name == b"authorization"]
+    if len(values) > 1:
+        raise OAuthProblem(detail=f"Authorization is given {len(values)} times; give it once")
+    return values[0].decode("latin-1") if values else None
 
 
 def fast_operation_middleware(plans: Mapping[str, OperationPlan], authenticator: Authenticator) -> type:

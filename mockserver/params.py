@@ -19,7 +19,6 @@ from urllib.parse import parse_qsl
 from connexion.exceptions import BadRequestProblem
 from connexion.validators import ParameterValidator
 from jsonschema import Draft4Validator, FormatChecker, ValidationError
-from starlette.datastructures import Headers
 
 from mockserver.instants import is_date_time
 
@@ -193,14 +192,25 @@ def _check_query(rules: list[ParamRule], query: dict[str, list[str]]) -> dict[st
     return values
 
 
-def _check_headers(rules: list[ParamRule], headers: Headers) -> dict[str, Any]:
+def _header_values(scope: Mapping[str, Any], names: frozenset[bytes]) -> dict[bytes, list[str]]:
+    values: dict[bytes, list[str]] = {}
+    for name, value in scope["headers"]:
+        if name in names:
+            values.setdefault(name, []).append(value.decode("latin-1"))
+    return values
+
+
+def _check_headers(rules: list[ParamRule], headers: dict[bytes, list[str]]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for rule in rules:
-        raw = headers.get(rule.name)
-        if raw is None:
+        given = headers.get(rule.name.lower().encode("latin-1"))
+        if given is None:
             if rule.required:
                 raise _problem(f"Missing header parameter '{rule.name}'; expected {rule.expected}")
             continue
+        if len(given) > 1:
+            raise _problem(f"header {rule.name} is given {len(given)} times; give it once")
+        raw = given[0]
         if rule.name.lower() == "content-type":
             raw = raw.lower()  # media types compare case-insensitively (RFC 9110 §8.3.1)
         values[rule.name] = rule.check(raw)
@@ -214,21 +224,24 @@ class ParameterRules:
     query: list[ParamRule]
     headers: list[ParamRule]
     query_names: frozenset[str]
+    header_names: frozenset[bytes]  # as ASGI carries them: lower-case bytes
 
     @classmethod
     def from_spec(cls, parameters: list[dict[str, Any]]) -> ParameterRules:
         rules = [ParamRule.from_spec(p) for p in parameters]
         query = [r for r in rules if r.location == "query"]
-        return cls(query, [r for r in rules if r.location == "header"], frozenset(r.name for r in query))
+        headers = [r for r in rules if r.location == "header"]
+        return cls(query, headers, frozenset(r.name for r in query),
+                   frozenset(r.name.lower().encode("latin-1") for r in headers))
 
     def parse(self, scope: Mapping[str, Any]) -> dict[str, Any]:
         """Query values (declared defaults filled in), then header values; the first error is a 400."""
         query = _query_values(scope.get("query_string", b""))
         values = _check_query(self.query, query)
-        _check_headers(self.headers, Headers(scope=dict(scope)))
+        _check_headers(self.headers, _header_values(scope, self.header_names))
         unknown = query.keys() - self.query_names
-        if unknown:
-            logger.info("ignored unknown query parameter(s): %s", ", ".join(sorted(unknown)))
+        if unknown:  # repr: a name is the client's text, and must not start lines of its own in the log
+            logger.info("ignored unknown query parameter(s): %s", ", ".join(repr(n) for n in sorted(unknown)))
         return values
 
 

@@ -30,7 +30,7 @@ def _schema(path: str) -> schemathesis.BaseSchema:
             case.headers["Authorization"] = f"Bearer {data}"
 
     schema.config.generation.update(
-        modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=120, database="none"
+        modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=300, database="none"
     )
     return schema
 

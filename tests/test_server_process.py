@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
 import httpx
-import pytest
 
-from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION
-
-Serve = Callable[..., str]
+from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION, Serve
 
 REQUESTS = [
     (EVENTS, {"from": "2024-01-01T00:00:00Z", "to": "2026-01-01T00:00:00Z", "limit": "7", "page": "3"}, AUTH),
@@ -24,43 +14,6 @@ REQUESTS = [
                      "includeSites": "true", "includeCount": "true", "pageSize": "13", "findId": "77"},
      {**AUTH, **SESSION}),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def serve(tmp_path: Path) -> Iterator[Serve]:
-    """Start ``mockserver serve ARGS`` on a free port, wait for /healthz, and stop it afterwards."""
-    processes: list[subprocess.Popen[bytes]] = []
-
-    def start(*args: str) -> str:
-        port = _free_port()
-        log = tmp_path / f"server-{port}.log"
-        with log.open("wb") as sink:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "mockserver", "serve", "--port", str(port), *args],
-                stdout=sink, stderr=subprocess.STDOUT,
-            )
-        processes.append(process)
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    return base
-            except httpx.TransportError:
-                if process.poll() is not None:
-                    raise AssertionError(log.read_text()) from None
-                time.sleep(0.05)
-        raise AssertionError("the server did not become healthy")
-
-    yield start
-    for process in processes:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _bodies(base: str) -> list[bytes]:
