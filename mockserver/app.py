@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from connexion import AsyncApp
 from connexion.exceptions import Unauthorized
 from connexion.middleware import ConnexionMiddleware
@@ -13,11 +16,13 @@ from mockserver.apis import mapping
 from mockserver.auth import Authenticator, unauthorized_response
 from mockserver.fastpath import compile_plan, fast_operation_middleware
 from mockserver.fixtures import generated_store, load_store
-from mockserver.handlers import Handler, OrjsonJsonifier, healthz, list_handler, token_endpoint
+from mockserver.handlers import OrjsonJsonifier, healthz, list_handler, token_endpoint
 from mockserver.params import make_parameter_validator
+from mockserver.scenarios import Preferences
 from mockserver.settings import Settings, anchor_micros
 from mockserver.specs import ApiId, load_spec, operation
 from mockserver.store import Store
+from mockserver.swagger_ui import SPEC_ONLY, add_swagger_ui
 
 __all__ = ["build_stores", "create_app"]
 
@@ -33,7 +38,26 @@ def build_stores(settings: Settings) -> dict[ApiId, Store]:
     }
 
 
-def _middlewares(settings: Settings, handlers: dict[str, Handler], authenticator: Authenticator) -> list[type]:
+SEEDED_DATASETS = 4  # `Prefer: seed=N` datasets kept at once, per API
+
+
+def _datasets(api: ApiId, store: Store, settings: Settings) -> Callable[[Preferences], Store]:
+    """The store a request's preferences select: the served one, an empty one, or another seed's (cached)."""
+    anchor = anchor_micros(settings.anchor)
+
+    @functools.lru_cache(maxsize=SEEDED_DATASETS)
+    def seeded(seed: int, count: int) -> Store:
+        return generated_store(api, seed, count, anchor)
+
+    def select(prefs: Preferences) -> Store:
+        if prefs.dataset == "empty":
+            return seeded(0, 0)
+        return store if prefs.seed is None else seeded(prefs.seed, settings.count)
+
+    return select
+
+
+def _middlewares(settings: Settings, stores: dict[ApiId, Store], authenticator: Authenticator) -> list[type]:
     """Connexion's stages, with the compiled operation stage right after routing when ``settings.fast``."""
     stages = list(ConnexionMiddleware.default_middlewares)
     if settings.access_log:
@@ -42,7 +66,8 @@ def _middlewares(settings: Settings, handlers: dict[str, Handler], authenticator
         plans = {}
         for api in settings.apis:
             op = operation(api).spec
-            plan = compile_plan(load_spec(api), op, handlers[op["operationId"]], settings.validate_responses)
+            plan = compile_plan(load_spec(api), op, mapping(api), _datasets(api, stores[api], settings),
+                                settings.validate_responses)
             if plan is not None:
                 plans[op["operationId"]] = plan
         stages.insert(stages.index(RoutingMiddleware) + 1, fast_operation_middleware(plans, authenticator))
@@ -55,7 +80,7 @@ def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> 
     authenticator = Authenticator(settings.accepted_tokens)
     app = AsyncApp(
         __name__,
-        middlewares=_middlewares(settings, handlers, authenticator),
+        middlewares=_middlewares(settings, stores, authenticator),
         resolver=Resolver(function_resolver=handlers.__getitem__),
         validator_map={"parameter": make_parameter_validator()},
         security_map=authenticator.security_map(),
@@ -66,6 +91,7 @@ def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> 
     app.add_url_rule("/oauth/token", "oauth_token", token_endpoint, methods=["POST"])
     # The API at /main goes first: the one at the root would otherwise see its paths.
     for api in sorted(settings.apis, key=lambda a: mapping(a).base_path == ""):
-        app.add_api(load_spec(api), base_path=mapping(api).base_path, name=api)
+        app.add_api(load_spec(api), base_path=mapping(api).base_path, name=api, swagger_ui_options=SPEC_ONLY)
+        add_swagger_ui(app, api, mapping(api).base_path)
     app.add_error_handler(Unauthorized, unauthorized_response)
     return app

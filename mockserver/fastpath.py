@@ -1,16 +1,17 @@
-"""The compiled request path: auth, parameters, handler and response of each spec operation, in one stage.
+"""The compiled request path: auth, scenarios, parameters, data and response of each operation, in one stage.
 
 Connexion's stock stages (security, request validation, the handler's decorator chain, response
 validation) re-inspect signatures and rebuild validators on every request. This middleware sits
 right after Connexion's routing and runs the same steps from plans compiled once from the spec,
 raising the same Connexion problems, so every answer stays identical to the stock pipeline's
-(``tests/test_fastpath.py`` checks it on generated requests). Anything it has no plan for goes on
-down the stock pipeline.
+(``tests/test_fastpath.py`` checks it on generated requests). It also honours the ``Prefer``
+scenarios. Anything it has no plan for goes on down the stock pipeline.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,14 +20,19 @@ from connexion.exceptions import NonConformingResponseBody, OAuthProblem, OAuthS
 from openapi_schema_validator import OAS30Validator
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mockserver.apis import ApiMapping
 from mockserver.auth import Authenticator
-from mockserver.handlers import Handler
+from mockserver.handlers import page_body
 from mockserver.params import FORMAT_CHECKER, ParameterRules
+from mockserver.scenarios import Preferences, Scenarios
+from mockserver.store import Store
 
 __all__ = ["OperationPlan", "compile_plan", "fast_operation_middleware"]
 
 _ROUTING = "connexion_routing"
 _BEARER_SCHEMES = {("http", "bearer"), ("oauth2", None)}
+
+Datasets = Callable[[Preferences], Store]  # the store a request's preferences select
 
 
 @dataclass(frozen=True)
@@ -35,12 +41,15 @@ class OperationPlan:
 
     scopes: tuple[str, ...]  # required by the operation's oauth2 scheme, if any
     rules: ParameterRules
-    handler: Handler
+    scenarios: Scenarios
+    api: ApiMapping
+    datasets: Datasets
     response: OAS30Validator | None
 
 
 def compile_plan(
-    spec: Mapping[str, Any], operation: Mapping[str, Any], handler: Handler, validate_responses: bool
+    spec: Mapping[str, Any], operation: Mapping[str, Any], api: ApiMapping, datasets: Datasets,
+    validate_responses: bool,
 ) -> OperationPlan | None:
     """The plan of ``operation``, or None when its security is not one bearer requirement (stock path)."""
     requirements = operation.get("security", spec.get("security", []))
@@ -58,15 +67,12 @@ def compile_plan(
     if validate_responses:
         schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
         response = OAS30Validator({**schema, "components": spec["components"]}, format_checker=FORMAT_CHECKER)
-    return OperationPlan(tuple(scopes), ParameterRules.from_spec(operation.get("parameters", [])), handler, response)
+    return OperationPlan(tuple(scopes), ParameterRules.from_spec(operation.get("parameters", [])),
+                         Scenarios(operation, spec["components"]), api, datasets, response)
 
 
-def _authorization(scope: Scope) -> str | None:
-    """The ``Authorization`` header; given more than once, it is refused (which one counts is ambiguous)."""
-    values = [value for name, value in scope["headers"] if name == b"authorization"]
-    if len(values) > 1:
-        raise OAuthProblem(detail=f"Authorization is given {len(values)} times; give it once")
-    return values[0].decode("latin-1") if values else None
+def _header(scope: Scope, name: bytes) -> list[str]:
+    return [value.decode("latin-1") for key, value in scope["headers"] if key == name]
 
 
 def fast_operation_middleware(plans: Mapping[str, OperationPlan], authenticator: Authenticator) -> type:
@@ -83,27 +89,33 @@ def fast_operation_middleware(plans: Mapping[str, OperationPlan], authenticator:
                 await self.next_app(scope, receive, send)
                 return
             self._authorize(plan, scope)
+            prefer = _header(scope, b"prefer")
+            prefs = plan.scenarios.parse(prefer) if prefer else Preferences()
+            if prefs.delay_ms:
+                await asyncio.sleep(prefs.delay_ms / 1000)
+            canned = plan.scenarios.canned(prefs)
+            if canned is not None:
+                await _respond(send, canned.status, canned.content_type, canned.body, prefs, bool(prefer))
+                return
             params = plan.rules.parse(scope)
-            body, status, _ = await plan.handler(**params)
-            payload = orjson.dumps(body)
+            payload = orjson.dumps(page_body(plan.api, plan.datasets(prefs), params))
             if plan.response is not None:
                 error = next(iter(plan.response.iter_errors(orjson.loads(payload))), None)
                 if error is not None:
                     where = "/".join(str(p) for p in error.path)
                     raise NonConformingResponseBody(detail=f"{error.message} - '{where}'")
-            await send({"type": "http.response.start", "status": status, "headers": [
-                (b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
-            ]})
-            await send({"type": "http.response.body", "body": payload})
+            await _respond(send, 200, "application/json", payload, prefs, bool(prefer))
 
         @staticmethod
         def _authorize(plan: OperationPlan, scope: Scope) -> None:
             """Connexion's bearer and oauth2 handlers' answers, in their order: 401s, then 403."""
-            header = _authorization(scope)
-            if not header:
+            values = _header(scope, b"authorization")
+            if len(values) > 1:  # which one counts would be ambiguous
+                raise OAuthProblem(detail=f"Authorization is given {len(values)} times; give it once")
+            if not values or not values[0]:
                 raise OAuthProblem(detail="No authorization token provided")
             try:
-                kind, token = header.split(maxsplit=1)
+                kind, token = values[0].split(maxsplit=1)
             except ValueError:
                 raise OAuthProblem(detail="Invalid authorization header") from None
             if kind.lower() != "bearer":
@@ -113,3 +125,16 @@ def fast_operation_middleware(plans: Mapping[str, OperationPlan], authenticator:
                 raise OAuthScopeProblem(required_scopes=list(plan.scopes), token_scopes=granted)
 
     return FastOperationMiddleware
+
+
+async def _respond(send: Send, status: int, content_type: str, body: bytes, prefs: Preferences,
+                   preferred: bool) -> None:
+    headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())]
+    if preferred:
+        headers.append((b"vary", b"Prefer"))
+        if prefs.applied:
+            headers.append((b"preference-applied", ", ".join(prefs.applied).encode()))
+    if status == 401:
+        headers.append((b"www-authenticate", b"Bearer"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -15,7 +15,7 @@ from mockserver.apis import ApiMapping
 from mockserver.auth import mint_token
 from mockserver.store import Store
 
-__all__ = ["OrjsonJsonifier", "healthz", "list_handler", "token_endpoint"]
+__all__ = ["OrjsonJsonifier", "healthz", "list_handler", "page_body", "token_endpoint"]
 
 Handler = Callable[..., Awaitable[tuple[dict[str, Any], int, dict[str, str]]]]
 _JSON = {"Content-Type": "application/json"}
@@ -31,14 +31,19 @@ class OrjsonJsonifier(Jsonifier):  # type: ignore[misc]
         return orjson.loads(data)
 
 
+def page_body(api: ApiMapping, store: Store, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameters (already validated) → query → page → the body, records embedded as rendered JSON."""
+    page = store.query(api.to_query(params))
+    items = [orjson.Fragment(store.record_json(int(i))) for i in page.indexes]
+    return api.page_body(page, params, items)
+
+
 def list_handler(api: ApiMapping, store: Store) -> Handler:
-    """The operation's handler: parameters (already validated) → query → page → JSON bytes."""
+    """The operation's handler for Connexion's stock stages."""
 
     async def handler(**params: Any) -> tuple[dict[str, Any], int, dict[str, str]]:
-        page = store.query(api.to_query(params))
-        items = [orjson.Fragment(store.record_json(int(i))) for i in page.indexes]
         # The content type is explicit: the operation also produces problem+json (connexion#1956).
-        return api.page_body(page, params, items), 200, _JSON
+        return page_body(api, store, params), 200, _JSON
 
     return handler
 
