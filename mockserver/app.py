@@ -10,10 +10,12 @@ from connexion.exceptions import Unauthorized
 from connexion.middleware import ConnexionMiddleware
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.resolver import Resolver
+from starlette.middleware.cors import CORSMiddleware
 
 from mockserver.access_log import AccessLog
 from mockserver.apis import mapping
 from mockserver.auth import Authenticator, unauthorized_response
+from mockserver.chaos import chaos_middleware
 from mockserver.fastpath import compile_plan, fast_operation_middleware
 from mockserver.fixtures import generated_store, load_store
 from mockserver.handlers import OrjsonJsonifier, healthz, list_handler, token_endpoint
@@ -38,6 +40,8 @@ def build_stores(settings: Settings) -> dict[ApiId, Store]:
     }
 
 
+CORS_REQUEST_HEADERS = ("Authorization", "x-session-token", "content-type", "Prefer")
+CORS_EXPOSED_HEADERS = ("Preference-Applied", "WWW-Authenticate")
 SEEDED_DATASETS = 4  # `Prefer: seed=N` datasets kept at once, per API
 
 
@@ -60,6 +64,14 @@ def _datasets(api: ApiId, store: Store, settings: Settings) -> Callable[[Prefere
 def _middlewares(settings: Settings, stores: dict[ApiId, Store], authenticator: Authenticator) -> list[type]:
     """Connexion's stages, with the compiled operation stage right after routing when ``settings.fast``."""
     stages = list(ConnexionMiddleware.default_middlewares)
+    if settings.chaos.active:  # outermost but for CORS and the log, so that a dropped connection reaches uvicorn
+        paths = {mapping(api).base_path + operation(api).path for api in settings.apis}
+        stages.insert(0, chaos_middleware(settings.chaos, paths))
+    if settings.cors_origins:
+        stages.insert(0, functools.partial(
+            CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=list(CORS_REQUEST_HEADERS), expose_headers=list(CORS_EXPOSED_HEADERS), max_age=600,
+        ))
     if settings.access_log:
         stages.insert(0, AccessLog)
     if settings.fast:

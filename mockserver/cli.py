@@ -11,6 +11,7 @@ import click
 
 from mockserver import serving
 from mockserver.auth import mint_token
+from mockserver.chaos import FAULTS, Chaos, Fault
 from mockserver.fixtures import dump_records, generated_store
 from mockserver.settings import DEFAULT_ANCHOR, DEFAULT_COUNT, Settings, anchor_micros
 from mockserver.specs import API_IDS, ApiId, SpecError
@@ -32,6 +33,16 @@ class AnchorType(click.ParamType):  # type: ignore[type-arg]
             return date.fromisoformat(value)
         except ValueError:
             self.fail(f"{value!r} is not a date (expected YYYY-MM-DD or 'today')", param, ctx)
+
+
+class LatencyType(click.ParamType):  # type: ignore[type-arg]
+    name = "MIN-MAX"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[int, int]:
+        low, sep, high = str(value).partition("-")
+        if not (sep and low.isdigit() and high.isdigit() and int(low) <= int(high) <= 60_000):
+            self.fail(f"{value!r} is not MIN-MAX milliseconds (0 <= MIN <= MAX <= 60000)", param, ctx)
+        return int(low), int(high)
 
 
 class FixtureType(click.ParamType):  # type: ignore[type-arg]
@@ -71,13 +82,26 @@ def cli() -> None:
 @click.option("--validate-responses", is_flag=True, help="Validate every response against the spec (slower).")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes; each serves identical data.")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Allow only these origins (repeatable; default: any origin).")
+@click.option("--latency", type=LatencyType(), default=None, help="Delay each API request MIN-MAX ms (same request, "
+              "same delay).")
+@click.option("--fault-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Share of API requests that fail with --fault.")
+@click.option("--fault", type=click.Choice(FAULTS), default="503", show_default=True)
+@click.option("--reload", is_flag=True, help="Reload when a spec or fixture file changes.")
 def serve(host: str, port: int, api: str, seed: int, count: int, anchor: date, fixtures: tuple[tuple[ApiId, Path], ...],
-          accept_tokens: tuple[str, ...], validate_responses: bool, workers: int) -> None:
+          accept_tokens: tuple[str, ...], validate_responses: bool, workers: int, cors_origins: tuple[str, ...],
+          latency: tuple[int, int] | None, fault_rate: float, fault: Fault, reload: bool) -> None:
     """Serve the APIs (interventions under /main, events at /) until interrupted."""
     apis = API_IDS if api == "all" else (cast(ApiId, api),)
     settings = Settings(apis=apis, seed=seed, count=count, anchor=anchor, fixtures=dict(fixtures),
-                        accepted_tokens=frozenset(accept_tokens), validate_responses=validate_responses)
-    serving.serve(settings, host, port, workers)
+                        accepted_tokens=frozenset(accept_tokens), validate_responses=validate_responses,
+                        cors_origins=cors_origins or ("*",),
+                        chaos=Chaos(latency_ms=latency, fault_rate=fault_rate, fault=fault, seed=seed))
+    if reload and workers > 1:
+        raise click.UsageError("--reload serves with one worker; drop --workers")
+    serving.serve(settings, host, port, workers, reload=reload)
 
 
 @cli.command()

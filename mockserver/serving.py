@@ -10,12 +10,13 @@ from dataclasses import replace
 import uvicorn
 from connexion import AsyncApp
 from rich.console import Console
-from uvicorn.supervisors import Multiprocess
+from uvicorn.supervisors import ChangeReload, Multiprocess
 
 from mockserver.app import build_stores, create_app
 from mockserver.auth import mint_token
 from mockserver.banner import print_banner
 from mockserver.settings import Settings
+from mockserver.specs import spec_path
 
 __all__ = ["DEV_SCOPES", "ServeError", "app_from_environment", "serve"]
 
@@ -52,7 +53,7 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+def serve(settings: Settings, host: str, port: int, workers: int = 1, reload: bool = False) -> None:
     """Serve until interrupted; data errors and a busy port raise before anything is printed."""
     settings = replace(settings, access_log=True)  # our own line: uvicorn's goes through logging, 6× slower
     stores = build_stores(settings)
@@ -63,6 +64,16 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     port = sock.getsockname()[1]
     base = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
     print_banner(Console(), base, stores, mint_token(DEV_SCOPES), settings.seed)
+    if reload:
+        del stores
+        os.environ[SETTINGS_VARIABLE] = settings.to_json()
+        watched = {str(spec_path(api).parent) for api in settings.apis} | {
+            str(path.resolve().parent) for path in settings.fixtures.values()}
+        config = uvicorn.Config("mockserver.serving:app_from_environment", factory=True, reload=True,
+                                reload_dirs=sorted(watched), reload_includes=["*.yaml", "*.yml", "*.json"],
+                                log_level="info", access_log=False, lifespan="off")
+        ChangeReload(config, target=uvicorn.Server(config).run, sockets=[sock]).run()
+        return
     if workers == 1:
         config = uvicorn.Config(create_app(settings, stores), log_level="info", access_log=False, lifespan="off")
         configure_logging()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import orjson
 
+from mockserver.chaos import Chaos
 from mockserver.specs import API_IDS, ApiId
 
 __all__ = ["DEFAULT_ANCHOR", "DEFAULT_COUNT", "Settings", "anchor_micros"]
@@ -33,6 +34,8 @@ class Settings:
     validate_responses: bool = False
     fast: bool = True  # the compiled operation stage; False runs Connexion's stock stages only
     access_log: bool = False  # one line per request on stderr (the server turns it on)
+    cors_origins: tuple[str, ...] = ("*",)  # () turns CORS off
+    chaos: Chaos = field(default_factory=Chaos)
 
     def to_json(self) -> str:
         """These settings as JSON, for worker processes (``from_json`` reads it back)."""
@@ -52,4 +55,6 @@ class Settings:
             "anchor": date.fromisoformat(data["anchor"]),
             "fixtures": {api: Path(path) for api, path in data["fixtures"].items()},
             "accepted_tokens": frozenset(data["accepted_tokens"]),
+            "cors_origins": tuple(data["cors_origins"]),
+            "chaos": Chaos(**{**data["chaos"], "latency_ms": tuple(data["chaos"]["latency_ms"] or ()) or None}),
         })

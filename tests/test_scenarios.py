@@ -69,7 +69,7 @@ def test_several_preferences_and_unknown_ones(client: TestClient) -> None:
     status, headers, _ = _events(client, 'dynamic=true, code=400; foo=bar, delay="5", respond-async')
     assert status == 400
     assert headers["preference-applied"] == "code=400, delay=5"
-    assert headers["vary"] == "Prefer"
+    assert "Prefer" in headers["vary"]
 
 
 def test_first_of_a_repeated_preference_counts(client: TestClient) -> None:
@@ -86,7 +86,7 @@ def test_interventions_honour_preferences_too(client: TestClient) -> None:
     ("prefer", "detail"),
     [
         pytest.param("code=abc", "code='abc' is not a three-digit status", id="code-not-a-number"),
-        pytest.param("code=418", "code=418 is not a status this operation documents (200, 400, 401, 403)",
+        pytest.param("code=418", "code=418 is not a status this operation documents (200, 400, 401, 403, 503)",
                      id="code-undocumented"),
         pytest.param("delay=-1", "delay='-1' is not milliseconds", id="negative-delay"),
         pytest.param("delay=10001", "delay=10001 is above the maximum 10000 ms", id="delay-too-long"),
