@@ -1,26 +1,39 @@
-"""Deterministic record generation: counter-based hashes for columns, a Faker seeded per record.
+"""Deterministic record generation: counter-based hashes for columns, Faker-made text pools, a Random per record.
 
 Every value derives from (seed, api, field, index) and nothing else, so the same seed gives the same
 records in every process and on every machine, adding a field reshuffles no other, and a million
-records cost a few vectorised passes. Faker is seeded per record on its own instance (never
-``Faker.seed()``, which is process-wide) and only when a record is rendered.
+records cost a few vectorised passes. Text comes from pools that a Faker instance seeded for that
+pool writes at start-up (never ``Faker.seed()``, which is process-wide); a record, when it is served,
+picks from them with a ``random.Random`` seeded for that record alone: a tenth of what seeding
+Faker per record costs, so pages of never-served records stay cheap at a million records.
 """
 
 from __future__ import annotations
 
+import random
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 from faker import Faker
 
-__all__ = ["Hasher", "Rng", "faker_for"]
+__all__ = ["Hasher", "Rng", "TextPools", "mix64"]
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MASK = 2**64 - 1
+
+
+def mix64(x: int) -> int:
+    """SplitMix64's finaliser on one Python int (the same function as the vectorised one below)."""
+    z = (x + 0x9E3779B97F4A7C15) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
 
 
 def _splitmix64(x: U64) -> U64:
@@ -61,8 +74,11 @@ class Hasher:
         return (self.column(field, count) >> np.uint64(11)).astype(np.float64) / float(2**53)
 
     def record_seed(self, index: int) -> int:
-        """The seed of record ``index``'s own Faker draws."""
-        return int(self.at("record", np.array([index], dtype=np.uint64))[0])
+        """The seed of record ``index``'s own draws (equal to ``at("record", [index])``, without numpy)."""
+        return mix64((mix64(index ^ int(self.key("record"))) + (self.seed & _MASK)) & _MASK)
+
+    def record_random(self, index: int) -> random.Random:
+        return random.Random(self.record_seed(index))
 
 
 class Rng:
@@ -82,6 +98,27 @@ class Rng:
         return self.hasher.column(field, self.count)
 
 
-def faker_for(locale: str) -> Faker:
-    """One Faker per locale and dataset; callers seed it per record with ``seed_instance``."""
-    return Faker(locale)
+POOL_SIZE = 1024
+
+
+class TextPools:
+    """Faker-written strings for one dataset: ``pick(name, r)`` draws one with a record's Random.
+
+    Each pool is written by its own Faker instance seeded from (seed, api, pool name), on first use.
+    """
+
+    def __init__(self, locale: str, hasher: Hasher, makers: dict[str, Callable[[Faker], str]]) -> None:
+        self._faker = Faker(locale)
+        self._hasher = hasher
+        self._makers = makers
+        self._pools: dict[str, tuple[str, ...]] = {}
+
+    def pool(self, name: str) -> tuple[str, ...]:
+        if name not in self._pools:
+            self._faker.seed_instance(int(self._hasher.key(f"pool:{name}")))
+            make = self._makers[name]
+            self._pools[name] = tuple(make(self._faker) for _ in range(POOL_SIZE))
+        return self._pools[name]
+
+    def pick(self, name: str, r: random.Random) -> str:
+        return self.pool(name)[r.getrandbits(10)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 __all__ = ["Instant", "format_instant", "is_date_time", "parse_instant"]
 
@@ -101,17 +102,30 @@ def _civil_from_days(days: int) -> tuple[int, int, int]:
     return yoe + era * 400 + (month <= 2), month, day
 
 
+_EPOCH = datetime(1970, 1, 1)
+_DATETIME_RANGE = (
+    int((datetime.min - _EPOCH).total_seconds()) * _US_PER_SECOND,
+    int((datetime.max - _EPOCH).total_seconds()) * _US_PER_SECOND,
+)
+
+
+def _zone(offset_minutes: int) -> str:
+    if offset_minutes == 0:
+        return "Z"
+    sign = "+" if offset_minutes > 0 else "-"
+    return f"{sign}{abs(offset_minutes) // 60:02d}:{abs(offset_minutes) % 60:02d}"
+
+
 def format_instant(micros: int, offset_minutes: int = 0) -> str:
     """``micros`` as RFC 3339 with milliseconds, in UTC (``Z``) or at a fixed offset (``+08:00``)."""
     local = micros + offset_minutes * 60 * _US_PER_SECOND
+    if _DATETIME_RANGE[0] <= local < _DATETIME_RANGE[1]:  # datetime's C code, where datetime can hold it
+        moment = _EPOCH + timedelta(microseconds=local - local % 1000)
+        return moment.isoformat(timespec="milliseconds") + _zone(offset_minutes)
     days, rest = divmod(local, _US_PER_DAY)
     year, month, day = _civil_from_days(days)
     seconds, us = divmod(rest, _US_PER_SECOND)
     hour, seconds = divmod(seconds, 3600)
     minute, second = divmod(seconds, 60)
-    if offset_minutes == 0:
-        zone = "Z"
-    else:
-        sign = "+" if offset_minutes > 0 else "-"
-        zone = f"{sign}{abs(offset_minutes) // 60:02d}:{abs(offset_minutes) % 60:02d}"
-    return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{us // 1000:03d}{zone}"
+    return (f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{us // 1000:03d}"
+            f"{_zone(offset_minutes)}")

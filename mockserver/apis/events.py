@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from mockserver.apis.base import ApiMapping, Renderer
-from mockserver.data import Rng, faker_for
+from mockserver.data import Rng, TextPools
 from mockserver.instants import Instant, format_instant, parse_instant
 from mockserver.query import Bound, Page, Query
 from mockserver.store import Columns
@@ -20,7 +21,6 @@ CATEGORIES = ("學生", "教職員", "行政", "活動", "考試", "假日")
 _OFFSET_MINUTES = 8 * 60  # timestamps are written at +08:00, as in the document
 _MINUTE = 60_000_000
 _DAY = 1440 * _MINUTE
-_BASE32HEX = "0123456789abcdefghijklmnopqrstuv"
 
 
 def _instant(value: str) -> Instant:
@@ -47,7 +47,8 @@ def page_body(page: Page, params: Mapping[str, Any], items: list[Any]) -> dict[s
 def _event_id(high: int, low: int) -> str:
     """26 base32hex characters (``[0-9a-v]``) of a 130-bit number; string order equals numeric order."""
     number = (high << 66) | (low << 2) | (high & 3)
-    return "".join(_BASE32HEX[(number >> (5 * k)) & 31] for k in range(25, -1, -1))
+    # 130 bits, padded with 30 zero bits to 20 bytes: the first 26 base32hex characters are the number's.
+    return base64.b32hexencode((number << 30).to_bytes(20, "big"))[:26].decode().lower()
 
 
 def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
@@ -71,22 +72,26 @@ def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
         category=category,
         category_names=CATEGORIES,
     )
-    fake = faker_for("zh_TW")
+    text = TextPools("zh_TW", rng.hasher, {
+        "summary": lambda f: f.sentence(nb_words=4),
+        "description": lambda f: f.paragraph(nb_sentences=2),
+        "location": lambda f: f.address(),
+        "link": lambda f: f.url(),
+    })
 
     def render(i: int) -> dict[str, Any]:
-        fake.seed_instance(rng.hasher.record_seed(i))
-        r = fake.random
+        r = rng.hasher.record_random(i)
         return {
             "id": _event_id(int(high[i]), int(low[i])),
             "created_at": format_instant(int(created[i]), _OFFSET_MINUTES),
             "updated_at": format_instant(int(updated[i]), _OFFSET_MINUTES),
-            "summary": fake.sentence(nb_words=4),
-            "description": fake.paragraph(nb_sentences=2) if r.random() < 0.8 else None,
-            "location": fake.address() if r.random() < 0.85 else None,
+            "summary": text.pick("summary", r),
+            "description": text.pick("description", r) if r.random() < 0.8 else None,
+            "location": text.pick("location", r) if r.random() < 0.85 else None,
             "category": CATEGORIES[int(category[i])],
             "start": format_instant(int(start[i]), _OFFSET_MINUTES),
             "end": format_instant(int(end[i]), _OFFSET_MINUTES),
-            "link": fake.url() if r.random() < 0.75 else None,
+            "link": text.pick("link", r) if r.random() < 0.75 else None,
         }
 
     return columns, render

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from mockserver.apis.base import ApiMapping, Renderer
-from mockserver.data import Rng, faker_for
+from mockserver.data import Rng, TextPools
 from mockserver.instants import Instant, format_instant, parse_instant
 from mockserver.query import Bound, Page, Query
 from mockserver.store import Columns
@@ -58,11 +59,15 @@ def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
     end = start + np.where(rng.uniforms("duration.kind") < 0.75, short, long)
     ids = np.arange(1, count + 1, dtype=np.int64)
     columns = Columns(count=count, times={"scheduledStart": start, "scheduledEnd": end}, id_rank=ids, ids=ids)
-    fake = faker_for("fr_FR")
+    text = TextPools("fr_FR", rng.hasher, {
+        "description": lambda f: f.sentence(nb_words=8),
+        "company": lambda f: f.company(),
+        "email": lambda f: f.company_email(),
+        "comment": lambda f: f.sentence(),
+    })
 
     def render(i: int) -> dict[str, Any]:
-        fake.seed_instance(rng.hasher.record_seed(i))
-        r = fake.random
+        r = rng.hasher.record_random(i)
         s, e = int(start[i]), int(end[i])
         started = s < anchor and r.random() < 0.92
         actual_start = s + r.randint(-30, 60) * _MINUTE if started else None
@@ -83,8 +88,9 @@ def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
             "id": i + 1,
             "status": status,
             "type": r.randint(1, 5),
-            "description": fake.sentence(nb_words=8),
-            "imgSignature": f"signatures/{fake.uuid4()}.png" if actual_end is not None else None,
+            "description": text.pick("description", r),
+            "imgSignature": f"signatures/{uuid.UUID(int=r.getrandbits(128), version=4)}.png"
+            if actual_end is not None else None,
             "codePin": r.randint(100000, 999999),
             "autoCreated": auto,
             "creationStatus": r.randint(1, 3),
@@ -92,15 +98,15 @@ def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
             "scheduledEnd": format_instant(e),
             "actualStart": None if actual_start is None else format_instant(actual_start),
             "actualEnd": None if actual_end is None else format_instant(actual_end),
-            "providerName": fake.company(),
-            "providerEmail": fake.company_email(),
-            "providerActionComment": fake.sentence() if actual_start is not None and r.random() < 0.5 else None,
-            "providerGeneralComment": fake.sentence() if r.random() < 0.3 else None,
+            "providerName": text.pick("company", r),
+            "providerEmail": text.pick("email", r),
+            "providerActionComment": text.pick("comment", r) if actual_start is not None and r.random() < 0.5 else None,
+            "providerGeneralComment": text.pick("comment", r) if r.random() < 0.3 else None,
             "assignedCompanyContactId": r.randint(1, 500) if r.random() < 0.7 else None,
             "assignedUserId": r.randint(1, 200) if r.random() < 0.8 else None,
             "verifiedByUserId": r.randint(1, 200) if verified is not None else None,
             "verifiedAt": None if verified is None else format_instant(verified),
-            "decisionComment": fake.sentence() if cancelled or r.random() < 0.1 else None,
+            "decisionComment": text.pick("comment", r) if cancelled or r.random() < 0.1 else None,
             "attendeeCount": r.randint(1, 60),
             "routineId": r.randint(1, 80) if r.random() < 0.4 else None,
             "organizationId": r.randint(1, 12),
