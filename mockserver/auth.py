@@ -1,4 +1,4 @@
-"""Bearer tokens: who may call, with which scopes; the only module that reads ``Authorization``.
+"""Bearer tokens: who may call, with which scopes; with fastpath.py, the only code that reads ``Authorization``.
 
 A token is a JWT whose signature is not checked (PyJWT reads it), or one of the opaque tokens the
 server was told to accept. Connexion's security handlers call ``token_info``; its 401s get a
@@ -8,7 +8,7 @@ server was told to accept. Connexion's security handlers call ``token_info``; it
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -18,10 +18,9 @@ from connexion.exceptions import OAuthProblem
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.security import BearerSecurityHandler, OAuthSecurityHandler
 
-__all__ = ["Authenticator", "mint_token", "unauthorized_response"]
+__all__ = ["Authenticator", "unauthorized_response"]
 
 _DECODED_MAX = 1024
-_DEV_KEY = "mockserver-development-key-not-a-secret"
 _NOT_JWT = "the bearer token is not a JWT (expected three base64url parts whose middle part is a JSON object)"
 
 
@@ -105,21 +104,3 @@ def unauthorized_response(request: ConnexionRequest, exc: Exception) -> Connexio
     response: ConnexionResponse = exc.to_problem()  # type: ignore[attr-defined]
     response.headers["WWW-Authenticate"] = "Bearer"
     return response
-
-
-def mint_token(
-    scopes: Iterable[str] | None,
-    *,
-    expires_in: int | None = None,
-    subject: str = "developer",
-    now: float | None = None,
-    extra: dict[str, Any] | None = None,
-) -> str:
-    """A development JWT (HS256 with a published key: tokens are read, never verified)."""
-    claims: dict[str, Any] = {"iss": "mockserver", "sub": subject}
-    if scopes is not None:
-        claims["scope"] = " ".join(scopes)
-    if expires_in is not None:
-        claims["exp"] = int((time.time() if now is None else now) + expires_in)
-    claims.update(extra or {})
-    return jwt.encode(claims, _DEV_KEY, algorithm="HS256")

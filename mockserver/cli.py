@@ -9,16 +9,12 @@ from typing import Any, cast
 
 import click
 
-from mockserver import serving
-from mockserver.auth import mint_token
 from mockserver.chaos import FAULTS, Chaos, Fault
-from mockserver.fixtures import dump_records, generated_store
 from mockserver.settings import DEFAULT_ANCHOR, DEFAULT_COUNT, Settings, anchor_micros
 from mockserver.specs import API_IDS, ApiId, SpecError
+from mockserver.tokens import DEV_SCOPES, mint_token
 
 __all__ = ["main"]
-
-DEV_SCOPES = serving.DEV_SCOPES
 
 
 class AnchorType(click.ParamType):  # type: ignore[type-arg]
@@ -101,7 +97,12 @@ def serve(host: str, port: int, api: str, seed: int, count: int, anchor: date, f
                         chaos=Chaos(latency_ms=latency, fault_rate=fault_rate, fault=fault, seed=seed))
     if reload and workers > 1:
         raise click.UsageError("--reload serves with one worker; drop --workers")
-    serving.serve(settings, host, port, workers, reload=reload)
+    from mockserver import serving  # noqa: PLC0415 (the server's imports cost a second; other commands skip them)
+
+    try:
+        serving.serve(settings, host, port, workers, reload=reload)
+    except serving.ServeError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @cli.command()
@@ -111,6 +112,8 @@ def serve(host: str, port: int, api: str, seed: int, count: int, anchor: date, f
 @ANCHOR
 def fixtures(api: ApiId, seed: int, count: int, anchor: date) -> None:
     """Write the generated records as JSON to stdout (the format --fixtures reads back)."""
+    from mockserver.fixtures import dump_records, generated_store  # noqa: PLC0415 (as for serve)
+
     out = sys.stdout.buffer
     out.write(b"[")
     for n, record in enumerate(dump_records(generated_store(api, seed, count, anchor_micros(anchor)))):
@@ -172,6 +175,24 @@ def fuzz(api: ApiId, target: str, token: str | None, unscoped_token: str | None,
     sys.exit(code)
 
 
+@cli.command()
+@click.option("--api", type=API_CHOICE, required=True)
+@click.option("--upstream", required=True, metavar="URL",
+              help="Where the spec's paths are appended (e.g. http://127.0.0.1:8000/main for interventions).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@click.option("--strict", is_flag=True, help="Answer 502 instead of an upstream response that violates the spec.")
+@click.option("--timeout", type=click.FloatRange(0.1, 600), default=30.0, show_default=True, metavar="SECONDS",
+              help="Per upstream request.")
+def proxy(api: ApiId, upstream: str, host: str, port: int, strict: bool, timeout: float) -> None:
+    """Forward to a real backend, logging every request and response that violates the spec (one line each)."""
+    from mockserver.proxy import ProxyOptions, run_proxy  # noqa: PLC0415 (keeps other commands light)
+
+    if not upstream.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{upstream!r} is not an http(s) URL", param_hint="--upstream")
+    run_proxy(ProxyOptions(api=api, upstream=upstream, strict=strict, timeout=timeout), host, port)
+
+
 def main() -> None:
     """Run the CLI; usage and data errors are one line on stderr and a non-zero exit, never a traceback."""
     try:
@@ -185,7 +206,7 @@ def main() -> None:
     except click.ClickException as exc:
         click.echo(f"mockserver: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
-    except (SpecError, serving.ServeError) as exc:
+    except SpecError as exc:
         click.echo(f"mockserver: {exc}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:

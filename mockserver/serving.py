@@ -13,14 +13,13 @@ from rich.console import Console
 from uvicorn.supervisors import ChangeReload, Multiprocess
 
 from mockserver.app import build_stores, create_app
-from mockserver.auth import mint_token
 from mockserver.banner import print_banner
 from mockserver.settings import Settings
 from mockserver.specs import spec_path
+from mockserver.tokens import DEV_SCOPES, mint_token
 
-__all__ = ["DEV_SCOPES", "ServeError", "app_from_environment", "serve"]
+__all__ = ["ServeError", "app_from_environment", "serve"]
 
-DEV_SCOPES = ("calendar.event.read",)
 SETTINGS_VARIABLE = "MOCKSERVER_SETTINGS"
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 

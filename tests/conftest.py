@@ -17,8 +17,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app
-from mockserver.auth import mint_token
 from mockserver.settings import Settings
+from mockserver.tokens import mint_token
 
 TOKEN = mint_token(["calendar.event.read"])
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

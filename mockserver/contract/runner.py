@@ -14,7 +14,6 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 from schemathesis.schemas import BaseSchema
 
-from mockserver.auth import mint_token
 from mockserver.contract.checks import AUTH_CHECKS, SEMANTIC_CHECKS, applicable_checks
 from mockserver.contract.landscape import WIDE_WINDOW, survey
 from mockserver.contract.options import DEFAULT_SESSION_TOKEN, FuzzOptions
@@ -24,6 +23,7 @@ from mockserver.contract.state import RunState, activated
 from mockserver.contract.steering import steering_hook
 from mockserver.contract.types import Operation
 from mockserver.specs import SpecError, load_spec
+from mockserver.tokens import mint_token
 
 __all__ = ["Progress", "run"]
 
