@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import httpx
@@ -151,6 +152,11 @@ def measure(url: str, headers: dict[str, str], runs: int, seconds: int, script: 
     loads = [wrk(url, seconds, headers, script, env) for _ in range(runs)]
     return Load(statistics.median(x.rps for x in loads), statistics.median(x.p50_ms for x in loads),
                 statistics.median(x.p99_ms for x in loads), sum(x.errors for x in loads))
+
+
+def _first_line(argv: list[str]) -> str:
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    return (done.stdout or done.stderr).strip().splitlines()[0] if (done.stdout or done.stderr).strip() else argv[0]
 
 
 def token() -> str:
@@ -287,9 +293,13 @@ def report(rows: list[tuple[str, str, str, Load, float]], scaling: list[tuple[in
         fuzz_lines.append("| " + " | ".join(cells) + " |")
     console.print(fuzz_table)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
+    packages = ("connexion", "uvicorn", "starlette", "schemathesis")
+    versions = ", ".join(f"{name} {metadata.version(name)}" for name in packages)
+    tools = "; ".join(_first_line(argv) for argv in (["wrk", "--version"], ["java", "-version"], ["node", "--version"]))
     command = f"make bench  (bench/run.py --seconds {args.seconds} --runs {args.runs} --scales {args.scales})"
     text = "\n".join([
         "# Benchmark results", "", f"- machine: {machine}", f"- command: `{command}`",
+        f"- versions: {versions}; prism-cli 5.16.0 and wiremock 3.13.2 (bench/package.json); {tools}",
         f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         "- method: each server pinned to core 0 (`taskset`), wrk pinned to core 1, 32 connections, a warm-up run, "
         "then the median of the runs. `repeated` is one request; `stream` never repeats (bench/stream.lua). "
