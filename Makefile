@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 REDOCLY := npx --yes @redocly/cli@2.77.0
 
-.PHONY: install serve test check lint-spec fuzz fuzz-volume soak bench
+.PHONY: install browser serve test check lint-spec fuzz fuzz-volume soak bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,11 @@ install: $(STAMP)
 serve: install
 	$(BIN)/mockserver serve
 
-test: install
+# Debian's Chromium for tests/test_browser.py (Playwright drives it; its own browser download is never used).
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: install browser
 	$(BIN)/pytest
 
 check: install lint-spec
