@@ -143,6 +143,20 @@ class HeaderType(click.ParamType):  # type: ignore[type-arg]
         return name.strip(), rest.strip()
 
 
+class SizeType(click.ParamType):  # type: ignore[type-arg]
+    name = "SIZE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from mockserver.contract.options import parse_size  # noqa: PLC0415 (keeps other commands light)
+
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_size(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 @cli.command()
 @click.option("--api", type=API_CHOICE, required=True)
 @click.option("--target", required=True, metavar="BASE_URL",
@@ -154,15 +168,17 @@ class HeaderType(click.ParamType):  # type: ignore[type-arg]
 @click.option("--max-examples", type=click.IntRange(1, 100_000), default=200, show_default=True)
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Generation seed.")
 @click.option("--timeout", type=click.FloatRange(0.1, 600), default=10.0, show_default=True, metavar="SECONDS",
-              help="Per request.")
+              help="Per request, in all: connect, headers, whole body.")
+@click.option("--max-body", type=SizeType(), default="10MB", show_default=True, metavar="SIZE",
+              help="Largest response body read (also decompressed), e.g. 512KB or 50MB; a larger one is a failure.")
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write JUnit XML here.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write a Markdown report here.")
 @click.option("--reveal-credentials", is_flag=True, help="Print real tokens in curl commands.")
 def fuzz(api: ApiId, target: str, token: str | None, unscoped_token: str | None, session_token: str | None,
-         headers: tuple[tuple[str, str], ...], max_examples: int, seed: int, timeout: float, junit: Path | None,
-         report: Path | None, reveal_credentials: bool) -> None:
-    """Fuzz a deployment against the spec of one API; exit 0 clean, 1 violations, 2 unusable target."""
+         headers: tuple[tuple[str, str], ...], max_examples: int, seed: int, timeout: float, max_body: int,
+         junit: Path | None, report: Path | None, reveal_credentials: bool) -> None:
+    """Fuzz a deployment against the spec of one API; exit 0 clean, 1 violations, 2 unusable target, 130 Ctrl-C."""
     from mockserver.contract.command import fuzz as run_fuzz  # noqa: PLC0415 (keeps other commands light)
     from mockserver.contract.options import FuzzOptions  # noqa: PLC0415
 
@@ -170,7 +186,8 @@ def fuzz(api: ApiId, target: str, token: str | None, unscoped_token: str | None,
         raise click.BadParameter(f"{target!r} is not an http(s) URL", param_hint="--target")
     options = FuzzOptions(api=api, target=target, token=token, unscoped_token=unscoped_token,
                           session_token=session_token, headers=headers, max_examples=max_examples, seed=seed,
-                          timeout=timeout, junit=junit, report=report, reveal_credentials=reveal_credentials)
+                          timeout=timeout, max_body=max_body, junit=junit, report=report,
+                          reveal_credentials=reveal_credentials)
     code, _ = run_fuzz(options)
     sys.exit(code)
 
@@ -186,11 +203,14 @@ def fuzz(api: ApiId, target: str, token: str | None, unscoped_token: str | None,
               help="Per upstream request.")
 def proxy(api: ApiId, upstream: str, host: str, port: int, strict: bool, timeout: float) -> None:
     """Forward to a real backend, logging every request and response that violates the spec (one line each)."""
-    from mockserver.proxy import ProxyOptions, run_proxy  # noqa: PLC0415 (keeps other commands light)
+    from mockserver.proxy import ProxyError, ProxyOptions, run_proxy  # noqa: PLC0415 (keeps other commands light)
 
     if not upstream.startswith(("http://", "https://")):
         raise click.BadParameter(f"{upstream!r} is not an http(s) URL", param_hint="--upstream")
-    run_proxy(ProxyOptions(api=api, upstream=upstream, strict=strict, timeout=timeout), host, port)
+    try:
+        run_proxy(ProxyOptions(api=api, upstream=upstream, strict=strict, timeout=timeout), host, port)
+    except ProxyError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def main() -> None:

@@ -54,6 +54,9 @@ def _send(ctx: Any, case: Case, query: dict[str, Any], headers: dict[str, str]) 
     probe = case.operation.Case(query=query, headers=dict(headers))
     kwargs = {k: v for k, v in (ctx.internals.transport_kwargs or {}).items() if k not in ("session", "headers")}
     kwargs["headers"] = dict(headers)
+    state = active(case)
+    if state is not None and state.session is not None:
+        kwargs["session"] = state.session
     if case.operation.app is not None:
         kwargs.setdefault("app", case.operation.app)
     ctx.internals.record_case(parent_id=case.id, case=probe)

@@ -51,11 +51,15 @@ def print_result(result: RunResult, console: Console) -> None:
     console.print(table)
     for line in coverage_lines(result):
         console.print(escape(line), soft_wrap=True)
-    for check in result.checks:
-        if check.verdict is Verdict.NEVER_FIRED:
-            console.print(f"[red]check {check.name} never fired[/]: no response gave it anything to verify, "
-                          "so it proves nothing (does the target return records for the survey's window?)",
-                          soft_wrap=True)
+    never = [c.name for c in result.checks if c.verdict is Verdict.NEVER_FIRED]
+    cut_short = result.cut_short
+    if never and cut_short:
+        console.print(f"[red]{len(never)} checks never fired[/]: {escape(cut_short)} before they had anything to "
+                      "verify", soft_wrap=True)
+    for name in never if not cut_short else ():
+        console.print(f"[red]check {name} never fired[/]: no response gave it anything to verify, "
+                      "so it proves nothing (does the target return records for the survey's window?)",
+                      soft_wrap=True)
     for n, failure in enumerate(result.failures, 1):
         console.print(f"\n[bold red]{n}. {escape(failure.check)}[/]: {escape(failure.title)}", soft_wrap=True)
         console.print(escape(failure.message), soft_wrap=True)

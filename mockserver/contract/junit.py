@@ -13,12 +13,18 @@ __all__ = ["write_junit"]
 def write_junit(result: RunResult, path: Path) -> None:
     suite = ET.Element("testsuite", name=f"contract.{result.api}", tests=str(len(result.checks)),
                        failures=str(result.failed), errors="0", time=f"{result.elapsed:.3f}")
-    ET.SubElement(ET.SubElement(suite, "properties"), "property", name="seed", value=str(result.seed))
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", name="seed", value=str(result.seed))
+    ET.SubElement(properties, "property", name="interrupted", value=str(result.interrupted).lower())
+    if result.interrupted:
+        case = ET.SubElement(suite, "testcase", classname=f"contract.{result.api}", name="interrupted")
+        ET.SubElement(case, "error", message=f"{result.cut_short}; the verdicts cover only what ran")
     if result.fatal is not None:
         case = ET.SubElement(suite, "testcase", classname=f"contract.{result.api}", name="credentials_check")
         ET.SubElement(case, "error", message=result.fatal)
-        suite.set("tests", "1")
-        suite.set("errors", "1")
+    errors = len(suite.findall("testcase/error"))
+    suite.set("tests", str(len(result.checks) + errors))
+    suite.set("errors", str(errors))
     for check in result.checks:
         case = ET.SubElement(suite, "testcase", classname=f"contract.{result.api}", name=check.name)
         verdict = check.verdict

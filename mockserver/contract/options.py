@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mockserver.specs import ApiId
 
-__all__ = ["DEFAULT_SESSION_TOKEN", "PHASES", "FuzzOptions"]
+__all__ = ["DEFAULT_MAX_BODY", "DEFAULT_SESSION_TOKEN", "PHASES", "FuzzOptions", "format_size", "parse_size"]
 
 PHASES = ("examples", "coverage", "fuzzing")
 DEFAULT_SESSION_TOKEN = "contract-tester"
+DEFAULT_MAX_BODY = 10 * 1024 * 1024  # bytes a response body may have, on the wire and decompressed
 
 
 @dataclass(frozen=True)
@@ -25,8 +27,30 @@ class FuzzOptions:
     headers: tuple[tuple[str, str], ...] = ()
     max_examples: int = 100
     seed: int = 0
-    timeout: float = 10.0
+    timeout: float = 10.0  # seconds in all per request: connect, headers, whole body, same-origin redirects
+    max_body: int = DEFAULT_MAX_BODY  # bytes per response body, on the wire and decompressed
     junit: Path | None = None
     report: Path | None = None
     reveal_credentials: bool = False
     phases: tuple[str, ...] = PHASES
+
+
+_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1024**2, "mb": 1024**2, "mib": 1024**2,
+          "g": 1024**3, "gb": 1024**3, "gib": 1024**3}
+_SIZE = re.compile(r"\s*([0-9]+)\s*([a-z]*)\s*", re.ASCII | re.IGNORECASE)
+
+
+def parse_size(text: str) -> int:
+    """``10MB``, ``512k``, ``1048576``: a positive byte count (binary units); ValueError when it is not one."""
+    match = _SIZE.fullmatch(text)
+    unit = match.group(2).lower() if match else ""
+    if match is None or unit not in _UNITS or int(match.group(1)) < 1:
+        raise ValueError(f"{text!r} is not a size such as 10MB, 512KB or 1048576 (bytes)")
+    return int(match.group(1)) * _UNITS[unit]
+
+
+def format_size(size: int) -> str:
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= factor and size % factor == 0:
+            return f"{size // factor} {unit}"
+    return f"{size} bytes"

@@ -54,10 +54,21 @@ class RunResult:
     failures: list[FailureReport] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # network errors and the like, after the first answer
     coverage: Coverage = field(default_factory=Coverage)
-    requests: int = 0
+    requests: int = 0  # Schemathesis's cases (as finished scenarios report them)
+    sent: int = 0  # every request sent over the network: credentials check, survey, probes, cases, follow-ups
     survey_records: int = 0
     elapsed: float = 0.0
     fatal: str | None = None  # why the run could not start (exit 2)
+    interrupted: bool = False  # stopped by Ctrl-C (exit 130): the verdicts cover only what ran
+    stopped: str | None = None  # why the run ended early on its own (a network error), if it did
+
+    @property
+    def cut_short(self) -> str | None:
+        """Why the run ended before its budget, if it did: Ctrl-C or a network error."""
+        if self.interrupted:
+            sent = max(self.sent, self.requests)
+            return f"the run was interrupted (Ctrl-C) after {sent} request{'' if sent == 1 else 's'}"
+        return self.stopped
 
     @property
     def passed(self) -> int:
@@ -69,6 +80,8 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
+        if self.interrupted:
+            return 130
         if self.fatal is not None:
             return 2
         return 1 if self.failed else 0

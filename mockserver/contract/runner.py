@@ -8,13 +8,16 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import requests
 import schemathesis
 from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 from schemathesis.schemas import BaseSchema
 
+from mockserver.contract.bounded import BoundedSession, Limits, describe_error, origin_of, reached
 from mockserver.contract.checks import AUTH_CHECKS, SEMANTIC_CHECKS, applicable_checks
+from mockserver.contract.engine import BoundedEngine, bind, probe
 from mockserver.contract.landscape import WIDE_WINDOW, survey
 from mockserver.contract.options import DEFAULT_SESSION_TOKEN, FuzzOptions
 from mockserver.contract.profiles import ApiProfile, profile
@@ -46,14 +49,18 @@ def _headers(options: FuzzOptions, prof: ApiProfile, token: str) -> dict[str, st
     return headers
 
 
-def _schema(options: FuzzOptions, headers: dict[str, str]) -> BaseSchema:
+def _schema(options: FuzzOptions, headers: dict[str, str], session: BoundedSession | None) -> BaseSchema:
     try:
         raw = copy.deepcopy(load_spec(options.api))
-        schema = schemathesis.openapi.from_dict(raw, config=SchemathesisConfig())
+        config = SchemathesisConfig()
+        config.cache.enabled = False  # no replay of (nor writing to) a .schemathesis/ folder: same seed, same run
+        schema = schemathesis.openapi.from_dict(raw, config=config)
     except (SpecError, schemathesis.errors.LoaderError) as exc:
         raise UnusableTargetError(f"bad spec for {options.api}: {exc}") from None
     if options.app is not None:
         schema.app = options.app
+    elif session is not None:
+        bind(schema, session)
     schema.config.update(base_url=options.target.rstrip("/"), headers=headers, request_timeout=options.timeout,
                          continue_on_failure=True, workers=1)
     schema.config.seed = options.seed
@@ -70,9 +77,17 @@ def _operation(schema: BaseSchema) -> Operation:
     return found
 
 
-def _caller(op: Operation, options: FuzzOptions, headers: dict[str, str]) -> Callable[[dict[str, Any]], Any]:
+def _session(options: FuzzOptions) -> BoundedSession | None:
+    """The session all the run's requests go through; None in-process (an ASGI app has no network to bound)."""
+    if options.app is not None:
+        return None
+    return BoundedSession(Limits(timeout=options.timeout, max_body=options.max_body, origin=origin_of(options.target)))
+
+
+def _caller(op: Operation, options: FuzzOptions, headers: dict[str, str],
+            session: BoundedSession | None) -> Callable[[dict[str, Any]], Any]:
     def call(query: dict[str, Any]) -> Any:
-        return op.Case(query=query, headers=dict(headers)).call(timeout=options.timeout)
+        return op.Case(query=query, headers=dict(headers)).call(session=session, timeout=options.timeout)
 
     return call
 
@@ -85,8 +100,10 @@ def _preflight(prof: ApiProfile, call: Callable[[dict[str, Any]], Any], options:
     try:
         response = call(query)
     except Exception as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise UnusableTargetError(f"cannot reach {options.target}: {type(exc).__name__}: {reason}") from None
+        if reached(exc):
+            raise UnusableTargetError(f"no usable answer from {options.target} to the credentials check: "
+                                      f"{describe_error(exc)}") from None
+        raise UnusableTargetError(f"cannot reach {options.target}: {describe_error(exc)}") from None
     status = response.status_code
     if status in (401, 403):
         which = "--token" if options.token else "the development token"
@@ -97,12 +114,17 @@ def _preflight(prof: ApiProfile, call: Callable[[dict[str, Any]], Any], options:
                        "(is the base path in --target, e.g. /main for interventions?)")
 
 
-def _fetch_body(call: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], Any]:
+def _fetch_body(call: Callable[[dict[str, Any]], Any], errors: list[str]) -> Callable[[dict[str, Any]], Any]:
+    """The survey's fetch: a network error after the credentials check was answered is one of the run's errors."""
     def fetch(query: dict[str, Any]) -> Any:
         try:
             response = call(query)
+        except requests.RequestException as exc:
+            errors.append(f"survey request (page {query.get('page')}): {describe_error(exc)}")
+            return None
+        try:
             return response.json() if response.status_code == 200 else None
-        except Exception:
+        except ValueError:
             return None
 
     return fetch
@@ -120,44 +142,85 @@ def _mask(text: str, options: FuzzOptions, headers: dict[str, str]) -> str:
 
 
 def run(options: FuzzOptions, progress: Progress | None = None) -> RunResult:
-    """Test ``options.target`` against the spec of ``options.api``; never raises for a misbehaving target."""
+    """Test ``options.target`` against the spec of ``options.api``; never raises for a misbehaving target.
+
+    Ctrl-C (KeyboardInterrupt) stops the run: the result then says ``interrupted`` and holds what ran.
+    """
     started = time.monotonic()
     result = RunResult(api=options.api, target=options.target, seed=options.seed)
-    say = progress or (lambda _text: None)
+    session = _session(options)
+    try:
+        _run(options, result, session, progress or (lambda _text: None))
+    except KeyboardInterrupt:
+        result.interrupted = True
+    finally:
+        if session is not None:
+            result.sent = session.sent
+            session.close()
+    result.elapsed = time.monotonic() - started
+    return result
+
+
+def _run(options: FuzzOptions, result: RunResult, session: BoundedSession | None, say: Progress) -> None:
     prof = profile(options.api)
     token = options.token or mint_token((SCOPE,))
     minted = mint_token(UNSCOPED) if options.token is None and prof.requires_scope else None
     unscoped = options.unscoped_token or minted
     headers = _headers(options, prof, token)
     try:
-        schema = _schema(options, headers)
-        call = _caller(_operation(schema), options, headers)
+        schema = _schema(options, headers, session)
+        call = _caller(_operation(schema), options, headers, session)
         say("checking the credentials")
         _preflight(prof, call, options)
     except UnusableTargetError as exc:
         result.fatal = str(exc)
-        return result
+        return
     say("surveying the data")
-    land = survey(prof, _fetch_body(call))
+    land = survey(prof, _fetch_body(call, result.errors))
     result.survey_records = len(land.records)
     schema.hook(steering_hook(prof, land, options.seed))
     names = applicable_checks(options.api, unscoped=unscoped is not None)
-    state = RunState(profile=prof, landscape=land, headers=headers, unscoped_token=unscoped, applicable=names)
+    state = RunState(profile=prof, landscape=land, headers=headers, unscoped_token=unscoped, applicable=names,
+                     session=session)
     runs: Counter[str] = Counter()
     failed: Counter[str] = Counter()
-    with activated(schema, state):
-        for event in from_schema(schema).execute():
+    try:
+        with activated(schema, state):
+            _fuzz(schema, session, result, runs, failed, options, headers, say)
+    finally:  # also when interrupted: the verdicts cover what ran
+        for name in sorted(runs, key=lambda n: (n in _SEMANTIC, n)):
+            if name in _SEMANTIC and name not in names:
+                continue
+            result.checks.append(CheckResult(name=name, semantic=name in _SEMANTIC, runs=runs[name],
+                                             fired=state.fired[name], failures=failed[name]))
+        result.checks.extend(CheckResult(name=n, semantic=True, runs=0, fired=0, failures=0)
+                             for n in names if n not in runs)
+        result.coverage = state.coverage
+
+
+def _fuzz(schema: BaseSchema, session: BoundedSession | None, result: RunResult, runs: Counter[str],
+          failed: Counter[str], options: FuzzOptions, headers: dict[str, str], say: Progress) -> None:
+    if session is None:
+        stream = from_schema(schema).execute()
+    else:
+        if not result.errors:  # after a failed survey the probes would most likely wait out their timeouts too
+            probe(schema, session)
+        stream = BoundedEngine(schema, session).execute()
+    try:
+        for event in stream:
+            if isinstance(event, events.Interrupted | events.EngineFinished) and result.stopped is not None:
+                continue  # the stop asked for below, not a Ctrl-C
+            if isinstance(event, events.Interrupted):
+                result.interrupted = True
             _absorb(event, result, runs, failed, options, headers, say)
-    for name in sorted(runs, key=lambda n: (n in _SEMANTIC, n)):
-        if name in _SEMANTIC and name not in names:
-            continue
-        result.checks.append(CheckResult(name=name, semantic=name in _SEMANTIC, runs=runs[name],
-                                         fired=state.fired[name], failures=failed[name]))
-    result.checks.extend(CheckResult(name=n, semantic=True, runs=0, fired=0, failures=0)
-                         for n in names if n not in runs)
-    result.coverage = state.coverage
-    result.elapsed = time.monotonic() - started
-    return result
+            if isinstance(event, events.NonFatalError) and isinstance(event.value, requests.RequestException):
+                # A network error ends the operation for Schemathesis, and a run tests one operation: stop
+                # here rather than wait out a timeout again in every later phase.
+                result.stopped = "the run stopped at its first network error"
+                stream.stop()
+    except KeyboardInterrupt:
+        stream.stop()
+        raise
 
 
 def _absorb(event: events.EngineEvent, result: RunResult, runs: Counter[str], failed: Counter[str],
@@ -179,9 +242,14 @@ def _absorb(event: events.EngineEvent, result: RunResult, runs: Counter[str], fa
                         result.failures.append(report)
         say(f"{event.phase.value} phase: {result.requests} requests, {sum(failed.values())} failed checks")
     elif isinstance(event, events.NonFatalError):
-        detail = (str(event.value).strip().splitlines() or [type(event.value).__name__])[0]
-        result.errors.append(f"{event.label}: {event.info.title}: {detail}")
+        if isinstance(event.value, requests.RequestException):
+            detail = describe_error(event.value)
+        else:
+            detail = (str(event.value).strip().splitlines() or [type(event.value).__name__])[0]
+        line = f"{event.label}: {event.info.title}: {detail}"
+        if line not in result.errors:
+            result.errors.append(line)
     elif isinstance(event, events.FatalError):
         result.errors.append(f"internal error: {event.exception!r}")
-    elif isinstance(event, events.EngineFinished) and event.stop_reason.skip_explanation:
+    elif isinstance(event, events.EngineFinished) and event.stop_reason.skip_explanation and not result.interrupted:
         result.errors.append(f"the run stopped early: {event.stop_reason.skip_explanation}")

@@ -47,6 +47,7 @@ class RunState:
     coverage: Coverage = field(default_factory=Coverage)
     seen_cases: set[str] = field(default_factory=set)
     next_pages: dict[str, Any] = field(default_factory=dict)
+    session: Any = None  # the run's BoundedSession (None in-process): the checks' own requests go through it
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def fire(self, name: str) -> None:
