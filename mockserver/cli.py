@@ -10,6 +10,7 @@ from typing import Any, cast
 import click
 
 from mockserver.chaos import FAULTS, Chaos, Fault
+from mockserver.listening import BindError
 from mockserver.settings import DEFAULT_ANCHOR, DEFAULT_COUNT, Settings, anchor_micros
 from mockserver.specs import API_IDS, ApiId, SpecError
 from mockserver.tokens import DEV_SCOPES, mint_token
@@ -101,7 +102,7 @@ def serve(host: str, port: int, api: str, seed: int, count: int, anchor: date, f
 
     try:
         serving.serve(settings, host, port, workers, reload=reload)
-    except serving.ServeError as exc:
+    except BindError as exc:
         raise click.ClickException(str(exc)) from None
 
 

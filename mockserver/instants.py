@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-__all__ = ["Instant", "format_instant", "is_date_time", "parse_instant"]
+__all__ = ["DAY_US", "MINUTE_US", "Instant", "format_instant", "is_date_time", "parse_instant", "valid_instant"]
 
 _RFC3339 = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?"
@@ -21,6 +21,8 @@ _RFC3339 = re.compile(
 )
 _US_PER_SECOND = 1_000_000
 _US_PER_DAY = 86_400 * _US_PER_SECOND
+MINUTE_US = 60 * _US_PER_SECOND
+DAY_US = _US_PER_DAY
 
 
 @dataclass(frozen=True, order=True)
@@ -83,6 +85,13 @@ def parse_instant(text: str) -> Instant | None:
     digits = fraction or ""
     micros = int(digits[:6].ljust(6, "0"))
     return Instant(seconds * _US_PER_SECOND + micros, sub_micro=digits[6:].strip("0") != "")
+
+
+def valid_instant(text: str) -> Instant:
+    """The instant of a value the parameter layer has already checked to be a date-time."""
+    parsed = parse_instant(text)
+    assert parsed is not None, f"{text!r} passed as a date-time"
+    return parsed
 
 
 def is_date_time(text: object) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import socket
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,7 @@ from connexion.exceptions import BadRequestProblem
 from openapi_schema_validator import OAS30Validator
 from starlette.types import Message, Receive, Scope, Send
 
+from mockserver.listening import BindError, base_url, bind
 from mockserver.params import FORMAT_CHECKER, ParameterRules
 from mockserver.specs import ApiId, load_spec
 
@@ -324,12 +324,10 @@ def run_proxy(options: ProxyOptions, host: str, port: int) -> None:
     """Serve the proxy until interrupted; a busy port raises ProxyError before anything is printed."""
     app = ValidatingProxy(options)
     try:
-        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-    except OSError as exc:
-        raise ProxyError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    base = f"http://{'[' + host + ']' if ':' in host else host}:{sock.getsockname()[1]}"
+        sock = bind(host, port)
+    except BindError as exc:
+        raise ProxyError(str(exc)) from None
+    base = base_url(host, sock)
     mode = "strict: a non-conforming response becomes a 502" if options.strict else "violations are logged"
     print(f"mockserver proxy on {base} -> {app.shown} ({options.api}; {mode})", flush=True)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s:     %(message)s")  # as uvicorn's lines

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 from dataclasses import replace
 
 import uvicorn
@@ -14,18 +13,15 @@ from uvicorn.supervisors import ChangeReload, Multiprocess
 
 from mockserver.app import build_stores, create_app
 from mockserver.banner import print_banner
+from mockserver.listening import base_url, bind
 from mockserver.settings import Settings
 from mockserver.specs import spec_path
 from mockserver.tokens import DEV_SCOPES, mint_token
 
-__all__ = ["ServeError", "app_from_environment", "serve"]
+__all__ = ["app_from_environment", "serve"]
 
 SETTINGS_VARIABLE = "MOCKSERVER_SETTINGS"
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
-
-class ServeError(Exception):
-    """The server cannot start; the message says why in one line."""
 
 
 def configure_logging() -> None:
@@ -42,26 +38,14 @@ def app_from_environment() -> AsyncApp:
     return create_app(Settings.from_json(os.environ[SETTINGS_VARIABLE]))
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    try:
-        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-    except OSError as exc:
-        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    return sock
-
-
 def serve(settings: Settings, host: str, port: int, workers: int = 1, reload: bool = False) -> None:
-    """Serve until interrupted; data errors and a busy port raise before anything is printed."""
+    """Serve until interrupted; data errors (SpecError) and a busy port (BindError) raise before any output."""
     settings = replace(settings, access_log=True)  # our own line: uvicorn's goes through logging, 6× slower
     stores = build_stores(settings)
-    sock = _bind(host, port)
+    sock = bind(host, port)
     if host not in _LOOPBACK:
-        logging.getLogger("mockserver").warning("listening on %s: the mock is reachable from other machines", host)
         Console(stderr=True).print(f"warning: listening on {host}: the mock is reachable from other machines")
-    port = sock.getsockname()[1]
-    base = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    base = base_url(host, sock)
     print_banner(Console(), base, stores, mint_token(DEV_SCOPES), settings.seed)
     if reload:
         del stores

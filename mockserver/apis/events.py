@@ -10,7 +10,7 @@ import numpy as np
 
 from mockserver.apis.base import ApiMapping, Renderer
 from mockserver.data import Rng, TextPools
-from mockserver.instants import Instant, format_instant, parse_instant
+from mockserver.instants import DAY_US, MINUTE_US, format_instant, valid_instant
 from mockserver.query import Bound, Page, Query
 from mockserver.store import Columns
 
@@ -19,21 +19,13 @@ __all__ = ["CATEGORIES", "LIMIT_CAP", "MAPPING"]
 LIMIT_CAP = 100
 CATEGORIES = ("學生", "教職員", "行政", "活動", "考試", "假日")
 _OFFSET_MINUTES = 8 * 60  # timestamps are written at +08:00, as in the document
-_MINUTE = 60_000_000
-_DAY = 1440 * _MINUTE
-
-
-def _instant(value: str) -> Instant:
-    parsed = parse_instant(value)
-    assert parsed is not None, "the parameter layer admits only date-times"
-    return parsed
 
 
 def to_query(params: Mapping[str, Any]) -> Query:
     field = params.get("orderBy", "start")
     return Query(
         order=field,
-        bounds=(Bound(field, ">=", _instant(params["from"])), Bound(field, "<", _instant(params["to"]))),
+        bounds=(Bound(field, ">=", valid_instant(params["from"])), Bound(field, "<", valid_instant(params["to"]))),
         page=params.get("page", 1),
         size=min(params.get("limit", 5), LIMIT_CAP),
         category=params.get("category"),
@@ -54,10 +46,10 @@ def _event_id(high: int, low: int) -> str:
 def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
     """``count`` events starting within ±365 days of ``anchor`` (µs), on half hours."""
     rng = Rng(seed, "events", count)
-    half_hour = 30 * _MINUTE
+    half_hour = 30 * MINUTE_US
     start = anchor + rng.integers("start", -365 * 48, 365 * 48) * half_hour
     short = rng.integers("duration.short", 1, 17) * half_hour  # 30 min to 8 h
-    long = rng.integers("duration.long", 1, 181) * _DAY  # a term or a holiday: 1 to 180 days
+    long = rng.integers("duration.long", 1, 181) * DAY_US  # a term or a holiday: 1 to 180 days
     end = start + np.where(rng.uniforms("duration.kind") < 0.8, short, long)
     created = start - rng.integers("created_at", 60_000, 120 * 86_400_000) * 1000  # whole ms before start
     edited = rng.integers("updated_at", 1000, 30 * 86_400_000) * 1000

@@ -10,21 +10,13 @@ import numpy as np
 
 from mockserver.apis.base import ApiMapping, Renderer
 from mockserver.data import Rng, TextPools
-from mockserver.instants import Instant, format_instant, parse_instant
+from mockserver.instants import DAY_US, MINUTE_US, format_instant, valid_instant
 from mockserver.query import Bound, Page, Query
 from mockserver.store import Columns
 
 __all__ = ["MAPPING", "PAGE_SIZE_CAP"]
 
 PAGE_SIZE_CAP = 200
-_MINUTE = 60_000_000
-_DAY = 1440 * _MINUTE
-
-
-def _instant(value: str) -> Instant:
-    parsed = parse_instant(value)
-    assert parsed is not None, "the parameter layer admits only date-times"
-    return parsed
 
 
 def to_query(params: Mapping[str, Any]) -> Query:
@@ -32,8 +24,8 @@ def to_query(params: Mapping[str, Any]) -> Query:
     return Query(
         order="scheduledStart",
         bounds=(
-            Bound("scheduledStart", "<=", _instant(params["scheduledEnd"])),
-            Bound("scheduledEnd", ">=", _instant(params["scheduledStart"])),
+            Bound("scheduledStart", "<=", valid_instant(params["scheduledEnd"])),
+            Bound("scheduledEnd", ">=", valid_instant(params["scheduledStart"])),
         ),
         page=params.get("page", 1),
         size=min(params.get("pageSize", 50), PAGE_SIZE_CAP),
@@ -52,7 +44,7 @@ def page_body(page: Page, params: Mapping[str, Any], items: list[Any]) -> dict[s
 def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
     """``count`` interventions scheduled within ±180 days of ``anchor`` (µs), on quarter hours."""
     rng = Rng(seed, "interventions", count)
-    quarter = 15 * _MINUTE
+    quarter = 15 * MINUTE_US
     start = anchor + rng.integers("scheduledStart", -180 * 96, 180 * 96) * quarter
     short = rng.integers("duration.short", 2, 33) * quarter  # 30 min to 8 h
     long = rng.integers("duration.long", 1 * 96, 5 * 96 + 1) * quarter  # 1 to 5 days
@@ -70,18 +62,18 @@ def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
         r = rng.hasher.record_random(i)
         s, e = int(start[i]), int(end[i])
         started = s < anchor and r.random() < 0.92
-        actual_start = s + r.randint(-30, 60) * _MINUTE if started else None
+        actual_start = s + r.randint(-30, 60) * MINUTE_US if started else None
         actual_end = (
-            actual_start + max(0, (e - s) + r.randint(-60, 90) * _MINUTE)
+            actual_start + max(0, (e - s) + r.randint(-60, 90) * MINUTE_US)
             if actual_start is not None and e < anchor
             else None
         )
         cancelled = actual_start is None and r.random() < 0.06
         status = 4 if cancelled else 3 if actual_end is not None else 2 if actual_start is not None else 1
-        created = s - r.randint(1, 60 * 1440) * _MINUTE
-        updated = created + r.randint(0, 3 * 1440) * _MINUTE
-        verified = actual_end + r.randint(60, 3 * 1440) * _MINUTE if actual_end and r.random() < 0.6 else None
-        archived = verified + r.randint(1, 30) * _DAY if verified and r.random() < 0.3 else None
+        created = s - r.randint(1, 60 * 1440) * MINUTE_US
+        updated = created + r.randint(0, 3 * 1440) * MINUTE_US
+        verified = actual_end + r.randint(60, 3 * 1440) * MINUTE_US if actual_end and r.random() < 0.6 else None
+        archived = verified + r.randint(1, 30) * DAY_US if verified and r.random() < 0.3 else None
         updated = max(updated, verified or 0, archived or 0)
         auto = r.random() < 0.3
         return {
