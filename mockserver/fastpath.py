@@ -88,6 +88,7 @@ def fast_operation_middleware(plans: Mapping[str, OperationPlan], authenticator:
             if plan is None:
                 await self.next_app(scope, receive, send)
                 return
+            await _drain(scope, receive)
             self._authorize(plan, scope)
             prefer = _header(scope, b"prefer")
             prefs = plan.scenarios.parse(prefer) if prefer else Preferences()
@@ -125,6 +126,25 @@ def fast_operation_middleware(plans: Mapping[str, OperationPlan], authenticator:
                 raise OAuthScopeProblem(required_scopes=list(plan.scopes), token_scopes=granted)
 
     return FastOperationMiddleware
+
+
+DRAIN_LIMIT = 16 * 1024 * 1024
+
+
+async def _drain(scope: Scope, receive: Receive) -> None:
+    """Read and drop a request body (the operations take none), so that the connection stays in step.
+
+    Answering before a client has finished sending makes the server close the connection under it, and
+    the client may then lose the answer. Past ``DRAIN_LIMIT`` bytes the body is left, and that happens.
+    """
+    if not any(name in (b"content-length", b"transfer-encoding") for name, _ in scope["headers"]):
+        return
+    received = 0
+    while received <= DRAIN_LIMIT:
+        message = await receive()
+        received += len(message.get("body", b""))
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
 
 
 async def _respond(send: Send, status: int, content_type: str, body: bytes, prefs: Preferences,
