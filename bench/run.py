@@ -137,8 +137,8 @@ def wrk(url: str, seconds: int, headers: dict[str, str], script: Path | None = N
     out = subprocess.run([*argv, url], capture_output=True, text=True, check=True,
                          env={**os.environ, **(env or {})}).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"^\s+50%\s+(\S+)$", out, re.MULTILINE).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"^\s+99%\s+(\S+)$", out, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)\s*$", out, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)\s*$", out, re.MULTILINE).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     failed = int(errors.group(1)) if errors else 0
@@ -148,7 +148,7 @@ def wrk(url: str, seconds: int, headers: dict[str, str], script: Path | None = N
 
 def measure(url: str, headers: dict[str, str], runs: int, seconds: int, script: Path | None,
             env: dict[str, str]) -> Load:
-    wrk(url, max(3, seconds // 3), headers, script, env)  # warm-up (JIT, caches)
+    wrk(url, max(5, seconds // 2), headers, script, env)  # warm-up (the JVM's JIT, caches)
     loads = [wrk(url, seconds, headers, script, env) for _ in range(runs)]
     return Load(statistics.median(x.rps for x in loads), statistics.median(x.p50_ms for x in loads),
                 statistics.median(x.p99_ms for x in loads), sum(x.errors for x in loads))
@@ -222,6 +222,8 @@ def main() -> None:
                 memory = rss_mb(process.pid)
             rows.append((peer.name, api, "repeated", repeated, memory))
             rows.append((peer.name, api, "stream", stream, memory))
+            console.print(f"  repeated {repeated.rps:,.0f} req/s p99 {repeated.p99_ms:.1f} ms · "
+                          f"stream {stream.rps:,.0f} req/s p99 {stream.p99_ms:.1f} ms · RSS {memory:.0f} MB")
     scaling = []
     for count in (int(c) for c in args.scales.split(",")):
         port = free_port()
