@@ -199,6 +199,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "15")))
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
     parser.add_argument("--scales", default="1000,100000,1000000")
+    parser.add_argument("--no-peers", action="store_true", help="Only the scaling and fuzz parts (a quick re-run).")
     args = parser.parse_args()
     bearer = token()
     auth = {"Authorization": f"Bearer {bearer}"}
@@ -208,7 +209,7 @@ def main() -> None:
         bodies = {api: httpx.get(f"http://127.0.0.1:{port}{prefix}{path}", headers={**auth, **hdrs}).content
                   for api, (prefix, path, hdrs) in APIS.items()}
     rows: list[tuple[str, str, str, Load, float]] = []
-    for peer in peers(bodies, body_dir):
+    for peer in [] if args.no_peers else peers(bodies, body_dir):
         for api, (_, path, hdrs) in APIS.items():
             port = free_port()
             argv = [a.format(port=port, api=api) for a in peer.argv]
@@ -263,6 +264,8 @@ def fuzz_speed(bearer: str) -> list[tuple[str, str, int, float]]:
 def report(rows: list[tuple[str, str, str, Load, float]], scaling: list[tuple[int, float, float, Load]],
            fuzz: list[tuple[str, str, int, float]], args: argparse.Namespace) -> None:
     ours = {(api, kind): load.rps for name, api, kind, load, _ in rows if name == "mockserver"}
+    if not rows:
+        console.print("[dim]peers skipped (--no-peers): bench/RESULTS.md is left as it is[/dim]")
     table = Table(title="Throughput (server on one core, wrk -t1 -c32 on the other; medians)")
     for column in ("server", "api", "load", "req/s", "p50 ms", "p99 ms", "RSS MB", "non-2xx", "ours ÷ this"):
         table.add_column(column, justify="right" if column not in ("server", "api", "load") else "left")
@@ -310,8 +313,9 @@ def report(rows: list[tuple[str, str, str, Load, float]], scaling: list[tuple[in
         "`mockserver fuzz` also sends its survey and the extra requests of its semantic checks.", "",
         *fuzz_lines, "",
     ])
-    (BENCH / "RESULTS.md").write_text(text, encoding="utf-8")
-    console.print(f"wrote {BENCH / 'RESULTS.md'}")
+    if rows:
+        (BENCH / "RESULTS.md").write_text(text, encoding="utf-8")
+        console.print(f"wrote {BENCH / 'RESULTS.md'}")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ class FixtureError(SpecError):
 
 def generated_store(api: ApiId, seed: int, count: int, anchor: int) -> Store:
     columns, render = mapping(api).generate(seed, count, anchor)
-    return Store(columns, render)
+    return Store(columns, render).prepare(mapping(api).order_fields)
 
 
 def dump_records(store: Store) -> Iterator[bytes]:
@@ -63,7 +63,7 @@ def load_store(api: ApiId, path: Path) -> Store:
         if error is not None:
             where = "/".join(str(p) for p in error.path) or "(record)"
             raise FixtureError(f"{path}: record {index}: field '{where}': {error.message}")
-    return Store(_columns(api_map, records, path), lambda i: records[i])
+    return Store(_columns(api_map, records, path), lambda i: records[i]).prepare(api_map.order_fields)
 
 
 def _columns(api_map: ApiMapping, records: list[dict[str, Any]], path: Path) -> Columns:
@@ -89,7 +89,8 @@ def _columns(api_map: ApiMapping, records: list[dict[str, Any]], path: Path) -> 
     category = names = None
     if api_map.category_field is not None:
         names = tuple(sorted({r[api_map.category_field] for r in records}))
-        category = np.array([names.index(r[api_map.category_field]) for r in records], dtype=np.int64)
+        code = {name: n for n, name in enumerate(names)}
+        category = np.array([code[r[api_map.category_field]] for r in records], dtype=np.int32)
     return Columns(
         count=len(records), times=times, id_rank=id_rank, ids=ids, category=category, category_names=names or ()
     )

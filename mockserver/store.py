@@ -32,7 +32,7 @@ class Columns:
     times: Mapping[str, I64]
     id_rank: I64
     ids: I64 | None = None
-    category: I64 | None = None
+    category: npt.NDArray[np.signedinteger[Any]] | None = None
     category_names: tuple[str, ...] = ()
 
 
@@ -43,23 +43,26 @@ class Store:
     columns: Columns
     render: Callable[[int], dict[str, Any]]
     cache_size: int = 8192
-    _orders: dict[tuple[str, int | None], tuple[I64, I64]] = field(default_factory=dict, repr=False)
+    _orders: dict[str, tuple[npt.NDArray[np.signedinteger[Any]], I64]] = field(default_factory=dict, repr=False)
     _rendered: OrderedDict[int, bytes] = field(default_factory=OrderedDict, repr=False)
     _id_order: tuple[I64, I64] | None = field(default=None, repr=False)
 
-    def _order(self, name: str, category: int | None) -> tuple[I64, I64]:
-        """Record indexes sorted by (``name``, id rank), optionally of one category, and their sorted values."""
-        key = (name, category)
-        if key not in self._orders:
-            values = self.columns.times[name]
-            perm = np.lexsort((self.columns.id_rank, values)).astype(np.int64)
-            if category is not None:
-                assert self.columns.category is not None
-                perm = perm[self.columns.category[perm] == category]
-            self._orders[key] = (perm, values[perm])
-        return self._orders[key]
+    def prepare(self, fields: tuple[str, ...]) -> Store:
+        """Sort by each of ``fields`` now (at start-up) rather than on the first query that orders by it."""
+        for name in fields:
+            self._order(name)
+        return self
 
-    def matches(self, q: Query) -> I64:
+    def _order(self, name: str) -> tuple[npt.NDArray[np.signedinteger[Any]], I64]:
+        """Record indexes sorted by (``name``, id rank), and the sorted values; indexes 32-bit where they fit."""
+        if name not in self._orders:
+            values = self.columns.times[name]
+            perm = np.lexsort((self.columns.id_rank, values))
+            small = self.columns.count < 2**31
+            self._orders[name] = (perm.astype(np.int32 if small else np.int64), values[perm])
+        return self._orders[name]
+
+    def matches(self, q: Query) -> npt.NDArray[np.signedinteger[Any]]:
         """Every matching record index, in order."""
         category: int | None = None
         if q.category is not None:
@@ -67,7 +70,7 @@ class Store:
             if q.category not in names:
                 return _EMPTY
             category = names.index(q.category)
-        perm, values = self._order(q.order, category)
+        perm, values = self._order(q.order)
         lo, hi = 0, len(perm)
         rest: list[Bound] = []
         for b in q.bounds:
@@ -80,6 +83,9 @@ class Store:
             else:
                 hi = min(hi, int(np.searchsorted(values, b.micros, side="right")))
         found = perm[lo:hi] if lo < hi else _EMPTY
+        if category is not None:  # filtering the window's slice keeps no per-category copy of each order
+            assert self.columns.category is not None
+            found = found[self.columns.category[found] == category]
         for b in rest:
             column = self.columns.times[b.field][found]
             keep = column >= b.micros if b.op == ">=" else column < b.micros if b.op == "<" else column <= b.micros

@@ -23,6 +23,7 @@ class ApiMapping:
     base_path: str
     list_key: str  # where a page keeps its records (also accepted at the top of a fixture file)
     time_fields: tuple[str, ...]
+    order_fields: tuple[str, ...]  # the time fields results are ordered (and searched) by
     category_field: str | None
     int_ids: bool
     to_query: Callable[[Mapping[str, Any]], Query]

@@ -56,7 +56,7 @@ def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
     updated = created + np.where(rng.uniforms("updated_at.same") < 0.3, 0, edited)
     high, low = rng.column("id.high"), rng.column("id.low")
     id_rank = np.lexsort((low, high)).argsort().astype(np.int64)
-    category = rng.integers("category", 0, len(CATEGORIES))
+    category = rng.integers("category", 0, len(CATEGORIES)).astype(np.int8)
     columns = Columns(
         count=count,
         times={"start": start, "end": end, "created_at": created, "updated_at": updated},
@@ -94,6 +94,7 @@ MAPPING = ApiMapping(
     base_path="",
     list_key="events",
     time_fields=("start", "end", "created_at", "updated_at"),
+    order_fields=("start", "end", "created_at", "updated_at"),
     category_field="category",
     int_ids=False,
     to_query=to_query,

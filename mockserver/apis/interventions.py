@@ -117,6 +117,7 @@ MAPPING = ApiMapping(
     base_path="/main",
     list_key="data",
     time_fields=("scheduledStart", "scheduledEnd"),
+    order_fields=("scheduledStart",),
     category_field=None,
     int_ids=True,
     to_query=to_query,
