@@ -27,13 +27,20 @@ DAY_US = _US_PER_DAY
 
 @dataclass(frozen=True, order=True)
 class Instant:
-    """An instant: whole microseconds since the epoch, plus whether digits below a microsecond follow.
+    """An instant, exactly: whole microseconds since the epoch, then the digits below a microsecond.
 
-    ``micros`` is the floor of the exact instant; ``sub_micro`` says the exact value is strictly above it.
+    ``micros`` is the floor of the exact instant; ``rest`` holds the fraction's digits after the sixth,
+    trailing zeros dropped, so that comparing ``(micros, rest)`` (strings compared digit by digit) compares
+    the exact instants: ``.0000001`` < ``.00000011`` < ``.0000002``.
     """
 
     micros: int
-    sub_micro: bool = False
+    rest: str = ""
+
+    @property
+    def sub_micro(self) -> bool:
+        """Whether the exact instant lies strictly after ``micros``."""
+        return self.rest != ""
 
     @property
     def ceil(self) -> int:
@@ -84,7 +91,7 @@ def parse_instant(text: str) -> Instant | None:
     seconds = _days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset
     digits = fraction or ""
     micros = int(digits[:6].ljust(6, "0"))
-    return Instant(seconds * _US_PER_SECOND + micros, sub_micro=digits[6:].strip("0") != "")
+    return Instant(seconds * _US_PER_SECOND + micros, digits[6:].rstrip("0"))
 
 
 def valid_instant(text: str) -> Instant:

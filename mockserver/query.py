@@ -40,6 +40,7 @@ class Query:
     size: int
     category: str | None = None
     find_id: int | None = None
+    empty: bool = False  # matches nothing whatever the data (an inverted window)
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,8 @@ class Store:
 
     def matches(self, q: Query) -> npt.NDArray[np.signedinteger[Any]]:
         """Every matching record index, in order."""
+        if q.empty:
+            return _EMPTY
         category: int | None = None
         if q.category is not None:
             names = self.columns.category_names

@@ -20,13 +20,13 @@ PAGE_SIZE_CAP = 200
 
 
 def to_query(params: Mapping[str, Any]) -> Query:
-    # Overlap: event.scheduledStart <= q.scheduledEnd and event.scheduledEnd >= q.scheduledStart.
+    # Overlap: event.scheduledStart <= q.scheduledEnd and event.scheduledEnd >= q.scheduledStart;
+    # an inverted window matches nothing, even an intervention that spans both of its bounds.
+    lower, upper = valid_instant(params["scheduledStart"]), valid_instant(params["scheduledEnd"])
     return Query(
         order="scheduledStart",
-        bounds=(
-            Bound("scheduledStart", "<=", valid_instant(params["scheduledEnd"])),
-            Bound("scheduledEnd", ">=", valid_instant(params["scheduledStart"])),
-        ),
+        bounds=(Bound("scheduledStart", "<=", upper), Bound("scheduledEnd", ">=", lower)),
+        empty=upper < lower,
         page=params.get("page", 1),
         size=min(params.get("pageSize", 50), PAGE_SIZE_CAP),
         find_id=params.get("findId"),
