@@ -76,6 +76,8 @@ def events_oracle(records: list[dict[str, Any]], query: dict[str, Any]) -> list[
     field = query["orderBy"]
     low, high = parse_instant(query["from"]), parse_instant(query["to"])
     assert low is not None and high is not None
+    if low > high:  # an inverted window matches nothing, even an intervention spanning both bounds
+        return []
     hits = [
         r for r in records
         if (low.micros, low.sub_micro) <= (_micros(r[field]), False) < (high.micros, high.sub_micro)
@@ -151,6 +153,8 @@ def intervention_queries(draw: st.DrawFn, records: list[dict[str, Any]]) -> dict
 def interventions_oracle(records: list[dict[str, Any]], query: dict[str, Any]) -> list[int]:
     low, high = parse_instant(query["scheduledStart"]), parse_instant(query["scheduledEnd"])
     assert low is not None and high is not None
+    if low > high:  # an inverted window matches nothing, even an intervention spanning both bounds
+        return []
     hits = [
         r for r in records
         if (_micros(r["scheduledStart"]), False) <= (high.micros, high.sub_micro)
