@@ -10,6 +10,7 @@ from typing import Any, cast
 import click
 
 from mockserver.chaos import FAULTS, Chaos, Fault
+from mockserver.contract.options import DEFAULT_MAX_EXAMPLES
 from mockserver.listening import BindError
 from mockserver.settings import DEFAULT_ANCHOR, DEFAULT_COUNT, Settings, anchor_micros
 from mockserver.specs import API_IDS, ApiId, SpecError
@@ -166,7 +167,8 @@ class SizeType(click.ParamType):  # type: ignore[type-arg]
 @click.option("--unscoped-token", default=None, help="A token without calendar.event.read, to test the 403.")
 @click.option("--session-token", default=None, help="x-session-token for interventions.")
 @click.option("--header", "headers", type=HeaderType(), multiple=True, help="An extra header (repeatable).")
-@click.option("--max-examples", type=click.IntRange(1, 100_000), default=200, show_default=True)
+@click.option("--max-examples", type=click.IntRange(1, 100_000), default=DEFAULT_MAX_EXAMPLES, show_default=True,
+              help="Generated examples per phase and generation mode.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Generation seed.")
 @click.option("--timeout", type=click.FloatRange(0.1, 600), default=10.0, show_default=True, metavar="SECONDS",
               help="Per request, in all: connect, headers, whole body.")
@@ -179,7 +181,11 @@ class SizeType(click.ParamType):  # type: ignore[type-arg]
 def fuzz(api: ApiId, target: str, token: str | None, unscoped_token: str | None, session_token: str | None,
          headers: tuple[tuple[str, str], ...], max_examples: int, seed: int, timeout: float, max_body: int,
          junit: Path | None, report: Path | None, reveal_credentials: bool) -> None:
-    """Fuzz a deployment against the spec of one API; exit 0 clean, 1 violations, 2 unusable target, 130 Ctrl-C."""
+    """Fuzz a deployment against the spec of one API.
+
+    Exit 0 clean, 1 violations, 2 usage error or unusable target, 3 no violation but some checks not exercised,
+    130 Ctrl-C.
+    """
     from mockserver.contract.command import fuzz as run_fuzz  # noqa: PLC0415 (keeps other commands light)
     from mockserver.contract.options import FuzzOptions  # noqa: PLC0415
 

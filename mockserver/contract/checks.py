@@ -2,11 +2,14 @@
 
 Each check is a Schemathesis check ``(ctx, response, case)`` registered with ``schemathesis.check``. It
 does nothing outside a contract run, and records that it *fired* (had something to verify) so that a run
-can tell a rule that held from a rule that was never put to the test.
+can tell a rule that held from a rule that was never put to the test. Page checks read 200 answers to valid
+requests; expectation checks judge the edge requests the run sends on purpose (``edges.py``), each of which
+says which check judges it and by which rule.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -14,15 +17,24 @@ import schemathesis
 from schemathesis.core.failures import Failure, Severity
 from schemathesis.core.transport import Response
 
+from mockserver.contract.model import Expected, expected_matches, expected_page
+from mockserver.contract.profiles import ApiProfile
 from mockserver.contract.state import RunState, active
 from mockserver.contract.types import Case
 from mockserver.contract.view import PageView, matches, page_view
 from mockserver.contract.wire import as_bool, record_instant
 
-__all__ = ["AUTH_CHECKS", "SEMANTIC_CHECKS", "ContractViolation", "applicable_checks"]
+__all__ = [
+    "CHECK_NAMES",
+    "EXPECTATION_CHECKS",
+    "PAGE_CHECKS",
+    "ContractViolation",
+    "applicable_checks",
+]
 
 Check = Callable[[Any, Response, Case], bool | None]
 MAX_AUTH_PROBES = 3
+_UTC_MILLIS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z", re.ASCII)
 
 
 class ContractViolation(Failure):
@@ -65,9 +77,13 @@ def _send(ctx: Any, case: Case, query: dict[str, Any], headers: dict[str, str]) 
     return response
 
 
+def _served(view: PageView) -> int:
+    return view.served_page if view.served_page is not None else view.page
+
+
 def _next_page(ctx: Any, state: RunState, case: Case, view: PageView) -> list[dict[str, Any]] | None:
     """The items of the page after this one (same query, no findId), fetched once per case; None if unknown."""
-    served = view.served_page if view.served_page is not None else view.page
+    served = _served(view)
     if not view.items or served < 1 or view.size < 1:
         return None
     with state.lock:
@@ -88,14 +104,26 @@ def _next_page(ctx: Any, state: RunState, case: Case, view: PageView) -> list[di
     return items
 
 
+def _expected(state: RunState, view: PageView) -> Expected | None:
+    """The page the rules give to this request, when the survey knows every record that could match."""
+    found = expected_matches(state.profile, state.landscape, view.window)
+    if found is None:
+        return None
+    return expected_page(state.profile, found, view.page, view.size, view.find_id)
+
+
 def _brief(item: dict[str, Any], *names: str) -> str:
     return "{" + ", ".join(f"{n}: {item.get(n)!r}" for n in ("id", *names)) + "}"
 
 
+def _bounds(profile: ApiProfile, view: PageView) -> str:
+    return f"{profile.lower}={view.query[profile.lower]!r}, {profile.upper}={view.query[profile.upper]!r}"
+
+
 def items_within_window(ctx: Any, response: Response, case: Case) -> bool | None:
-    """Every listed record lies in the requested window (compared as instants)."""
+    """Every listed record lies in the requested window (compared as instants); an inverted window lists none."""
     found = _page(active(case), case, response)
-    if found is None or not found[1].items:
+    if found is None or not (found[1].items or found[1].window.inverted):
         return None
     state, view = found
     state.fire("items_within_window")
@@ -103,96 +131,130 @@ def items_within_window(ctx: Any, response: Response, case: Case) -> bool | None
     for item in view.items:
         times = {n: t for n in state.profile.time_fields if (t := record_instant(item, n)) is not None}
         if not w.spans(times):
-            fields = (w.field,) if state.profile.api == "events" else ("scheduledStart", "scheduledEnd")
-            raise _fail(case, "items_within_window", f"record {_brief(item, *fields)} for "
-                        f"{state.profile.lower}={view.query[state.profile.lower]!r}, "
-                        f"{state.profile.upper}={view.query[state.profile.upper]!r}",
+            fields = w.period if w.period else (w.field,)
+            raise _fail(case, "items_within_window",
+                        f"record {_brief(item, *fields)} for {_bounds(state.profile, view)}",
                         f"only records with {w.describe()}, compared as instants")
     return None
 
 
 def items_in_order(ctx: Any, response: Response, case: Case) -> bool | None:
-    """Records come in ascending order of the ordered field."""
+    """Records come in ascending order of the ordered field, then of id."""
     found = _page(active(case), case, response)
     if found is None or len(found[1].items) < 2:
         return None
     state, view = found
     state.fire("items_in_order")
-    keys = [view.key(item) for item in view.items]
-    for n in range(1, len(keys)):
-        a, b = keys[n - 1], keys[n]
-        if a is not None and b is not None and b < a:
-            field = view.window.field
-            raise _fail(case, "items_in_order",
-                        f"{_brief(view.items[n], field)} after {_brief(view.items[n - 1], field)}",
-                        f"records in ascending order of {view.window.field}")
+    field = view.window.field
+    for before, after in zip(view.items, view.items[1:], strict=False):
+        a, b = view.key(before), view.key(after)
+        if a is None or b is None:
+            continue
+        tied_out_of_order = a == b and _id_key(after.get("id")) < _id_key(before.get("id"))
+        if b < a or tied_out_of_order:
+            raise _fail(case, "items_in_order", f"{_brief(after, field)} after {_brief(before, field)}",
+                        f"records in ascending order of {field}, then of id")
     return None
 
 
+def _id_key(value: Any) -> tuple[int, Any]:
+    """Ids compare as numbers when they are numbers, else as strings."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (0, value)
+    return (1, str(value))
+
+
 def page_size_respected(ctx: Any, response: Response, case: Case) -> bool | None:
-    """No more records than asked for (a server may serve fewer: the documented cap)."""
+    """No more records than the size served (the one asked for, capped); a full page unless it is the last."""
     found = _page(active(case), case, response)
     if found is None:
         return None
     state, view = found
-    allowed = 0 if view.size < 1 or (view.page < 1 and view.find_id is None) else view.size
-    if not view.items and allowed > 0:
+    cap = state.profile.size_cap
+    allowed = 0 if view.size < 1 or (view.page < 1 and view.find_id is None) else min(view.size, cap)
+    count = state.profile.count(view.body)
+    if not view.items and allowed > 0 and count is None:
         return None
     state.fire("page_size_respected")
+    asked = f"{state.profile.size_param}={view.size}, page={view.page}"
     if len(view.items) > allowed:
-        raise _fail(case, "page_size_respected",
-                    f"{len(view.items)} records for {state.profile.size_param}={view.size}, page={view.page}",
-                    f"at most {allowed} records")
+        capped = f" (a size above {cap} is served as {cap})" if view.size > cap else ""
+        raise _fail(case, "page_size_respected", f"{len(view.items)} records for {asked}",
+                    f"at most {allowed} records{capped}")
+    served = _served(view)
+    if count is not None and allowed > 0 and served >= 1 and view.find_id is None:
+        due = max(0, min(allowed, count - (served - 1) * allowed))
+        if len(view.items) != due:
+            raise _fail(case, "page_size_respected", f"{len(view.items)} records for {asked} with count {count}",
+                        f"{due} records: pages of min({state.profile.size_param}, {cap}) = {allowed}, "
+                        "each full but the last")
     return None
 
 
 def page_echoed(ctx: Any, response: Response, case: Case) -> bool | None:
-    """The page number (and interventions' page size) said back as the documents state."""
+    """The page number (and the page size, where the page says it) said back as the spec states."""
     found = _page(active(case), case, response)
     if found is None:
         return None
     state, view = found
-    if view.page == state.profile.page_default and not view.items:
-        return None
+    profile = state.profile
     state.fire("page_echoed")
-    served = state.profile.served_page(view.body)
-    if not view.find_hit() and served != view.page:
-        raise _fail(case, "page_echoed", f"page {served!r} for page={view.page}"
-                    + (f", findId={view.find_id} (not on the page)" if view.find_id is not None else ""),
-                    f"page {view.page}, the page requested")
-    if state.profile.api == "interventions":
-        size = state.profile.served_size(view.body)
-        ok = size == view.size if view.size < 1 else isinstance(size, int) and len(view.items) <= size <= view.size
-        if not ok:
-            raise _fail(case, "page_echoed",
-                        f"pageSize {size!r} for pageSize={view.size} with {len(view.items)} records",
-                        "the page size used: the one asked for, or a documented cap below it")
+    served = profile.served_page(view.body)
+    if profile.page_echo_is_requested or view.find_id is None:
+        if served != view.page:
+            raise _fail(case, "page_echoed", f"page {served!r} for page={view.page}",
+                        f"page {view.page}, the page requested")
+    else:
+        expected = _expected(state, view)
+        if expected is not None and served != expected.page:
+            why = "the page that holds it" if expected.find_hit else "the page requested, since it does not match"
+            raise _fail(case, "page_echoed", f"page {served!r} for page={view.page}, findId={view.find_id}",
+                        f"page {expected.page}, {why}")
+    if profile.size_key is not None:
+        size = profile.served_size(view.body)
+        due = min(view.size, profile.size_cap)
+        if size != due:
+            raise _fail(case, "page_echoed", f"{'/'.join(profile.size_key)} {size!r} for {profile.size_param}="
+                        f"{view.size}", f"{due}: the size given, except that the cap {profile.size_cap} "
+                        "replaces a larger one")
     return None
 
 
 def category_honoured(ctx: Any, response: Response, case: Case) -> bool | None:
-    """With ``category``, every record has exactly that category."""
+    """With ``category``, every record has exactly that category; ``category=`` lists none."""
     found = _page(active(case), case, response)
     if found is None or found[1].window.category is None or not found[1].items:
         return None
     state, view = found
     state.fire("category_honoured")
+    wanted = view.window.category
     for item in view.items:
-        if item.get("category") != view.window.category:
-            raise _fail(case, "category_honoured", f"{_brief(item, 'category')} for category={view.window.category!r}",
-                        f"only records whose category is exactly {view.window.category!r}")
+        if wanted == "" or item.get("category") != wanted:
+            raise _fail(case, "category_honoured", f"{_brief(item, 'category')} for category={wanted!r}",
+                        "no record for category= (empty)" if wanted == "" else
+                        f"only records whose category is exactly {wanted!r}")
     return None
 
 
 def count_consistent(ctx: Any, response: Response, case: Case) -> bool | None:
-    """``count``/``totalCount`` is never below what the pages show, and exact on the last page."""
+    """``count``/``totalCount`` is the number of matches over all pages."""
     found = _page(active(case), case, response)
     if found is None:
         return None
     state, view = found
     count = state.profile.count(view.body)
-    served = view.served_page if view.served_page is not None else view.page
-    if count is None or not view.items or served < 1:
+    if count is None:
+        return None
+    expected = _expected(state, view)
+    key = state.profile.count_key
+    if expected is not None:
+        state.fire("count_consistent")
+        if count != expected.total:
+            raise _fail(case, "count_consistent", f"{key} {count} for {_bounds(state.profile, view)}",
+                        f"{key} {expected.total}, the number of matches over all pages")
+        return None
+    served = _served(view)
+    if not view.items or served < 1:
         return None
     state.fire("count_consistent")
     known = sum(matches(view, r) for r in state.landscape.records)
@@ -200,7 +262,7 @@ def count_consistent(ctx: Any, response: Response, case: Case) -> bool | None:
     if count < floor:
         why = f"{len(view.items)} records on page {served}" if floor == served * len(view.items) else \
             f"{known} records the target listed before match this window"
-        raise _fail(case, "count_consistent", f"count {count} with {why}", f"a count of at least {floor}")
+        raise _fail(case, "count_consistent", f"{key} {count} with {why}", f"a count of at least {floor}")
     following = _next_page(ctx, state, case, view)
     if following == [] and view.size >= 1:
         first = len(view.items) if served == 1 else _first_page_size(ctx, state, case, view)
@@ -208,8 +270,8 @@ def count_consistent(ctx: Any, response: Response, case: Case) -> bool | None:
             exact = (served - 1) * first + len(view.items)
             if count != exact:
                 raise _fail(case, "count_consistent",
-                            f"count {count} on the last page {served} ({len(view.items)} records, pages of {first})",
-                            f"count {exact}, the number of records over all pages")
+                            f"{key} {count} on the last page {served} ({len(view.items)} records, pages of {first})",
+                            f"{key} {exact}, the number of records over all pages")
     return None
 
 
@@ -225,16 +287,22 @@ def _first_page_size(ctx: Any, state: RunState, case: Case, view: PageView) -> i
 
 
 def total_count_when_asked(ctx: Any, response: Response, case: Case) -> bool | None:
-    """``includeCount=true`` adds ``totalCount``."""
+    """``includeCount=true`` adds the count; otherwise it is absent."""
     found = _page(active(case), case, response)
     param = found[0].profile.count_param if found else None
-    if found is None or param is None or as_bool(found[1].query.get(param)) is not True:
+    if found is None or param is None:
         return None
     state, view = found
     state.fire("total_count_when_asked")
-    if state.profile.count(view.body) is None:
-        raise _fail(case, "total_count_when_asked", f"no integer totalCount (keys: {sorted(view.body)})",
-                    "totalCount, the number of matches over all pages, since includeCount=true")
+    asked = as_bool(view.query.get(param)) is True
+    key = state.profile.count_key
+    present = key in view.body
+    if asked and state.profile.count(view.body) is None:
+        raise _fail(case, "total_count_when_asked", f"no integer {key} (keys: {sorted(view.body)})",
+                    f"{key}, the number of matches over all pages, since {param}=true")
+    if not asked and present:
+        raise _fail(case, "total_count_when_asked", f"{key} {view.body[key]!r} for {param}="
+                    f"{view.query.get(param, '(absent)')}", f"no {key}: it is present only when {param}=true")
     return None
 
 
@@ -267,7 +335,7 @@ def next_page_disjoint(ctx: Any, response: Response, case: Case) -> bool | None:
     state.fire("next_page_disjoint")
     again = [i for i in view.ids if i in {item.get("id") for item in following}]
     if again:
-        served = view.served_page if view.served_page is not None else view.page
+        served = _served(view)
         raise _fail(case, "next_page_disjoint", f"ids {again} on page {served} and again on page {served + 1}",
                     "every record on exactly one page")
     return None
@@ -288,27 +356,71 @@ def ids_unique(ctx: Any, response: Response, case: Case) -> bool | None:
 
 
 def records_coherent(ctx: Any, response: Response, case: Case) -> bool | None:
-    """Each record's instants come in order: start <= end, created <= updated (and actual start <= end)."""
+    """Each record's values agree: a period starts before it ends, nothing is updated before it is created, ..."""
     found = _page(active(case), case, response)
     if found is None or not found[1].items:
         return None
     state, view = found
     state.fire("records_coherent")
+    profile = state.profile
     for item in view.items:
-        for early, late in state.profile.coherent_pairs:
+        for (early, late), strict in [*((p, True) for p in profile.strict_pairs),
+                                      *((p, False) for p in profile.loose_pairs)]:
             a, b = record_instant(item, early), record_instant(item, late)
-            if a is not None and b is not None and b < a:
-                raise _fail(case, "records_coherent", f"record {_brief(item, early, late)}", f"{early} <= {late}")
+            if a is not None and b is not None and (b <= a if strict else b < a):
+                raise _fail(case, "records_coherent", f"record {_brief(item, early, late)}",
+                            f"{early} {'<' if strict else '<='} {late}")
+        for one, other in profile.null_together:
+            if (item.get(one) is None) != (item.get(other) is None):
+                raise _fail(case, "records_coherent", f"record {_brief(item, one, other)}",
+                            f"{one} null exactly when {other} is")
+    return None
+
+
+def timestamps_utc_millis(ctx: Any, response: Response, case: Case) -> bool | None:
+    """Record timestamps are written in UTC with milliseconds (``2024-12-01T12:34:56.000Z``)."""
+    found = _page(active(case), case, response)
+    if found is None or not found[1].items or not found[0].profile.utc_millis:
+        return None
+    state, view = found
+    state.fire("timestamps_utc_millis")
+    for item in view.items:
+        for name in state.profile.utc_millis:
+            value = item.get(name)
+            if value is not None and not (isinstance(value, str) and _UTC_MILLIS.fullmatch(value)):
+                raise _fail(case, "timestamps_utc_millis", f"record {_brief(item, name)}",
+                            f"{name} in UTC with milliseconds, e.g. 2024-12-01T12:34:56.000Z")
     return None
 
 
 def matching_items_listed(ctx: Any, response: Response, case: Case) -> bool | None:
-    """Records known to match are not missing from where the order puts them."""
+    """The page lists exactly the records the rules put on it: the matches, in order, sliced into pages."""
     found = _page(active(case), case, response)
-    if found is None or view_is_unpaged(found[1]):
+    if found is None:
         return None
     state, view = found
-    served = view.served_page if view.served_page is not None else view.page
+    expected = _expected(state, view)
+    if expected is not None:
+        state.fire("matching_items_listed")
+        want = [r.id for r in expected.records]
+        if [repr(i) for i in view.ids] != [repr(i) for i in want]:
+            size = f"min({state.profile.size_param}={view.size}, cap {state.profile.size_cap})"
+            shown = want if len(want) <= 8 else [*want[:8], "…"]
+            raise _fail(case, "matching_items_listed",
+                        f"ids {view.ids if len(view.ids) <= 8 else [*view.ids[:8], '…']} for "
+                        f"{_bounds(state.profile, view)}, page={view.page}, {state.profile.size_param}={view.size}",
+                        f"ids {shown}: of the {expected.total} matches ({view.window.describe()}), in order of "
+                        f"{view.window.field} then id, page {expected.page} of pages of {size} (1-based; "
+                        "empty when page or size < 1)")
+        return None
+    return _known_listed(ctx, state, case, view)
+
+
+def _known_listed(ctx: Any, state: RunState, case: Case, view: PageView) -> bool | None:
+    """Where the survey knows only part of the data: known matches are not missing from where the order puts them."""
+    if view.size < 1 or (view.page < 1 and view.find_id is None):
+        return None
+    served = _served(view)
     field = view.window.field
     known = [r for r in state.landscape.records if matches(view, r) and field in r.times]
     if not known:
@@ -337,61 +449,163 @@ def matching_items_listed(ctx: Any, response: Response, case: Case) -> bool | No
     return None
 
 
-def view_is_unpaged(view: PageView) -> bool:
-    return view.size < 1 or (view.page < 1 and view.find_id is None)
-
-
-def _auth_probe(ctx: Any, response: Response, case: Case, name: str, expected: int) -> None:
+def _auth_probe(ctx: Any, response: Response, case: Case, name: str) -> None:
+    """The same valid request, refused: without a token (401), or with one lacking the required scope (403)."""
     state = active(case)
     found = _page(state, case, response)
     if state is None or found is None:
         return
     view = found[1]
+    expected = 401 if name == "credentials_refused" else 403
+    token = None if expected == 401 else state.unscoped_token
+    if expected == 403 and (token is None or not state.profile.scopes):
+        return
     slot = f"{name}:{'first' if view.page == 1 else 'later'}"
     with state.lock:
         if state.probes[slot] >= MAX_AUTH_PROBES:
             return
         state.probes[slot] += 1
     headers = {k: v for k, v in state.headers.items() if k.lower() != "authorization"}
-    if expected == 403:
-        if state.unscoped_token is None:
-            return
-        headers["Authorization"] = f"Bearer {state.unscoped_token}"
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
     try:
         answer = _send(ctx, case, view.query, headers)
     except Exception as exc:
         raise _fail(case, name, f"no answer ({type(exc).__name__})", f"status {expected}") from None
     state.fire(name)
     if answer.status_code != expected:
-        what = "without Authorization" if expected == 401 else "with the token lacking the required scope"
-        raise _fail(case, name, f"status {answer.status_code} to the same request {what}", f"status {expected}")
+        what = "without Authorization" if expected == 401 else "with a token lacking the required scope"
+        raise _fail(case, name, f"status {answer.status_code} to the same request {what}",
+                    f"status {expected}" + (" (a request without credentials is refused)" if expected == 401 else
+                                            f" (the operation requires {', '.join(state.profile.scopes)})"))
 
 
-def no_token_rejected(ctx: Any, response: Response, case: Case) -> bool | None:
-    """The same request without a token is refused with 401."""
-    _auth_probe(ctx, response, case, "no_token_rejected", 401)
+def credentials_refused(ctx: Any, response: Response, case: Case) -> bool | None:
+    """Missing, malformed or expired credentials are refused with 401 and ``WWW-Authenticate: Bearer``."""
+    if _judge(ctx, response, case, "credentials_refused"):
+        return None
+    _auth_probe(ctx, response, case, "credentials_refused")
     return None
 
 
-def unscoped_token_rejected(ctx: Any, response: Response, case: Case) -> bool | None:
-    """The same request with a token lacking the scope is refused with 403."""
-    _auth_probe(ctx, response, case, "unscoped_token_rejected", 403)
+def scope_enforced(ctx: Any, response: Response, case: Case) -> bool | None:
+    """A token lacking a scope the operation's ``security`` requires is refused with 403."""
+    if _judge(ctx, response, case, "scope_enforced"):
+        return None
+    _auth_probe(ctx, response, case, "scope_enforced")
     return None
 
 
-SEMANTIC_CHECKS: tuple[Check, ...] = (
+def _judge(ctx: Any, response: Response, case: Case, name: str) -> bool:
+    """Judge an edge request against what the run expects of it; False when the case is not one of ``name``'s."""
+    state = active(case)
+    expectation = state.expectations.get(case.id) if state is not None else None
+    if state is None or expectation is None or expectation.check != name:
+        return False
+    state.fire(name)
+    status = response.status_code
+    wanted = " or ".join(map(str, expectation.statuses))
+    if status not in expectation.statuses:
+        raise _fail(case, name, f"status {status} to {expectation.request}", f"status {wanted}: {expectation.rule}")
+    if expectation.challenge and status == 401:
+        challenge = response.headers.get("www-authenticate") or response.headers.get("WWW-Authenticate") or []
+        value = challenge[0] if isinstance(challenge, list) and challenge else str(challenge or "")
+        if not value.strip().lower().startswith("bearer"):
+            raise _fail(case, name, f"401 with WWW-Authenticate {value or '(absent)'!r} to {expectation.request}",
+                        "WWW-Authenticate: Bearer on every 401")
+    if expectation.same_as is not None and status == 200:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if body != expectation.same_as:
+            raise _fail(case, name, f"an answer to {expectation.request} that differs from the answer without it",
+                        f"the same answer: {expectation.rule}")
+    return True
+
+
+def _expectation_check(name: str, doc: str) -> Check:
+    def check(ctx: Any, response: Response, case: Case) -> bool | None:
+        _judge(ctx, response, case, name)
+        return None
+
+    check.__name__ = check.__qualname__ = name
+    check.__doc__ = doc
+    return check
+
+
+credentials_accepted = _expectation_check(
+    "credentials_accepted", "Valid credentials are accepted: any case of the scheme name, any signature, the scope "
+    "claims as the spec reads them, a session token that is not a JWT.")
+checks_in_order = _expectation_check("checks_in_order", "Credentials are judged before the scope, and both before "
+                                     "the parameters: 401, then 403, then 400.")
+required_headers_enforced = _expectation_check("required_headers_enforced", "Required headers: missing, blank or "
+                                               "another value is a 400; media types compare case-insensitively.")
+query_strings_strict = _expectation_check("query_strings_strict", "ASCII integers, true/false, each parameter "
+                                          "once, no empty typed value; unknown parameters ignored.")
+bounds_validated = _expectation_check("bounds_validated", "Date-time bounds as RFC 3339 and the parameter's "
+                                      "pattern say; integers within their documented range.")
+no_effect_parameters = _expectation_check("no_effect_parameters", "Parameters documented as having no effect "
+                                          "(and unknown ones) change nothing in the answer.")
+
+
+def problem_details(ctx: Any, response: Response, case: Case) -> bool | None:
+    """Every refusal is an ``application/problem+json`` body whose ``detail`` names the parameter and the value."""
+    state = active(case)
+    if state is None or not 400 <= response.status_code < 500:
+        return None
+    state.fire("problem_details")
+    status = response.status_code
+    media = (response.headers.get("content-type") or [""])[0] if isinstance(
+        response.headers.get("content-type"), list) else str(response.headers.get("content-type") or "")
+    if media.split(";")[0].strip().lower() != "application/problem+json":
+        raise _fail(case, "problem_details", f"{status} with content type {media or '(none)'!r}",
+                    "application/problem+json (RFC 7807)")
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    fields = {"type": str, "title": str, "status": int, "detail": str}
+    if not isinstance(body, dict) or any(not isinstance(body.get(k), t) for k, t in fields.items()):
+        raise _fail(case, "problem_details", f"{status} with body {str(body)[:200]!r}",
+                    "a problem with string type, title and detail and an integer status")
+    if body["status"] != status:
+        raise _fail(case, "problem_details", f"status {body['status']} in the body of a {status}",
+                    "the problem's status equal to the response's")
+    expectation = state.expectations.get(case.id)
+    if status == 400 and expectation is not None and expectation.param is not None:
+        detail = body["detail"]
+        missing = [w for w in (expectation.param, expectation.value) if w and w not in detail]
+        if missing:
+            raise _fail(case, "problem_details", f"detail {detail!r} to {expectation.request}",
+                        f"a detail naming {' and '.join(repr(w) for w in missing)}: the parameter, the value "
+                        "received and what was expected")
+    return None
+
+
+PAGE_CHECKS: tuple[Check, ...] = (
     items_within_window, items_in_order, page_size_respected, page_echoed, category_honoured, count_consistent,
     total_count_when_asked, find_id_on_its_page, next_page_disjoint, ids_unique, records_coherent,
-    matching_items_listed,
+    timestamps_utc_millis, matching_items_listed,
 )
-AUTH_CHECKS: tuple[Check, ...] = (no_token_rejected, unscoped_token_rejected)
+EXPECTATION_CHECKS: tuple[Check, ...] = (
+    credentials_refused, credentials_accepted, scope_enforced, checks_in_order, required_headers_enforced,
+    query_strings_strict, bounds_validated, no_effect_parameters, problem_details,
+)
+CHECK_NAMES: tuple[str, ...] = tuple(c.__name__ for c in (*PAGE_CHECKS, *EXPECTATION_CHECKS))
 
-for _check in (*SEMANTIC_CHECKS, *AUTH_CHECKS):
+for _check in (*PAGE_CHECKS, *EXPECTATION_CHECKS):
     schemathesis.check(_check)
 
 
-def applicable_checks(api: str, *, unscoped: bool) -> tuple[str, ...]:
-    """The names of the semantic checks that apply to ``api`` (and to a run with an unscoped token)."""
-    skip = {"events": {"total_count_when_asked", "find_id_on_its_page"}, "interventions": {"category_honoured"}}[api]
-    names = [c.__name__ for c in (*SEMANTIC_CHECKS, *AUTH_CHECKS) if c.__name__ not in skip]
-    return tuple(n for n in names if unscoped or n != "unscoped_token_rejected")
+def applicable_checks(profile: ApiProfile) -> tuple[str, ...]:
+    """The semantic checks that apply to an API: those whose rule its spec states."""
+    absent = {
+        "category_honoured": profile.category_param is None,
+        "find_id_on_its_page": profile.find_param is None,
+        "total_count_when_asked": profile.count_param is None,
+        "timestamps_utc_millis": not profile.utc_millis,
+        "scope_enforced": not profile.scopes,
+        "required_headers_enforced": not profile.header_params(),
+    }
+    return tuple(n for n in CHECK_NAMES if not absent.get(n, False))

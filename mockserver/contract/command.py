@@ -34,7 +34,8 @@ def _sigint_deferred() -> Iterator[None]:
 
 
 def fuzz(options: FuzzOptions, console: Console | None = None) -> tuple[int, RunResult]:
-    """Run the contract test and report it; exit 0 clean, 1 violations, 2 unusable target, 130 interrupted."""
+    """Run the contract test and report it; exit 0 clean, 1 violations, 2 unusable target, 3 not every check
+    exercised (and no violation), 130 interrupted."""
     console = console or Console(highlight=False)
     with progress(console) as say:
         result = run(options, say)

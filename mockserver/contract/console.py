@@ -14,7 +14,7 @@ from mockserver.contract.runner import Progress
 
 __all__ = ["coverage_lines", "print_result", "progress"]
 
-_STYLE = {Verdict.PASSED: "green", Verdict.FAILED: "red", Verdict.NEVER_FIRED: "red", Verdict.SKIPPED: "yellow"}
+_STYLE = {Verdict.PASSED: "green", Verdict.FAILED: "red", Verdict.NOT_EXERCISED: "yellow"}
 
 
 @contextmanager
@@ -51,15 +51,13 @@ def print_result(result: RunResult, console: Console) -> None:
     console.print(table)
     for line in coverage_lines(result):
         console.print(escape(line), soft_wrap=True)
-    never = [c.name for c in result.checks if c.verdict is Verdict.NEVER_FIRED]
+    never = result.not_exercised
     cut_short = result.cut_short
     if never and cut_short:
-        console.print(f"[red]{len(never)} checks never fired[/]: {escape(cut_short)} before they had anything to "
-                      "verify", soft_wrap=True)
-    for name in never if not cut_short else ():
-        console.print(f"[red]check {name} never fired[/]: no response gave it anything to verify, "
-                      "so it proves nothing (does the target return records for the survey's window?)",
-                      soft_wrap=True)
+        console.print(f"[yellow]{len(never)} checks not exercised[/]: {escape(cut_short)} before they had anything "
+                      "to verify", soft_wrap=True)
+    for check in never if not cut_short else ():
+        console.print(f"[yellow]not exercised: {check.name}[/]: {escape(check.reason)}", soft_wrap=True)
     for n, failure in enumerate(result.failures, 1):
         console.print(f"\n[bold red]{n}. {escape(failure.check)}[/]: {escape(failure.title)}", soft_wrap=True)
         console.print(escape(failure.message), soft_wrap=True)

@@ -9,9 +9,13 @@ from typing import Any
 
 from mockserver.specs import ApiId
 
-__all__ = ["DEFAULT_MAX_BODY", "DEFAULT_SESSION_TOKEN", "PHASES", "FuzzOptions", "format_size", "parse_size"]
+__all__ = [
+    "DEFAULT_MAX_BODY", "DEFAULT_MAX_EXAMPLES", "DEFAULT_SESSION_TOKEN", "PHASES", "FuzzOptions", "format_size",
+    "parse_size",
+]
 
 PHASES = ("examples", "coverage", "fuzzing")
+DEFAULT_MAX_EXAMPLES = 100  # one default for the command, the pytest plugin and FuzzOptions
 DEFAULT_SESSION_TOKEN = "contract-tester"
 DEFAULT_MAX_BODY = 10 * 1024 * 1024  # bytes a response body may have, on the wire and decompressed
 
@@ -25,7 +29,7 @@ class FuzzOptions:
     unscoped_token: str | None = None
     session_token: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
-    max_examples: int = 100
+    max_examples: int = DEFAULT_MAX_EXAMPLES
     seed: int = 0
     timeout: float = 10.0  # seconds in all per request: connect, headers, whole body, same-origin redirects
     max_body: int = DEFAULT_MAX_BODY  # bytes per response body, on the wire and decompressed

@@ -7,14 +7,23 @@ from enum import StrEnum
 
 from mockserver.contract.state import Coverage
 
-__all__ = ["CheckResult", "FailureReport", "RunResult", "Verdict"]
+__all__ = [
+    "EXIT_CLEAN", "EXIT_INTERRUPTED", "EXIT_NOT_EXERCISED", "EXIT_UNUSABLE", "EXIT_VIOLATIONS", "CheckResult",
+    "FailureReport", "RunResult", "Verdict",
+]
+
+
+EXIT_CLEAN = 0  # no violation, and every applicable check had something to verify
+EXIT_VIOLATIONS = 1  # violations, or network errors after the target first answered
+EXIT_UNUSABLE = 2  # usage error, bad spec, unusable target
+EXIT_NOT_EXERCISED = 3  # no violation, but some checks never had anything to verify
+EXIT_INTERRUPTED = 130
 
 
 class Verdict(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
-    NEVER_FIRED = "never fired"
-    SKIPPED = "skipped"
+    NOT_EXERCISED = "not exercised"
 
 
 @dataclass(frozen=True)
@@ -32,16 +41,14 @@ class CheckResult:
     runs: int  # responses the check looked at
     fired: int  # of those, responses that gave it something to verify (semantic checks)
     failures: int
-    note: str = ""
+    reason: str = ""  # why it had nothing to verify, when it had not
 
     @property
     def verdict(self) -> Verdict:
         if self.failures:
             return Verdict.FAILED
-        if self.note and not self.runs:
-            return Verdict.SKIPPED
         if self.semantic and not self.fired:
-            return Verdict.NEVER_FIRED
+            return Verdict.NOT_EXERCISED
         return Verdict.PASSED
 
 
@@ -72,16 +79,22 @@ class RunResult:
 
     @property
     def passed(self) -> int:
-        return sum(c.verdict in (Verdict.PASSED, Verdict.SKIPPED) for c in self.checks)
+        return sum(c.verdict is Verdict.PASSED for c in self.checks)
 
     @property
     def failed(self) -> int:
-        return sum(c.verdict in (Verdict.FAILED, Verdict.NEVER_FIRED) for c in self.checks) + bool(self.errors)
+        return sum(c.verdict is Verdict.FAILED for c in self.checks) + bool(self.errors)
+
+    @property
+    def not_exercised(self) -> list[CheckResult]:
+        return [c for c in self.checks if c.verdict is Verdict.NOT_EXERCISED]
 
     @property
     def exit_code(self) -> int:
         if self.interrupted:
-            return 130
+            return EXIT_INTERRUPTED
         if self.fatal is not None:
-            return 2
-        return 1 if self.failed else 0
+            return EXIT_UNUSABLE
+        if self.failed:
+            return EXIT_VIOLATIONS
+        return EXIT_NOT_EXERCISED if self.not_exercised else EXIT_CLEAN

@@ -6,23 +6,27 @@ import copy
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import requests
 import schemathesis
 from schemathesis import GenerationMode
+from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.config import SchemathesisConfig
+from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.engine import events, from_schema
 from schemathesis.schemas import BaseSchema
 
 from mockserver.contract.bounded import BoundedSession, Limits, describe_error, origin_of, reached
-from mockserver.contract.checks import AUTH_CHECKS, SEMANTIC_CHECKS, applicable_checks
+from mockserver.contract.checks import CHECK_NAMES, applicable_checks
+from mockserver.contract.edges import Edge, edges, with_baseline
 from mockserver.contract.engine import BoundedEngine, bind, probe
-from mockserver.contract.landscape import WIDE_WINDOW, survey
+from mockserver.contract.landscape import survey, wide_query
 from mockserver.contract.options import DEFAULT_SESSION_TOKEN, FuzzOptions
 from mockserver.contract.profiles import ApiProfile, profile
-from mockserver.contract.results import CheckResult, FailureReport, RunResult
-from mockserver.contract.state import RunState, activated
+from mockserver.contract.results import CheckResult, FailureReport, RunResult, Verdict
+from mockserver.contract.state import RunState, activated, active
 from mockserver.contract.steering import steering_hook
 from mockserver.contract.types import Operation
 from mockserver.specs import SpecError, load_spec
@@ -31,9 +35,11 @@ from mockserver.tokens import mint_token
 __all__ = ["Progress", "run"]
 
 Progress = Callable[[str], None]
-SCOPE = "calendar.event.read"
 UNSCOPED = ("openid",)
-_SEMANTIC = {c.__name__ for c in (*SEMANTIC_CHECKS, *AUTH_CHECKS)}
+_SEMANTIC = set(CHECK_NAMES)
+# Schemathesis's checks that judge any answer, whatever the request (the edges are sent outside its phases).
+EDGE_BUILTINS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
+                 "response_headers_conformance", "response_schema_conformance")
 
 
 class UnusableTargetError(Exception):
@@ -42,9 +48,10 @@ class UnusableTargetError(Exception):
 
 def _headers(options: FuzzOptions, prof: ApiProfile, token: str) -> dict[str, str]:
     headers = {"Authorization": f"Bearer {token}"}
-    if prof.api == "interventions":
-        headers["x-session-token"] = options.session_token or DEFAULT_SESSION_TOKEN
-    headers.update(dict(prof.required_headers))
+    for param in prof.header_params():
+        if param.required and not param.enum:  # a session token: any non-blank value the target accepts
+            headers[param.name] = options.session_token or DEFAULT_SESSION_TOKEN
+    headers.update(prof.fixed_headers())
     headers.update(dict(options.headers))
     return headers
 
@@ -94,9 +101,7 @@ def _caller(op: Operation, options: FuzzOptions, headers: dict[str, str],
 
 def _preflight(prof: ApiProfile, call: Callable[[dict[str, Any]], Any], options: FuzzOptions) -> None:
     """One request with the run's credentials: it must be answered, and not with 401, 403 or 404."""
-    query: dict[str, Any] = {prof.lower: WIDE_WINDOW[0], prof.upper: WIDE_WINDOW[1], prof.size_param: 1}
-    if prof.api == "interventions":
-        query["includeSites"] = "false"
+    query: dict[str, Any] = {**wide_query(prof), prof.size_param: 1}
     try:
         response = call(query)
     except Exception as exc:
@@ -163,9 +168,9 @@ def run(options: FuzzOptions, progress: Progress | None = None) -> RunResult:
 
 def _run(options: FuzzOptions, result: RunResult, session: BoundedSession | None, say: Progress) -> None:
     prof = profile(options.api)
-    token = options.token or mint_token((SCOPE,))
-    minted = mint_token(UNSCOPED) if options.token is None and prof.requires_scope else None
-    unscoped = options.unscoped_token or minted
+    token = options.token or mint_token(prof.scopes)
+    minted = mint_token(UNSCOPED) if options.token is None else None
+    unscoped = (options.unscoped_token or minted) if prof.scopes else None  # only where the spec requires a scope
     headers = _headers(options, prof, token)
     try:
         schema = _schema(options, headers, session)
@@ -179,14 +184,18 @@ def _run(options: FuzzOptions, result: RunResult, session: BoundedSession | None
     land = survey(prof, _fetch_body(call, result.errors))
     result.survey_records = len(land.records)
     schema.hook(steering_hook(prof, land, options.seed))
-    names = applicable_checks(options.api, unscoped=unscoped is not None)
+    names = applicable_checks(prof)
     state = RunState(profile=prof, landscape=land, headers=headers, unscoped_token=unscoped, applicable=names,
                      session=session)
     runs: Counter[str] = Counter()
     failed: Counter[str] = Counter()
     try:
         with activated(schema, state):
-            _fuzz(schema, session, result, runs, failed, options, headers, say)
+            say("sending the edge requests")
+            _send_edges(_operation(schema), edges(prof, land, headers, unscoped, time.time()), options, session,
+                        result, runs, failed, headers, names)
+            if result.stopped is None:
+                _fuzz(schema, session, result, runs, failed, options, headers, say)
     finally:  # also when interrupted: the verdicts cover what ran
         for name in sorted(runs, key=lambda n: (n in _SEMANTIC, n)):
             if name in _SEMANTIC and name not in names:
@@ -195,7 +204,78 @@ def _run(options: FuzzOptions, result: RunResult, session: BoundedSession | None
                                              fired=state.fired[name], failures=failed[name]))
         result.checks.extend(CheckResult(name=n, semantic=True, runs=0, fired=0, failures=0)
                              for n in names if n not in runs)
+        why = _unexercised_reason(result, land)
+        result.checks = [replace(c, reason=why) if c.verdict is Verdict.NOT_EXERCISED else c for c in result.checks]
         result.coverage = state.coverage
+
+
+def _unexercised_reason(result: RunResult, land: Any) -> str:
+    if not land.records:
+        return ("no answer gave it anything to verify: the survey found no records in the widest window, so no "
+                "request could reach the records this rule is about")
+    return (f"no answer gave it anything to verify ({len(land.records)} records surveyed, {result.requests} "
+            "requests): the target never answered a request this rule is about")
+
+
+def _edge_checks(names: tuple[str, ...]) -> list[Any]:
+    load_all_checks()
+    wanted = set(names) | set(EDGE_BUILTINS)
+    return [c for c in CHECKS.get_all() if not isinstance(c, type) and c.__name__ in wanted]
+
+
+def _send_edges(op: Operation, planned: list[Edge], options: FuzzOptions, session: BoundedSession | None,
+                result: RunResult, runs: Counter[str], failed: Counter[str], headers: dict[str, str],
+                names: tuple[str, ...]) -> None:
+    """Send every edge request and judge each answer with the run's checks, as Schemathesis would."""
+    checks = _edge_checks(names)
+    bodies: dict[str, Any] = {}
+    transport = {"session": session} if session is not None else {}
+    for planned_edge in planned:
+        edge = planned_edge
+        if edge.baseline is not None:
+            key = repr(sorted(edge.baseline.items(), key=str))
+            if key not in bodies:
+                try:
+                    answer = op.Case(query=dict(edge.baseline), headers=dict(edge.headers)).call(
+                        session=session, timeout=options.timeout)
+                    bodies[key] = answer.json() if answer.status_code == 200 else None
+                except (requests.RequestException, ValueError):
+                    bodies[key] = None
+            if bodies[key] is None:
+                continue
+            edge = with_baseline(edge, bodies[key])
+        case = op.Case(query=dict(edge.query), headers=dict(edge.headers))
+        state = active(case)
+        if edge.expectation is not None and state is not None:
+            state.expectations[case.id] = edge.expectation
+        try:
+            response = case.call(session=session, timeout=options.timeout, headers=dict(edge.headers))
+        except requests.exceptions.InvalidHeader:
+            continue  # a header value this HTTP client cannot send: nothing to learn from it
+        except requests.RequestException as exc:
+            result.errors.append(f"edge request ({describe_error(exc)})")
+            result.stopped = "the run stopped at its first network error"
+            return
+        result.requests += 1
+        for check in checks:
+            runs[check.__name__] += 1
+            try:
+                case.validate_response(response, checks=[check], headers=dict(edge.headers),
+                                       transport_kwargs=dict(transport))
+            except FailureGroup as group:
+                _record_failures(check.__name__, list(group.exceptions), case, edge, result, failed, options, headers)
+            except Failure as failure:
+                _record_failures(check.__name__, [failure], case, edge, result, failed, options, headers)
+
+
+def _record_failures(name: str, failures: list[Failure], case: Any, edge: Edge, result: RunResult,
+                     failed: Counter[str], options: FuzzOptions, headers: dict[str, str]) -> None:
+    failed[name] += 1
+    curl = _mask(case.as_curl_command(headers=dict(edge.headers)), options, headers)
+    for failure in failures:
+        report = FailureReport(check=name, title=failure.title, message=failure.message, curl=curl)
+        if report not in result.failures:
+            result.failures.append(report)
 
 
 def _fuzz(schema: BaseSchema, session: BoundedSession | None, result: RunResult, runs: Counter[str],

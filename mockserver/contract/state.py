@@ -16,7 +16,21 @@ from typing import Any
 from mockserver.contract.landscape import Landscape
 from mockserver.contract.profiles import ApiProfile
 
-__all__ = ["Coverage", "RunState", "activated", "active"]
+__all__ = ["Coverage", "Expectation", "RunState", "activated", "active"]
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What an edge request the run sends on purpose must get, and the check and rule that say so."""
+
+    check: str
+    rule: str  # the spec's rule, as the failure text states it
+    request: str  # what is special about the request, for a person
+    statuses: tuple[int, ...]
+    param: str | None = None  # the parameter a 400's detail must name
+    value: str | None = None  # the value it must name
+    challenge: bool = False  # a 401 must carry WWW-Authenticate: Bearer
+    same_as: Any = None  # the body a 200 must equal (set once the baseline was fetched)
 
 
 @dataclass
@@ -47,6 +61,7 @@ class RunState:
     coverage: Coverage = field(default_factory=Coverage)
     seen_cases: set[str] = field(default_factory=set)
     next_pages: dict[str, Any] = field(default_factory=dict)
+    expectations: dict[str, Expectation] = field(default_factory=dict)  # by case id
     session: Any = None  # the run's BoundedSession (None in-process): the checks' own requests go through it
     lock: threading.RLock = field(default_factory=threading.RLock)
 

@@ -1,4 +1,4 @@
-"""The documents' window rules on exact instants: events half-open on ``orderBy``, interventions overlapping."""
+"""The documents' window rules on exact instants: half-open on the ordered field, or overlapping a period."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.contract.profiles import ApiProfile
+from mockserver.contract.profiles import ApiProfile, WindowKind
 from mockserver.contract.wire import as_instant
 from mockserver.instants import Instant
 
@@ -17,27 +17,39 @@ __all__ = ["Window", "window_of"]
 class Window:
     """What a request asks for: its bounds, the field they apply to and the category (None: any)."""
 
-    api: str
+    kind: WindowKind
     lower: Instant
     upper: Instant
     field: str
     category: str | None
+    period: tuple[str, str] | None = None
 
     def contains(self, times: Mapping[str, Instant], category: str | None) -> bool:
+        if self.category == "":  # `category=` matches nothing
+            return False
         return (self.category is None or category == self.category) and self.spans(times)
+
+    @property
+    def inverted(self) -> bool:
+        """Whether the window matches nothing, whatever the data."""
+        return self.upper <= self.lower if self.kind == "half-open" else self.upper < self.lower
 
     def spans(self, times: Mapping[str, Instant]) -> bool:
         """Whether a record with these instants lies in the window (whatever its category)."""
-        if self.api == "events":
+        if self.inverted:
+            return False
+        if self.kind == "half-open":
             value = times.get(self.field)
             return value is not None and self.lower <= value < self.upper
-        start, end = times.get("scheduledStart"), times.get("scheduledEnd")
+        assert self.period is not None
+        start, end = times.get(self.period[0]), times.get(self.period[1])
         return start is not None and end is not None and start <= self.upper and end >= self.lower
 
     def describe(self) -> str:
-        if self.api == "events":
-            return f"{self.field} in [from, to)"
-        return "scheduledStart <= q.scheduledEnd and scheduledEnd >= q.scheduledStart"
+        if self.kind == "half-open":
+            return f"{self.field} in [from, to) (nothing when from >= to)"
+        start, end = self.period or ("start", "end")
+        return (f"{start} <= q.{end} and {end} >= q.{start} (nothing when the window is inverted)")
 
 
 def window_of(profile: ApiProfile, query: Mapping[str, Any]) -> Window | None:
@@ -47,6 +59,6 @@ def window_of(profile: ApiProfile, query: Mapping[str, Any]) -> Window | None:
         return None
     category = query.get(profile.category_param) if profile.category_param else None
     return Window(
-        api=profile.api, lower=lower, upper=upper, field=profile.order_field(dict(query)),
-        category=category if isinstance(category, str) else None,
+        kind=profile.window, lower=lower, upper=upper, field=profile.order_field(query),
+        category=category if isinstance(category, str) else None, period=profile.period,
     )

@@ -1,0 +1,55 @@
+"""The answer the spec's rules give to a request, computed from the records the survey knows.
+
+Where the survey knows every record that could match (see ``Landscape.known_below``), the rules fix the whole
+answer: the matches in order, their count, and the page served. The checks compare the target's answer with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mockserver.contract.landscape import Landscape, Record
+from mockserver.contract.profiles import ApiProfile
+from mockserver.contract.window import Window
+
+__all__ = ["Expected", "expected_matches", "expected_page"]
+
+
+def expected_matches(profile: ApiProfile, land: Landscape, window: Window) -> list[Record] | None:
+    """Every record the window matches, in the documented order; None when the survey cannot know them all."""
+    if window.inverted or window.category == "":
+        return []
+    if window.kind == "half-open":
+        known = land.known_below(window.field, window.upper)
+    else:
+        assert window.period is not None
+        known = land.known_below(window.period[0], window.upper, inclusive=True)
+    if not known:
+        return None
+    found = [r for r in land.records if window.contains(r.times, r.category) and window.field in r.times]
+    return sorted(found, key=lambda r: (r.times[window.field], r.id))
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The page the rules give: its number, its size as served and its records."""
+
+    page: int
+    size: int
+    records: list[Record]
+    total: int
+    find_hit: bool
+
+
+def expected_page(profile: ApiProfile, matches: list[Record], page: int, size: int, find_id: object) -> Expected:
+    """The documented paging: 1-based pages of ``min(size, cap)``; a ``findId`` hit picks the page that holds it."""
+    served_size = min(size, profile.size_cap)
+    hit = False
+    if find_id is not None and size >= 1:
+        at = next((n for n, r in enumerate(matches) if r.id == find_id), None)
+        if at is not None:
+            page, hit = at // served_size + 1, True
+    if page < 1 or size < 1:
+        return Expected(page, served_size, [], len(matches), hit)
+    start = (page - 1) * served_size
+    return Expected(page, served_size, matches[start:start + served_size], len(matches), hit)
