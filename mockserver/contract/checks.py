@@ -374,6 +374,13 @@ def records_coherent(ctx: Any, response: Response, case: Case) -> bool | None:
             if (item.get(one) is None) != (item.get(other) is None):
                 raise _fail(case, "records_coherent", f"record {_brief(item, one, other)}",
                             f"{one} null exactly when {other} is")
+        for one, other in profile.null_unless:
+            if item.get(one) is not None and item.get(other) is None:
+                raise _fail(case, "records_coherent", f"record {_brief(item, one, other)}",
+                            f"{one} null while {other} is")
+        for one, flag in profile.null_when_true:
+            if item.get(flag) is True and item.get(one) is not None:
+                raise _fail(case, "records_coherent", f"record {_brief(item, one, flag)}", f"{one} null when {flag}")
     return None
 
 

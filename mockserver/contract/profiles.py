@@ -84,6 +84,8 @@ class ApiProfile:
     strict_pairs: tuple[tuple[str, str], ...]  # (earlier, later): earlier < later
     loose_pairs: tuple[tuple[str, str], ...]  # (earlier, later): earlier <= later, null-tolerant
     null_together: tuple[tuple[str, str], ...]  # fields null exactly when the other is
+    null_unless: tuple[tuple[str, str], ...]  # (a, b): a is null while b is (an end without a start is not)
+    null_when_true: tuple[tuple[str, str], ...]  # (a, flag): a is null when the boolean flag is true
     utc_millis: tuple[str, ...]  # record timestamps written in UTC with milliseconds
     inert_params: Mapping[str, tuple[str, ...]]  # parameters with no effect, and values to try
     empty_matches_nothing: tuple[str, ...]  # string parameters whose empty value matches nothing
@@ -176,7 +178,8 @@ def profile(api: ApiId) -> ApiProfile:
             order_param="orderBy", order_fields=fields, size_param="limit", size_default=_default(params, "limit"),
             category_param="category", find_param=None, count_param=None, count_key="count", page_key=("page",),
             size_key=None, page_echo_is_requested=True, strict_pairs=(("start", "end"),),
-            loose_pairs=(("created_at", "updated_at"),), null_together=(), utc_millis=(), inert_params={},
+            loose_pairs=(("created_at", "updated_at"),), null_together=(), null_unless=(), null_when_true=(),
+            utc_millis=(), inert_params={},
             empty_matches_nothing=("category",),
         )
     return ApiProfile(
@@ -187,7 +190,8 @@ def profile(api: ApiId) -> ApiProfile:
         size_key=("pagination", "pageSize"), page_echo_is_requested=False,
         strict_pairs=(("scheduledStart", "scheduledEnd"),),
         loose_pairs=(("createdAt", "updatedAt"), ("actualStart", "actualEnd")),
-        null_together=(("verifiedAt", "verifiedByUserId"),),
+        null_together=(("verifiedAt", "verifiedByUserId"),), null_unless=(("actualEnd", "actualStart"),),
+        null_when_true=(("createdByUserId", "autoCreated"),),
         utc_millis=("scheduledStart", "scheduledEnd", "actualStart", "actualEnd", "verifiedAt", "archivedAt",
                     "updatedAt", "createdAt"),
         inert_params={"includeSites": ("true", "false"), "subPageSize": ("1", "-3", "500")},

@@ -256,6 +256,10 @@ def _send_edges(op: Operation, planned: list[Edge], options: FuzzOptions, sessio
             result.errors.append(f"edge request ({describe_error(exc)})")
             result.stopped = "the run stopped at its first network error"
             return
+        except Exception as exc:  # an in-process app that raises: the target failed this request
+            result.errors.append(f"edge request {case.as_curl_command(headers=dict(edge.headers))}: the target "
+                                 f"raised {type(exc).__name__}: {exc}")
+            continue
         result.requests += 1
         for check in checks:
             runs[check.__name__] += 1

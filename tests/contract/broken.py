@@ -25,12 +25,19 @@ BodyRewrite = Callable[[Params, dict[str, Any], Fetch], Awaitable[dict[str, Any]
 GOOD_TOKEN = mint_token(["calendar.event.read"])
 
 
+Answer = tuple[int, str, bytes]  # status, content type, body
+Params2 = dict[str, list[str]]
+
+
 @dataclass(frozen=True)
 class Breakage:
-    """How to break one rule: rewrite the request before the mock sees it, and/or its JSON answer."""
+    """How to break one rule: answer in the mock's place, rewrite the request before the mock sees it, and/or
+    rewrite its JSON answer (``status`` rewrites the status and headers of any answer)."""
 
     params: Callable[[Params, dict[str, str]], tuple[Params, dict[str, str]]] | None = None
     body: BodyRewrite | None = None
+    answer: Callable[[Params2, dict[str, str]], Answer | None] | None = None
+    status: Callable[[int, list[tuple[bytes, bytes]]], tuple[int, list[tuple[bytes, bytes]]]] | None = None
 
 
 def broken(app: App, how: Breakage, path: str) -> App:
@@ -46,13 +53,25 @@ def broken(app: App, how: Breakage, path: str) -> App:
         if scope["type"] != "http" or scope["path"] != path:
             await app(scope, receive, send)
             return
-        params = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
+        pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True, encoding="utf-8")
+        params = dict(pairs)
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        if how.answer is not None:
+            every: Params2 = {}
+            for k, v in pairs:
+                every.setdefault(k, []).append(v)
+            early = how.answer(every, headers)
+            if early is not None:
+                status, media, content = early
+                await send({"type": "http.response.start", "status": status, "headers": [
+                    (b"content-type", media.encode()), (b"content-length", str(len(content)).encode())]})
+                await send({"type": "http.response.body", "body": content})
+                return
         if how.params is not None:
             params, headers = how.params(dict(params), dict(headers))
             scope = {**scope, "query_string": urlencode(params).encode(),
                      "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]}
-        if how.body is None:
+        if how.body is None and how.status is None:
             await app(scope, receive, send)
             return
         start: Message = {}
@@ -67,7 +86,7 @@ def broken(app: App, how: Breakage, path: str) -> App:
 
         await app(scope, receive, keep)
         body = b"".join(chunks)
-        if start.get("status") == 200:
+        if start.get("status") == 200 and how.body is not None:
             rewrite = how.body
 
             async def fetch(p: Params) -> dict[str, Any]:
@@ -76,7 +95,10 @@ def broken(app: App, how: Breakage, path: str) -> App:
             body = orjson.dumps(await rewrite(params, orjson.loads(body), fetch))
         out_headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
         out_headers.append((b"content-length", str(len(body)).encode()))
-        await send({**start, "headers": out_headers})
+        status = start["status"]
+        if how.status is not None:
+            status, out_headers = how.status(status, out_headers)
+        await send({**start, "status": status, "headers": out_headers})
         await send({"type": "http.response.body", "body": body})
 
     return wrapped
