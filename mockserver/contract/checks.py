@@ -104,12 +104,17 @@ def _next_page(ctx: Any, state: RunState, case: Case, view: PageView) -> list[di
     return items
 
 
-def _expected(state: RunState, view: PageView) -> Expected | None:
-    """The page the rules give to this request, when the survey knows every record that could match."""
+def _expected(state: RunState, case: Case, view: PageView) -> Expected | None:
+    """The page the rules give to this request, when the survey knows every record that could match (once per case:
+    several checks ask)."""
+    with state.lock:
+        if case.id in state.expected:
+            return state.expected[case.id]  # type: ignore[no-any-return]
     found = expected_matches(state.profile, state.landscape, view.window)
-    if found is None:
-        return None
-    return expected_page(state.profile, found, view.page, view.size, view.find_id)
+    expected = None if found is None else expected_page(state.profile, found, view.page, view.size, view.find_id)
+    with state.lock:
+        state.expected[case.id] = expected
+    return expected
 
 
 def _brief(item: dict[str, Any], *names: str) -> str:
@@ -205,7 +210,7 @@ def page_echoed(ctx: Any, response: Response, case: Case) -> bool | None:
             raise _fail(case, "page_echoed", f"page {served!r} for page={view.page}",
                         f"page {view.page}, the page requested")
     else:
-        expected = _expected(state, view)
+        expected = _expected(state, case, view)
         if expected is not None and served != expected.page:
             why = "the page that holds it" if expected.find_hit else "the page requested, since it does not match"
             raise _fail(case, "page_echoed", f"page {served!r} for page={view.page}, findId={view.find_id}",
@@ -245,7 +250,7 @@ def count_consistent(ctx: Any, response: Response, case: Case) -> bool | None:
     count = state.profile.count(view.body)
     if count is None:
         return None
-    expected = _expected(state, view)
+    expected = _expected(state, case, view)
     key = state.profile.count_key
     if expected is not None:
         state.fire("count_consistent")
@@ -406,7 +411,7 @@ def matching_items_listed(ctx: Any, response: Response, case: Case) -> bool | No
     if found is None:
         return None
     state, view = found
-    expected = _expected(state, view)
+    expected = _expected(state, case, view)
     if expected is not None:
         state.fire("matching_items_listed")
         want = [r.id for r in expected.records]
@@ -515,8 +520,7 @@ def _judge(ctx: Any, response: Response, case: Case, name: str) -> bool:
     if status not in expectation.statuses:
         raise _fail(case, name, f"status {status} to {expectation.request}", f"status {wanted}: {expectation.rule}")
     if expectation.challenge and status == 401:
-        challenge = response.headers.get("www-authenticate") or response.headers.get("WWW-Authenticate") or []
-        value = challenge[0] if isinstance(challenge, list) and challenge else str(challenge or "")
+        value = _header(response, "www-authenticate")
         if not value.strip().lower().startswith("bearer"):
             raise _fail(case, name, f"401 with WWW-Authenticate {value or '(absent)'!r} to {expectation.request}",
                         "WWW-Authenticate: Bearer on every 401")
@@ -529,6 +533,12 @@ def _judge(ctx: Any, response: Response, case: Case, name: str) -> bool:
             raise _fail(case, name, f"an answer to {expectation.request} that differs from the answer without it",
                         f"the same answer: {expectation.rule}")
     return True
+
+
+def _header(response: Response, name: str) -> str:
+    """The first value of a response header (Schemathesis keeps lower-case names, each with a list of values)."""
+    values = response.headers.get(name.lower())
+    return values[0] if values else ""
 
 
 def _expectation_check(name: str, doc: str) -> Check:
@@ -563,8 +573,7 @@ def problem_details(ctx: Any, response: Response, case: Case) -> bool | None:
         return None
     state.fire("problem_details")
     status = response.status_code
-    media = (response.headers.get("content-type") or [""])[0] if isinstance(
-        response.headers.get("content-type"), list) else str(response.headers.get("content-type") or "")
+    media = _header(response, "content-type")
     if media.split(";")[0].strip().lower() != "application/problem+json":
         raise _fail(case, "problem_details", f"{status} with content type {media or '(none)'!r}",
                     "application/problem+json (RFC 7807)")

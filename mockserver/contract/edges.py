@@ -108,9 +108,6 @@ class _Builder:
         query.update(extra)
         return query
 
-    def expect(self, check: str, rule: str, request: str, statuses: tuple[int, ...], **more: Any) -> Expectation:
-        return Expectation(check=check, rule=rule, request=request, statuses=statuses, **more)
-
     def without_auth(self) -> dict[str, str]:
         return {k: v for k, v in self.headers.items() if k.lower() != "authorization"}
 
@@ -137,7 +134,7 @@ class _Builder:
         for page in (1, 2):
             for request, headers in refused:
                 yield Edge(self.base(page=page), headers,
-                           self.expect("credentials_refused", rule, f"{request} (page {page})", (401,),
+                           Expectation("credentials_refused", rule, f"{request} (page {page})", (401,),
                                        challenge=True))
         accepted: list[tuple[str, dict[str, str]]] = [
             ("the run's token with the scheme written 'bearer'", self.bearer(self.token, "bearer")),
@@ -167,7 +164,7 @@ class _Builder:
                 accepted.append((f"{param.name}: the document's example (a JWT that expired long ago)",
                                  {**self.headers, param.name: param.example}))
         for request, headers in accepted:
-            yield Edge(self.base(), headers, self.expect(
+            yield Edge(self.base(), headers, Expectation(
                 "credentials_accepted", "the scheme name is case-insensitive; the signature is not checked; scopes "
                 "come from scope, else scp, and neither claim means every scope; the JWT rule applies to "
                 "Authorization only", request, (200,)))
@@ -187,17 +184,17 @@ class _Builder:
         for page in (1, 2):
             for request, token in lacking:
                 yield Edge(self.base(page=page), self.bearer(token),
-                           self.expect("scope_enforced", rule, f"{request} (page {page})", (403,)))
-        yield Edge(self.base(page="x"), self.bearer(lacking[0][1]), self.expect(
+                           Expectation("scope_enforced", rule, f"{request} (page {page})", (403,)))
+        yield Edge(self.base(page="x"), self.bearer(lacking[0][1]), Expectation(
             "checks_in_order", "403 (scope) before 400 (parameters)", "a token lacking the scope and page=x", (403,)))
 
     def order(self) -> Iterator[Edge]:
-        yield Edge(self.base(page="x"), self.without_auth(), self.expect(
+        yield Edge(self.base(page="x"), self.without_auth(), Expectation(
             "checks_in_order", "401 (credentials) before 400 (parameters)", "no token and page=x", (401,)))
         for param in self.profile.header_params():
             if param.required:
                 headers = {k: v for k, v in self.without_auth().items() if k.lower() != param.name.lower()}
-                yield Edge(self.base(), headers, self.expect(
+                yield Edge(self.base(), headers, Expectation(
                     "checks_in_order", "401 (credentials) before 400 (headers)", f"no token and no {param.name}",
                     (401,)))
 
@@ -210,19 +207,19 @@ class _Builder:
             name = param.name
             rest = {k: v for k, v in self.headers.items() if k.lower() != name.lower()}
             check, rule = "required_headers_enforced", f"{name} is required: missing, blank or another value → 400"
-            yield Edge(self.base(), rest, self.expect(check, rule, f"no {name} header", (400,), param=name))
+            yield Edge(self.base(), rest, Expectation(check, rule, f"no {name} header", (400,), param=name))
             if param.pattern is not None or param.min_length:
                 yield Edge(self.base(), {**rest, name: ""},
-                           self.expect(check, rule, f"{name}: '' (blank)", (400,), param=name))
+                           Expectation(check, rule, f"{name}: '' (blank)", (400,), param=name))
             if param.enum:
                 value = str(param.enum[0])
                 for other in ("text/plain" if "/" in value else "other", f"{value}; charset=utf-8"):
                     yield Edge(self.base(), {**rest, name: other},
-                               self.expect(check, rule + "; a media type compares without parameters",
+                               Expectation(check, rule + "; a media type compares without parameters",
                                            f"{name}: {other}", (400,), param=name))
                 if name.lower() == "content-type":
                     for variant in (value.upper(), value.title()):
-                        yield Edge(self.base(), {**rest, name: variant}, self.expect(
+                        yield Edge(self.base(), {**rest, name: variant}, Expectation(
                             check, "media types compare case-insensitively", f"{name}: {variant}", (200,)))
 
     # ---- query strings ----
@@ -234,38 +231,38 @@ class _Builder:
             name = param.name
             if param.type == "integer":
                 for value in BAD_INTEGERS:
-                    yield Edge({**base, name: value}, self.headers, self.expect(
+                    yield Edge({**base, name: value}, self.headers, Expectation(
                         check, "integers are ASCII -?[0-9]+ → else 400", f"{name}={value!r}", (400,), param=name,
                         value=_named(value)))
             if param.type == "boolean":
                 for value in BAD_BOOLEANS:
-                    yield Edge({**base, name: value}, self.headers, self.expect(
+                    yield Edge({**base, name: value}, self.headers, Expectation(
                         check, "booleans are true or false → else 400", f"{name}={value!r}", (400,), param=name,
                         value=_named(value)))
             twice = [str(base[name]), str(base[name])] if name in base else [_sample(param)] * 2
-            yield Edge({**base, name: twice}, self.headers, self.expect(
+            yield Edge({**base, name: twice}, self.headers, Expectation(
                 check, "a parameter given twice → 400", f"{name} given twice", (400,), param=name))
             if param.typed:
-                yield Edge({**base, name: ""}, self.headers, self.expect(
+                yield Edge({**base, name: ""}, self.headers, Expectation(
                     check, "an empty value → 400", f"{name}= (empty)", (400,), param=name))
             elif name in self.profile.empty_matches_nothing:
                 yield Edge({**base, name: ""}, self.headers)  # the page checks: it matches nothing
             if param.required:
-                yield Edge({k: v for k, v in base.items() if k != name}, self.headers, self.expect(
+                yield Edge({k: v for k, v in base.items() if k != name}, self.headers, Expectation(
                     check, "a required parameter is required", f"no {name}", (400,), param=name))
             if param.format == "date-time":
                 spaced = "2016-01-01T08:00:00 08:00"
-                yield Edge({**base, name: spaced}, self.headers, self.expect(
+                yield Edge({**base, name: spaced}, self.headers, Expectation(
                     check, "a '+' in a query string is a space: an offset's '+' must be sent as %2B",
                     f"{name}={spaced!r} (an unencoded '+')", (400,), param=name))
-        yield Edge({**base, UNKNOWN_PARAM: "1"}, self.headers, self.expect(
+        yield Edge({**base, UNKNOWN_PARAM: "1"}, self.headers, Expectation(
             "no_effect_parameters", "unknown parameters are ignored", f"{UNKNOWN_PARAM}=1", (200,)), baseline=base)
 
     def inert(self) -> Iterator[Edge]:
         base = self.base()
         for name, values in self.profile.inert_params.items():
             for value in values:
-                yield Edge({**base, name: value}, self.headers, self.expect(
+                yield Edge({**base, name: value}, self.headers, Expectation(
                     "no_effect_parameters", f"{name} has no effect on the documented fields", f"{name}={value}",
                     (200,)), baseline=base)
 
@@ -277,7 +274,7 @@ class _Builder:
                 for text in BOUND_TEXTS:
                     query = self.base(**{param.name: text})
                     ok = _valid(param, text)
-                    yield Edge(query, self.headers, self.expect(
+                    yield Edge(query, self.headers, Expectation(
                         "bounds_validated", "bounds are RFC 3339 date-times (seconds required, any fraction digits, "
                         "year 0000, leap seconds, ASCII digits)" + (" matching the parameter's pattern"
                                                                     if param.pattern else ""),
@@ -286,7 +283,7 @@ class _Builder:
             if param.type == "integer" and param.minimum is not None and param.maximum is not None:
                 for value, ok in ((param.minimum, True), (param.maximum, True), (param.minimum - 1, False),
                                   (param.maximum + 1, False)):
-                    yield Edge(self.base(**{param.name: value}), self.headers, self.expect(
+                    yield Edge(self.base(**{param.name: value}), self.headers, Expectation(
                         "bounds_validated", f"{param.name} within {param.minimum}..{param.maximum}",
                         f"{param.name}={value}", (200,) if ok else (400,), param=None if ok else param.name,
                         value=None if ok else str(value)))

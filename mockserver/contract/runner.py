@@ -22,7 +22,7 @@ from mockserver.contract.bounded import BoundedSession, Limits, describe_error, 
 from mockserver.contract.checks import CHECK_NAMES, applicable_checks
 from mockserver.contract.edges import Edge, edges, with_baseline
 from mockserver.contract.engine import BoundedEngine, bind, probe
-from mockserver.contract.landscape import survey, wide_query
+from mockserver.contract.landscape import Landscape, survey, wide_query
 from mockserver.contract.options import DEFAULT_SESSION_TOKEN, FuzzOptions
 from mockserver.contract.profiles import ApiProfile, profile
 from mockserver.contract.results import CheckResult, FailureReport, RunResult, Verdict
@@ -119,13 +119,14 @@ def _preflight(prof: ApiProfile, call: Callable[[dict[str, Any]], Any], options:
                        "(is the base path in --target, e.g. /main for interventions?)")
 
 
-def _fetch_body(call: Callable[[dict[str, Any]], Any], errors: list[str]) -> Callable[[dict[str, Any]], Any]:
-    """The survey's fetch: a network error after the credentials check was answered is one of the run's errors."""
+def _fetch_body(call: Callable[[dict[str, Any]], Any], errors: list[str],
+                what: str = "survey request") -> Callable[[dict[str, Any]], Any]:
+    """The body of a 200 (else None); a network error after the credentials check is one of the run's errors."""
     def fetch(query: dict[str, Any]) -> Any:
         try:
             response = call(query)
         except requests.RequestException as exc:
-            errors.append(f"survey request (page {query.get('page')}): {describe_error(exc)}")
+            errors.append(f"{what} (page {query.get('page')}): {describe_error(exc)}")
             return None
         try:
             return response.json() if response.status_code == 200 else None
@@ -174,7 +175,8 @@ def _run(options: FuzzOptions, result: RunResult, session: BoundedSession | None
     headers = _headers(options, prof, token)
     try:
         schema = _schema(options, headers, session)
-        call = _caller(_operation(schema), options, headers, session)
+        op = _operation(schema)
+        call = _caller(op, options, headers, session)
         say("checking the credentials")
         _preflight(prof, call, options)
     except UnusableTargetError as exc:
@@ -185,15 +187,14 @@ def _run(options: FuzzOptions, result: RunResult, session: BoundedSession | None
     result.survey_records = len(land.records)
     schema.hook(steering_hook(prof, land, options.seed))
     names = applicable_checks(prof)
-    state = RunState(profile=prof, landscape=land, headers=headers, unscoped_token=unscoped, applicable=names,
-                     session=session)
+    state = RunState(profile=prof, landscape=land, headers=headers, unscoped_token=unscoped, session=session)
     runs: Counter[str] = Counter()
     failed: Counter[str] = Counter()
     try:
         with activated(schema, state):
             say("sending the edge requests")
-            _send_edges(_operation(schema), edges(prof, land, headers, unscoped, time.time()), options, session,
-                        result, runs, failed, headers, names)
+            _send_edges(op, call, edges(prof, land, headers, unscoped, time.time()), options, session, result, runs,
+                        failed, headers, names)
             if result.stopped is None:
                 _fuzz(schema, session, result, runs, failed, options, headers, say)
     finally:  # also when interrupted: the verdicts cover what ran
@@ -209,7 +210,7 @@ def _run(options: FuzzOptions, result: RunResult, session: BoundedSession | None
         result.coverage = state.coverage
 
 
-def _unexercised_reason(result: RunResult, land: Any) -> str:
+def _unexercised_reason(result: RunResult, land: Landscape) -> str:
     if not land.records:
         return ("no answer gave it anything to verify: the survey found no records in the widest window, so no "
                 "request could reach the records this rule is about")
@@ -223,24 +224,20 @@ def _edge_checks(names: tuple[str, ...]) -> list[Any]:
     return [c for c in CHECKS.get_all() if not isinstance(c, type) and c.__name__ in wanted]
 
 
-def _send_edges(op: Operation, planned: list[Edge], options: FuzzOptions, session: BoundedSession | None,
-                result: RunResult, runs: Counter[str], failed: Counter[str], headers: dict[str, str],
-                names: tuple[str, ...]) -> None:
+def _send_edges(op: Operation, call: Callable[[dict[str, Any]], Any], planned: list[Edge], options: FuzzOptions,
+                session: BoundedSession | None, result: RunResult, runs: Counter[str], failed: Counter[str],
+                headers: dict[str, str], names: tuple[str, ...]) -> None:
     """Send every edge request and judge each answer with the run's checks, as Schemathesis would."""
     checks = _edge_checks(names)
+    baseline = _fetch_body(call, result.errors, "baseline request")
     bodies: dict[str, Any] = {}
     transport = {"session": session} if session is not None else {}
     for planned_edge in planned:
         edge = planned_edge
-        if edge.baseline is not None:
+        if edge.baseline is not None:  # sent with the run's own headers, like the edge
             key = repr(sorted(edge.baseline.items(), key=str))
             if key not in bodies:
-                try:
-                    answer = op.Case(query=dict(edge.baseline), headers=dict(edge.headers)).call(
-                        session=session, timeout=options.timeout)
-                    bodies[key] = answer.json() if answer.status_code == 200 else None
-                except (requests.RequestException, ValueError):
-                    bodies[key] = None
+                bodies[key] = baseline(dict(edge.baseline))
             if bodies[key] is None:
                 continue
             edge = with_baseline(edge, bodies[key])
@@ -262,24 +259,23 @@ def _send_edges(op: Operation, planned: list[Edge], options: FuzzOptions, sessio
             continue
         result.requests += 1
         for check in checks:
-            runs[check.__name__] += 1
+            name = check.__name__
+            runs[name] += 1
             try:
                 case.validate_response(response, checks=[check], headers=dict(edge.headers),
                                        transport_kwargs=dict(transport))
-            except FailureGroup as group:
-                _record_failures(check.__name__, list(group.exceptions), case, edge, result, failed, options, headers)
-            except Failure as failure:
-                _record_failures(check.__name__, [failure], case, edge, result, failed, options, headers)
+            except (FailureGroup, Failure) as exc:
+                failed[name] += 1
+                curl = _mask(case.as_curl_command(headers=dict(edge.headers)), options, headers)
+                for failure in exc.exceptions if isinstance(exc, FailureGroup) else (exc,):
+                    _add_failure(result, name, failure, curl)
 
 
-def _record_failures(name: str, failures: list[Failure], case: Any, edge: Edge, result: RunResult,
-                     failed: Counter[str], options: FuzzOptions, headers: dict[str, str]) -> None:
-    failed[name] += 1
-    curl = _mask(case.as_curl_command(headers=dict(edge.headers)), options, headers)
-    for failure in failures:
-        report = FailureReport(check=name, title=failure.title, message=failure.message, curl=curl)
-        if report not in result.failures:
-            result.failures.append(report)
+def _add_failure(result: RunResult, name: str, failure: Failure, curl: str) -> None:
+    """One failure of check ``name``, reported once however often it was met."""
+    report = FailureReport(check=name, title=failure.title, message=failure.message, curl=curl)
+    if report not in result.failures:
+        result.failures.append(report)
 
 
 def _fuzz(schema: BaseSchema, session: BoundedSession | None, result: RunResult, runs: Counter[str],
@@ -319,11 +315,8 @@ def _absorb(event: events.EngineEvent, result: RunResult, runs: Counter[str], fa
                 runs[node.name] += 1
                 if node.failure_info is not None:
                     failed[node.name] += 1
-                    failure = node.failure_info.failure
-                    report = FailureReport(check=node.name, title=failure.title, message=failure.message,
-                                           curl=_mask(node.failure_info.code_sample, options, headers))
-                    if report not in result.failures:
-                        result.failures.append(report)
+                    _add_failure(result, node.name, node.failure_info.failure,
+                                 _mask(node.failure_info.code_sample, options, headers))
         say(f"{event.phase.value} phase: {result.requests} requests, {sum(failed.values())} failed checks")
     elif isinstance(event, events.NonFatalError):
         if isinstance(event.value, requests.RequestException):

@@ -55,13 +55,13 @@ class RunState:
     landscape: Landscape
     headers: dict[str, str]  # every header a request of the run carries, credentials included
     unscoped_token: str | None
-    applicable: tuple[str, ...]  # the semantic checks that apply to this API and these options
     fired: Counter[str] = field(default_factory=Counter)
     probes: Counter[str] = field(default_factory=Counter)
     coverage: Coverage = field(default_factory=Coverage)
     seen_cases: set[str] = field(default_factory=set)
     next_pages: dict[str, Any] = field(default_factory=dict)
     expectations: dict[str, Expectation] = field(default_factory=dict)  # by case id
+    expected: dict[str, Any] = field(default_factory=dict)  # the modelled answer (or None), by case id
     session: Any = None  # the run's BoundedSession (None in-process): the checks' own requests go through it
     lock: threading.RLock = field(default_factory=threading.RLock)
 

@@ -370,11 +370,19 @@ def _scope_ignored(p: Params, h: dict[str, str]) -> tuple[Params, dict[str, str]
     return p, h
 
 
-def _params_before_auth(q: dict[str, list[str]], h: dict[str, str]) -> tuple[int, str, bytes] | None:
-    page = _first(q, "page")
-    if page is not None and not re.fullmatch(r"-?[0-9]+", page):
-        return _problem(400, f"page={page!r} is not an integer")
-    return None
+def _on_bad_page(problem: dict[str, Any], *, with_credentials: bool) -> Breakage:
+    """A 400 with ``problem`` (its detail naming the value) to a non-integer ``page``, before the mock sees the
+    request: whatever the credentials, or only when there are some (then the 401 still comes first)."""
+    def answer(q: dict[str, list[str]], h: dict[str, str]) -> tuple[int, str, bytes] | None:
+        page = _first(q, "page")
+        if page is None or re.fullmatch(r"-?[0-9]+", page) or (with_credentials and "authorization" not in h):
+            return None
+        detail = {"detail": problem["detail"].format(page=page)} if "detail" in problem else {}
+        return 400, "application/problem+json", orjson.dumps({**problem, **detail})
+    return Breakage(answer=answer)
+
+
+_BAD_REQUEST = {"type": "about:blank", "title": "Bad Request", "status": 400}
 
 
 def _headers_before_auth(q: dict[str, list[str]], h: dict[str, str]) -> tuple[int, str, bytes] | None:
@@ -437,13 +445,6 @@ def _extreme_crash(q: dict[str, list[str]], h: dict[str, str]) -> tuple[int, str
         value = _first(q, name) or ""
         if (value.startswith("9999-12-31") and value.endswith("-01:00")) or value.startswith("0000-01-01T00:00:00+"):
             return _problem(500, "OverflowError: date value out of range")
-    return None
-
-
-def _vague_detail(q: dict[str, list[str]], h: dict[str, str]) -> tuple[int, str, bytes] | None:
-    page = _first(q, "page")
-    if page is not None and not re.fullmatch(r"-?[0-9]+", page) and "authorization" in h:
-        return _problem(400, "Bad Request")
     return None
 
 
@@ -552,6 +553,23 @@ def _leap_second(v: str) -> bool:
     return v[16:19] == ":60"
 
 
+async def _actual_end_without_start(p: Params, b: dict[str, Any], fetch: Fetch) -> dict[str, Any]:
+    for r in b.get("data", []):
+        if r.get("actualEnd") is not None:
+            r["actualStart"] = None
+            break
+    return b
+
+
+async def _auto_created_with_creator(p: Params, b: dict[str, Any], fetch: Fetch) -> dict[str, Any]:
+    for r in b.get("data", []):
+        if r.get("autoCreated") is True:
+            r["createdByUserId"] = 7
+            break
+    return b
+
+
+
 @dataclass(frozen=True)
 class Broken:
     """A server that breaks one rule, and the check that must catch it."""
@@ -598,7 +616,8 @@ CATALOGUE: dict[str, Broken] = {
     "events/scp-ignored": Broken("events", "credentials_accepted", _answer(_scp_ignored)),
     "events/no-scope-claim-forbidden": Broken("events", "credentials_accepted", _answer(_no_claim_forbidden)),
     "events/scope-not-enforced": Broken("events", "scope_enforced", Breakage(params=_scope_ignored)),
-    **_both("parameters-before-credentials", "checks_in_order", _answer(_params_before_auth)),
+    **_both("parameters-before-credentials", "checks_in_order",
+            _on_bad_page({**_BAD_REQUEST, "detail": "page={page!r} is not an integer"}, with_credentials=False)),
     "interventions/headers-before-credentials": Broken("interventions", "checks_in_order",
                                                        _answer(_headers_before_auth)),
     **_both("lenient-integers", "query_strings_strict", _query(_lenient_integers)),
@@ -612,7 +631,12 @@ CATALOGUE: dict[str, Broken] = {
     **_both("long-fraction-rejected", "bounds_validated",
             _bound_rejected(lambda v: re.search(r"\.[0-9]{7,}", v) is not None)),
     **_both("extreme-bound-crashes", "not_a_server_error", _answer(_extreme_crash)),
-    **_both("vague-detail", "problem_details", _answer(_vague_detail)),
+    **_both("vague-detail", "problem_details",
+            _on_bad_page({**_BAD_REQUEST, "detail": "Bad Request"}, with_credentials=True)),
+    **_both("problem-without-title", "problem_details",
+            _on_bad_page({"status": 400, "detail": "page={page!r} is bad"}, with_credentials=True)),
+    **_both("problem-status-mismatch", "problem_details",
+            _on_bad_page({**_BAD_REQUEST, "status": 422, "detail": "page={page!r} is bad"}, with_credentials=True)),
     **_both("errors-as-plain-json", "problem_details", Breakage(status=_plain_json_errors)),
     **_both("start-equals-end", "records_coherent", _body(_start_equals_end, last_page_only=False)),
     "interventions/contained-not-overlapping": Broken("interventions", "matching_items_listed",
@@ -643,45 +667,9 @@ CATALOGUE: dict[str, Broken] = {
     "interventions/verified-without-verifier": Broken("interventions", "records_coherent",
                                                       _body(_verified_mismatch, last_page_only=False)),
     "interventions/offset-bounds-accepted": Broken("interventions", "bounds_validated", _query(_offsets_accepted)),
-}
-
-
-def _problem_without_title(q: dict[str, list[str]], h: dict[str, str]) -> tuple[int, str, bytes] | None:
-    page = _first(q, "page")
-    if page is not None and not re.fullmatch(r"-?[0-9]+", page) and "authorization" in h:
-        return 400, "application/problem+json", orjson.dumps({"status": 400, "detail": f"page={page!r} is bad"})
-    return None
-
-
-def _problem_status_mismatch(q: dict[str, list[str]], h: dict[str, str]) -> tuple[int, str, bytes] | None:
-    page = _first(q, "page")
-    if page is not None and not re.fullmatch(r"-?[0-9]+", page) and "authorization" in h:
-        return 400, "application/problem+json", orjson.dumps(
-            {"type": "about:blank", "title": "Bad Request", "status": 422, "detail": f"page={page!r} is bad"})
-    return None
-
-
-async def _actual_end_without_start(p: Params, b: dict[str, Any], fetch: Fetch) -> dict[str, Any]:
-    for r in b.get("data", []):
-        if r.get("actualEnd") is not None:
-            r["actualStart"] = None
-            break
-    return b
-
-
-async def _auto_created_with_creator(p: Params, b: dict[str, Any], fetch: Fetch) -> dict[str, Any]:
-    for r in b.get("data", []):
-        if r.get("autoCreated") is True:
-            r["createdByUserId"] = 7
-            break
-    return b
-
-
-CATALOGUE.update({
-    **_both("problem-without-title", "problem_details", _answer(_problem_without_title)),
-    **_both("problem-status-mismatch", "problem_details", _answer(_problem_status_mismatch)),
     "interventions/actual-end-without-start": Broken("interventions", "records_coherent",
                                                      _body(_actual_end_without_start, last_page_only=False)),
     "interventions/auto-created-with-creator": Broken("interventions", "records_coherent",
                                                       _body(_auto_created_with_creator, last_page_only=False)),
-})
+}
+
