@@ -18,7 +18,7 @@ install: $(STAMP)
 serve: install
 	$(BIN)/mockserver serve
 
-# Debian's Chromium for tests/test_browser.py (Playwright drives it; its own browser download is never used).
+# Debian's Chromium for tests/server/test_browser.py (Playwright drives it; its own browser download is never used).
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 

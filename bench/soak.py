@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from mockserver.tokens import mint_token
+from mockserver.core.tokens import mint_token
 
 TOKEN = mint_token(["calendar.event.read"])
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

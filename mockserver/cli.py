@@ -9,12 +9,12 @@ from typing import Any, cast
 
 import click
 
-from mockserver.chaos import FAULTS, Chaos, Fault
 from mockserver.contract.options import DEFAULT_MAX_EXAMPLES
-from mockserver.listening import BindError
-from mockserver.settings import DEFAULT_ANCHOR, DEFAULT_COUNT, Settings, anchor_micros
-from mockserver.specs import API_IDS, ApiId, SpecError
-from mockserver.tokens import DEV_SCOPES, mint_token
+from mockserver.core.listening import BindError
+from mockserver.core.openapi import API_IDS, ApiId, SpecError
+from mockserver.core.tokens import DEV_SCOPES, mint_token
+from mockserver.server.chaos import FAULTS, Chaos, Fault
+from mockserver.server.settings import DEFAULT_ANCHOR, DEFAULT_COUNT, Settings, anchor_micros
 
 __all__ = ["main"]
 
@@ -99,7 +99,7 @@ def serve(host: str, port: int, api: str, seed: int, count: int, anchor: date, f
                         chaos=Chaos(latency_ms=latency, fault_rate=fault_rate, fault=fault, seed=seed))
     if reload and workers > 1:
         raise click.UsageError("--reload serves with one worker; drop --workers")
-    from mockserver import serving  # noqa: PLC0415 (the server's imports cost a second; other commands skip them)
+    from mockserver.server import serving  # noqa: PLC0415 (the server's imports cost a second; other commands skip them)
 
     try:
         serving.serve(settings, host, port, workers, reload=reload)
@@ -114,7 +114,7 @@ def serve(host: str, port: int, api: str, seed: int, count: int, anchor: date, f
 @ANCHOR
 def fixtures(api: ApiId, seed: int, count: int, anchor: date) -> None:
     """Write the generated records as JSON to stdout (the format --fixtures reads back)."""
-    from mockserver.fixtures import dump_records, generated_store  # noqa: PLC0415 (as for serve)
+    from mockserver.apis.datasets import dump_records, generated_store  # noqa: PLC0415 (as for serve)
 
     out = sys.stdout.buffer
     out.write(b"[")
@@ -210,7 +210,7 @@ def fuzz(api: ApiId, target: str, token: str | None, unscoped_token: str | None,
               help="Per upstream request.")
 def proxy(api: ApiId, upstream: str, host: str, port: int, strict: bool, timeout: float) -> None:
     """Forward to a real backend, logging every request and response that violates the spec (one line each)."""
-    from mockserver.proxy import ProxyError, ProxyOptions, run_proxy  # noqa: PLC0415 (keeps other commands light)
+    from mockserver.proxy.app import ProxyError, ProxyOptions, run_proxy  # noqa: PLC0415 (keeps other commands light)
 
     if not upstream.startswith(("http://", "https://")):
         raise click.BadParameter(f"{upstream!r} is not an http(s) URL", param_hint="--upstream")

@@ -16,9 +16,9 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.app import create_app
-from mockserver.settings import Settings
-from mockserver.tokens import mint_token
+from mockserver.core.tokens import mint_token
+from mockserver.server.app import create_app
+from mockserver.server.settings import Settings
 
 TOKEN = mint_token(["calendar.event.read"])
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -6,8 +6,8 @@ The two APIs differ only in data: the generic handler, store and loader work fro
 from __future__ import annotations
 
 from mockserver.apis import events, interventions
-from mockserver.apis.base import ApiMapping
-from mockserver.specs import ApiId
+from mockserver.apis.table import ApiMapping
+from mockserver.core.openapi import ApiId
 
 __all__ = ["ApiMapping", "mapping"]
 

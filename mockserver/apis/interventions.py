@@ -8,11 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from mockserver.apis.base import ApiMapping, Renderer
-from mockserver.data import Rng, TextPools
-from mockserver.instants import DAY_US, MINUTE_US, format_instant, valid_instant
-from mockserver.query import Bound, Page, Query
-from mockserver.store import Columns
+from mockserver.apis.table import ApiMapping, Renderer
+from mockserver.core.draws import Rng, TextPools
+from mockserver.core.instants import DAY_US, MINUTE_US, format_instant, valid_instant
+from mockserver.core.query import Bound, Page, Query
+from mockserver.core.store import Columns
 
 __all__ = ["MAPPING", "PAGE_SIZE_CAP"]
 

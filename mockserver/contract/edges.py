@@ -22,7 +22,7 @@ import orjson
 from mockserver.contract.landscape import Landscape, Record, wide_query
 from mockserver.contract.profiles import ApiProfile, ParamSpec
 from mockserver.contract.state import Expectation
-from mockserver.instants import Instant, format_instant, parse_instant
+from mockserver.core.instants import Instant, format_instant, parse_instant
 
 __all__ = ["Edge", "edges", "render", "with_baseline"]
 

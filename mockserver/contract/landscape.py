@@ -15,7 +15,7 @@ from typing import Any
 
 from mockserver.contract.profiles import ApiProfile
 from mockserver.contract.wire import record_instant
-from mockserver.instants import Instant
+from mockserver.core.instants import Instant
 
 __all__ = ["WIDE_WINDOW", "Landscape", "Record", "survey", "wide_query"]
 

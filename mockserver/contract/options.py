@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mockserver.specs import ApiId
+from mockserver.core.openapi import ApiId
 
 __all__ = [
     "DEFAULT_MAX_BODY", "DEFAULT_MAX_EXAMPLES", "DEFAULT_SESSION_TOKEN", "PHASES", "FuzzOptions", "format_size",

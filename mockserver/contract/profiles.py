@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mockserver.specs import ApiId, load_spec, operation
+from mockserver.core.openapi import ApiId, load_spec, operation
 
 __all__ = ["ApiProfile", "ParamSpec", "profile"]
 

@@ -29,8 +29,8 @@ from mockserver.contract.results import CheckResult, FailureReport, RunResult, V
 from mockserver.contract.state import RunState, activated, active
 from mockserver.contract.steering import steering_hook
 from mockserver.contract.types import Operation
-from mockserver.specs import SpecError, load_spec
-from mockserver.tokens import mint_token
+from mockserver.core.openapi import SpecError, load_spec
+from mockserver.core.tokens import mint_token
 
 __all__ = ["Progress", "run"]
 

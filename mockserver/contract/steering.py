@@ -24,7 +24,7 @@ from mockserver.contract.landscape import Landscape
 from mockserver.contract.profiles import ApiProfile
 from mockserver.contract.types import Case
 from mockserver.contract.window import window_of
-from mockserver.instants import Instant
+from mockserver.core.instants import Instant
 
 __all__ = ["steering_hook"]
 

@@ -14,7 +14,7 @@ from mockserver.contract.state import RunState
 from mockserver.contract.types import Case
 from mockserver.contract.window import Window, window_of
 from mockserver.contract.wire import as_bool, as_int, record_instant
-from mockserver.instants import Instant
+from mockserver.core.instants import Instant
 
 __all__ = ["PageView", "page_view"]
 

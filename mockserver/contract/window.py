@@ -8,7 +8,7 @@ from typing import Any
 
 from mockserver.contract.profiles import ApiProfile, WindowKind
 from mockserver.contract.wire import as_instant
-from mockserver.instants import Instant
+from mockserver.core.instants import Instant
 
 __all__ = ["Window", "window_of"]
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from mockserver.instants import Instant, parse_instant
+from mockserver.core.instants import Instant, parse_instant
 
 __all__ = ["as_bool", "as_instant", "as_int", "record_instant"]
 

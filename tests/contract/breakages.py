@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from mockserver.instants import parse_instant
+from mockserver.core.instants import parse_instant
 from tests.contract.broken import (
     GOOD_TOKEN,
     Breakage,

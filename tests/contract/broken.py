@@ -11,8 +11,8 @@ from urllib.parse import parse_qsl, urlencode
 import httpx
 import orjson
 
-from mockserver.instants import format_instant, parse_instant
-from mockserver.tokens import mint_token
+from mockserver.core.instants import format_instant, parse_instant
+from mockserver.core.tokens import mint_token
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -12,12 +12,12 @@ import os
 
 import pytest
 
-from mockserver.app import create_app
 from mockserver.contract.options import DEFAULT_MAX_EXAMPLES, FuzzOptions
 from mockserver.contract.results import RunResult, Verdict
 from mockserver.contract.runner import run
-from mockserver.settings import Settings
-from mockserver.specs import ApiId
+from mockserver.core.openapi import ApiId
+from mockserver.server.app import create_app
+from mockserver.server.settings import Settings
 from tests.contract.breakages import CATALOGUE
 from tests.contract.broken import broken
 

@@ -10,9 +10,9 @@ import orjson
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.app import create_app
-from mockserver.settings import Settings
-from mockserver.specs import ApiId
+from mockserver.core.openapi import ApiId
+from mockserver.server.app import create_app
+from mockserver.server.settings import Settings
 
 Serve = Callable[[ApiId, Sequence[dict[str, Any]]], TestClient]
 

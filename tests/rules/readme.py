@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mockserver.specs import API_IDS
+from mockserver.core.openapi import API_IDS
 from tests.rules.register import ROOT, Entry, load_register
 
 __all__ = ["BEGIN", "COMMAND", "END", "README", "rewrite", "section"]

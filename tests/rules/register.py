@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from mockserver.specs import API_IDS, ApiId, load_spec
+from mockserver.core.openapi import API_IDS, ApiId, load_spec
 
 __all__ = ["REGISTER", "ROOT", "Entry", "Sentence", "load_register", "spec_sentences", "split_sentences"]
 

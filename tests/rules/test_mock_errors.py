@@ -8,9 +8,9 @@ import httpx2
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.app import create_app
-from mockserver.chaos import Chaos
-from mockserver.settings import Settings
+from mockserver.server.app import create_app
+from mockserver.server.chaos import Chaos
+from mockserver.server.settings import Settings
 from tests.rules.served import READ, SESSION, bearer, events, interventions
 
 IV_QUERY = "scheduledStart=2024-06-01T00:00:00Z&scheduledEnd=2025-06-01T00:00:00Z&includeSites=false"

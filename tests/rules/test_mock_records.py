@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.specs import SpecError
+from mockserver.core.openapi import SpecError
 from tests.rules.conftest import Serve
 from tests.rules.served import body, event, events, intervention, interventions
 

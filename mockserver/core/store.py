@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from mockserver.query import Bound, Page, Query
+from mockserver.core.query import Bound, Page, Query
 
 __all__ = ["Columns", "Store"]
 

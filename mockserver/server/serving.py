@@ -11,12 +11,12 @@ from connexion import AsyncApp
 from rich.console import Console
 from uvicorn.supervisors import ChangeReload, Multiprocess
 
-from mockserver.app import build_stores, create_app
-from mockserver.banner import print_banner
-from mockserver.listening import base_url, bind
-from mockserver.settings import Settings
-from mockserver.specs import spec_path
-from mockserver.tokens import DEV_SCOPES, mint_token
+from mockserver.core.listening import base_url, bind
+from mockserver.core.openapi import spec_path
+from mockserver.core.tokens import DEV_SCOPES, mint_token
+from mockserver.server.app import build_stores, create_app
+from mockserver.server.banner import print_banner
+from mockserver.server.settings import Settings
 
 __all__ = ["app_from_environment", "serve"]
 
@@ -52,7 +52,7 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1, reload: bo
         os.environ[SETTINGS_VARIABLE] = settings.to_json()
         watched = {str(spec_path(api).parent) for api in settings.apis} | {
             str(path.resolve().parent) for path in settings.fixtures.values()}
-        config = uvicorn.Config("mockserver.serving:app_from_environment", factory=True, reload=True,
+        config = uvicorn.Config("mockserver.server.serving:app_from_environment", factory=True, reload=True,
                                 reload_dirs=sorted(watched), reload_includes=["*.yaml", "*.yml", "*.json"],
                                 log_level="info", access_log=False, lifespan="off")
         ChangeReload(config, target=uvicorn.Server(config).run, sockets=[sock]).run()
@@ -64,6 +64,6 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1, reload: bo
         return
     del stores  # each worker builds its own, identical ones
     os.environ[SETTINGS_VARIABLE] = settings.to_json()
-    config = uvicorn.Config("mockserver.serving:app_from_environment", factory=True, workers=workers,
+    config = uvicorn.Config("mockserver.server.serving:app_from_environment", factory=True, workers=workers,
                             log_level="info", access_log=False, lifespan="off")
     Multiprocess(config, sockets=[sock]).run()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from mockserver.chaos import Chaos
+from mockserver.server.chaos import Chaos
 from tests.conftest import AUTH, EVENTS, ClientFactory, ServerProcess, events_params
 
 

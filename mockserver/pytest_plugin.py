@@ -72,8 +72,8 @@ def _options(config: pytest.Config) -> Any:
     app = None
     if url is None:
         from mockserver.apis import mapping  # noqa: PLC0415
-        from mockserver.app import create_app  # noqa: PLC0415
-        from mockserver.settings import Settings  # noqa: PLC0415
+        from mockserver.server.app import create_app  # noqa: PLC0415
+        from mockserver.server.settings import Settings  # noqa: PLC0415
 
         app = create_app(Settings())
         url = "http://testserver" + mapping(api).base_path

@@ -12,19 +12,19 @@ from connexion.middleware.routing import RoutingMiddleware
 from connexion.resolver import Resolver
 from starlette.middleware.cors import CORSMiddleware
 
-from mockserver.access_log import AccessLog
 from mockserver.apis import mapping
-from mockserver.auth import Authenticator, unauthorized_response
-from mockserver.chaos import chaos_middleware
-from mockserver.fastpath import compile_plan, fast_operation_middleware
-from mockserver.fixtures import generated_store, load_store
-from mockserver.handlers import OrjsonJsonifier, healthz, list_handler, token_endpoint
-from mockserver.params import make_parameter_validator
-from mockserver.scenarios import Preferences
-from mockserver.settings import Settings, anchor_micros
-from mockserver.specs import ApiId, load_spec, operation
-from mockserver.store import Store
-from mockserver.swagger_ui import SPEC_ONLY, add_swagger_ui
+from mockserver.apis.datasets import generated_store, load_store
+from mockserver.core.openapi import ApiId, load_spec, operation
+from mockserver.core.params import make_parameter_validator
+from mockserver.core.store import Store
+from mockserver.server.access_log import AccessLog
+from mockserver.server.auth import Authenticator, unauthorized_response
+from mockserver.server.chaos import chaos_middleware
+from mockserver.server.docs import SPEC_ONLY, add_swagger_ui
+from mockserver.server.pipeline import compile_plan, fast_operation_middleware
+from mockserver.server.routes import OrjsonJsonifier, healthz, list_handler, token_endpoint
+from mockserver.server.scenarios import Preferences
+from mockserver.server.settings import Settings, anchor_micros
 
 __all__ = ["build_stores", "create_app"]
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import orjson
 
-from mockserver.chaos import Chaos
-from mockserver.specs import API_IDS, ApiId
+from mockserver.core.openapi import API_IDS, ApiId
+from mockserver.server.chaos import Chaos
 
 __all__ = ["DEFAULT_ANCHOR", "DEFAULT_COUNT", "Settings", "anchor_micros"]
 

@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from mockserver.instants import Instant
+from mockserver.core.instants import Instant
 
 __all__ = ["Bound", "Page", "Query"]
 

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
-from mockserver.specs import ApiId, load_spec
+from mockserver.core.openapi import ApiId, load_spec
 
 __all__ = ["SPEC_ONLY", "add_swagger_ui"]
 

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from mockserver.app import build_stores, create_app
-from mockserver.settings import Settings
-from mockserver.specs import operation
-from mockserver.tokens import mint_token
+from mockserver.core.openapi import operation
+from mockserver.core.tokens import mint_token
+from mockserver.server.app import build_stores, create_app
+from mockserver.server.settings import Settings
 
 VALUES = [
     "", "1", "0", "-5", "+5", "٥", "1_0", "7", "250", "9223372036854775808", "9" * 30, "true", "false", "TRUE",

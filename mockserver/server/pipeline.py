@@ -4,7 +4,7 @@ Connexion's stock stages (security, request validation, the handler's decorator 
 validation) re-inspect signatures and rebuild validators on every request. This middleware sits
 right after Connexion's routing and runs the same steps from plans compiled once from the spec,
 raising the same Connexion problems, so every answer stays identical to the stock pipeline's
-(``tests/test_fastpath.py`` checks it on generated requests). It also honours the ``Prefer``
+(``tests/server/test_pipeline.py`` checks it on generated requests). It also honours the ``Prefer``
 scenarios. Anything it has no plan for goes on down the stock pipeline.
 """
 
@@ -21,11 +21,11 @@ from openapi_schema_validator import OAS30Validator
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.apis import ApiMapping
-from mockserver.auth import Authenticator
-from mockserver.handlers import page_body
-from mockserver.params import FORMAT_CHECKER, ParameterRules
-from mockserver.scenarios import Preferences, Scenarios
-from mockserver.store import Store
+from mockserver.core.params import FORMAT_CHECKER, ParameterRules
+from mockserver.core.store import Store
+from mockserver.server.auth import Authenticator
+from mockserver.server.routes import page_body
+from mockserver.server.scenarios import Preferences, Scenarios
 
 __all__ = ["OperationPlan", "compile_plan", "fast_operation_middleware"]
 

@@ -6,9 +6,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.query import Page, Query
-from mockserver.specs import ApiId
-from mockserver.store import Columns
+from mockserver.core.openapi import ApiId
+from mockserver.core.query import Page, Query
+from mockserver.core.store import Columns
 
 __all__ = ["ApiMapping", "Renderer"]
 

@@ -7,8 +7,8 @@ from typing import Any
 import schemathesis
 from schemathesis import GenerationMode
 
-from mockserver.app import create_app
-from mockserver.settings import Settings
+from mockserver.server.app import create_app
+from mockserver.server.settings import Settings
 from tests.conftest import TOKEN
 
 Case = schemathesis.Case[Any]

@@ -15,9 +15,9 @@ from connexion.exceptions import BadRequestProblem
 from openapi_schema_validator import OAS30Validator
 from starlette.types import Message, Receive, Scope, Send
 
-from mockserver.listening import BindError, base_url, bind
-from mockserver.params import FORMAT_CHECKER, ParameterRules
-from mockserver.specs import ApiId, load_spec
+from mockserver.core.listening import BindError, base_url, bind
+from mockserver.core.openapi import ApiId, load_spec
+from mockserver.core.params import FORMAT_CHECKER, ParameterRules
 
 __all__ = ["ProxyError", "ProxyOptions", "ValidatingProxy", "run_proxy"]
 

@@ -11,8 +11,8 @@ from connexion import AsyncApp
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
-from mockserver.params import FORMAT_CHECKER
-from mockserver.specs import API_IDS, ApiId, load_spec, operation, spec_path
+from mockserver.core.openapi import API_IDS, ApiId, load_spec, operation, spec_path
+from mockserver.core.params import FORMAT_CHECKER
 
 # The pattern the interventions document gives for scheduledStart and scheduledEnd, verbatim.
 DOCUMENT_PATTERN = (

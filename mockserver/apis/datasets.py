@@ -12,10 +12,10 @@ import yaml
 from openapi_schema_validator import OAS30Validator
 
 from mockserver.apis import ApiMapping, mapping
-from mockserver.instants import parse_instant
-from mockserver.params import FORMAT_CHECKER
-from mockserver.specs import ApiId, SpecError, item_schema
-from mockserver.store import Columns, Store
+from mockserver.core.instants import parse_instant
+from mockserver.core.openapi import ApiId, SpecError, item_schema
+from mockserver.core.params import FORMAT_CHECKER
+from mockserver.core.store import Columns, Store
 
 __all__ = ["FixtureError", "dump_records", "generated_store", "load_store"]
 

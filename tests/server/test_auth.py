@@ -8,7 +8,7 @@ import jwt
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.tokens import mint_token
+from mockserver.core.tokens import mint_token
 from tests.conftest import EVENTS, INTERVENTIONS, SESSION, ClientFactory, events_params, interventions_params
 
 

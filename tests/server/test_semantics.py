@@ -19,9 +19,9 @@ from starlette.testclient import TestClient
 
 from mockserver.apis.events import CATEGORIES, LIMIT_CAP
 from mockserver.apis.interventions import PAGE_SIZE_CAP
-from mockserver.app import build_stores, create_app
-from mockserver.instants import format_instant, parse_instant
-from mockserver.settings import Settings
+from mockserver.core.instants import format_instant, parse_instant
+from mockserver.server.app import build_stores, create_app
+from mockserver.server.settings import Settings
 from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION
 
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

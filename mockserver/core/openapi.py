@@ -16,7 +16,7 @@ __all__ = ["API_IDS", "ApiId", "SpecError", "data_dir", "item_schema", "load_spe
 ApiId = Literal["interventions", "events"]
 API_IDS: tuple[ApiId, ...] = ("interventions", "events")
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 class SpecError(Exception):

@@ -10,10 +10,10 @@ import orjson
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.app import create_app
-from mockserver.fixtures import FixtureError, load_store
-from mockserver.settings import Settings
-from mockserver.specs import API_IDS, ApiId
+from mockserver.apis.datasets import FixtureError, load_store
+from mockserver.core.openapi import API_IDS, ApiId
+from mockserver.server.app import create_app
+from mockserver.server.settings import Settings
 from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION
 
 URLS = {

@@ -24,7 +24,7 @@ import pytest
 import uvicorn
 
 from mockserver import cli
-from mockserver.tokens import mint_token
+from mockserver.core.tokens import mint_token
 from tests.conftest import AUTH, SESSION, TOKEN, ClientFactory, ServerProcess, start_server
 
 EV = "/events?from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z"

@@ -20,7 +20,7 @@ from connexion.exceptions import BadRequestProblem
 from connexion.validators import ParameterValidator
 from jsonschema import Draft4Validator, FormatChecker, ValidationError
 
-from mockserver.instants import is_date_time
+from mockserver.core.instants import is_date_time
 
 __all__ = ["FORMAT_CHECKER", "ParamRule", "ParameterRules", "make_parameter_validator"]
 

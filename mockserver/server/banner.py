@@ -7,9 +7,9 @@ import shlex
 from rich.console import Console
 
 from mockserver.apis import mapping
-from mockserver.instants import format_instant
-from mockserver.specs import ApiId, operation
-from mockserver.store import Store
+from mockserver.core.instants import format_instant
+from mockserver.core.openapi import ApiId, operation
+from mockserver.core.store import Store
 
 __all__ = ["example_curl", "print_banner"]
 

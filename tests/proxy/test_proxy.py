@@ -19,10 +19,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from mockserver.app import create_app
-from mockserver.proxy import ProxyOptions, ValidatingProxy
-from mockserver.settings import Settings
-from mockserver.specs import ApiId
+from mockserver.core.openapi import ApiId
+from mockserver.proxy.app import ProxyOptions, ValidatingProxy
+from mockserver.server.app import create_app
+from mockserver.server.settings import Settings
 from tests.conftest import AUTH, SESSION, ServerProcess, events_params, free_port, interventions_params
 
 UPSTREAM = "http://upstream.test"

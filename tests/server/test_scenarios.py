@@ -6,7 +6,7 @@ import orjson
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.specs import load_spec
+from mockserver.core.openapi import load_spec
 from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION, ClientFactory, events_params, interventions_params
 
 

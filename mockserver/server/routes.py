@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mockserver.apis import ApiMapping
-from mockserver.store import Store
-from mockserver.tokens import mint_token
+from mockserver.core.store import Store
+from mockserver.core.tokens import mint_token
 
 __all__ = ["OrjsonJsonifier", "healthz", "list_handler", "page_body", "token_endpoint"]
 
