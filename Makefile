@@ -30,9 +30,13 @@ test: install browser
 test-contract: install
 	CONTRACT_FULL=1 $(BIN)/pytest tests/contract/test_broken_servers.py
 
+# Lint, format, types and the layer contracts of ARCHITECTURE.md (import-linter).
 check: install lint-spec
-	$(BIN)/ruff check mockserver tests
+	$(BIN)/ruff check mockserver tests bench
+	$(BIN)/ruff format --check mockserver tests bench
 	$(BIN)/mypy
+	$(BIN)/mypy bench/*.py
+	$(BIN)/lint-imports
 
 lint-spec:
 	$(REDOCLY) lint --config redocly.yaml spec/interventions.yaml spec/events.yaml

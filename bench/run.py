@@ -272,8 +272,8 @@ def report(rows: list[tuple[str, str, str, Load, float]], scaling: list[tuple[in
     lines = ["| server | api | load | req/s | p50 ms | p99 ms | RSS MB | non-2xx | ours ÷ this |", "|---" * 9 + "|"]
     for name, api, kind, load, memory in rows:
         ratio = ours[(api, kind)] / load.rps if load.rps else float("inf")
-        cells = (name, api, kind, f"{load.rps:,.0f}", f"{load.p50_ms:.2f}", f"{load.p99_ms:.2f}", f"{memory:.0f}",
-                 str(load.errors), f"{ratio:.2f}×")
+        cells: tuple[str, ...] = (name, api, kind, f"{load.rps:,.0f}", f"{load.p50_ms:.2f}", f"{load.p99_ms:.2f}",
+                                  f"{memory:.0f}", str(load.errors), f"{ratio:.2f}×")
         table.add_row(*cells)
         lines.append("| " + " | ".join(cells) + " |")
     console.print(table)

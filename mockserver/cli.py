@@ -9,9 +9,10 @@ from typing import Any, cast
 
 import click
 
+from mockserver.apis import names
 from mockserver.contract.options import DEFAULT_MAX_EXAMPLES
 from mockserver.core.listening import BindError
-from mockserver.core.openapi import API_IDS, ApiId, SpecError
+from mockserver.core.openapi import ApiId, SpecError
 from mockserver.core.tokens import DEV_SCOPES, mint_token
 from mockserver.server.chaos import FAULTS, Chaos, Fault
 from mockserver.server.settings import DEFAULT_ANCHOR, DEFAULT_COUNT, Settings, anchor_micros
@@ -48,12 +49,12 @@ class FixtureType(click.ParamType):  # type: ignore[type-arg]
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[ApiId, Path]:
         api, sep, file = str(value).partition("=")
-        if not sep or api not in API_IDS or not file:
-            self.fail(f"{value!r} is not API=FILE with API one of {', '.join(API_IDS)}", param, ctx)
+        if not sep or api not in names() or not file:
+            self.fail(f"{value!r} is not API=FILE with API one of {', '.join(names())}", param, ctx)
         return api, Path(file)
 
 
-API_CHOICE = click.Choice(API_IDS)
+API_CHOICE = click.Choice(names())
 SEED = click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Data seed.")
 COUNT = click.option("--count", type=click.IntRange(0, 10_000_000), default=DEFAULT_COUNT, show_default=True,
                      help="Records per API.")
@@ -69,7 +70,7 @@ def cli() -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option("--api", type=click.Choice(["all", *API_IDS]), default="all", show_default=True)
+@click.option("--api", type=click.Choice(["all", *names()]), default="all", show_default=True)
 @SEED
 @COUNT
 @ANCHOR
@@ -92,7 +93,7 @@ def serve(host: str, port: int, api: str, seed: int, count: int, anchor: date, f
           accept_tokens: tuple[str, ...], validate_responses: bool, workers: int, cors_origins: tuple[str, ...],
           latency: tuple[int, int] | None, fault_rate: float, fault: Fault, reload: bool) -> None:
     """Serve the APIs (interventions under /main, events at /) until interrupted."""
-    apis = API_IDS if api == "all" else (cast(ApiId, api),)
+    apis = names() if api == "all" else (api,)
     settings = Settings(apis=apis, seed=seed, count=count, anchor=anchor, fixtures=dict(fixtures),
                         accepted_tokens=frozenset(accept_tokens), validate_responses=validate_responses,
                         cors_origins=cors_origins or ("*",),
@@ -114,11 +115,12 @@ def serve(host: str, port: int, api: str, seed: int, count: int, anchor: date, f
 @ANCHOR
 def fixtures(api: ApiId, seed: int, count: int, anchor: date) -> None:
     """Write the generated records as JSON to stdout (the format --fixtures reads back)."""
-    from mockserver.apis.datasets import dump_records, generated_store  # noqa: PLC0415 (as for serve)
+    from mockserver.apis import table  # noqa: PLC0415 (as for serve)
+    from mockserver.apis.datasets import dump_records, generated_store  # noqa: PLC0415
 
     out = sys.stdout.buffer
     out.write(b"[")
-    for n, record in enumerate(dump_records(generated_store(api, seed, count, anchor_micros(anchor)))):
+    for n, record in enumerate(dump_records(generated_store(table(api), seed, count, anchor_micros(anchor)))):
         out.write(b"\n" if n == 0 else b",\n")
         out.write(record)
     out.write(b"\n]\n")

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from mockserver.apis import names, table
+
 if TYPE_CHECKING:
     from mockserver.contract.results import RunResult
 
@@ -18,13 +20,13 @@ _RESULT = pytest.StashKey["RunResult"]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("mockserver", "contract test of a calendar API (mockserver)")
-    group.addoption("--api", choices=("events", "interventions"), default=None,
+    group.addoption("--api", choices=names(), default=None,
                     help="Run the contract test of this API (one test per check).")
     group.addoption("--target-url", default=None, metavar="URL",
                     help="Base URL of the target (default: the mock, in-process).")
     group.addoption("--contract-token", default=None, help="Bearer token for the target.")
     group.addoption("--contract-unscoped-token", default=None, help="A token lacking the read scope (403 check).")
-    group.addoption("--contract-session-token", default=None, help="x-session-token (interventions).")
+    group.addoption("--contract-session-token", default=None, help="Session token header value.")
     group.addoption("--contract-max-examples", type=int, default=None,
                     help="Examples per phase (default: the same as mockserver fuzz).")
     group.addoption("--contract-seed", type=int, default=0, help="Generation seed.")
@@ -71,12 +73,11 @@ def _options(config: pytest.Config) -> Any:
     url = config.getoption("target_url")
     app = None
     if url is None:
-        from mockserver.apis import mapping  # noqa: PLC0415
         from mockserver.server.app import create_app  # noqa: PLC0415
         from mockserver.server.settings import Settings  # noqa: PLC0415
 
         app = create_app(Settings())
-        url = "http://testserver" + mapping(api).base_path
+        url = "http://testserver" + table(api).base_path
     return FuzzOptions(
         api=api, target=url, app=app, token=config.getoption("contract_token"),
         unscoped_token=config.getoption("contract_unscoped_token"),

@@ -9,12 +9,10 @@ from typing import Any
 import numpy as np
 import orjson
 import yaml
-from openapi_schema_validator import OAS30Validator
 
-from mockserver.apis import ApiMapping, mapping
+from mockserver.apis.shape import ApiTable
 from mockserver.core.instants import parse_instant
-from mockserver.core.openapi import ApiId, SpecError, item_schema
-from mockserver.core.params import FORMAT_CHECKER
+from mockserver.core.openapi import SpecError
 from mockserver.core.store import Columns, Store
 
 __all__ = ["FixtureError", "dump_records", "generated_store", "load_store"]
@@ -24,9 +22,9 @@ class FixtureError(SpecError):
     """A fixture file that cannot be served: the message names the file, the record, the field and why."""
 
 
-def generated_store(api: ApiId, seed: int, count: int, anchor: int) -> Store:
-    columns, render = mapping(api).generate(seed, count, anchor)
-    return Store(columns, render).prepare(mapping(api).order_fields)
+def generated_store(api: ApiTable, seed: int, count: int, anchor: int) -> Store:
+    columns, render = api.generate(seed, count, anchor)
+    return Store(columns, render).prepare(api.order_fields)
 
 
 def dump_records(store: Store) -> Iterator[bytes]:
@@ -53,20 +51,19 @@ def _read(path: Path, list_key: str) -> list[Any]:
     return document
 
 
-def load_store(api: ApiId, path: Path) -> Store:
+def load_store(api: ApiTable, path: Path) -> Store:
     """The records of ``path``, each validated against the spec's item schema, as a Store."""
-    api_map = mapping(api)
-    records = _read(path, api_map.list_key)
-    validator = OAS30Validator(item_schema(api), format_checker=FORMAT_CHECKER)
+    records = _read(path, api.items_key)
+    validator = api.spec.validator(api.spec.item_schema(api.items_key))
     for index, record in enumerate(records):
         error = next(iter(sorted(validator.iter_errors(record), key=lambda e: list(e.path))), None)
         if error is not None:
             where = "/".join(str(p) for p in error.path) or "(record)"
             raise FixtureError(f"{path}: record {index}: field '{where}': {error.message}")
-    return Store(_columns(api_map, records, path), lambda i: records[i]).prepare(api_map.order_fields)
+    return Store(_columns(api, records, path), lambda i: records[i]).prepare(api.order_fields)
 
 
-def _columns(api_map: ApiMapping, records: list[dict[str, Any]], path: Path) -> Columns:
+def _columns(api_map: ApiTable, records: list[dict[str, Any]], path: Path) -> Columns:
     times: dict[str, np.ndarray[Any, np.dtype[np.int64]]] = {}
     for name in api_map.time_fields:
         values = []

@@ -1,39 +1,21 @@
-"""events: wire parameters to a Query, pages to wire JSON, and the generated records (zh_TW)."""
+"""events: the table of the events API, and its generated records (zh_TW)."""
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from mockserver.apis.table import ApiMapping, Renderer
+from mockserver.apis.shape import ApiTable, Renderer, Window
 from mockserver.core.draws import Rng, TextPools
-from mockserver.core.instants import DAY_US, MINUTE_US, format_instant, valid_instant
-from mockserver.core.query import Bound, Page, Query
+from mockserver.core.instants import DAY_US, MINUTE_US, format_instant
 from mockserver.core.store import Columns
 
-__all__ = ["CATEGORIES", "LIMIT_CAP", "MAPPING"]
+__all__ = ["CATEGORIES", "TABLE"]
 
-LIMIT_CAP = 100
 CATEGORIES = ("學生", "教職員", "行政", "活動", "考試", "假日")
 _OFFSET_MINUTES = 8 * 60  # timestamps are written at +08:00, as in the document
-
-
-def to_query(params: Mapping[str, Any]) -> Query:
-    field = params.get("orderBy", "start")
-    return Query(
-        order=field,
-        bounds=(Bound(field, ">=", valid_instant(params["from"])), Bound(field, "<", valid_instant(params["to"]))),
-        page=params.get("page", 1),
-        size=min(params.get("limit", 5), LIMIT_CAP),
-        category=params.get("category"),
-    )
-
-
-def page_body(page: Page, params: Mapping[str, Any], items: list[Any]) -> dict[str, Any]:
-    return {"events": items, "count": page.total, "page": params.get("page", 1)}
 
 
 def _event_id(high: int, low: int) -> str:
@@ -89,15 +71,22 @@ def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
     return columns, render
 
 
-MAPPING = ApiMapping(
-    api="events",
+TABLE = ApiTable(
+    name="events",
     base_path="",
-    list_key="events",
-    time_fields=("start", "end", "created_at", "updated_at"),
+    items_key="events",
+    window=Window("half-open", lower="from", upper="to"),
+    order_param="orderBy",
     order_fields=("start", "end", "created_at", "updated_at"),
+    time_fields=("start", "end", "created_at", "updated_at"),
+    size_param="limit",
+    page_param="page",
+    category_param="category",
     category_field="category",
-    int_ids=False,
-    to_query=to_query,
-    page_body=page_body,
+    count_key="count",
+    page_key=("page",),
     generate=generate,
+    strict_pairs=(("start", "end"),),
+    loose_pairs=(("created_at", "updated_at"),),
+    empty_matches_nothing=("category",),
 )

@@ -1,44 +1,18 @@
-"""interventions: wire parameters to a Query, pages to wire JSON, and the generated records (fr_FR)."""
+"""interventions: the table of the interventions API, and its generated records (fr_FR)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from mockserver.apis.table import ApiMapping, Renderer
+from mockserver.apis.shape import ApiTable, Renderer, Window
 from mockserver.core.draws import Rng, TextPools
-from mockserver.core.instants import DAY_US, MINUTE_US, format_instant, valid_instant
-from mockserver.core.query import Bound, Page, Query
+from mockserver.core.instants import DAY_US, MINUTE_US, format_instant
 from mockserver.core.store import Columns
 
-__all__ = ["MAPPING", "PAGE_SIZE_CAP"]
-
-PAGE_SIZE_CAP = 200
-
-
-def to_query(params: Mapping[str, Any]) -> Query:
-    # Overlap: event.scheduledStart <= q.scheduledEnd and event.scheduledEnd >= q.scheduledStart;
-    # an inverted window matches nothing, even an intervention that spans both of its bounds.
-    lower, upper = valid_instant(params["scheduledStart"]), valid_instant(params["scheduledEnd"])
-    return Query(
-        order="scheduledStart",
-        bounds=(Bound("scheduledStart", "<=", upper), Bound("scheduledEnd", ">=", lower)),
-        empty=upper < lower,
-        page=params.get("page", 1),
-        size=min(params.get("pageSize", 50), PAGE_SIZE_CAP),
-        find_id=params.get("findId"),
-    )
-
-
-def page_body(page: Page, params: Mapping[str, Any], items: list[Any]) -> dict[str, Any]:
-    body: dict[str, Any] = {"data": items}
-    if params.get("includeCount", False):
-        body["totalCount"] = page.total
-    body["pagination"] = {"page": page.page, "pageSize": page.size}
-    return body
+__all__ = ["TABLE"]
 
 
 def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
@@ -112,15 +86,29 @@ def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
     return columns, render
 
 
-MAPPING = ApiMapping(
-    api="interventions",
+TABLE = ApiTable(
+    name="interventions",
     base_path="/main",
-    list_key="data",
-    time_fields=("scheduledStart", "scheduledEnd"),
+    items_key="data",
+    window=Window("overlap", lower="scheduledStart", upper="scheduledEnd", period=("scheduledStart", "scheduledEnd")),
     order_fields=("scheduledStart",),
-    category_field=None,
+    time_fields=("scheduledStart", "scheduledEnd"),
+    size_param="pageSize",
+    page_param="page",
+    find_param="findId",
+    count_param="includeCount",
+    count_key="totalCount",
+    page_key=("pagination", "page"),
+    size_key=("pagination", "pageSize"),
+    page_echo_is_requested=False,
     int_ids=True,
-    to_query=to_query,
-    page_body=page_body,
     generate=generate,
+    strict_pairs=(("scheduledStart", "scheduledEnd"),),
+    loose_pairs=(("createdAt", "updatedAt"), ("actualStart", "actualEnd")),
+    null_together=(("verifiedAt", "verifiedByUserId"),),
+    null_unless=(("actualEnd", "actualStart"),),
+    null_when_true=(("createdByUserId", "autoCreated"),),
+    utc_millis=("scheduledStart", "scheduledEnd", "actualStart", "actualEnd", "verifiedAt", "archivedAt",
+                "updatedAt", "createdAt"),
+    inert_params={"includeSites": ("true", "false"), "subPageSize": ("1", "-3", "500")},
 )

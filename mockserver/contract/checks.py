@@ -90,7 +90,7 @@ def _next_page(ctx: Any, state: RunState, case: Case, view: PageView) -> list[di
         if case.id in state.next_pages:
             return state.next_pages[case.id]  # type: ignore[no-any-return]
     query = {k: v for k, v in view.query.items() if k != state.profile.find_param}
-    query["page"] = served + 1
+    query[state.profile.page_param] = served + 1
     try:
         response = _send(ctx, case, query, state.headers)
         body = response.json() if response.status_code == 200 else None
@@ -282,7 +282,7 @@ def count_consistent(ctx: Any, response: Response, case: Case) -> bool | None:
 
 def _first_page_size(ctx: Any, state: RunState, case: Case, view: PageView) -> int | None:
     query = {k: v for k, v in view.query.items() if k != state.profile.find_param}
-    query["page"] = 1
+    query[state.profile.page_param] = 1
     try:
         response = _send(ctx, case, query, state.headers)
         items = state.profile.items(response.json()) if response.status_code == 200 else None

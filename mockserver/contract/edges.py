@@ -20,9 +20,10 @@ from typing import Any
 import orjson
 
 from mockserver.contract.landscape import Landscape, Record, wide_query
-from mockserver.contract.profiles import ApiProfile, ParamSpec
+from mockserver.contract.profiles import ApiProfile
 from mockserver.contract.state import Expectation
 from mockserver.core.instants import Instant, format_instant, parse_instant
+from mockserver.core.openapi import Param
 
 __all__ = ["Edge", "edges", "render", "with_baseline"]
 
@@ -72,7 +73,7 @@ def _just_after(instant: Instant) -> Instant:
     return Instant(instant.micros, instant.rest + "1" if instant.rest else "1")
 
 
-def _valid(param: ParamSpec, text: str) -> bool:
+def _valid(param: Param, text: str) -> bool:
     """Whether ``text`` satisfies a date-time parameter's schema: RFC 3339 (ASCII digits) and its pattern."""
     if parse_instant(text) is None:
         return False
@@ -332,24 +333,24 @@ class _Builder:
             digits = 7 if lower.rest or upper.rest else 6 if (lower.micros | upper.micros) % _MS else 3
             yield Edge(self._window(lower, upper, {}, digits=digits), self.headers)
         if self.profile.find_param:
-            find = self.profile.find_param
+            find, page = self.profile.find_param, self.profile.page_param
             day = 86_400_000_000
-            for extra in ({find: record.id, self.profile.size_param: 2}, {find: record.id, "page": 0},
-                          {find: record.id, self.profile.size_param: 0, "page": 2},
-                          {find: record.id, "page": 3, self.profile.size_param: 1}):
+            for extra in ({find: record.id, self.profile.size_param: 2}, {find: record.id, page: 0},
+                          {find: record.id, self.profile.size_param: 0, page: 2},
+                          {find: record.id, page: 3, self.profile.size_param: 1}):
                 yield Edge(self._window(_plus(start, -day), _plus(end, day), extra), self.headers)
-            yield Edge(self._window(_plus(end, _MS), _plus(end, day), {find: record.id, "page": 2}), self.headers)
+            yield Edge(self._window(_plus(end, _MS), _plus(end, day), {find: record.id, page: 2}), self.headers)
 
     def pages(self) -> Iterator[Edge]:
         profile = self.profile
-        size, cap = profile.size_param, profile.size_cap
+        size, cap, page = profile.size_param, profile.size_cap, profile.page_param
         total = len(self.land.records)
         small = 7
         last = max(1, -(-total // small))
         queries: list[dict[str, Any]] = [
-            {size: cap + 1}, {size: cap}, {size: 10**12}, {size: 0}, {size: -1}, {"page": 0}, {"page": -1},
-            {size: small, "page": 2}, {size: small, "page": last}, {size: small, "page": last + 1},
-            {size: small, "page": 10**15}, {size: 0, "page": 0},
+            {size: cap + 1}, {size: cap}, {size: 10**12}, {size: 0}, {size: -1}, {page: 0}, {page: -1},
+            {size: small, page: 2}, {size: small, page: last}, {size: small, page: last + 1},
+            {size: small, page: 10**15}, {size: 0, page: 0},
         ]
         size_param = profile.param(size)
         if size_param is not None and size_param.maximum is not None:
@@ -375,7 +376,7 @@ class _Builder:
         yield from self.pages()
 
 
-def _sample(param: ParamSpec) -> str:
+def _sample(param: Param) -> str:
     value = param.example if param.example is not None else param.default
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
 

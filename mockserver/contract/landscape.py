@@ -104,7 +104,7 @@ def _survey_field(profile: ApiProfile, fetch: Fetch, name: str, seen: dict[Any, 
     """Page through the widest window ordered by ``name``; the horizon reached (None: complete) and requests sent."""
     last: Instant | None = None
     for page in range(1, MAX_SURVEY_REQUESTS + 1):
-        query = {**wide_query(profile), profile.size_param: profile.size_cap, "page": page}
+        query = {**wide_query(profile), profile.size_param: profile.size_cap, profile.page_param: page}
         if profile.order_param:
             query[profile.order_param] = name
         items = profile.items(fetch(query))

@@ -1,61 +1,23 @@
-"""What the contract tester needs to know about each API: read from its spec, plus the rules its prose states.
+"""What the contract tester knows of an API: its table's fields and its spec's compiled view, as one value.
 
-The spec's structure (parameters, their schemas, the operation's ``security``) is read from the spec; what
-the descriptions state in prose (the window rule, the cap, where a page keeps its numbers) is one table per
-API below, so that no check branches on an API's name.
+The spec's structure (parameters, their schemas, defaults, the page cap, the operation's ``security``)
+comes from the compiled spec; what the descriptions state in prose (the window rule, where a page keeps
+its numbers, the coherence of a record's fields) comes from the API's table (``mockserver.apis``).
+No check branches on an API's name: they read these fields.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from mockserver.core.openapi import ApiId, load_spec, operation
+from mockserver.apis import table
+from mockserver.apis.shape import ApiTable, WindowKind
+from mockserver.core.openapi import ApiId, Param
 
-__all__ = ["ApiProfile", "ParamSpec", "profile"]
-
-_CAP = re.compile(r"capped\s+at\s+\*\*(\d+)\*\*")
-
-WindowKind = Literal["half-open", "overlap"]
-
-
-@dataclass(frozen=True)
-class ParamSpec:
-    """One declared parameter of the operation, as its schema states it."""
-
-    name: str
-    location: str  # query or header
-    required: bool
-    type: str
-    format: str | None
-    enum: tuple[Any, ...] | None
-    minimum: int | None
-    maximum: int | None
-    pattern: str | None
-    min_length: int | None
-    default: Any
-    example: Any
-    schema: Mapping[str, Any]
-
-    @classmethod
-    def from_spec(cls, param: Mapping[str, Any]) -> ParamSpec:
-        schema = param.get("schema", {})
-        enum = schema.get("enum")
-        return cls(
-            name=param["name"], location=param["in"], required=bool(param.get("required", False)),
-            type=schema.get("type", "string"), format=schema.get("format"),
-            enum=tuple(enum) if enum is not None else None, minimum=schema.get("minimum"),
-            maximum=schema.get("maximum"), pattern=schema.get("pattern"), min_length=schema.get("minLength"),
-            default=schema.get("default"), example=param.get("example", schema.get("example")), schema=schema,
-        )
-
-    @property
-    def typed(self) -> bool:
-        """Whether an empty value is invalid (anything but a free string)."""
-        return self.type != "string" or self.format is not None or self.enum is not None
+__all__ = ["ApiProfile", "profile"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +33,7 @@ class ApiProfile:
     order_param: str | None  # the parameter choosing the ordered field (events)
     order_fields: tuple[str, ...]  # the fields a page can be ordered by; the first is the default
     size_param: str
+    page_param: str
     size_default: int
     size_cap: int  # the documented maximum page size (from the operation's description)
     page_default: int
@@ -90,7 +53,7 @@ class ApiProfile:
     inert_params: Mapping[str, tuple[str, ...]]  # parameters with no effect, and values to try
     empty_matches_nothing: tuple[str, ...]  # string parameters whose empty value matches nothing
     scopes: tuple[str, ...]  # what the operation's security requires of a bearer token
-    params: tuple[ParamSpec, ...]
+    params: tuple[Param, ...]
 
     def items(self, body: Any) -> list[dict[str, Any]] | None:
         """The records of a page body, or None when the body has no list where the spec puts it."""
@@ -118,13 +81,13 @@ class ApiProfile:
         value = query.get(self.order_param) if self.order_param else None
         return value if isinstance(value, str) and value in self.order_fields else self.order_fields[0]
 
-    def param(self, name: str) -> ParamSpec | None:
+    def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
 
-    def query_params(self) -> tuple[ParamSpec, ...]:
+    def query_params(self) -> tuple[Param, ...]:
         return tuple(p for p in self.params if p.location == "query")
 
-    def header_params(self) -> tuple[ParamSpec, ...]:
+    def header_params(self) -> tuple[Param, ...]:
         return tuple(p for p in self.params if p.location == "header")
 
     def fixed_headers(self) -> dict[str, str]:
@@ -138,62 +101,27 @@ def _at(body: Any, path: tuple[str, ...]) -> Any:
     return body
 
 
-def _default(params: tuple[ParamSpec, ...], name: str) -> int:
-    found = next(p for p in params if p.name == name)
-    return int(found.default)
-
-
-def _cap(api: ApiId) -> int:
-    found = _CAP.search(operation(api).spec.get("description", ""))
-    if found is None:
-        raise ValueError(f"spec/{api}.yaml: the operation's description states no 'capped at **N**'")
-    return int(found.group(1))
-
-
-def _scopes(api: ApiId) -> tuple[str, ...]:
-    """The scopes every alternative of the operation's ``security`` requires (oauth2 and openIdConnect ones)."""
-    spec = load_spec(api)
-    requirements = operation(api).spec.get("security", spec.get("security", []))
-    schemes = spec.get("components", {}).get("securitySchemes", {})
-    needed: set[str] | None = None
-    for requirement in requirements:
-        scopes = {s for name, listed in requirement.items()
-                  if schemes.get(name, {}).get("type") in ("oauth2", "openIdConnect") for s in listed}
-        needed = scopes if needed is None else needed & scopes
-    return tuple(sorted(needed or ()))
+def _int_default(served: ApiTable, name: str, fallback: int) -> int:
+    default = served.operation.param(name).default
+    return int(default) if isinstance(default, int) else fallback
 
 
 @functools.cache
 def profile(api: ApiId) -> ApiProfile:
-    load_spec(api)
-    params = tuple(ParamSpec.from_spec(p) for p in operation(api).parameters)
-    common: dict[str, Any] = {"api": api, "size_cap": _cap(api), "page_default": _default(params, "page"),
-                              "scopes": _scopes(api), "params": params}
-    if api == "events":
-        order = next(p for p in params if p.name == "orderBy")
-        assert order.enum is not None
-        fields = (order.default, *(f for f in order.enum if f != order.default))
-        return ApiProfile(
-            **common, items_key="events", lower="from", upper="to", window="half-open", period=None,
-            order_param="orderBy", order_fields=fields, size_param="limit", size_default=_default(params, "limit"),
-            category_param="category", find_param=None, count_param=None, count_key="count", page_key=("page",),
-            size_key=None, page_echo_is_requested=True, strict_pairs=(("start", "end"),),
-            loose_pairs=(("created_at", "updated_at"),), null_together=(), null_unless=(), null_when_true=(),
-            utc_millis=(), inert_params={},
-            empty_matches_nothing=("category",),
-        )
+    """The profile of a registered API: its table's fields, and what its spec states in its structure."""
+    served = table(api)
+    op = served.operation
+    window = served.window
     return ApiProfile(
-        **common, items_key="data", lower="scheduledStart", upper="scheduledEnd", window="overlap",
-        period=("scheduledStart", "scheduledEnd"), order_param=None, order_fields=("scheduledStart",),
-        size_param="pageSize", size_default=_default(params, "pageSize"), category_param=None, find_param="findId",
-        count_param="includeCount", count_key="totalCount", page_key=("pagination", "page"),
-        size_key=("pagination", "pageSize"), page_echo_is_requested=False,
-        strict_pairs=(("scheduledStart", "scheduledEnd"),),
-        loose_pairs=(("createdAt", "updatedAt"), ("actualStart", "actualEnd")),
-        null_together=(("verifiedAt", "verifiedByUserId"),), null_unless=(("actualEnd", "actualStart"),),
-        null_when_true=(("createdByUserId", "autoCreated"),),
-        utc_millis=("scheduledStart", "scheduledEnd", "actualStart", "actualEnd", "verifiedAt", "archivedAt",
-                    "updatedAt", "createdAt"),
-        inert_params={"includeSites": ("true", "false"), "subPageSize": ("1", "-3", "500")},
-        empty_matches_nothing=(),
+        api=api, items_key=served.items_key, lower=window.lower, upper=window.upper, window=window.kind,
+        period=window.period, order_param=served.order_param, order_fields=served.order_fields,
+        size_param=served.size_param, page_param=served.page_param,
+        size_default=_int_default(served, served.size_param, served.size_cap), size_cap=served.size_cap,
+        page_default=_int_default(served, served.page_param, 1), category_param=served.category_param,
+        find_param=served.find_param, count_param=served.count_param, count_key=served.count_key,
+        page_key=served.page_key, size_key=served.size_key, page_echo_is_requested=served.page_echo_is_requested,
+        strict_pairs=served.strict_pairs, loose_pairs=served.loose_pairs, null_together=served.null_together,
+        null_unless=served.null_unless, null_when_true=served.null_when_true, utc_millis=served.utc_millis,
+        inert_params=served.inert_params, empty_matches_nothing=served.empty_matches_nothing,
+        scopes=op.security.scopes, params=op.parameters,
     )

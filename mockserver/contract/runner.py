@@ -18,6 +18,7 @@ from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.engine import events, from_schema
 from schemathesis.schemas import BaseSchema
 
+from mockserver.apis import table
 from mockserver.contract.bounded import BoundedSession, Limits, describe_error, origin_of, reached
 from mockserver.contract.checks import CHECK_NAMES, applicable_checks
 from mockserver.contract.edges import Edge, edges, with_baseline
@@ -29,7 +30,7 @@ from mockserver.contract.results import CheckResult, FailureReport, RunResult, V
 from mockserver.contract.state import RunState, activated, active
 from mockserver.contract.steering import steering_hook
 from mockserver.contract.types import Operation
-from mockserver.core.openapi import SpecError, load_spec
+from mockserver.core.openapi import Param, SpecError
 from mockserver.core.tokens import mint_token
 
 __all__ = ["Progress", "run"]
@@ -46,11 +47,15 @@ class UnusableTargetError(Exception):
     """The target cannot be tested: unreachable, credentials rejected, or not serving the operation."""
 
 
+def _session_headers(prof: ApiProfile) -> tuple[Param, ...]:
+    """Required headers of no fixed value (a session token): any non-blank value the target accepts."""
+    return tuple(p for p in prof.header_params() if p.required and not p.enum)
+
+
 def _headers(options: FuzzOptions, prof: ApiProfile, token: str) -> dict[str, str]:
     headers = {"Authorization": f"Bearer {token}"}
-    for param in prof.header_params():
-        if param.required and not param.enum:  # a session token: any non-blank value the target accepts
-            headers[param.name] = options.session_token or DEFAULT_SESSION_TOKEN
+    for param in _session_headers(prof):
+        headers[param.name] = options.session_token or DEFAULT_SESSION_TOKEN
     headers.update(prof.fixed_headers())
     headers.update(dict(options.headers))
     return headers
@@ -58,7 +63,7 @@ def _headers(options: FuzzOptions, prof: ApiProfile, token: str) -> dict[str, st
 
 def _schema(options: FuzzOptions, headers: dict[str, str], session: BoundedSession | None) -> BaseSchema:
     try:
-        raw = copy.deepcopy(load_spec(options.api))
+        raw = copy.deepcopy(dict(table(options.api).spec.document))
         config = SchemathesisConfig()
         config.cache.enabled = False  # no replay of (nor writing to) a .schemathesis/ folder: same seed, same run
         schema = schemathesis.openapi.from_dict(raw, config=config)
@@ -115,8 +120,10 @@ def _preflight(prof: ApiProfile, call: Callable[[dict[str, Any]], Any], options:
         raise UnusableTargetError(f"{options.target} rejected {which} with {status} on the credentials check: "
                        "give a token that the target accepts")
     if status in (404, 405):
+        where = table(prof.api).base_path
+        hint = f", e.g. {where} where the mock serves it" if where else ""
         raise UnusableTargetError(f"{options.target} answered {status}: no {prof.api} operation there "
-                       "(is the base path in --target, e.g. /main for interventions?)")
+                       f"(is the base path in --target{hint}?)")
 
 
 def _fetch_body(call: Callable[[dict[str, Any]], Any], errors: list[str],
@@ -141,9 +148,10 @@ def _mask(text: str, options: FuzzOptions, headers: dict[str, str]) -> str:
         return text
     token = headers["Authorization"].removeprefix("Bearer ")
     text = text.replace(f"'Authorization: Bearer {token}'", '"Authorization: Bearer $MOCKSERVER_TOKEN"')
-    if options.session_token:
-        text = text.replace(f"'x-session-token: {options.session_token}'",
-                            '"x-session-token: $MOCKSERVER_SESSION_TOKEN"')
+    for param in _session_headers(profile(options.api)):
+        if options.session_token:
+            text = text.replace(f"'{param.name}: {options.session_token}'",
+                                f'"{param.name}: $MOCKSERVER_SESSION_TOKEN"')
     return text.replace(token, "$MOCKSERVER_TOKEN")
 
 

@@ -30,13 +30,20 @@ __all__ = ["steering_hook"]
 
 UNSTEERED_SHARE = 0.15
 INVERTED_SHARE = 0.12  # windows turned the wrong way round (or zero-width) around a record's instant
-_EVENT_OFFSETS = (0, 0, 8 * 60, -5 * 60, 5 * 60 + 30, -(9 * 60 + 30), 14 * 60)
+_OFFSETS = (0, 0, 8 * 60, -5 * 60, 5 * 60 + 30, -(9 * 60 + 30), 14 * 60)
 _MS = 1000
 
 
-def _aim_events(profile: ApiProfile, land: Landscape, q: dict[str, Any], rng: random.Random) -> None:
+def _offsets(profile: ApiProfile) -> tuple[int, ...]:
+    """UTC offsets (minutes) the window's bounds may be written with: only ``Z`` where a pattern constrains them."""
+    bound = profile.param(profile.lower)
+    return (0,) if bound is None or bound.pattern else _OFFSETS
+
+
+def _aim_half_open(profile: ApiProfile, land: Landscape, q: dict[str, Any], rng: random.Random) -> None:
     field = rng.choice(profile.order_fields)
-    q["orderBy"] = field
+    if profile.order_param:
+        q[profile.order_param] = field
     values = land.values(field)
     i = rng.randrange(len(values))
     j = min(len(values) - 1, i + rng.choice((1, 2, 3, 5, 8, 13, 40, len(values))))
@@ -45,24 +52,29 @@ def _aim_events(profile: ApiProfile, land: Landscape, q: dict[str, Any], rng: ra
         upper = Instant(values[-1].micros + _MS)
     if rng.random() < 0.25:  # just past or before a data instant: a bound compared coarsely shows up here
         lower = Instant(lower.micros + rng.choice((-_MS, 1, _MS)))
-    offsets = rng.choice(_EVENT_OFFSETS), rng.choice(_EVENT_OFFSETS)
+    offsets = rng.choice(_offsets(profile)), rng.choice(_offsets(profile))
     digits = rng.choice((0, 3, 3, 6, 9))
     if rng.random() < INVERTED_SHARE:  # from >= to, a millisecond, a microsecond or nothing apart: matches nothing
         upper, lower = lower, Instant(lower.micros + rng.choice((0, 1, _MS)))
-    q["from"], q["to"] = render_instant(lower, offsets[0], digits), render_instant(upper, offsets[1], digits)
+    q[profile.lower] = render_instant(lower, offsets[0], digits)
+    q[profile.upper] = render_instant(upper, offsets[1], digits)
+    if profile.category_param is None:
+        return
     roll = rng.random()
     window = window_of(profile, q)
     inside = [r.category for r in land.records if r.category is not None and window and window.spans(r.times)]
     if roll < 0.45 and (inside or land.categories):
-        q["category"] = rng.choice(inside or land.categories)
+        q[profile.category_param] = rng.choice(inside or land.categories)
     elif roll < 0.8:
-        q.pop("category", None)
+        q.pop(profile.category_param, None)
 
 
-def _aim_interventions(profile: ApiProfile, land: Landscape, q: dict[str, Any], rng: random.Random) -> None:
-    starts, ends = land.values("scheduledStart"), land.values("scheduledEnd")
+def _aim_overlap(profile: ApiProfile, land: Landscape, q: dict[str, Any], rng: random.Random) -> None:
+    assert profile.period is not None
+    first, last = profile.period
+    starts, ends = land.values(first), land.values(last)
     lower = rng.choice(ends) if rng.random() < 0.6 else rng.choice(starts)
-    at = land.rank("scheduledStart", lower)
+    at = land.rank(first, lower)
     upper = starts[min(len(starts) - 1, at + rng.choice((0, 1, 2, 4, 8, 20, 60, len(starts))))]
     if rng.random() < 0.3:  # just past a record's end, or just before a record's start: it must be left out
         lower, upper = Instant(lower.micros + rng.choice((1, _MS))), Instant(upper.micros - rng.choice((0, 1, _MS)))
@@ -70,20 +82,23 @@ def _aim_interventions(profile: ApiProfile, land: Landscape, q: dict[str, Any], 
         lower, upper = upper, lower
     if rng.random() < INVERTED_SHARE:  # inverted around an instant a record spans: it matches nothing
         spanned = rng.choice(land.records)
-        start, end = spanned.times["scheduledStart"], spanned.times["scheduledEnd"]
+        start, end = spanned.times[first], spanned.times[last]
         upper = Instant((start.micros + end.micros) // 2 // _MS * _MS)
         lower = Instant(upper.micros + rng.choice((1, _MS)))
     digits = rng.choice((0, 3, 3, 6))
-    q["scheduledStart"], q["scheduledEnd"] = render_instant(lower, 0, digits), render_instant(upper, 0, digits)
-    q["includeCount"] = "true" if rng.random() < 0.7 else "false"
+    q[profile.lower], q[profile.upper] = render_instant(lower, 0, digits), render_instant(upper, 0, digits)
+    if profile.count_param:
+        q[profile.count_param] = "true" if rng.random() < 0.7 else "false"
+    if profile.find_param is None:
+        return
     roll = rng.random()
     if roll < 0.5 and land.records:
         window = window_of(profile, q)
         inside = [r.id for r in land.records if window is not None and window.contains(r.times, None)]
         pool = inside if inside and rng.random() < 0.75 else list(land.ids)
-        q["findId"] = rng.choice(pool)
+        q[profile.find_param] = rng.choice(pool)
     elif roll < 0.8:
-        q.pop("findId", None)
+        q.pop(profile.find_param, None)
 
 
 def _aim_paging(profile: ApiProfile, land: Landscape, q: dict[str, Any], rng: random.Random) -> None:
@@ -97,7 +112,7 @@ def _aim_paging(profile: ApiProfile, land: Landscape, q: dict[str, Any], rng: ra
         return
     matches = sum(window.contains(r.times, r.category) for r in land.records)
     last = max(1, math.ceil(matches / size))
-    q["page"] = rng.choice((1, 1, 2, last, last, last, last + 1, rng.randint(1, last)))
+    q[profile.page_param] = rng.choice((1, 1, 2, last, last, last, last + 1, rng.randint(1, last)))
 
 
 def steering_hook(profile: ApiProfile, land: Landscape, seed: int) -> Callable[[Any, Case], Case]:
@@ -114,9 +129,9 @@ def steering_hook(profile: ApiProfile, land: Landscape, seed: int) -> Callable[[
         if rng.random() < UNSTEERED_SHARE:
             return case
         if profile.window == "half-open":
-            _aim_events(profile, land, q, rng)
+            _aim_half_open(profile, land, q, rng)
         else:
-            _aim_interventions(profile, land, q, rng)
+            _aim_overlap(profile, land, q, rng)
         _aim_paging(profile, land, q, rng)
         return case
 

@@ -53,7 +53,7 @@ def _read(profile: ApiProfile, case: Case, response: Response) -> PageView | Non
     items = profile.items(body)
     query = dict(case.query)
     window = window_of(profile, query)
-    page = as_int(query.get("page", profile.page_default))
+    page = as_int(query.get(profile.page_param, profile.page_default))
     size = as_int(query.get(profile.size_param, profile.size_default))
     if items is None or window is None or page is None or size is None:
         return None

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.contract.profiles import ApiProfile, WindowKind
+from mockserver.apis.shape import WindowKind
+from mockserver.contract.profiles import ApiProfile
 from mockserver.contract.wire import as_instant
 from mockserver.core.instants import Instant
 

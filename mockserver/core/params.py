@@ -2,9 +2,10 @@
 
 Connexion's own parameter validation is more lenient than the contract (``page=+5``, ``page=١``,
 ``includeSites=TRUE`` pass; a repeated parameter keeps its last value) and its messages dump the whole
-schema. This validator replaces it through Connexion's ``validator_map``: it reads the raw query string,
-applies the wire rules (ASCII integers, ``true``/``false``, one value per name, no empty typed values),
-then validates each value against the parameter's own schema, compiled once per operation.
+schema. These rules read the raw query string and headers, apply the wire rules (ASCII integers,
+``true``/``false``, one value per name, no empty typed values), then validate each value against the
+parameter's own schema, compiled once per operation. A broken rule raises ``ParameterError``; the
+server's request stage answers it with a 400 problem, the proxy logs it.
 """
 
 from __future__ import annotations
@@ -16,19 +17,15 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from connexion.exceptions import BadRequestProblem
-from connexion.validators import ParameterValidator
-from jsonschema import Draft4Validator, FormatChecker, ValidationError
+from jsonschema import Draft4Validator, ValidationError
 
+from mockserver.core.formats import FORMAT_CHECKER
 from mockserver.core.instants import is_date_time
+from mockserver.core.openapi import Param
 
-__all__ = ["FORMAT_CHECKER", "ParamRule", "ParameterRules", "make_parameter_validator"]
+__all__ = ["ParamRule", "ParameterError", "ParameterRules"]
 
 logger = logging.getLogger("mockserver.params")
-
-FORMAT_CHECKER = FormatChecker()
-FORMAT_CHECKER.checks("date-time")(is_date_time)
-FORMAT_CHECKER.checks("email")(lambda v: not isinstance(v, str) or "@" in v)
 
 _INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
 _BOOLEANS = {"true": True, "false": False}
@@ -36,8 +33,16 @@ _BOOLEANS = {"true": True, "false": False}
 _SPACE_OFFSET = re.compile(r".*[0-9] [0-9]{2}:[0-9]{2}", re.ASCII)
 
 
-def _problem(detail: str) -> BadRequestProblem:
-    return BadRequestProblem(detail=detail)
+class ParameterError(ValueError):
+    """A request's parameter that breaks its rule; ``detail`` names the parameter, the value and what was expected."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def _problem(detail: str) -> ParameterError:
+    return ParameterError(detail)
 
 
 @dataclass(frozen=True)
@@ -55,19 +60,17 @@ class ParamRule:
     accepts: Callable[[Any], bool] | None  # jsonschema's verdict, compiled; None: ask jsonschema
 
     @classmethod
-    def from_spec(cls, param: Mapping[str, Any]) -> ParamRule:
-        schema = param.get("schema", {})
-        example = param.get("example", schema.get("example"))
+    def from_spec(cls, param: Param) -> ParamRule:
         return cls(
-            name=param["name"],
-            location=param["in"],
-            required=bool(param.get("required", False)),
-            type=schema.get("type", "string"),
-            format=schema.get("format"),
-            example=None if example is None else _wire(example),
-            default=schema.get("default"),
-            validator=Draft4Validator(schema, format_checker=FORMAT_CHECKER),
-            accepts=_compile(schema),
+            name=param.name,
+            location=param.location,
+            required=param.required,
+            type=param.type,
+            format=param.format,
+            example=None if param.example is None else _wire(param.example),
+            default=param.default,
+            validator=Draft4Validator(param.schema, format_checker=FORMAT_CHECKER),
+            accepts=_compile(param.schema),
         )
 
     @property
@@ -227,7 +230,7 @@ class ParameterRules:
     header_names: frozenset[bytes]  # as ASGI carries them: lower-case bytes
 
     @classmethod
-    def from_spec(cls, parameters: list[dict[str, Any]]) -> ParameterRules:
+    def from_spec(cls, parameters: tuple[Param, ...]) -> ParameterRules:
         rules = [ParamRule.from_spec(p) for p in parameters]
         query = [r for r in rules if r.location == "query"]
         headers = [r for r in rules if r.location == "header"]
@@ -243,25 +246,3 @@ class ParameterRules:
         if unknown:  # repr: a name is the client's text, and must not start lines of its own in the log
             logger.info("ignored unknown query parameter(s): %s", ", ".join(repr(n) for n in sorted(unknown)))
         return values
-
-
-def make_parameter_validator() -> type[ParameterValidator]:
-    """A ParameterValidator class whose compiled rules are kept per operation for the app's lifetime."""
-    compiled: dict[int, tuple[object, ParameterRules]] = {}
-
-    def rules_for(parameters: list[dict[str, Any]]) -> ParameterRules:
-        entry = compiled.get(id(parameters))
-        if entry is None or entry[0] is not parameters:
-            # The list is held so that its id() stays unique while cached.
-            entry = compiled[id(parameters)] = (parameters, ParameterRules.from_spec(parameters))
-        return entry[1]
-
-    class StrictParameterValidator(ParameterValidator):  # type: ignore[misc]
-        def __init__(self, parameters: list[dict[str, Any]], *args: Any, **kwargs: Any) -> None:
-            self._rules = rules_for(parameters)
-
-        def validate(self, scope: Mapping[str, Any]) -> None:
-            self._rules.parse(scope)
-
-    return StrictParameterValidator
-

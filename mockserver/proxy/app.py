@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
 import orjson
 import uvicorn
-from connexion.exceptions import BadRequestProblem
-from openapi_schema_validator import OAS30Validator
 from starlette.types import Message, Receive, Scope, Send
 
+from mockserver.apis import table
+from mockserver.core.credentials import CredentialsError, bearer_token
 from mockserver.core.listening import BindError, base_url, bind
-from mockserver.core.openapi import ApiId, load_spec
-from mockserver.core.params import FORMAT_CHECKER, ParameterRules
+from mockserver.core.openapi import ApiId, CompiledSpec, Operation
+from mockserver.core.params import ParameterError, ParameterRules
 
 __all__ = ["ProxyError", "ProxyOptions", "ValidatingProxy", "run_proxy"]
 
@@ -32,7 +31,6 @@ HOP_BY_HOP = frozenset({b"connection", b"keep-alive", b"proxy-authenticate", b"p
 # Recomputed for the hop they travel on: Host (the upstream's), lengths, and encodings (bodies are decoded here).
 _REQUEST_DROPPED = HOP_BY_HOP | {b"host", b"content-length", b"accept-encoding"}
 _RESPONSE_DROPPED = HOP_BY_HOP | {b"content-length", b"content-encoding"}
-_BEARER_SCHEMES = {("http", "bearer"), ("oauth2", "")}
 _JSON = re.compile(r"application/(.+\+)?json")
 
 
@@ -59,68 +57,23 @@ def _media_type(value: str | None) -> str:
 
 
 @dataclass(frozen=True)
-class _Response:
-    """One documented response: its media types and their body validators, its required headers."""
-
-    content: dict[str, OAS30Validator | None]
-    headers: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class _Operation:
-    method: str
+    operation: Operation
     path: re.Pattern[str]
-    template: str
     rules: ParameterRules
-    bearer: bool  # every security requirement needs an Authorization: Bearer token
-    responses: dict[str, _Response]
 
-    def response_for(self, status: int) -> _Response | None:
-        found = self.responses.get(str(status)) or self.responses.get(f"{status // 100}XX")
-        return found or self.responses.get("default")
+    @property
+    def method(self) -> str:
+        return self.operation.method.upper()
 
 
-def _resolve(spec: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A local ``$ref`` (``#/components/responses/BadRequest``) replaced by what it points at."""
-    while "$ref" in node:
-        target: Any = spec
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node = target
-    return node
-
-
-def _compile(spec: Mapping[str, Any]) -> list[_Operation]:
-    components = spec.get("components", {})
-    schemes = components.get("securitySchemes", {})
+def _compile(spec: CompiledSpec) -> list[_Operation]:
     operations = []
-    for template, item in spec["paths"].items():
+    for op in spec.operations:
         pattern = re.compile("".join(
-            "[^/]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]+\})", template)
+            "[^/]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]+\})", op.path)
         ))
-        for method, op in item.items():
-            if method not in {"get", "put", "post", "delete", "options", "head", "patch", "trace"}:
-                continue
-            requirements = op.get("security", spec.get("security", []))
-            bearer = bool(requirements) and all(
-                any((schemes[name]["type"], schemes[name].get("scheme", "").lower()) in _BEARER_SCHEMES
-                    for name in requirement)
-                for requirement in requirements
-            )
-            responses = {}
-            for status, raw in op["responses"].items():
-                response = _resolve(spec, raw)
-                content = {
-                    media.lower(): OAS30Validator({**body["schema"], "components": components},
-                                                  format_checker=FORMAT_CHECKER) if "schema" in body else None
-                    for media, body in response.get("content", {}).items()
-                }
-                required = tuple(name for name, header in response.get("headers", {}).items()
-                                 if _resolve(spec, header).get("required"))
-                responses[str(status).upper()] = _Response(content, required)
-            parameters = [_resolve(spec, p) for p in [*item.get("parameters", []), *op.get("parameters", [])]]
-            operations.append(_Operation(method.upper(), pattern, template,
-                                         ParameterRules.from_spec([dict(p) for p in parameters]), bearer, responses))
+        operations.append(_Operation(op, pattern, ParameterRules.from_spec(op.parameters)))
     return operations
 
 
@@ -141,7 +94,7 @@ class ValidatingProxy:
         if self.upstream.scheme not in {"http", "https"} or not self.upstream.host:
             raise ProxyError(f"--upstream {options.upstream!r} is not an http(s) URL")
         self.shown = str(self.upstream.copy_with(userinfo=b""))  # for logs and problems: no password in them
-        self.operations = _compile(load_spec(options.api))
+        self.operations = _compile(table(options.api).spec)
         # No redirects followed and no proxy from the environment: credentials reach the upstream host only.
         self.client = client or httpx.AsyncClient(
             follow_redirects=False, trust_env=False,
@@ -219,13 +172,13 @@ class ValidatingProxy:
                                self.options.api)
             return None
         problem = None
-        if operation.bearer and not _has_bearer(scope):
+        if operation.operation.security.bearer and not _has_bearer(scope):
             problem = "no Authorization: Bearer token, which the operation's security requires"
         else:
             try:
                 operation.rules.parse(scope)
-            except BadRequestProblem as exc:
-                problem = _one_line(str(exc.detail))
+            except ParameterError as exc:
+                problem = _one_line(exc.detail)
         if problem is not None:
             logger.warning("violation in the request %s %s: %s", method, shown, problem)
         return operation
@@ -280,19 +233,19 @@ def _forwarded(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
 
 
 def _has_bearer(scope: Scope) -> bool:
-    for name, value in scope["headers"]:
-        if name == b"authorization":
-            kind, _, token = value.decode("latin-1").strip().partition(" ")
-            return kind.lower() == "bearer" and bool(token.strip())
-    return False
+    try:
+        bearer_token([value.decode("latin-1") for name, value in scope["headers"] if name == b"authorization"])
+    except CredentialsError:
+        return False
+    return True
 
 
 def _check_response(operation: _Operation, status: int, headers: list[tuple[bytes, bytes]], content: bytes,
                     media_type: str) -> Iterator[str]:
     """Each way the response breaks the operation's documented responses, as one line."""
-    documented = operation.response_for(status)
+    documented = operation.operation.response_for(status)
     if documented is None:
-        yield f"status {status} is not documented (documented: {', '.join(operation.responses)})"
+        yield f"status {status} is not documented (documented: {', '.join(operation.operation.responses)})"
         return
     names = {name.decode("latin-1").lower() for name, _ in headers}
     for header in documented.headers:
@@ -305,7 +258,7 @@ def _check_response(operation: _Operation, status: int, headers: list[tuple[byte
     if media_type not in documented.content:
         yield f"content type {_one_line(media_type) or '(none)'} is not documented ({', '.join(documented.content)})"
         return
-    validator = documented.content[media_type]
+    validator = documented.content[media_type].validator
     if validator is None or not _JSON.fullmatch(media_type):
         return
     try:

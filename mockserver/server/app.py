@@ -1,28 +1,28 @@
-"""``create_app(settings)``: the only wiring of specs, data, auth and validation into one Connexion app."""
+"""``create_app(settings)``: the only wiring of specs, data, auth and the request stage into one Connexion app."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any, NoReturn
 
 from connexion import AsyncApp
 from connexion.exceptions import Unauthorized
-from connexion.middleware import ConnexionMiddleware
-from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from starlette.middleware.cors import CORSMiddleware
 
-from mockserver.apis import mapping
+from mockserver.apis import table
 from mockserver.apis.datasets import generated_store, load_store
-from mockserver.core.openapi import ApiId, load_spec, operation
-from mockserver.core.params import make_parameter_validator
+from mockserver.core.credentials import Authenticator
+from mockserver.core.openapi import ApiId
 from mockserver.core.store import Store
 from mockserver.server.access_log import AccessLog
-from mockserver.server.auth import Authenticator, unauthorized_response
+from mockserver.server.auth import unauthorized_response
 from mockserver.server.chaos import chaos_middleware
 from mockserver.server.docs import SPEC_ONLY, add_swagger_ui
-from mockserver.server.pipeline import compile_plan, fast_operation_middleware
-from mockserver.server.routes import OrjsonJsonifier, healthz, list_handler, token_endpoint
+from mockserver.server.pipeline import OperationPlan, RequestStage, compile_plan
+from mockserver.server.routes import OrjsonJsonifier, healthz, token_endpoint
 from mockserver.server.scenarios import Preferences
 from mockserver.server.settings import Settings, anchor_micros
 
@@ -33,9 +33,9 @@ def build_stores(settings: Settings) -> dict[ApiId, Store]:
     """Each served API's dataset: the user's fixture file when given, else generated from the seed."""
     anchor = anchor_micros(settings.anchor)
     return {
-        api: load_store(api, settings.fixtures[api])
+        api: load_store(table(api), settings.fixtures[api])
         if api in settings.fixtures
-        else generated_store(api, settings.seed, settings.count, anchor)
+        else generated_store(table(api), settings.seed, settings.count, anchor)
         for api in settings.apis
     }
 
@@ -51,7 +51,7 @@ def _datasets(api: ApiId, store: Store, settings: Settings) -> Callable[[Prefere
 
     @functools.lru_cache(maxsize=SEEDED_DATASETS)
     def seeded(seed: int, count: int) -> Store:
-        return generated_store(api, seed, count, anchor)
+        return generated_store(table(api), seed, count, anchor)
 
     def select(prefs: Preferences) -> Store:
         if prefs.dataset == "empty":
@@ -61,49 +61,49 @@ def _datasets(api: ApiId, store: Store, settings: Settings) -> Callable[[Prefere
     return select
 
 
-def _middlewares(settings: Settings, stores: dict[ApiId, Store], authenticator: Authenticator) -> list[type]:
-    """Connexion's stages, with the compiled operation stage right after routing when ``settings.fast``."""
-    stages = list(ConnexionMiddleware.default_middlewares)
-    if settings.chaos.active:  # outermost but for CORS and the log, so that a dropped connection reaches uvicorn
-        paths = {mapping(api).base_path + operation(api).path for api in settings.apis}
-        stages.insert(0, chaos_middleware(settings.chaos, paths))
-    if settings.cors_origins:
-        stages.insert(0, functools.partial(
-            CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=list(CORS_REQUEST_HEADERS), expose_headers=list(CORS_EXPOSED_HEADERS), max_age=600,
-        ))
-    if settings.access_log:
-        stages.insert(0, AccessLog)
-    if settings.fast:
-        plans = {}
-        for api in settings.apis:
-            op = operation(api).spec
-            plan = compile_plan(load_spec(api), op, mapping(api), _datasets(api, stores[api], settings),
-                                settings.validate_responses)
-            if plan is not None:
-                plans[op["operationId"]] = plan
-        stages.insert(stages.index(RoutingMiddleware) + 1, fast_operation_middleware(plans, authenticator))
-    return stages
+def _plans(settings: Settings, stores: dict[ApiId, Store]) -> dict[str, OperationPlan]:
+    plans = {}
+    for api in settings.apis:
+        served = table(api)
+        for operation in served.spec.operations:
+            plans[operation.operation_id] = compile_plan(served, operation, _datasets(api, stores[api], settings),
+                                                         settings.validate_responses)
+    return plans
+
+
+def _not_reached(operation_id: str) -> Callable[..., Any]:
+    """Connexion wants a function per operation; the request stage answers every API operation before it."""
+
+    def handler(**_: Any) -> NoReturn:
+        raise RuntimeError(f"{operation_id} reached Connexion's handler: the request stage should have answered")
+
+    return handler
 
 
 def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> AsyncApp:
     stores = build_stores(settings) if stores is None else stores
-    handlers = {operation(api).spec["operationId"]: list_handler(mapping(api), stores[api]) for api in settings.apis}
-    authenticator = Authenticator(settings.accepted_tokens)
-    app = AsyncApp(
-        __name__,
-        middlewares=_middlewares(settings, stores, authenticator),
-        resolver=Resolver(function_resolver=handlers.__getitem__),
-        validator_map={"parameter": make_parameter_validator()},
-        security_map=authenticator.security_map(),
-        validate_responses=settings.validate_responses,
-        jsonifier=OrjsonJsonifier(),
-    )
+    app = AsyncApp(__name__, resolver=Resolver(function_resolver=_not_reached), jsonifier=OrjsonJsonifier())
+    # Outermost first (each is inserted just inside Connexion's server-error stage): the access log, CORS, chaos.
+    outer = MiddlewarePosition.BEFORE_EXCEPTION
+    if settings.access_log:
+        app.add_middleware(AccessLog, position=outer)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, position=outer, allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "OPTIONS"], allow_headers=list(CORS_REQUEST_HEADERS),
+            expose_headers=list(CORS_EXPOSED_HEADERS), max_age=600,
+        )
+    if settings.chaos.active:
+        paths = {table(api).base_path + op.path for api in settings.apis for op in table(api).spec.operations}
+        app.add_middleware(chaos_middleware(settings.chaos, paths), position=outer)
+    app.add_middleware(RequestStage, position=MiddlewarePosition.BEFORE_SECURITY, plans=_plans(settings, stores),
+                       authenticator=Authenticator(settings.accepted_tokens))
     app.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
     app.add_url_rule("/oauth/token", "oauth_token", token_endpoint, methods=["POST"])
-    # The API at /main goes first: the one at the root would otherwise see its paths.
-    for api in sorted(settings.apis, key=lambda a: mapping(a).base_path == ""):
-        app.add_api(load_spec(api), base_path=mapping(api).base_path, name=api, swagger_ui_options=SPEC_ONLY)
-        add_swagger_ui(app, api, mapping(api).base_path)
+    # Longer base paths first: an API served at the root would otherwise see the others' paths.
+    for api in sorted(settings.apis, key=lambda a: -len(table(a).base_path)):
+        served = table(api)
+        app.add_api(dict(served.spec.document), base_path=served.base_path, name=api, swagger_ui_options=SPEC_ONLY)
+        add_swagger_ui(app, served)
     app.add_error_handler(Unauthorized, unauthorized_response)
     return app

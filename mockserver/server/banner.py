@@ -6,15 +6,15 @@ import shlex
 
 from rich.console import Console
 
-from mockserver.apis import mapping
+from mockserver.apis import table
 from mockserver.core.instants import format_instant
-from mockserver.core.openapi import ApiId, operation
+from mockserver.core.openapi import ApiId
 from mockserver.core.store import Store
 
 __all__ = ["example_curl", "print_banner"]
 
 
-def _window(store: Store, api: ApiId) -> tuple[str, str]:
+def _window(store: Store) -> tuple[str, str]:
     times = store.columns.times
     if store.columns.count == 0:
         return "2025-01-01T00:00:00.000Z", "2025-01-02T00:00:00.000Z"
@@ -23,26 +23,36 @@ def _window(store: Store, api: ApiId) -> tuple[str, str]:
     return format_instant(first), format_instant(last + 1000)
 
 
+def _wire(value: object) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
 def example_curl(base: str, api: ApiId, store: Store, token: str) -> str:
-    low, high = _window(store, api)
-    if api == "interventions":
-        query = f"scheduledStart={low}&scheduledEnd={high}&includeSites=false&includeCount=true&pageSize=5"
-        headers = ["-H", f"Authorization: Bearer {token}", "-H", "x-session-token: dev", "-H",
-                   "content-type: application/json"]
-    else:
-        query = f"from={low}&to={high}&limit=5"
-        headers = ["-H", f"Authorization: Bearer {token}"]
-    url = f"{base}{mapping(api).base_path}{operation(api).path}?{query}"
+    """A request for five records of the whole data's window, with every parameter and header the spec requires."""
+    served = table(api)
+    op = served.operation
+    low, high = _window(store)
+    query = {served.window.lower: low, served.window.upper: high}
+    query |= {p.name: _wire(p.example) for p in op.params_in("query") if p.required and p.name not in query}
+    if served.count_param is not None:
+        query[served.count_param] = "true"
+    query[served.size_param] = "5"
+    headers = ["-H", f"Authorization: Bearer {token}"]
+    for param in op.params_in("header"):
+        if param.required:  # a fixed value where the spec fixes one, else any non-blank value
+            value = str(param.enum[0]) if param.enum and len(param.enum) == 1 else "dev"
+            headers += ["-H", f"{param.name}: {value}"]
+    url = f"{base}{served.base_path}{op.path}?{'&'.join(f'{k}={v}' for k, v in query.items())}"
     return shlex.join(["curl", "-s", *headers, url])
 
 
 def print_banner(console: Console, base: str, stores: dict[ApiId, Store], token: str, seed: int) -> None:
     console.print(f"[bold]mockserver[/bold] on {base} (seed {seed})", soft_wrap=True)
     for api, store in stores.items():
-        prefix = f"{base}{mapping(api).base_path}"
-        low, high = _window(store, api)
+        prefix = f"{base}{table(api).base_path}"
+        low, high = _window(store)
         console.print(
-            f"  [bold]{api}[/bold]: {prefix}{operation(api).path}  (Swagger UI {prefix}/ui/)\n"
+            f"  [bold]{api}[/bold]: {prefix}{table(api).operation.path}  (Swagger UI {prefix}/ui/)\n"
             f"    {store.columns.count} records, {low} … {high}",
             soft_wrap=True,
             highlight=False,

@@ -12,7 +12,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
-from mockserver.core.openapi import ApiId, load_spec
+from mockserver.apis.shape import ApiTable
+from mockserver.core.openapi import CompiledSpec
 
 __all__ = ["SPEC_ONLY", "add_swagger_ui"]
 
@@ -29,25 +30,24 @@ _ASSETS = {p.name: p for p in _BUNDLE.iterdir() if p.suffix in {".js", ".css", "
 _DROPPED_HEADERS = ("accept", "content-type")
 
 
-def required_headers(api: ApiId, base_path: str) -> dict[str, dict[str, str]]:
+def required_headers(spec: CompiledSpec, base_path: str) -> dict[str, dict[str, str]]:
     """Per request path, the dropped header parameters with the value the spec gives them (example, else enum)."""
     added: dict[str, dict[str, str]] = {}
-    for path, item in load_spec(api)["paths"].items():
-        for operation in (op for op in item.values() if isinstance(op, dict)):
-            for param in operation.get("parameters", []):
-                schema = param.get("schema", {})
-                value = param.get("example", schema.get("example", (schema.get("enum") or [None])[0]))
-                if param["in"] == "header" and param["name"].lower() in _DROPPED_HEADERS and value is not None:
-                    added.setdefault(base_path.rstrip("/") + path, {})[param["name"].lower()] = str(value)
+    for operation in spec.operations:
+        for param in operation.params_in("header"):
+            value = param.example if param.example is not None else (param.enum or (None,))[0]
+            if param.name.lower() in _DROPPED_HEADERS and value is not None:
+                added.setdefault(base_path.rstrip("/") + operation.path, {})[param.name.lower()] = str(value)
     return added
 
 
-def add_swagger_ui(app: AsyncApp, api: ApiId, base_path: str) -> None:
+def add_swagger_ui(app: AsyncApp, api: ApiTable) -> None:
     """Serve ``{base_path}/ui/``: our page, with the swagger-ui bundle's files beside it (as Connexion lays them)."""
+    base_path = api.base_path
     ui = base_path.rstrip("/") + "/ui"
     page = _TEMPLATES.get_template("swagger-ui.html.j2").render(
-        title=load_spec(api)["info"]["title"], spec_url=base_path.rstrip("/") + "/openapi.json",
-        headers=required_headers(api, base_path),
+        title=api.spec.title, spec_url=base_path.rstrip("/") + "/openapi.json",
+        headers=required_headers(api.spec, base_path),
     ).encode()
 
     async def home(request: Request) -> Response:
@@ -64,4 +64,4 @@ def add_swagger_ui(app: AsyncApp, api: ApiId, base_path: str) -> None:
 
     routes = {ui: redirect, ui + "/": home, ui + "/index.html": home, ui + "/{name}": asset}
     for n, (rule, view) in enumerate(routes.items()):
-        app.add_url_rule(rule, f"{api}_swagger_ui_{n}", view, methods=["GET"])
+        app.add_url_rule(rule, f"{api.name}_swagger_ui_{n}", view, methods=["GET"])

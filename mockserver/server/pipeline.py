@@ -1,11 +1,11 @@
-"""The compiled request path: auth, scenarios, parameters, data and response of each operation, in one stage.
+"""The request stage: auth, scenarios, parameters, data and response of every API operation, compiled once.
 
-Connexion's stock stages (security, request validation, the handler's decorator chain, response
-validation) re-inspect signatures and rebuild validators on every request. This middleware sits
-right after Connexion's routing and runs the same steps from plans compiled once from the spec,
-raising the same Connexion problems, so every answer stays identical to the stock pipeline's
-(``tests/server/test_pipeline.py`` checks it on generated requests). It also honours the ``Prefer``
-scenarios. Anything it has no plan for goes on down the stock pipeline.
+It is inserted into Connexion's stack through its extension point, right after routing
+(``MiddlewarePosition.BEFORE_SECURITY``), and answers every operation of the served specs itself;
+the stock stages behind it see only the routes outside the APIs (health, token, docs). It raises
+Connexion's own problems, so Connexion's exception stage writes the 4xx answers, and it honours the
+``Prefer`` scenarios. ``tests/server/test_pipeline.py`` checks on generated requests that it answers
+exactly as Connexion's stock stages would.
 """
 
 from __future__ import annotations
@@ -13,24 +13,23 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import orjson
-from connexion.exceptions import NonConformingResponseBody, OAuthProblem, OAuthScopeProblem
+from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
 from openapi_schema_validator import OAS30Validator
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mockserver.apis import ApiMapping
-from mockserver.core.params import FORMAT_CHECKER, ParameterRules
+from mockserver.apis.shape import ApiTable
+from mockserver.core.credentials import Authenticator
+from mockserver.core.openapi import Operation, Security, SpecError
+from mockserver.core.params import ParameterError, ParameterRules
 from mockserver.core.store import Store
-from mockserver.server.auth import Authenticator
-from mockserver.server.routes import page_body
+from mockserver.server.auth import authorize
 from mockserver.server.scenarios import Preferences, Scenarios
 
-__all__ = ["OperationPlan", "compile_plan", "fast_operation_middleware"]
+__all__ = ["OperationPlan", "RequestStage", "compile_plan"]
 
 _ROUTING = "connexion_routing"
-_BEARER_SCHEMES = {("http", "bearer"), ("oauth2", None)}
 
 Datasets = Callable[[Preferences], Store]  # the store a request's preferences select
 
@@ -39,93 +38,66 @@ Datasets = Callable[[Preferences], Store]  # the store a request's preferences s
 class OperationPlan:
     """What one operation needs per request, compiled from its spec."""
 
-    scopes: tuple[str, ...]  # required by the operation's oauth2 scheme, if any
+    security: Security
     rules: ParameterRules
     scenarios: Scenarios
-    api: ApiMapping
+    api: ApiTable
     datasets: Datasets
     response: OAS30Validator | None
 
 
-def compile_plan(
-    spec: Mapping[str, Any], operation: Mapping[str, Any], api: ApiMapping, datasets: Datasets,
-    validate_responses: bool,
-) -> OperationPlan | None:
-    """The plan of ``operation``, or None when its security is not one bearer requirement (stock path)."""
-    requirements = operation.get("security", spec.get("security", []))
-    schemes = spec.get("components", {}).get("securitySchemes", {})
-    if len(requirements) != 1:
-        return None
-    scopes: list[str] = []
-    for name, required in requirements[0].items():
-        scheme = schemes[name]
-        kind = (scheme["type"], scheme.get("scheme", "").lower() or None)
-        if kind not in _BEARER_SCHEMES:
-            return None
-        scopes += required
+def compile_plan(api: ApiTable, operation: Operation, datasets: Datasets, validate_responses: bool) -> OperationPlan:
+    """The plan of ``operation``; a security scheme other than a bearer token is a SpecError."""
+    if not operation.security.anonymous and not operation.security.bearer:
+        raise SpecError(f"{api.spec_path}: {operation.method.upper()} {operation.path}: the mock serves bearer "
+                        "(http bearer, oauth2, openIdConnect) security only")
     response = None
     if validate_responses:
-        schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
-        response = OAS30Validator({**schema, "components": spec["components"]}, format_checker=FORMAT_CHECKER)
-    return OperationPlan(tuple(scopes), ParameterRules.from_spec(operation.get("parameters", [])),
-                         Scenarios(operation, spec["components"]), api, datasets, response)
+        body = operation.responses["200"].content["application/json"]
+        response = body.validator
+    return OperationPlan(operation.security, ParameterRules.from_spec(operation.parameters), Scenarios(operation),
+                         api, datasets, response)
 
 
 def _header(scope: Scope, name: bytes) -> list[str]:
     return [value.decode("latin-1") for key, value in scope["headers"] if key == name]
 
 
-def fast_operation_middleware(plans: Mapping[str, OperationPlan], authenticator: Authenticator) -> type:
-    """A Connexion middleware class (Connexion builds it from ``next_app`` alone) bound to these plans."""
+class RequestStage:
+    """The ASGI stage (``app.add_middleware(RequestStage, position=..., plans=..., authenticator=...)``)."""
 
-    class FastOperationMiddleware:
-        def __init__(self, next_app: ASGIApp) -> None:
-            self.next_app = next_app
+    def __init__(self, next_app: ASGIApp, *, plans: Mapping[str, OperationPlan], authenticator: Authenticator) -> None:
+        self.next_app = next_app
+        self.plans = plans
+        self.authenticator = authenticator
 
-        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-            routing = scope.get("extensions", {}).get(_ROUTING, {})
-            plan = plans.get(routing.get("operation_id")) if scope["type"] == "http" else None
-            if plan is None:
-                await self.next_app(scope, receive, send)
-                return
-            await _drain(scope, receive)
-            self._authorize(plan, scope)
-            prefer = _header(scope, b"prefer")
-            prefs = plan.scenarios.parse(prefer) if prefer else Preferences()
-            if prefs.delay_ms:
-                await asyncio.sleep(prefs.delay_ms / 1000)
-            canned = plan.scenarios.canned(prefs)
-            if canned is not None:
-                await _respond(send, canned.status, canned.content_type, canned.body, prefs, bool(prefer))
-                return
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        routing = scope.get("extensions", {}).get(_ROUTING, {})
+        plan = self.plans.get(routing.get("operation_id")) if scope["type"] == "http" else None
+        if plan is None:
+            await self.next_app(scope, receive, send)
+            return
+        await _drain(scope, receive)
+        authorize(plan.security, self.authenticator, _header(scope, b"authorization"))
+        prefer = _header(scope, b"prefer")
+        prefs = plan.scenarios.parse(prefer) if prefer else Preferences()
+        if prefs.delay_ms:
+            await asyncio.sleep(prefs.delay_ms / 1000)
+        canned = plan.scenarios.canned(prefs)
+        if canned is not None:
+            await _respond(send, canned.status, canned.content_type, canned.body, prefs, bool(prefer))
+            return
+        try:
             params = plan.rules.parse(scope)
-            payload = orjson.dumps(page_body(plan.api, plan.datasets(prefs), params))
-            if plan.response is not None:
-                error = next(iter(plan.response.iter_errors(orjson.loads(payload))), None)
-                if error is not None:
-                    where = "/".join(str(p) for p in error.path)
-                    raise NonConformingResponseBody(detail=f"{error.message} - '{where}'")
-            await _respond(send, 200, "application/json", payload, prefs, bool(prefer))
-
-        @staticmethod
-        def _authorize(plan: OperationPlan, scope: Scope) -> None:
-            """Connexion's bearer and oauth2 handlers' answers, in their order: 401s, then 403."""
-            values = _header(scope, b"authorization")
-            if len(values) > 1:  # which one counts would be ambiguous
-                raise OAuthProblem(detail=f"Authorization is given {len(values)} times; give it once")
-            if not values or not values[0]:
-                raise OAuthProblem(detail="No authorization token provided")
-            try:
-                kind, token = values[0].split(maxsplit=1)
-            except ValueError:
-                raise OAuthProblem(detail="Invalid authorization header") from None
-            if kind.lower() != "bearer":
-                raise OAuthProblem(detail="No authorization token provided")
-            granted = authenticator.token_info(token)["scope"]
-            if plan.scopes and not authenticator.validate_scope(plan.scopes, granted):
-                raise OAuthScopeProblem(required_scopes=list(plan.scopes), token_scopes=granted)
-
-    return FastOperationMiddleware
+        except ParameterError as exc:
+            raise BadRequestProblem(detail=exc.detail) from None
+        payload = orjson.dumps(plan.api.page_body(plan.datasets(prefs), params))
+        if plan.response is not None:
+            error = next(iter(plan.response.iter_errors(orjson.loads(payload))), None)
+            if error is not None:
+                where = "/".join(str(p) for p in error.path)
+                raise NonConformingResponseBody(detail=f"{error.message} - '{where}'")
+        await _respond(send, 200, "application/json", payload, prefs, bool(prefer))
 
 
 DRAIN_LIMIT = 16 * 1024 * 1024

@@ -1,8 +1,7 @@
-"""The generic list handler, and the two routes outside the specs (``/healthz``, ``/oauth/token``)."""
+"""The routes outside the specs (``/healthz``, ``/oauth/token``), and the JSON writer Connexion uses."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -11,14 +10,9 @@ from connexion.jsonifier import Jsonifier
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mockserver.apis import ApiMapping
-from mockserver.core.store import Store
 from mockserver.core.tokens import mint_token
 
-__all__ = ["OrjsonJsonifier", "healthz", "list_handler", "page_body", "token_endpoint"]
-
-Handler = Callable[..., Awaitable[tuple[dict[str, Any], int, dict[str, str]]]]
-_JSON = {"Content-Type": "application/json"}
+__all__ = ["OrjsonJsonifier", "healthz", "token_endpoint"]
 
 
 class OrjsonJsonifier(Jsonifier):  # type: ignore[misc]
@@ -29,23 +23,6 @@ class OrjsonJsonifier(Jsonifier):  # type: ignore[misc]
 
     def loads(self, data: Any) -> Any:
         return orjson.loads(data)
-
-
-def page_body(api: ApiMapping, store: Store, params: Mapping[str, Any]) -> dict[str, Any]:
-    """Parameters (already validated) → query → page → the body, records embedded as rendered JSON."""
-    page = store.query(api.to_query(params))
-    items = [orjson.Fragment(store.record_json(int(i))) for i in page.indexes]
-    return api.page_body(page, params, items)
-
-
-def list_handler(api: ApiMapping, store: Store) -> Handler:
-    """The operation's handler for Connexion's stock stages."""
-
-    async def handler(**params: Any) -> tuple[dict[str, Any], int, dict[str, str]]:
-        # The content type is explicit: the operation also produces problem+json (connexion#1956).
-        return page_body(api, store, params), 200, _JSON
-
-    return handler
 
 
 async def healthz(request: Request) -> Response:

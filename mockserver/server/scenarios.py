@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import orjson
 from connexion.exceptions import BadRequestProblem
+
+from mockserver.core.openapi import Operation
 
 __all__ = ["MAX_DELAY_MS", "Canned", "Preferences", "Scenarios"]
 
@@ -69,18 +70,19 @@ def _problem(detail: str) -> BadRequestProblem:
 class Scenarios:
     """The scenarios one operation offers: its documented statuses and their examples."""
 
-    def __init__(self, operation: Mapping[str, Any], components: Mapping[str, Any]) -> None:
+    def __init__(self, operation: Operation) -> None:
         self.examples: dict[int, dict[str | None, Canned]] = {}
-        for code, declared in operation["responses"].items():
-            response = declared
-            while "$ref" in response:
-                response = components["responses"][response["$ref"].rsplit("/", 1)[1]]
-            for media, content in response.get("content", {}).items():
+        for code, response in operation.responses.items():
+            if not code.isdigit():  # "4XX" and "default" name no one status to ask for
+                continue
+            for media, body in response.content.items():
                 found = self.examples.setdefault(int(code), {})
-                if "example" in content:
-                    found.setdefault(None, Canned(int(code), media, orjson.dumps(content["example"])))
-                for name, example in content.get("examples", {}).items():
-                    found[name] = Canned(int(code), media, orjson.dumps(example["value"]))
+                for name, example in body.examples.items():
+                    canned = Canned(int(code), media, orjson.dumps(example))
+                    if name is None:
+                        found.setdefault(None, canned)
+                    else:
+                        found[name] = canned
 
     def parse(self, headers: list[str]) -> Preferences:
         """The preferences of a request's ``Prefer`` header values (the first of a repeated one counts)."""

@@ -11,8 +11,8 @@ from connexion import AsyncApp
 from rich.console import Console
 from uvicorn.supervisors import ChangeReload, Multiprocess
 
+from mockserver.apis import table
 from mockserver.core.listening import base_url, bind
-from mockserver.core.openapi import spec_path
 from mockserver.core.tokens import DEV_SCOPES, mint_token
 from mockserver.server.app import build_stores, create_app
 from mockserver.server.banner import print_banner
@@ -50,7 +50,7 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1, reload: bo
     if reload:
         del stores
         os.environ[SETTINGS_VARIABLE] = settings.to_json()
-        watched = {str(spec_path(api).parent) for api in settings.apis} | {
+        watched = {str(table(api).spec_path.parent) for api in settings.apis} | {
             str(path.resolve().parent) for path in settings.fixtures.values()}
         config = uvicorn.Config("mockserver.server.serving:app_from_environment", factory=True, reload=True,
                                 reload_dirs=sorted(watched), reload_includes=["*.yaml", "*.yml", "*.json"],

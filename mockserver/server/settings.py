@@ -9,7 +9,8 @@ from pathlib import Path
 
 import orjson
 
-from mockserver.core.openapi import API_IDS, ApiId
+from mockserver.apis import names
+from mockserver.core.openapi import ApiId
 from mockserver.server.chaos import Chaos
 
 __all__ = ["DEFAULT_ANCHOR", "DEFAULT_COUNT", "Settings", "anchor_micros"]
@@ -25,14 +26,13 @@ def anchor_micros(day: date) -> int:
 
 @dataclass(frozen=True)
 class Settings:
-    apis: tuple[ApiId, ...] = API_IDS
+    apis: tuple[ApiId, ...] = field(default_factory=names)  # every registered API
     seed: int = 0
     count: int = DEFAULT_COUNT
     anchor: date = DEFAULT_ANCHOR
     fixtures: Mapping[ApiId, Path] = field(default_factory=dict)
     accepted_tokens: frozenset[str] = frozenset()
     validate_responses: bool = False
-    fast: bool = True  # the compiled operation stage; False runs Connexion's stock stages only
     access_log: bool = False  # one line per request on stderr (the server turns it on)
     cors_origins: tuple[str, ...] = ("*",)  # () turns CORS off
     chaos: Chaos = field(default_factory=Chaos)

@@ -10,11 +10,13 @@ import orjson
 import pytest
 from starlette.testclient import TestClient
 
+from mockserver.apis import table
 from mockserver.apis.datasets import FixtureError, load_store
-from mockserver.core.openapi import API_IDS, ApiId
+from mockserver.core.openapi import ApiId
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
 from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION
+from tests.specs import SHIPPED as API_IDS
 
 URLS = {
     "events": (f"{EVENTS}?from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&limit=30&orderBy=end", AUTH),
@@ -44,7 +46,7 @@ def test_yaml_page_objects_are_read(tmp_path: Path) -> None:
     _dump("events", tmp_path / "e.json")
     records = orjson.loads((tmp_path / "e.json").read_bytes())
     path.write_text("events:\n" + "".join(f"  - {orjson.dumps(r).decode()}\n" for r in records), encoding="utf-8")
-    assert load_store("events", path).columns.count == 120
+    assert load_store(table("events"), path).columns.count == 120
 
 
 def _write(tmp_path: Path, records: object, name: str = "f.json") -> Path:
@@ -78,7 +80,7 @@ BAD = [
 def test_invalid_files_name_the_record_field_and_reason(tmp_path: Path, records: object, message: str) -> None:
     path = _write(tmp_path, records)
     with pytest.raises(FixtureError) as error:
-        load_store("events", path)
+        load_store(table("events"), path)
     assert str(error.value).startswith(str(path)) and message in str(error.value)
 
 
@@ -86,4 +88,4 @@ def test_unparsable_file_is_one_line(tmp_path: Path) -> None:
     path = tmp_path / "broken.json"
     path.write_text("[{", encoding="utf-8")
     with pytest.raises(FixtureError, match=r"broken.json: not valid JSON"):
-        load_store("events", path)
+        load_store(table("events"), path)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mockserver.core.openapi import API_IDS
 from tests.rules.register import ROOT, Entry, load_register
+from tests.specs import SHIPPED as API_IDS
 
 __all__ = ["BEGIN", "COMMAND", "END", "README", "rewrite", "section"]
 

@@ -16,7 +16,9 @@ from typing import Any
 
 import yaml
 
-from mockserver.core.openapi import API_IDS, ApiId, load_spec
+from mockserver.core.openapi import ApiId
+from tests.specs import SHIPPED as API_IDS
+from tests.specs import raw_spec as load_spec
 
 __all__ = ["REGISTER", "ROOT", "Entry", "Sentence", "load_register", "spec_sentences", "split_sentences"]
 

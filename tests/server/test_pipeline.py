@@ -15,10 +15,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from mockserver.core.openapi import operation
+from mockserver.apis import table
 from mockserver.core.tokens import mint_token
 from mockserver.server.app import build_stores, create_app
 from mockserver.server.settings import Settings
+from tests.server.stock import stock_app
+from tests.specs import raw_operation
 
 VALUES = [
     "", "1", "0", "-5", "+5", "٥", "1_0", "7", "250", "9223372036854775808", "9" * 30, "true", "false", "TRUE",
@@ -37,8 +39,7 @@ def apps() -> Iterator[tuple[TestClient, TestClient]]:
     config = Settings(count=200, seed=3, validate_responses=True)
     stores = build_stores(config)
     fast = TestClient(create_app(config, stores), raise_server_exceptions=False)
-    stock = TestClient(create_app(Settings(count=200, seed=3, validate_responses=True, fast=False), stores),
-                       raise_server_exceptions=False)
+    stock = TestClient(stock_app(config, stores), raise_server_exceptions=False)
     with fast, stock:
         yield fast, stock
 
@@ -63,10 +64,10 @@ def _valid(param: dict[str, Any]) -> list[str]:
 
 @st.composite
 def requests(draw: st.DrawFn, api: str) -> tuple[str, dict[str, str]]:
-    op = operation(api)  # type: ignore[arg-type]
+    path, op = raw_operation(api)
     pairs: list[tuple[str, str]] = []
     headers: dict[str, str] = {}
-    for param in op.parameters:
+    for param in op["parameters"]:
         valid = st.lists(st.sampled_from(_valid(param)), min_size=1, max_size=1)
         junk = st.lists(st.sampled_from(VALUES), max_size=2)
         values = draw(junk if draw(st.integers(0, 11)) == 0 else valid)
@@ -79,8 +80,7 @@ def requests(draw: st.DrawFn, api: str) -> tuple[str, dict[str, str]]:
     if authorization is not None:
         headers["Authorization"] = authorization
     query = "&".join(f"{quote(k)}={quote(v, safe=':')}" for k, v in draw(st.permutations(pairs)))
-    base = "/main" if api == "interventions" else ""
-    return f"{base}{op.path}?{query}", headers
+    return f"{table(api).base_path}{path}?{query}", headers
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,8 +6,8 @@ import orjson
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.core.openapi import load_spec
 from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION, ClientFactory, events_params, interventions_params
+from tests.specs import raw_spec as load_spec
 
 
 def _events(client: TestClient, prefer: str, **params: str) -> tuple[int, dict[str, str], bytes]:

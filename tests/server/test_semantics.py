@@ -17,13 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from mockserver.apis.events import CATEGORIES, LIMIT_CAP
-from mockserver.apis.interventions import PAGE_SIZE_CAP
+from mockserver.apis.events import CATEGORIES
 from mockserver.core.instants import format_instant, parse_instant
 from mockserver.server.app import build_stores, create_app
 from mockserver.server.settings import Settings
 from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION
 
+LIMIT_CAP = 100  # the events spec: "`limit` is capped at **100**"
+PAGE_SIZE_CAP = 200  # the interventions spec: "`pageSize` is capped at **200**"
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ORDER_FIELDS = ("start", "end", "created_at", "updated_at")
 

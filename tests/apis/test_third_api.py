@@ -1,0 +1,116 @@
+"""A third list API, registered by the test from a table and a spec under tests/, is served and fuzzed.
+
+Nothing in the server or the contract tester knows it: this is the proof that API differences are data.
+The oracles are the spec file read as plain YAML and values computed here, not the mock's own parsers.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+import yaml
+from openapi_schema_validator import OAS30Validator
+
+from mockserver.apis import register, unregister
+from mockserver.contract.options import FuzzOptions
+from mockserver.contract.results import RunResult, Verdict
+from mockserver.contract.runner import run
+from mockserver.core.listening import base_url, bind
+from mockserver.core.tokens import mint_token
+from mockserver.server.app import create_app
+from mockserver.server.settings import Settings
+from tests.apis.bookings import TABLE
+from tests.contract.broken import Breakage, Fetch, Params, broken
+
+AUTH = {"Authorization": f"Bearer {mint_token([])}"}
+SPEC = yaml.safe_load(TABLE.spec_path.read_text(encoding="utf-8"))
+WINDOW = {"since": "2024-11-01T00:00:00Z", "until": "2025-03-01T00:00:00Z"}
+
+
+@pytest.fixture(scope="module")
+def registered() -> Iterator[None]:
+    register(TABLE)
+    yield
+    unregister(TABLE.name)
+
+
+@pytest.fixture(scope="module")
+def server(registered: None) -> Iterator[str]:
+    """A real uvicorn server on a loopback port, in a thread, serving only the third API."""
+    app = create_app(Settings(apis=(TABLE.name,), count=400, seed=5))
+    sock = bind("127.0.0.1", 0)
+    served = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=served.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not served.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    yield base_url("127.0.0.1", sock)
+    served.should_exit = True
+    thread.join(10)
+
+
+def _get(base: str, **params: Any) -> httpx.Response:
+    return httpx.get(f"{base}/rooms/bookings", params={**WINDOW, **params}, headers=AUTH)
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def test_a_page_of_the_third_api_satisfies_its_spec(server: str) -> None:
+    response = _get(server, perPage=7)
+    schema = {**SPEC["components"]["schemas"]["BookingPage"], "components": SPEC["components"]}
+    assert response.status_code == 200
+    assert list(OAS30Validator(schema).iter_errors(response.json())) == []
+
+
+def test_the_third_api_lists_its_window_in_order(server: str) -> None:
+    body = _get(server, perPage=30).json()
+    low, high = _instant(WINDOW["since"]), _instant(WINDOW["until"])
+    starts = [_instant(b["start"]) for b in body["items"]]
+    assert len(starts) == 30
+    assert all(low <= s < high for s in starts)
+    assert starts == sorted(starts)
+
+
+def test_the_third_api_serves_a_larger_page_size_as_its_cap(server: str) -> None:
+    body = _get(server, perPage=1000).json()
+    assert (len(body["items"]), body["meta"]) == (30, {"pageNo": 1, "perPage": 30})
+
+
+def test_the_third_api_refuses_a_request_without_a_token(server: str) -> None:
+    response = httpx.get(f"{server}/rooms/bookings", params=WINDOW)
+    assert (response.status_code, response.headers["www-authenticate"]) == (401, "Bearer")
+
+
+def _failed(result: RunResult) -> set[str]:
+    return {c.name for c in result.checks if c.verdict is Verdict.FAILED}
+
+
+def test_the_contract_tester_passes_the_third_api(server: str) -> None:
+    result = run(FuzzOptions(api=TABLE.name, target=f"{server}/rooms", max_examples=20, seed=1))
+    passed = {c.name for c in result.checks if c.verdict is Verdict.PASSED}
+    assert (result.exit_code, result.fatal, result.errors, _failed(result)) == (0, None, [], set())
+    assert {"items_within_window", "items_in_order", "page_size_respected", "count_consistent",
+            "credentials_refused", "query_strings_strict", "bounds_validated"} <= passed
+
+
+async def _out_of_order(p: Params, body: dict[str, Any], fetch: Fetch) -> dict[str, Any]:
+    body["items"].reverse()
+    return body
+
+
+def test_the_contract_tester_catches_a_broken_third_api(registered: None) -> None:
+    app = broken(create_app(Settings(apis=(TABLE.name,), count=400, seed=5)), Breakage(body=_out_of_order),
+                 "/rooms/bookings")
+    result = run(FuzzOptions(api=TABLE.name, target="http://testserver/rooms", app=app, max_examples=20, seed=1))
+    assert result.exit_code == 1
+    assert "items_in_order" in _failed(result)
