@@ -79,4 +79,5 @@ bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
 	cd bench && npm ci --silent --no-audit --no-fund
+	$(BIN)/python -m bench.render
 	$(BIN)/python bench/run.py

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from mockserver.apis.shape import ApiTable, Renderer, Window
-from mockserver.core.draws import Rng, TextPools
+from mockserver.core.draws import I64, U64, Field, Rng, TextPools, chance, renderer
 from mockserver.core.instants import DAY_US, MINUTE_US, format_instant
 from mockserver.core.store import Columns
 
@@ -25,8 +26,44 @@ def _event_id(high: int, low: int) -> str:
     return base64.b32hexencode((number << 30).to_bytes(20, "big"))[:26].decode().lower()
 
 
-def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
-    """``count`` events starting within ±365 days of ``anchor`` (µs), on half hours."""
+@dataclass(frozen=True, slots=True)
+class _Events:
+    """One events dataset as its field makers read it: the columns and the text pools."""
+
+    start: I64
+    end: I64
+    created: I64
+    updated: I64
+    high: U64
+    low: U64
+    category: np.ndarray[Any, np.dtype[np.int8]]
+    text: TextPools
+
+
+def _instant(column: I64, i: int) -> str:
+    return format_instant(int(column[i]), _OFFSET_MINUTES)
+
+
+# The record's fields, in the order they are made and written. Each field that draws reads its own stream (see
+# ``renderer``), so a field added here changes no other.
+FIELDS: tuple[Field[_Events], ...] = (
+    Field("id", lambda d, i, bits, v: _event_id(int(d.high[i]), int(d.low[i]))),
+    Field("created_at", lambda d, i, bits, v: _instant(d.created, i)),
+    Field("updated_at", lambda d, i, bits, v: _instant(d.updated, i)),
+    Field("summary", lambda d, i, bits, v: d.text.pick("summary", bits)),
+    Field("description", lambda d, i, bits, v: d.text.pick("description", bits) if chance(bits, 0.8) else None),
+    Field("location", lambda d, i, bits, v: d.text.pick("location", bits) if chance(bits, 0.85) else None),
+    Field("category", lambda d, i, bits, v: CATEGORIES[int(d.category[i])]),
+    Field("start", lambda d, i, bits, v: _instant(d.start, i)),
+    Field("end", lambda d, i, bits, v: _instant(d.end, i)),
+    Field("link", lambda d, i, bits, v: d.text.pick("link", bits) if chance(bits, 0.75) else None),
+)
+
+
+def generate(
+    seed: int, count: int, anchor: int, fields: tuple[Field[_Events], ...] = FIELDS
+) -> tuple[Columns, Renderer]:
+    """``count`` events starting within ±365 days of ``anchor`` (µs), on half hours; records made by ``fields``."""
     rng = Rng(seed, "events", count)
     half_hour = 30 * MINUTE_US
     start = anchor + rng.integers("start", -365 * 48, 365 * 48) * half_hour
@@ -46,29 +83,18 @@ def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
         category=category,
         category_names=CATEGORIES,
     )
-    text = TextPools("zh_TW", rng.hasher, {
-        "summary": lambda f: f.sentence(nb_words=4),
-        "description": lambda f: f.paragraph(nb_sentences=2),
-        "location": lambda f: f.address(),
-        "link": lambda f: f.url(),
-    })
-
-    def render(i: int) -> dict[str, Any]:
-        r = rng.hasher.record_random(i)
-        return {
-            "id": _event_id(int(high[i]), int(low[i])),
-            "created_at": format_instant(int(created[i]), _OFFSET_MINUTES),
-            "updated_at": format_instant(int(updated[i]), _OFFSET_MINUTES),
-            "summary": text.pick("summary", r),
-            "description": text.pick("description", r) if r.random() < 0.8 else None,
-            "location": text.pick("location", r) if r.random() < 0.85 else None,
-            "category": CATEGORIES[int(category[i])],
-            "start": format_instant(int(start[i]), _OFFSET_MINUTES),
-            "end": format_instant(int(end[i]), _OFFSET_MINUTES),
-            "link": text.pick("link", r) if r.random() < 0.75 else None,
-        }
-
-    return columns, render
+    text = TextPools(
+        "zh_TW",
+        rng.hasher,
+        {
+            "summary": lambda f: f.sentence(nb_words=4),
+            "description": lambda f: f.paragraph(nb_sentences=2),
+            "location": lambda f: f.address(),
+            "link": lambda f: f.url(),
+        },
+    )
+    data = _Events(start, end, created, updated, high, low, category, text)
+    return columns, renderer(rng.hasher, data, fields)
 
 
 TABLE = ApiTable(

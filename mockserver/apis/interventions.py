@@ -3,20 +3,180 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from mockserver.apis.shape import ApiTable, Renderer, Window
-from mockserver.core.draws import Rng, TextPools
+from mockserver.core.draws import I64, Field, Maker, Rng, TextPools, chance, integer, more_bits, renderer
 from mockserver.core.instants import DAY_US, MINUTE_US, format_instant
 from mockserver.core.store import Columns
 
 __all__ = ["TABLE"]
 
 
-def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
-    """``count`` interventions scheduled within ±180 days of ``anchor`` (µs), on quarter hours."""
+@dataclass(frozen=True, slots=True)
+class _Interventions:
+    """One interventions dataset as its field makers read it: the schedule columns, the anchor and the text pools."""
+
+    start: I64
+    end: I64
+    anchor: int
+    text: TextPools
+
+
+def _actual_start(d: _Interventions, i: int, bits: int, v: dict[str, Any]) -> int | None:
+    """Begun, when scheduled before the anchor, 92% of the time: 30 min early to 60 min late."""
+    s = v["scheduledStart"]
+    return s + integer(bits, -30, 61) * MINUTE_US if s < d.anchor and chance(bits, 0.92) else None
+
+
+def _actual_end(d: _Interventions, i: int, bits: int, v: dict[str, Any]) -> int | None:
+    """Ended, when begun and scheduled to end before the anchor: the scheduled length, 60 min shorter to 90 longer."""
+    s, e, begun = v["scheduledStart"], v["scheduledEnd"], v["actualStart"]
+    if begun is None or e >= d.anchor:
+        return None
+    return int(begun + max(0, (e - s) + integer(bits, -60, 91) * MINUTE_US))
+
+
+def _status(d: _Interventions, i: int, bits: int, v: dict[str, Any]) -> int:
+    """4 cancelled (6% of those never begun), 3 ended, 2 begun, 1 planned."""
+    if v["actualStart"] is None:
+        return 4 if chance(bits, 0.06) else 1
+    return 3 if v["actualEnd"] is not None else 2
+
+
+def _img_signature(d: _Interventions, i: int, bits: int, v: dict[str, Any]) -> str | None:
+    """For ended interventions: a version-4 UUID from the field's 64 bits and the next 64 of its own stream."""
+    if v["actualEnd"] is None:
+        return None
+    return f"signatures/{uuid.UUID(int=(bits << 64) | more_bits(bits), version=4)}.png"
+
+
+def _verified_at(d: _Interventions, i: int, bits: int, v: dict[str, Any]) -> int | None:
+    """60% of ended interventions, 1 h to 3 days after their end."""
+    ended = v["actualEnd"]
+    return ended + integer(bits, 60, 3 * 1440 + 1) * MINUTE_US if ended is not None and chance(bits, 0.6) else None
+
+
+def _archived_at(d: _Interventions, i: int, bits: int, v: dict[str, Any]) -> int | None:
+    """30% of verified interventions, 1 to 30 days after verification."""
+    verified = v["verifiedAt"]
+    return verified + integer(bits, 1, 31) * DAY_US if verified is not None and chance(bits, 0.3) else None
+
+
+def _updated_at(d: _Interventions, i: int, bits: int, v: dict[str, Any]) -> int:
+    """Up to 3 days after creation, and never before verification or archiving."""
+    edited = v["createdAt"] + integer(bits, 0, 3 * 1440 + 1) * MINUTE_US
+    return int(max(edited, v["verifiedAt"] or 0, v["archivedAt"] or 0))
+
+
+def _text(pool: str, p: float = 1.0) -> Maker[_Interventions]:
+    """A pick from ``pool``, present with probability ``p``."""
+    if p == 1.0:
+        return lambda d, i, bits, v: d.text.pick(pool, bits)
+    return lambda d, i, bits, v: d.text.pick(pool, bits) if chance(bits, p) else None
+
+
+def _number(low: int, high: int, p: float = 1.0) -> Maker[_Interventions]:
+    """An integer uniform in ``[low, high]``, present with probability ``p``."""
+    if p == 1.0:
+        return lambda d, i, bits, v: integer(bits, low, high + 1)
+    return lambda d, i, bits, v: integer(bits, low, high + 1) if chance(bits, p) else None
+
+
+def _written(micros: int | None) -> str | None:
+    return None if micros is None else format_instant(micros)
+
+
+_EVENT_TYPES = (101, 123, 130, 205, 310)
+
+# The record's fields in the order they are made (a maker reads the values made before it); instants stay in µs
+# until every field is made, then are written. Each field that draws reads its own stream (see ``renderer``), so a
+# field added here changes no other.
+FIELDS: tuple[Field[_Interventions], ...] = (
+    Field("id", lambda d, i, bits, v: i + 1),
+    Field("scheduledStart", lambda d, i, bits, v: int(d.start[i]), write=_written),
+    Field("scheduledEnd", lambda d, i, bits, v: int(d.end[i]), write=_written),
+    Field("actualStart", _actual_start, write=_written),
+    Field("actualEnd", _actual_end, write=_written),
+    Field("status", _status),
+    Field("type", _number(1, 5)),
+    Field("description", _text("description")),
+    Field("imgSignature", _img_signature),
+    Field("codePin", _number(100000, 999999)),
+    Field("autoCreated", lambda d, i, bits, v: chance(bits, 0.3)),
+    Field("creationStatus", _number(1, 3)),
+    Field("providerName", _text("company")),
+    Field("providerEmail", _text("email")),
+    Field(
+        "providerActionComment",
+        lambda d, i, bits, v: (
+            d.text.pick("comment", bits) if v["actualStart"] is not None and chance(bits, 0.5) else None
+        ),
+    ),
+    Field("providerGeneralComment", _text("comment", 0.3)),
+    Field("assignedCompanyContactId", _number(1, 500, 0.7)),
+    Field("assignedUserId", _number(1, 200, 0.8)),
+    Field("verifiedAt", _verified_at, write=_written),
+    Field("verifiedByUserId", lambda d, i, bits, v: None if v["verifiedAt"] is None else integer(bits, 1, 201)),
+    Field(
+        "decisionComment",
+        lambda d, i, bits, v: d.text.pick("comment", bits) if v["status"] == 4 or chance(bits, 0.1) else None,
+    ),
+    Field("attendeeCount", _number(1, 60)),
+    Field("routineId", _number(1, 80, 0.4)),
+    Field("organizationId", _number(1, 12)),
+    Field("createdByUserId", lambda d, i, bits, v: None if v["autoCreated"] else integer(bits, 1, 201)),
+    Field("archivedAt", _archived_at, write=_written),
+    Field(
+        "createdAt",
+        lambda d, i, bits, v: v["scheduledStart"] - integer(bits, 1, 60 * 1440 + 1) * MINUTE_US,
+        write=_written,
+    ),
+    Field("updatedAt", _updated_at, write=_written),
+    Field("eventType", lambda d, i, bits, v: _EVENT_TYPES[integer(bits, 0, len(_EVENT_TYPES))]),
+)
+# The order a record's fields are written in: the spec's (a test holds them equal).
+ORDER = (
+    "id",
+    "status",
+    "type",
+    "description",
+    "imgSignature",
+    "codePin",
+    "autoCreated",
+    "creationStatus",
+    "scheduledStart",
+    "scheduledEnd",
+    "actualStart",
+    "actualEnd",
+    "providerName",
+    "providerEmail",
+    "providerActionComment",
+    "providerGeneralComment",
+    "assignedCompanyContactId",
+    "assignedUserId",
+    "verifiedByUserId",
+    "verifiedAt",
+    "decisionComment",
+    "attendeeCount",
+    "routineId",
+    "organizationId",
+    "createdByUserId",
+    "archivedAt",
+    "updatedAt",
+    "createdAt",
+    "eventType",
+)
+
+
+def generate(
+    seed: int, count: int, anchor: int, fields: tuple[Field[_Interventions], ...] = FIELDS
+) -> tuple[Columns, Renderer]:
+    """``count`` interventions scheduled within ±180 days of ``anchor`` (µs), on quarter hours; records made by
+    ``fields`` and written in ``ORDER``."""
     rng = Rng(seed, "interventions", count)
     quarter = 15 * MINUTE_US
     start = anchor + rng.integers("scheduledStart", -180 * 96, 180 * 96) * quarter
@@ -25,65 +185,17 @@ def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
     end = start + np.where(rng.uniforms("duration.kind") < 0.75, short, long)
     ids = np.arange(1, count + 1, dtype=np.int64)
     columns = Columns(count=count, times={"scheduledStart": start, "scheduledEnd": end}, id_rank=ids, ids=ids)
-    text = TextPools("fr_FR", rng.hasher, {
-        "description": lambda f: f.sentence(nb_words=8),
-        "company": lambda f: f.company(),
-        "email": lambda f: f.company_email(),
-        "comment": lambda f: f.sentence(),
-    })
-
-    def render(i: int) -> dict[str, Any]:
-        r = rng.hasher.record_random(i)
-        s, e = int(start[i]), int(end[i])
-        started = s < anchor and r.random() < 0.92
-        actual_start = s + r.randint(-30, 60) * MINUTE_US if started else None
-        actual_end = (
-            actual_start + max(0, (e - s) + r.randint(-60, 90) * MINUTE_US)
-            if actual_start is not None and e < anchor
-            else None
-        )
-        cancelled = actual_start is None and r.random() < 0.06
-        status = 4 if cancelled else 3 if actual_end is not None else 2 if actual_start is not None else 1
-        created = s - r.randint(1, 60 * 1440) * MINUTE_US
-        updated = created + r.randint(0, 3 * 1440) * MINUTE_US
-        verified = actual_end + r.randint(60, 3 * 1440) * MINUTE_US if actual_end and r.random() < 0.6 else None
-        archived = verified + r.randint(1, 30) * DAY_US if verified and r.random() < 0.3 else None
-        updated = max(updated, verified or 0, archived or 0)
-        auto = r.random() < 0.3
-        return {
-            "id": i + 1,
-            "status": status,
-            "type": r.randint(1, 5),
-            "description": text.pick("description", r),
-            "imgSignature": f"signatures/{uuid.UUID(int=r.getrandbits(128), version=4)}.png"
-            if actual_end is not None else None,
-            "codePin": r.randint(100000, 999999),
-            "autoCreated": auto,
-            "creationStatus": r.randint(1, 3),
-            "scheduledStart": format_instant(s),
-            "scheduledEnd": format_instant(e),
-            "actualStart": None if actual_start is None else format_instant(actual_start),
-            "actualEnd": None if actual_end is None else format_instant(actual_end),
-            "providerName": text.pick("company", r),
-            "providerEmail": text.pick("email", r),
-            "providerActionComment": text.pick("comment", r) if actual_start is not None and r.random() < 0.5 else None,
-            "providerGeneralComment": text.pick("comment", r) if r.random() < 0.3 else None,
-            "assignedCompanyContactId": r.randint(1, 500) if r.random() < 0.7 else None,
-            "assignedUserId": r.randint(1, 200) if r.random() < 0.8 else None,
-            "verifiedByUserId": r.randint(1, 200) if verified is not None else None,
-            "verifiedAt": None if verified is None else format_instant(verified),
-            "decisionComment": text.pick("comment", r) if cancelled or r.random() < 0.1 else None,
-            "attendeeCount": r.randint(1, 60),
-            "routineId": r.randint(1, 80) if r.random() < 0.4 else None,
-            "organizationId": r.randint(1, 12),
-            "createdByUserId": None if auto else r.randint(1, 200),
-            "archivedAt": None if archived is None else format_instant(archived),
-            "updatedAt": format_instant(updated),
-            "createdAt": format_instant(created),
-            "eventType": r.choice((101, 123, 130, 205, 310)),
-        }
-
-    return columns, render
+    text = TextPools(
+        "fr_FR",
+        rng.hasher,
+        {
+            "description": lambda f: f.sentence(nb_words=8),
+            "company": lambda f: f.company(),
+            "email": lambda f: f.company_email(),
+            "comment": lambda f: f.sentence(),
+        },
+    )
+    return columns, renderer(rng.hasher, _Interventions(start, end, anchor, text), fields, ORDER)
 
 
 TABLE = ApiTable(
