@@ -27,10 +27,15 @@ TOKEN = mint_token(["calendar.event.read"])
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 SESSION = {**AUTH, "x-session-token": "soak", "content-type": "application/json"}
 EVENTS = "/events?from={lo}&to={hi}&limit={size}&page={page}"
-INTERVENTIONS = ("/main/calendar/v2/rs/events?scheduledStart={lo}&scheduledEnd={hi}&includeSites=false"
-                 "&includeCount=true&pageSize={size}&page={page}")
-WINDOWS = [("2024-01-01T00:00:00Z", "2026-01-01T00:00:00Z"), ("2024-11-01T00:00:00Z", "2025-02-01T00:00:00Z"),
-           ("2025-03-01T00:00:00Z", "2025-03-02T00:00:00Z")]
+INTERVENTIONS = (
+    "/main/calendar/v2/rs/events?scheduledStart={lo}&scheduledEnd={hi}&includeSites=false"
+    "&includeCount=true&pageSize={size}&page={page}"
+)
+WINDOWS = [
+    ("2024-01-01T00:00:00Z", "2026-01-01T00:00:00Z"),
+    ("2024-11-01T00:00:00Z", "2025-02-01T00:00:00Z"),
+    ("2025-03-01T00:00:00Z", "2025-03-02T00:00:00Z"),
+]
 
 
 @dataclass(frozen=True)
@@ -51,8 +56,11 @@ def mix() -> list[Call]:
     calls += [
         Call(EVENTS.format(lo="2023-02-29T00:00:00Z", hi=WINDOWS[0][1], size=5, page=1), AUTH, 400),
         Call(EVENTS.format(lo=WINDOWS[0][0], hi=WINDOWS[0][1], size=5, page=1), {}, 401),
-        Call(EVENTS.format(lo=WINDOWS[0][0], hi=WINDOWS[0][1], size=5, page=1),
-             {"Authorization": f"Bearer {mint_token(['other'])}"}, 403),
+        Call(
+            EVENTS.format(lo=WINDOWS[0][0], hi=WINDOWS[0][1], size=5, page=1),
+            {"Authorization": f"Bearer {mint_token(['other'])}"},
+            403,
+        ),
         Call(INTERVENTIONS.format(lo=WINDOWS[0][0], hi=WINDOWS[0][1], size="x", page=1), SESSION, 400),
     ]
     return calls
@@ -111,8 +119,11 @@ async def load(base: str, clients: int, seconds: float, max_requests: int) -> Ta
 def start_server(args: list[str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
     """``mockserver serve --port 0``: the kernel picks a free loopback port, which the banner's first line names."""
     with log.open("wb") as sink:
-        process = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--host", "127.0.0.1", "--port", "0",
-                                    *args], stdout=sink, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mockserver", "serve", "--host", "127.0.0.1", "--port", "0", *args],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
     for _ in range(600):
         found = re.search(r"^mockserver on (http://127\.0\.0\.1:\d+)", log.read_text(errors="replace"), re.MULTILINE)
         if found:
@@ -134,8 +145,12 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=10.0, help="seconds of load before the baseline RSS")
     parser.add_argument("--clients", type=int, default=8, help="concurrent keep-alive clients (default 8)")
     parser.add_argument("--max-requests", type=int, default=2_000_000, help="stop after this many requests")
-    parser.add_argument("--max-rss-growth-mib", type=float, default=20.0,
-                        help="fail when RSS grows more than this after warm-up (default 20)")
+    parser.add_argument(
+        "--max-rss-growth-mib",
+        type=float,
+        default=20.0,
+        help="fail when RSS grows more than this after warm-up (default 20)",
+    )
     parser.add_argument("--count", type=int, default=1000, help="records per API (default 1000)")
     options = parser.parse_args()
 
@@ -147,15 +162,19 @@ def main() -> int:
             warm = asyncio.run(load(base, options.clients, options.warmup, options.max_requests))
             rss_warm = rss_kib(process.pid)
             began = time.monotonic()
-            tally = asyncio.run(load(base, options.clients, options.duration,
-                                     max(0, options.max_requests - warm.requests)))
+            tally = asyncio.run(
+                load(base, options.clients, options.duration, max(0, options.max_requests - warm.requests))
+            )
             elapsed = time.monotonic() - began
             rss_end = rss_kib(process.pid)
         finally:
             process.terminate()
             process.wait(timeout=30)
-        errors = [line for line in log.read_text(errors="replace").splitlines() if "Traceback" in line
-                  or line.startswith("ERROR")]
+        errors = [
+            line
+            for line in log.read_text(errors="replace").splitlines()
+            if "Traceback" in line or line.startswith("ERROR")
+        ]
 
     server_errors = sum(n for status, n in tally.statuses.items() if status >= 500)
     growth_mib = (rss_end - rss_warm) / 1024
@@ -165,15 +184,27 @@ def main() -> int:
     print(f"failed requests: {len(tally.failures) + len(warm.failures)}")
     print(f"5xx: {server_errors + sum(n for s, n in warm.statuses.items() if s >= 500)}")
     print(f"unexpected statuses: {len(tally.unexpected) + len(warm.unexpected)}")
-    print(f"latency: p50 {percentile(tally.latencies, 0.50) * 1000:.1f} ms, "
-          f"p99 {percentile(tally.latencies, 0.99) * 1000:.1f} ms, max {max(tally.latencies, default=0) * 1000:.1f} ms")
-    print(f"server RSS: start {rss_start / 1024:.1f} MiB, after warm-up {rss_warm / 1024:.1f} MiB, "
-          f"end {rss_end / 1024:.1f} MiB (growth after warm-up {growth_mib:+.1f} MiB)")
+    print(
+        f"latency: p50 {percentile(tally.latencies, 0.50) * 1000:.1f} ms, "
+        f"p99 {percentile(tally.latencies, 0.99) * 1000:.1f} ms, max {max(tally.latencies, default=0) * 1000:.1f} ms"
+    )
+    print(
+        f"server RSS: start {rss_start / 1024:.1f} MiB, after warm-up {rss_warm / 1024:.1f} MiB, "
+        f"end {rss_end / 1024:.1f} MiB (growth after warm-up {growth_mib:+.1f} MiB)"
+    )
     print(f"server log errors: {len(errors)}")
     for line in [*tally.failures[:5], *tally.unexpected[:5], *warm.unexpected[:5], *errors[:5]]:
         print("  " + line)
-    ok = (not tally.failures and not warm.failures and not server_errors and not tally.unexpected
-          and not warm.unexpected and not errors and growth_mib <= options.max_rss_growth_mib and tally.requests > 0)
+    ok = (
+        not tally.failures
+        and not warm.failures
+        and not server_errors
+        and not tally.unexpected
+        and not warm.unexpected
+        and not errors
+        and growth_mib <= options.max_rss_growth_mib
+        and tally.requests > 0
+    )
     print("soak: OK" if ok else "soak: FAILED")
     return 0 if ok else 1
 

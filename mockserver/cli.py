@@ -56,10 +56,16 @@ class FixtureType(click.ParamType):  # type: ignore[type-arg]
 
 API_CHOICE = click.Choice(names())
 SEED = click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Data seed.")
-COUNT = click.option("--count", type=click.IntRange(0, 10_000_000), default=DEFAULT_COUNT, show_default=True,
-                     help="Records per API.")
-ANCHOR = click.option("--anchor", type=AnchorType(), default=DEFAULT_ANCHOR.isoformat(), show_default=True,
-                      help="The date the data is centred on, or 'today'.")
+COUNT = click.option(
+    "--count", type=click.IntRange(0, 10_000_000), default=DEFAULT_COUNT, show_default=True, help="Records per API."
+)
+ANCHOR = click.option(
+    "--anchor",
+    type=AnchorType(),
+    default=DEFAULT_ANCHOR.isoformat(),
+    show_default=True,
+    help="The date the data is centred on, or 'today'.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,30 +80,77 @@ def cli() -> None:
 @SEED
 @COUNT
 @ANCHOR
-@click.option("--fixtures", "fixtures", type=FixtureType(), multiple=True,
-              help="Serve records from a JSON or YAML file instead of generated ones (repeatable).")
-@click.option("--accept-token", "accept_tokens", multiple=True, metavar="TOKEN",
-              help="Also accept this opaque bearer token, with every scope (repeatable).")
+@click.option(
+    "--fixtures",
+    "fixtures",
+    type=FixtureType(),
+    multiple=True,
+    help="Serve records from a JSON or YAML file instead of generated ones (repeatable).",
+)
+@click.option(
+    "--accept-token",
+    "accept_tokens",
+    multiple=True,
+    metavar="TOKEN",
+    help="Also accept this opaque bearer token, with every scope (repeatable).",
+)
 @click.option("--validate-responses", is_flag=True, help="Validate every response against the spec (slower).")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Worker processes; each serves identical data.")
-@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
-              help="Allow only these origins (repeatable; default: any origin).")
-@click.option("--latency", type=LatencyType(), default=None, help="Delay each API request MIN-MAX ms (same request, "
-              "same delay).")
-@click.option("--fault-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="Share of API requests that fail with --fault.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes; each serves identical data.",
+)
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Allow only these origins (repeatable; default: any origin).",
+)
+@click.option(
+    "--latency", type=LatencyType(), default=None, help="Delay each API request MIN-MAX ms (same request, same delay)."
+)
+@click.option(
+    "--fault-rate",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Share of API requests that fail with --fault.",
+)
 @click.option("--fault", type=click.Choice(FAULTS), default="503", show_default=True)
 @click.option("--reload", is_flag=True, help="Reload when a spec or fixture file changes.")
-def serve(host: str, port: int, api: str, seed: int, count: int, anchor: date, fixtures: tuple[tuple[ApiId, Path], ...],
-          accept_tokens: tuple[str, ...], validate_responses: bool, workers: int, cors_origins: tuple[str, ...],
-          latency: tuple[int, int] | None, fault_rate: float, fault: Fault, reload: bool) -> None:
+def serve(
+    host: str,
+    port: int,
+    api: str,
+    seed: int,
+    count: int,
+    anchor: date,
+    fixtures: tuple[tuple[ApiId, Path], ...],
+    accept_tokens: tuple[str, ...],
+    validate_responses: bool,
+    workers: int,
+    cors_origins: tuple[str, ...],
+    latency: tuple[int, int] | None,
+    fault_rate: float,
+    fault: Fault,
+    reload: bool,
+) -> None:
     """Serve the APIs (interventions under /main, events at /) until interrupted."""
     apis = names() if api == "all" else (api,)
-    settings = Settings(apis=apis, seed=seed, count=count, anchor=anchor, fixtures=dict(fixtures),
-                        accepted_tokens=frozenset(accept_tokens), validate_responses=validate_responses,
-                        cors_origins=cors_origins or ("*",),
-                        chaos=Chaos(latency_ms=latency, fault_rate=fault_rate, fault=fault, seed=seed))
+    settings = Settings(
+        apis=apis,
+        seed=seed,
+        count=count,
+        anchor=anchor,
+        fixtures=dict(fixtures),
+        accepted_tokens=frozenset(accept_tokens),
+        validate_responses=validate_responses,
+        cors_origins=cors_origins or ("*",),
+        chaos=Chaos(latency_ms=latency, fault_rate=fault_rate, fault=fault, seed=seed),
+    )
     if reload and workers > 1:
         raise click.UsageError("--reload serves with one worker; drop --workers")
     from mockserver.server import serving  # noqa: PLC0415 (the server's imports cost a second; other commands skip them)
@@ -127,8 +180,13 @@ def fixtures(api: ApiId, seed: int, count: int, anchor: date) -> None:
 
 
 @cli.command()
-@click.option("--scope", "scopes", multiple=True, metavar="S",
-              help=f"A scope to grant (repeatable; default: {' '.join(DEV_SCOPES)}).")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    metavar="S",
+    help=f"A scope to grant (repeatable; default: {' '.join(DEV_SCOPES)}).",
+)
 @click.option("--expires-in", type=int, default=None, metavar="SECONDS", help="Set exp this many seconds from now.")
 def token(scopes: tuple[str, ...], expires_in: int | None) -> None:
     """Print a development JWT (unsigned in spirit: the mock never checks signatures)."""
@@ -163,26 +221,60 @@ class SizeType(click.ParamType):  # type: ignore[type-arg]
 
 @cli.command()
 @click.option("--api", type=API_CHOICE, required=True)
-@click.option("--target", required=True, metavar="BASE_URL",
-              help="Where the spec's paths are appended (e.g. http://127.0.0.1:8000/main for interventions).")
+@click.option(
+    "--target",
+    required=True,
+    metavar="BASE_URL",
+    help="Where the spec's paths are appended (e.g. http://127.0.0.1:8000/main for interventions).",
+)
 @click.option("--token", default=None, help="Bearer token (default: a development token the mock accepts).")
 @click.option("--unscoped-token", default=None, help="A token without calendar.event.read, to test the 403.")
 @click.option("--session-token", default=None, help="x-session-token for interventions.")
 @click.option("--header", "headers", type=HeaderType(), multiple=True, help="An extra header (repeatable).")
-@click.option("--max-examples", type=click.IntRange(1, 100_000), default=DEFAULT_MAX_EXAMPLES, show_default=True,
-              help="Generated examples per phase and generation mode.")
+@click.option(
+    "--max-examples",
+    type=click.IntRange(1, 100_000),
+    default=DEFAULT_MAX_EXAMPLES,
+    show_default=True,
+    help="Generated examples per phase and generation mode.",
+)
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Generation seed.")
-@click.option("--timeout", type=click.FloatRange(0.1, 600), default=10.0, show_default=True, metavar="SECONDS",
-              help="Per request, in all: connect, headers, whole body.")
-@click.option("--max-body", type=SizeType(), default="10MB", show_default=True, metavar="SIZE",
-              help="Largest response body read (also decompressed), e.g. 512KB or 50MB; a larger one is a failure.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 600),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Per request, in all: connect, headers, whole body.",
+)
+@click.option(
+    "--max-body",
+    type=SizeType(),
+    default="10MB",
+    show_default=True,
+    metavar="SIZE",
+    help="Largest response body read (also decompressed), e.g. 512KB or 50MB; a larger one is a failure.",
+)
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write JUnit XML here.")
-@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write a Markdown report here.")
+@click.option(
+    "--report", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write a Markdown report here."
+)
 @click.option("--reveal-credentials", is_flag=True, help="Print real tokens in curl commands.")
-def fuzz(api: ApiId, target: str, token: str | None, unscoped_token: str | None, session_token: str | None,
-         headers: tuple[tuple[str, str], ...], max_examples: int, seed: int, timeout: float, max_body: int,
-         junit: Path | None, report: Path | None, reveal_credentials: bool) -> None:
+def fuzz(
+    api: ApiId,
+    target: str,
+    token: str | None,
+    unscoped_token: str | None,
+    session_token: str | None,
+    headers: tuple[tuple[str, str], ...],
+    max_examples: int,
+    seed: int,
+    timeout: float,
+    max_body: int,
+    junit: Path | None,
+    report: Path | None,
+    reveal_credentials: bool,
+) -> None:
     """Fuzz a deployment against the spec of one API.
 
     Exit 0 clean, 1 violations, 2 usage error or unusable target, 3 no violation but some checks not exercised,
@@ -193,23 +285,44 @@ def fuzz(api: ApiId, target: str, token: str | None, unscoped_token: str | None,
 
     if not target.startswith(("http://", "https://")):
         raise click.BadParameter(f"{target!r} is not an http(s) URL", param_hint="--target")
-    options = FuzzOptions(api=api, target=target, token=token, unscoped_token=unscoped_token,
-                          session_token=session_token, headers=headers, max_examples=max_examples, seed=seed,
-                          timeout=timeout, max_body=max_body, junit=junit, report=report,
-                          reveal_credentials=reveal_credentials)
+    options = FuzzOptions(
+        api=api,
+        target=target,
+        token=token,
+        unscoped_token=unscoped_token,
+        session_token=session_token,
+        headers=headers,
+        max_examples=max_examples,
+        seed=seed,
+        timeout=timeout,
+        max_body=max_body,
+        junit=junit,
+        report=report,
+        reveal_credentials=reveal_credentials,
+    )
     code, _ = run_fuzz(options)
     sys.exit(code)
 
 
 @cli.command()
 @click.option("--api", type=API_CHOICE, required=True)
-@click.option("--upstream", required=True, metavar="URL",
-              help="Where the spec's paths are appended (e.g. http://127.0.0.1:8000/main for interventions).")
+@click.option(
+    "--upstream",
+    required=True,
+    metavar="URL",
+    help="Where the spec's paths are appended (e.g. http://127.0.0.1:8000/main for interventions).",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
 @click.option("--strict", is_flag=True, help="Answer 502 instead of an upstream response that violates the spec.")
-@click.option("--timeout", type=click.FloatRange(0.1, 600), default=30.0, show_default=True, metavar="SECONDS",
-              help="Per upstream request.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 600),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Per upstream request.",
+)
 def proxy(api: ApiId, upstream: str, host: str, port: int, strict: bool, timeout: float) -> None:
     """Forward to a real backend, logging every request and response that violates the spec (one line each)."""
     from mockserver.proxy.app import ProxyError, ProxyOptions, run_proxy  # noqa: PLC0415 (keeps other commands light)

@@ -20,15 +20,21 @@ _RESULT = pytest.StashKey["RunResult"]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("mockserver", "contract test of a calendar API (mockserver)")
-    group.addoption("--api", choices=names(), default=None,
-                    help="Run the contract test of this API (one test per check).")
-    group.addoption("--target-url", default=None, metavar="URL",
-                    help="Base URL of the target (default: the mock, in-process).")
+    group.addoption(
+        "--api", choices=names(), default=None, help="Run the contract test of this API (one test per check)."
+    )
+    group.addoption(
+        "--target-url", default=None, metavar="URL", help="Base URL of the target (default: the mock, in-process)."
+    )
     group.addoption("--contract-token", default=None, help="Bearer token for the target.")
     group.addoption("--contract-unscoped-token", default=None, help="A token lacking the read scope (403 check).")
     group.addoption("--contract-session-token", default=None, help="Session token header value.")
-    group.addoption("--contract-max-examples", type=int, default=None,
-                    help="Examples per phase (default: the same as mockserver fuzz).")
+    group.addoption(
+        "--contract-max-examples",
+        type=int,
+        default=None,
+        help="Examples per phase (default: the same as mockserver fuzz).",
+    )
     group.addoption("--contract-seed", type=int, default=0, help="Generation seed.")
     group.addoption("--contract-timeout", type=float, default=10.0, help="Seconds per request.")
 
@@ -79,7 +85,10 @@ def _options(config: pytest.Config) -> Any:
         app = create_app(Settings())
         url = "http://testserver" + table(api).base_path
     return FuzzOptions(
-        api=api, target=url, app=app, token=config.getoption("contract_token"),
+        api=api,
+        target=url,
+        app=app,
+        token=config.getoption("contract_token"),
         unscoped_token=config.getoption("contract_unscoped_token"),
         session_token=config.getoption("contract_session_token"),
         max_examples=config.getoption("contract_max_examples") or DEFAULT_MAX_EXAMPLES,

@@ -104,7 +104,9 @@ def start_server(directory: Path, *args: str, port: int | None = None) -> Server
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "mockserver", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
-            stdout=sink, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
     server = ServerProcess(f"http://127.0.0.1:{port}", port, process, log)
     for _ in range(600):

@@ -23,8 +23,11 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
         pytest.param(["serve", "--port", "99999"], "99999", id="port-out-of-range"),
         pytest.param(["serve", "--anchor", "yesterday"], "not a date", id="bad-anchor"),
         pytest.param(["serve", "--fixtures", "calendar=x.json"], "API=FILE", id="bad-fixture-api"),
-        pytest.param(["serve", "--fixtures", "events=/nonexistent.json"], "/nonexistent.json: cannot read",
-                     id="missing-fixture-file"),
+        pytest.param(
+            ["serve", "--fixtures", "events=/nonexistent.json"],
+            "/nonexistent.json: cannot read",
+            id="missing-fixture-file",
+        ),
         pytest.param(["fixtures", "--api", "nope"], "nope", id="bad-api"),
     ],
 )

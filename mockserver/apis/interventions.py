@@ -220,7 +220,15 @@ TABLE = ApiTable(
     null_together=(("verifiedAt", "verifiedByUserId"),),
     null_unless=(("actualEnd", "actualStart"),),
     null_when_true=(("createdByUserId", "autoCreated"),),
-    utc_millis=("scheduledStart", "scheduledEnd", "actualStart", "actualEnd", "verifiedAt", "archivedAt",
-                "updatedAt", "createdAt"),
+    utc_millis=(
+        "scheduledStart",
+        "scheduledEnd",
+        "actualStart",
+        "actualEnd",
+        "verifiedAt",
+        "archivedAt",
+        "updatedAt",
+        "createdAt",
+    ),
     inert_params={"includeSites": ("true", "false"), "subPageSize": ("1", "-3", "500")},
 )

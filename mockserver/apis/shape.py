@@ -108,7 +108,10 @@ class ApiTable:
             bounds = (Bound(start, "<=", upper), Bound(end, ">=", lower))
             empty = upper < lower  # even a record that spans both bounds
         return Query(
-            order=order, bounds=bounds, empty=empty, page=params.get(self.page_param, 1),
+            order=order,
+            bounds=bounds,
+            empty=empty,
+            page=params.get(self.page_param, 1),
             size=min(params.get(self.size_param, self.size_cap), self.size_cap),
             category=params.get(self.category_param) if self.category_param else None,
             find_id=params.get(self.find_param) if self.find_param else None,

@@ -47,6 +47,8 @@ __all__ = [
 ]
 
 CHUNK = 64 * 1024
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one request may take: ``timeout`` seconds in all, ``max_body`` bytes, only ``origin``'s redirects."""
@@ -223,11 +225,15 @@ class BoundedSession(ManagedCookiesSession):
             location = response.headers.get("location", "")
             raise OffTargetRedirectError(
                 f"redirect not followed: {response.status_code} with Location: {location}, "
-                f"off the target {self._origin(response)}", request=response.request, response=response)
+                f"off the target {self._origin(response)}",
+                request=response.request,
+                response=response,
+            )
         return response
 
-    def _send_within(self, request: requests.PreparedRequest, deadline: _Deadline,
-                     kwargs: dict[str, Any]) -> requests.Response:
+    def _send_within(
+        self, request: requests.PreparedRequest, deadline: _Deadline, kwargs: dict[str, Any]
+    ) -> requests.Response:
         kwargs["stream"] = True  # never let requests read a body whole: the hook reads it
         kwargs["timeout"] = (deadline.seconds, deadline.seconds)
         response = super().send(request, **kwargs)
@@ -274,8 +280,10 @@ def _read_body(response: requests.Response, cap: int) -> None:
             size += len(chunk)
             if size > cap or raw.tell() > cap:
                 how = f", decompressed ({encoding})," if encoding not in ("", "identity") and size > cap else ""
-                raise BodyTooLargeError(f"the body{how} exceeds the {format_size(cap)} cap (--max-body); "
-                                        "the tester stopped reading it", request=response.request)
+                raise BodyTooLargeError(
+                    f"the body{how} exceeds the {format_size(cap)} cap (--max-body); the tester stopped reading it",
+                    request=response.request,
+                )
             chunks.append(chunk)
     except ProtocolError as exc:
         raise requests.exceptions.ChunkedEncodingError(exc, request=response.request) from None
@@ -294,8 +302,11 @@ def _innermost(exc: BaseException) -> BaseException:
     """The exception at the bottom of requests' and urllib3's wrapping (MaxRetryError, ProtocolError, ...)."""
     for _ in range(8):
         reason = getattr(exc, "reason", None)
-        inner = reason if isinstance(reason, BaseException) else next(
-            (a for a in reversed(exc.args) if isinstance(a, BaseException)), exc.__cause__ or exc.__context__)
+        inner = (
+            reason
+            if isinstance(reason, BaseException)
+            else next((a for a in reversed(exc.args) if isinstance(a, BaseException)), exc.__cause__ or exc.__context__)
+        )
         if inner is None:
             return exc
         exc = inner
@@ -305,7 +316,8 @@ def _innermost(exc: BaseException) -> BaseException:
 def _is_reset(exc: BaseException) -> bool:
     text = str(exc)
     return isinstance(exc, ConnectionResetError) or any(
-        s in text for s in ("Connection reset", "Connection aborted", "RemoteDisconnected", "[Errno 104]"))
+        s in text for s in ("Connection reset", "Connection aborted", "RemoteDisconnected", "[Errno 104]")
+    )
 
 
 def describe_error(exc: BaseException) -> str:
@@ -327,7 +339,8 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(inner, ConnectionRefusedError):
         return f"Connection refused: {detail}"
     if isinstance(exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ConnectionError) and (
-            _is_reset(inner) or _is_reset(exc)):
+        _is_reset(inner) or _is_reset(exc)
+    ):
         return f"Connection reset or closed by the target: {detail}"
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):
         return f"Answer cut short: {detail}"
@@ -338,5 +351,7 @@ def describe_error(exc: BaseException) -> str:
 
 def reached(exc: BaseException) -> bool:
     """Whether the target answered something (a status line at least) before the request failed."""
-    return isinstance(exc, OffTargetRedirectError | requests.exceptions.ContentDecodingError
-                      | requests.exceptions.ChunkedEncodingError)  # BodyTooLargeError is a ChunkedEncodingError
+    return isinstance(
+        exc,
+        OffTargetRedirectError | requests.exceptions.ContentDecodingError | requests.exceptions.ChunkedEncodingError,
+    )  # BodyTooLargeError is a ChunkedEncodingError

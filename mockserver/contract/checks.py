@@ -49,7 +49,9 @@ class ContractViolation(Failure):
 
 def _fail(case: Case, name: str, received: str, expected: str) -> ContractViolation:
     return ContractViolation(
-        operation=case.operation.label, title=name, message=f"Received: {received}\nExpected: {expected}",
+        operation=case.operation.label,
+        title=name,
+        message=f"Received: {received}\nExpected: {expected}",
         severity=Severity.HIGH,
     )
 
@@ -137,9 +139,12 @@ def items_within_window(ctx: Any, response: Response, case: Case) -> bool | None
         times = {n: t for n in state.profile.time_fields if (t := record_instant(item, n)) is not None}
         if not w.spans(times):
             fields = w.period if w.period else (w.field,)
-            raise _fail(case, "items_within_window",
-                        f"record {_brief(item, *fields)} for {_bounds(state.profile, view)}",
-                        f"only records with {w.describe()}, compared as instants")
+            raise _fail(
+                case,
+                "items_within_window",
+                f"record {_brief(item, *fields)} for {_bounds(state.profile, view)}",
+                f"only records with {w.describe()}, compared as instants",
+            )
     return None
 
 
@@ -157,8 +162,12 @@ def items_in_order(ctx: Any, response: Response, case: Case) -> bool | None:
             continue
         tied_out_of_order = a == b and _id_key(after.get("id")) < _id_key(before.get("id"))
         if b < a or tied_out_of_order:
-            raise _fail(case, "items_in_order", f"{_brief(after, field)} after {_brief(before, field)}",
-                        f"records in ascending order of {field}, then of id")
+            raise _fail(
+                case,
+                "items_in_order",
+                f"{_brief(after, field)} after {_brief(before, field)}",
+                f"records in ascending order of {field}, then of id",
+            )
     return None
 
 
@@ -184,15 +193,19 @@ def page_size_respected(ctx: Any, response: Response, case: Case) -> bool | None
     asked = f"{state.profile.size_param}={view.size}, page={view.page}"
     if len(view.items) > allowed:
         capped = f" (a size above {cap} is served as {cap})" if view.size > cap else ""
-        raise _fail(case, "page_size_respected", f"{len(view.items)} records for {asked}",
-                    f"at most {allowed} records{capped}")
+        raise _fail(
+            case, "page_size_respected", f"{len(view.items)} records for {asked}", f"at most {allowed} records{capped}"
+        )
     served = _served(view)
     if count is not None and allowed > 0 and served >= 1 and view.find_id is None:
         due = max(0, min(allowed, count - (served - 1) * allowed))
         if len(view.items) != due:
-            raise _fail(case, "page_size_respected", f"{len(view.items)} records for {asked} with count {count}",
-                        f"{due} records: pages of min({state.profile.size_param}, {cap}) = {allowed}, "
-                        "each full but the last")
+            raise _fail(
+                case,
+                "page_size_respected",
+                f"{len(view.items)} records for {asked} with count {count}",
+                f"{due} records: pages of min({state.profile.size_param}, {cap}) = {allowed}, each full but the last",
+            )
     return None
 
 
@@ -207,21 +220,29 @@ def page_echoed(ctx: Any, response: Response, case: Case) -> bool | None:
     served = profile.served_page(view.body)
     if profile.page_echo_is_requested or view.find_id is None:
         if served != view.page:
-            raise _fail(case, "page_echoed", f"page {served!r} for page={view.page}",
-                        f"page {view.page}, the page requested")
+            raise _fail(
+                case, "page_echoed", f"page {served!r} for page={view.page}", f"page {view.page}, the page requested"
+            )
     else:
         expected = _expected(state, case, view)
         if expected is not None and served != expected.page:
             why = "the page that holds it" if expected.find_hit else "the page requested, since it does not match"
-            raise _fail(case, "page_echoed", f"page {served!r} for page={view.page}, findId={view.find_id}",
-                        f"page {expected.page}, {why}")
+            raise _fail(
+                case,
+                "page_echoed",
+                f"page {served!r} for page={view.page}, findId={view.find_id}",
+                f"page {expected.page}, {why}",
+            )
     if profile.size_key is not None:
         size = profile.served_size(view.body)
         due = min(view.size, profile.size_cap)
         if size != due:
-            raise _fail(case, "page_echoed", f"{'/'.join(profile.size_key)} {size!r} for {profile.size_param}="
-                        f"{view.size}", f"{due}: the size given, except that the cap {profile.size_cap} "
-                        "replaces a larger one")
+            raise _fail(
+                case,
+                "page_echoed",
+                f"{'/'.join(profile.size_key)} {size!r} for {profile.size_param}={view.size}",
+                f"{due}: the size given, except that the cap {profile.size_cap} replaces a larger one",
+            )
     return None
 
 
@@ -235,9 +256,14 @@ def category_honoured(ctx: Any, response: Response, case: Case) -> bool | None:
     wanted = view.window.category
     for item in view.items:
         if wanted == "" or item.get("category") != wanted:
-            raise _fail(case, "category_honoured", f"{_brief(item, 'category')} for category={wanted!r}",
-                        "no record for category= (empty)" if wanted == "" else
-                        f"only records whose category is exactly {wanted!r}")
+            raise _fail(
+                case,
+                "category_honoured",
+                f"{_brief(item, 'category')} for category={wanted!r}",
+                "no record for category= (empty)"
+                if wanted == ""
+                else f"only records whose category is exactly {wanted!r}",
+            )
     return None
 
 
@@ -255,8 +281,12 @@ def count_consistent(ctx: Any, response: Response, case: Case) -> bool | None:
     if expected is not None:
         state.fire("count_consistent")
         if count != expected.total:
-            raise _fail(case, "count_consistent", f"{key} {count} for {_bounds(state.profile, view)}",
-                        f"{key} {expected.total}, the number of matches over all pages")
+            raise _fail(
+                case,
+                "count_consistent",
+                f"{key} {count} for {_bounds(state.profile, view)}",
+                f"{key} {expected.total}, the number of matches over all pages",
+            )
         return None
     served = _served(view)
     if not view.items or served < 1:
@@ -265,8 +295,11 @@ def count_consistent(ctx: Any, response: Response, case: Case) -> bool | None:
     known = sum(matches(view, r) for r in state.landscape.records)
     floor = max(served * len(view.items), known)
     if count < floor:
-        why = f"{len(view.items)} records on page {served}" if floor == served * len(view.items) else \
-            f"{known} records the target listed before match this window"
+        why = (
+            f"{len(view.items)} records on page {served}"
+            if floor == served * len(view.items)
+            else f"{known} records the target listed before match this window"
+        )
         raise _fail(case, "count_consistent", f"{key} {count} with {why}", f"a count of at least {floor}")
     following = _next_page(ctx, state, case, view)
     if following == [] and view.size >= 1:
@@ -274,9 +307,12 @@ def count_consistent(ctx: Any, response: Response, case: Case) -> bool | None:
         if first is not None:
             exact = (served - 1) * first + len(view.items)
             if count != exact:
-                raise _fail(case, "count_consistent",
-                            f"{key} {count} on the last page {served} ({len(view.items)} records, pages of {first})",
-                            f"{key} {exact}, the number of records over all pages")
+                raise _fail(
+                    case,
+                    "count_consistent",
+                    f"{key} {count} on the last page {served} ({len(view.items)} records, pages of {first})",
+                    f"{key} {exact}, the number of records over all pages",
+                )
     return None
 
 
@@ -303,11 +339,19 @@ def total_count_when_asked(ctx: Any, response: Response, case: Case) -> bool | N
     key = state.profile.count_key
     present = key in view.body
     if asked and state.profile.count(view.body) is None:
-        raise _fail(case, "total_count_when_asked", f"no integer {key} (keys: {sorted(view.body)})",
-                    f"{key}, the number of matches over all pages, since {param}=true")
+        raise _fail(
+            case,
+            "total_count_when_asked",
+            f"no integer {key} (keys: {sorted(view.body)})",
+            f"{key}, the number of matches over all pages, since {param}=true",
+        )
     if not asked and present:
-        raise _fail(case, "total_count_when_asked", f"{key} {view.body[key]!r} for {param}="
-                    f"{view.query.get(param, '(absent)')}", f"no {key}: it is present only when {param}=true")
+        raise _fail(
+            case,
+            "total_count_when_asked",
+            f"{key} {view.body[key]!r} for {param}={view.query.get(param, '(absent)')}",
+            f"no {key}: it is present only when {param}=true",
+        )
     return None
 
 
@@ -322,9 +366,12 @@ def find_id_on_its_page(ctx: Any, response: Response, case: Case) -> bool | None
         return None
     state.fire("find_id_on_its_page")
     if not view.find_hit():
-        raise _fail(case, "find_id_on_its_page",
-                    f"page {view.served_page!r} with ids {view.ids} for findId={view.find_id}",
-                    f"the page that holds record {view.find_id}, which matches the window")
+        raise _fail(
+            case,
+            "find_id_on_its_page",
+            f"page {view.served_page!r} with ids {view.ids} for findId={view.find_id}",
+            f"the page that holds record {view.find_id}, which matches the window",
+        )
     return None
 
 
@@ -341,8 +388,12 @@ def next_page_disjoint(ctx: Any, response: Response, case: Case) -> bool | None:
     again = [i for i in view.ids if i in {item.get("id") for item in following}]
     if again:
         served = _served(view)
-        raise _fail(case, "next_page_disjoint", f"ids {again} on page {served} and again on page {served + 1}",
-                    "every record on exactly one page")
+        raise _fail(
+            case,
+            "next_page_disjoint",
+            f"ids {again} on page {served} and again on page {served + 1}",
+            "every record on exactly one page",
+        )
     return None
 
 
@@ -369,20 +420,31 @@ def records_coherent(ctx: Any, response: Response, case: Case) -> bool | None:
     state.fire("records_coherent")
     profile = state.profile
     for item in view.items:
-        for (early, late), strict in [*((p, True) for p in profile.strict_pairs),
-                                      *((p, False) for p in profile.loose_pairs)]:
+        for (early, late), strict in [
+            *((p, True) for p in profile.strict_pairs),
+            *((p, False) for p in profile.loose_pairs),
+        ]:
             a, b = record_instant(item, early), record_instant(item, late)
             if a is not None and b is not None and (b <= a if strict else b < a):
-                raise _fail(case, "records_coherent", f"record {_brief(item, early, late)}",
-                            f"{early} {'<' if strict else '<='} {late}")
+                raise _fail(
+                    case,
+                    "records_coherent",
+                    f"record {_brief(item, early, late)}",
+                    f"{early} {'<' if strict else '<='} {late}",
+                )
         for one, other in profile.null_together:
             if (item.get(one) is None) != (item.get(other) is None):
-                raise _fail(case, "records_coherent", f"record {_brief(item, one, other)}",
-                            f"{one} null exactly when {other} is")
+                raise _fail(
+                    case,
+                    "records_coherent",
+                    f"record {_brief(item, one, other)}",
+                    f"{one} null exactly when {other} is",
+                )
         for one, other in profile.null_unless:
             if item.get(one) is not None and item.get(other) is None:
-                raise _fail(case, "records_coherent", f"record {_brief(item, one, other)}",
-                            f"{one} null while {other} is")
+                raise _fail(
+                    case, "records_coherent", f"record {_brief(item, one, other)}", f"{one} null while {other} is"
+                )
         for one, flag in profile.null_when_true:
             if item.get(flag) is True and item.get(one) is not None:
                 raise _fail(case, "records_coherent", f"record {_brief(item, one, flag)}", f"{one} null when {flag}")
@@ -400,8 +462,12 @@ def timestamps_utc_millis(ctx: Any, response: Response, case: Case) -> bool | No
         for name in state.profile.utc_millis:
             value = item.get(name)
             if value is not None and not (isinstance(value, str) and _UTC_MILLIS.fullmatch(value)):
-                raise _fail(case, "timestamps_utc_millis", f"record {_brief(item, name)}",
-                            f"{name} in UTC with milliseconds, e.g. 2024-12-01T12:34:56.000Z")
+                raise _fail(
+                    case,
+                    "timestamps_utc_millis",
+                    f"record {_brief(item, name)}",
+                    f"{name} in UTC with milliseconds, e.g. 2024-12-01T12:34:56.000Z",
+                )
     return None
 
 
@@ -418,12 +484,15 @@ def matching_items_listed(ctx: Any, response: Response, case: Case) -> bool | No
         if [repr(i) for i in view.ids] != [repr(i) for i in want]:
             size = f"min({state.profile.size_param}={view.size}, cap {state.profile.size_cap})"
             shown = want if len(want) <= 8 else [*want[:8], "…"]
-            raise _fail(case, "matching_items_listed",
-                        f"ids {view.ids if len(view.ids) <= 8 else [*view.ids[:8], '…']} for "
-                        f"{_bounds(state.profile, view)}, page={view.page}, {state.profile.size_param}={view.size}",
-                        f"ids {shown}: of the {expected.total} matches ({view.window.describe()}), in order of "
-                        f"{view.window.field} then id, page {expected.page} of pages of {size} (1-based; "
-                        "empty when page or size < 1)")
+            raise _fail(
+                case,
+                "matching_items_listed",
+                f"ids {view.ids if len(view.ids) <= 8 else [*view.ids[:8], '…']} for "
+                f"{_bounds(state.profile, view)}, page={view.page}, {state.profile.size_param}={view.size}",
+                f"ids {shown}: of the {expected.total} matches ({view.window.describe()}), in order of "
+                f"{view.window.field} then id, page {expected.page} of pages of {size} (1-based; "
+                "empty when page or size < 1)",
+            )
         return None
     return _known_listed(ctx, state, case, view)
 
@@ -441,8 +510,12 @@ def _known_listed(ctx: Any, state: RunState, case: Case, view: PageView) -> bool
     if not view.items:
         if served == 1 and view.find_id is None:
             state.fire("matching_items_listed")
-            raise _fail(case, "matching_items_listed", "an empty first page",
-                        f"records such as {known[0].id!r}, which the target listed before and which match")
+            raise _fail(
+                case,
+                "matching_items_listed",
+                "an empty first page",
+                f"records such as {known[0].id!r}, which the target listed before and which match",
+            )
         return None
     keys = [k for item in view.items if (k := view.key(item)) is not None]
     if not keys:
@@ -455,9 +528,12 @@ def _known_listed(ctx: Any, state: RunState, case: Case, view: PageView) -> bool
     state.fire("matching_items_listed")
     missing = [r.id for r in must if repr(r.id) not in listed]
     if missing:
-        raise _fail(case, "matching_items_listed",
-                    f"page {served} without {missing[:5]!r}, which match and sort within it by {field}",
-                    "every matching record, in order, on its page")
+        raise _fail(
+            case,
+            "matching_items_listed",
+            f"page {served} without {missing[:5]!r}, which match and sort within it by {field}",
+            "every matching record, in order, on its page",
+        )
     return None
 
 
@@ -487,9 +563,17 @@ def _auth_probe(ctx: Any, response: Response, case: Case, name: str) -> None:
     state.fire(name)
     if answer.status_code != expected:
         what = "without Authorization" if expected == 401 else "with a token lacking the required scope"
-        raise _fail(case, name, f"status {answer.status_code} to the same request {what}",
-                    f"status {expected}" + (" (a request without credentials is refused)" if expected == 401 else
-                                            f" (the operation requires {', '.join(state.profile.scopes)})"))
+        raise _fail(
+            case,
+            name,
+            f"status {answer.status_code} to the same request {what}",
+            f"status {expected}"
+            + (
+                " (a request without credentials is refused)"
+                if expected == 401
+                else f" (the operation requires {', '.join(state.profile.scopes)})"
+            ),
+        )
 
 
 def credentials_refused(ctx: Any, response: Response, case: Case) -> bool | None:
@@ -522,16 +606,24 @@ def _judge(ctx: Any, response: Response, case: Case, name: str) -> bool:
     if expectation.challenge and status == 401:
         value = _header(response, "www-authenticate")
         if not value.strip().lower().startswith("bearer"):
-            raise _fail(case, name, f"401 with WWW-Authenticate {value or '(absent)'!r} to {expectation.request}",
-                        "WWW-Authenticate: Bearer on every 401")
+            raise _fail(
+                case,
+                name,
+                f"401 with WWW-Authenticate {value or '(absent)'!r} to {expectation.request}",
+                "WWW-Authenticate: Bearer on every 401",
+            )
     if expectation.same_as is not None and status == 200:
         try:
             body = response.json()
         except ValueError:
             body = None
         if body != expectation.same_as:
-            raise _fail(case, name, f"an answer to {expectation.request} that differs from the answer without it",
-                        f"the same answer: {expectation.rule}")
+            raise _fail(
+                case,
+                name,
+                f"an answer to {expectation.request} that differs from the answer without it",
+                f"the same answer: {expectation.rule}",
+            )
     return True
 
 
@@ -552,18 +644,29 @@ def _expectation_check(name: str, doc: str) -> Check:
 
 
 credentials_accepted = _expectation_check(
-    "credentials_accepted", "Valid credentials are accepted: any case of the scheme name, any signature, the scope "
-    "claims as the spec reads them, a session token that is not a JWT.")
-checks_in_order = _expectation_check("checks_in_order", "Credentials are judged before the scope, and both before "
-                                     "the parameters: 401, then 403, then 400.")
-required_headers_enforced = _expectation_check("required_headers_enforced", "Required headers: missing, blank or "
-                                               "another value is a 400; media types compare case-insensitively.")
-query_strings_strict = _expectation_check("query_strings_strict", "ASCII integers, true/false, each parameter "
-                                          "once, no empty typed value; unknown parameters ignored.")
-bounds_validated = _expectation_check("bounds_validated", "Date-time bounds as RFC 3339 and the parameter's "
-                                      "pattern say; integers within their documented range.")
-no_effect_parameters = _expectation_check("no_effect_parameters", "Parameters documented as having no effect "
-                                          "(and unknown ones) change nothing in the answer.")
+    "credentials_accepted",
+    "Valid credentials are accepted: any case of the scheme name, any signature, the scope "
+    "claims as the spec reads them, a session token that is not a JWT.",
+)
+checks_in_order = _expectation_check(
+    "checks_in_order",
+    "Credentials are judged before the scope, and both before the parameters: 401, then 403, then 400.",
+)
+required_headers_enforced = _expectation_check(
+    "required_headers_enforced",
+    "Required headers: missing, blank or another value is a 400; media types compare case-insensitively.",
+)
+query_strings_strict = _expectation_check(
+    "query_strings_strict",
+    "ASCII integers, true/false, each parameter once, no empty typed value; unknown parameters ignored.",
+)
+bounds_validated = _expectation_check(
+    "bounds_validated",
+    "Date-time bounds as RFC 3339 and the parameter's pattern say; integers within their documented range.",
+)
+no_effect_parameters = _expectation_check(
+    "no_effect_parameters", "Parameters documented as having no effect (and unknown ones) change nothing in the answer."
+)
 
 
 def problem_details(ctx: Any, response: Response, case: Case) -> bool | None:
@@ -575,38 +678,71 @@ def problem_details(ctx: Any, response: Response, case: Case) -> bool | None:
     status = response.status_code
     media = _header(response, "content-type")
     if media.split(";")[0].strip().lower() != "application/problem+json":
-        raise _fail(case, "problem_details", f"{status} with content type {media or '(none)'!r}",
-                    "application/problem+json (RFC 7807)")
+        raise _fail(
+            case,
+            "problem_details",
+            f"{status} with content type {media or '(none)'!r}",
+            "application/problem+json (RFC 7807)",
+        )
     try:
         body = response.json()
     except ValueError:
         body = None
     fields = {"type": str, "title": str, "status": int, "detail": str}
     if not isinstance(body, dict) or any(not isinstance(body.get(k), t) for k, t in fields.items()):
-        raise _fail(case, "problem_details", f"{status} with body {str(body)[:200]!r}",
-                    "a problem with string type, title and detail and an integer status")
+        raise _fail(
+            case,
+            "problem_details",
+            f"{status} with body {str(body)[:200]!r}",
+            "a problem with string type, title and detail and an integer status",
+        )
     if body["status"] != status:
-        raise _fail(case, "problem_details", f"status {body['status']} in the body of a {status}",
-                    "the problem's status equal to the response's")
+        raise _fail(
+            case,
+            "problem_details",
+            f"status {body['status']} in the body of a {status}",
+            "the problem's status equal to the response's",
+        )
     expectation = state.expectations.get(case.id)
     if status == 400 and expectation is not None and expectation.param is not None:
         detail = body["detail"]
         missing = [w for w in (expectation.param, expectation.value) if w and w not in detail]
         if missing:
-            raise _fail(case, "problem_details", f"detail {detail!r} to {expectation.request}",
-                        f"a detail naming {' and '.join(repr(w) for w in missing)}: the parameter, the value "
-                        "received and what was expected")
+            raise _fail(
+                case,
+                "problem_details",
+                f"detail {detail!r} to {expectation.request}",
+                f"a detail naming {' and '.join(repr(w) for w in missing)}: the parameter, the value "
+                "received and what was expected",
+            )
     return None
 
 
 PAGE_CHECKS: tuple[Check, ...] = (
-    items_within_window, items_in_order, page_size_respected, page_echoed, category_honoured, count_consistent,
-    total_count_when_asked, find_id_on_its_page, next_page_disjoint, ids_unique, records_coherent,
-    timestamps_utc_millis, matching_items_listed,
+    items_within_window,
+    items_in_order,
+    page_size_respected,
+    page_echoed,
+    category_honoured,
+    count_consistent,
+    total_count_when_asked,
+    find_id_on_its_page,
+    next_page_disjoint,
+    ids_unique,
+    records_coherent,
+    timestamps_utc_millis,
+    matching_items_listed,
 )
 EXPECTATION_CHECKS: tuple[Check, ...] = (
-    credentials_refused, credentials_accepted, scope_enforced, checks_in_order, required_headers_enforced,
-    query_strings_strict, bounds_validated, no_effect_parameters, problem_details,
+    credentials_refused,
+    credentials_accepted,
+    scope_enforced,
+    checks_in_order,
+    required_headers_enforced,
+    query_strings_strict,
+    bounds_validated,
+    no_effect_parameters,
+    problem_details,
 )
 CHECK_NAMES: tuple[str, ...] = tuple(c.__name__ for c in (*PAGE_CHECKS, *EXPECTATION_CHECKS))
 

@@ -52,8 +52,12 @@ def fuzz(options: FuzzOptions, console: Console | None = None) -> tuple[int, Run
     tally = f"{result.passed} passed, {result.failed} failed"
     if result.interrupted:
         written = [str(p) for p in (options.junit, options.report) if p is not None]
-        console.print(f"{result.cut_short}: the verdicts cover only what ran"
-                      + (f"; reports written: {', '.join(written)}" if written else ""), soft_wrap=True, markup=False)
+        console.print(
+            f"{result.cut_short}: the verdicts cover only what ran"
+            + (f"; reports written: {', '.join(written)}" if written else ""),
+            soft_wrap=True,
+            markup=False,
+        )
         tally += ", interrupted"
     console.print(tally, soft_wrap=True, markup=False)
     return result.exit_code, result

@@ -45,17 +45,24 @@ def print_result(result: RunResult, console: Console) -> None:
         table.add_column(column, justify="right" if column in ("responses", "fired", "failures") else "left")
     for check in result.checks:
         verdict = check.verdict
-        table.add_row(check.name, "semantic" if check.semantic else "schemathesis", str(check.runs),
-                      str(check.fired) if check.semantic else "", str(check.failures),
-                      f"[{_STYLE[verdict]}]{verdict.value}[/]")
+        table.add_row(
+            check.name,
+            "semantic" if check.semantic else "schemathesis",
+            str(check.runs),
+            str(check.fired) if check.semantic else "",
+            str(check.failures),
+            f"[{_STYLE[verdict]}]{verdict.value}[/]",
+        )
     console.print(table)
     for line in coverage_lines(result):
         console.print(escape(line), soft_wrap=True)
     never = result.not_exercised
     cut_short = result.cut_short
     if never and cut_short:
-        console.print(f"[yellow]{len(never)} checks not exercised[/]: {escape(cut_short)} before they had anything "
-                      "to verify", soft_wrap=True)
+        console.print(
+            f"[yellow]{len(never)} checks not exercised[/]: {escape(cut_short)} before they had anything to verify",
+            soft_wrap=True,
+        )
     for check in never if not cut_short else ():
         console.print(f"[yellow]not exercised: {check.name}[/]: {escape(check.reason)}", soft_wrap=True)
     for n, failure in enumerate(result.failures, 1):

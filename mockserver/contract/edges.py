@@ -30,11 +30,30 @@ __all__ = ["Edge", "edges", "render", "with_baseline"]
 _MS = 1000
 # Date-time texts around RFC 3339's edges; each is judged valid or not by the parameter's own schema.
 BOUND_TEXTS = (
-    "2024-01-01T12:34Z", "2024-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "2024-01-01", "2024-01-01T00:00:00",
-    "2024-01-01 00:00:00Z", "٢٠٢٤-01-01T00:00:00Z", "2024-01-01T24:00:00Z", "2024-13-01T00:00:00Z",
-    "2024-01-01T00:00:00+24:00", "10000-01-01T00:00:00Z", "2024-01-01T12:00:60Z", "null", "true", "0.5", "0",
-    "0000-01-01T00:00:00Z", "2016-12-31T23:59:60Z", "2024-01-01T00:00:00.123456789Z", "2024-01-01t00:00:00z",
-    "9999-12-31T23:59:59-01:00", "0000-01-01T00:00:00+23:59", "2024-02-29T00:00:00Z", "2024-01-01T00:00:00.5+05:30",
+    "2024-01-01T12:34Z",
+    "2024-02-30T00:00:00Z",
+    "2023-02-29T00:00:00Z",
+    "2024-01-01",
+    "2024-01-01T00:00:00",
+    "2024-01-01 00:00:00Z",
+    "٢٠٢٤-01-01T00:00:00Z",
+    "2024-01-01T24:00:00Z",
+    "2024-13-01T00:00:00Z",
+    "2024-01-01T00:00:00+24:00",
+    "10000-01-01T00:00:00Z",
+    "2024-01-01T12:00:60Z",
+    "null",
+    "true",
+    "0.5",
+    "0",
+    "0000-01-01T00:00:00Z",
+    "2016-12-31T23:59:60Z",
+    "2024-01-01T00:00:00.123456789Z",
+    "2024-01-01t00:00:00z",
+    "9999-12-31T23:59:59-01:00",
+    "0000-01-01T00:00:00+23:59",
+    "2024-02-29T00:00:00Z",
+    "2024-01-01T00:00:00.5+05:30",
 )
 BAD_INTEGERS = ("+1", "١", "1_0", " 1", "1.0", "0x1", "1e1", "one")
 BAD_BOOLEANS = ("TRUE", "True", "1", "yes")
@@ -87,6 +106,7 @@ def _named(value: str) -> str | None:
 
 def _jwt(claims: dict[str, Any]) -> str:
     """An unsigned-in-spirit JWT with exactly these claims (the spec says the signature is not checked)."""
+
     def part(data: Any) -> str:
         return base64.urlsafe_b64encode(orjson.dumps(data)).rstrip(b"=").decode()
 
@@ -94,8 +114,9 @@ def _jwt(claims: dict[str, Any]) -> str:
 
 
 class _Builder:
-    def __init__(self, profile: ApiProfile, land: Landscape, headers: dict[str, str], unscoped: str | None,
-                 now: float) -> None:
+    def __init__(
+        self, profile: ApiProfile, land: Landscape, headers: dict[str, str], unscoped: str | None, now: float
+    ) -> None:
         self.profile = profile
         self.land = land
         self.headers = headers
@@ -118,8 +139,10 @@ class _Builder:
     # ---- credentials ----
 
     def credentials(self) -> Iterator[Edge]:
-        rule = ("a missing header, another scheme, an empty token, a token that is not a JWT or a numeric exp at "
-                "or before now → 401 with WWW-Authenticate: Bearer")
+        rule = (
+            "a missing header, another scheme, an empty token, a token that is not a JWT or a numeric exp at "
+            "or before now → 401 with WWW-Authenticate: Bearer"
+        )
         scopes = list(self.profile.scopes)
         refused = [
             ("no Authorization header", self.without_auth()),
@@ -129,46 +152,71 @@ class _Builder:
             ("a bearer token that is not a JWT", self.bearer("not-a-jwt")),
             ("a bearer token of three parts that are not base64url JSON", self.bearer("a.b.c")),
             ("a JWT whose middle part is a JSON array", self.bearer(_jwt([1, 2]))),  # type: ignore[arg-type]
-            ("a JWT whose exp is an hour ago", self.bearer(_jwt({"sub": "t", "scope": " ".join(scopes),
-                                                                   "exp": int(self.now) - 3600}))),
+            (
+                "a JWT whose exp is an hour ago",
+                self.bearer(_jwt({"sub": "t", "scope": " ".join(scopes), "exp": int(self.now) - 3600})),
+            ),
         ]
         for page in (1, 2):
             for request, headers in refused:
-                yield Edge(self.base(page=page), headers,
-                           Expectation("credentials_refused", rule, f"{request} (page {page})", (401,),
-                                       challenge=True))
+                yield Edge(
+                    self.base(page=page),
+                    headers,
+                    Expectation("credentials_refused", rule, f"{request} (page {page})", (401,), challenge=True),
+                )
         accepted: list[tuple[str, dict[str, str]]] = [
             ("the run's token with the scheme written 'bearer'", self.bearer(self.token, "bearer")),
             ("the run's token with the scheme written 'BEARER'", self.bearer(self.token, "BEARER")),
         ]
         parts = self.token.split(".")
         if len(parts) == 3:
-            accepted.append(("the run's token with another signature",
-                             self.bearer(f"{parts[0]}.{parts[1]}.b3RoZXItc2lnbmF0dXJl")))
+            accepted.append(
+                ("the run's token with another signature", self.bearer(f"{parts[0]}.{parts[1]}.b3RoZXItc2lnbmF0dXJl"))
+            )
         accepted += [
             ("a JWT with no scope claim (every scope)", self.bearer(_jwt({"sub": "t"}))),
-            ("a JWT whose exp is an hour ahead", self.bearer(_jwt({"sub": "t", "scope": " ".join(scopes),
-                                                                  "exp": int(self.now) + 3600}))),
+            (
+                "a JWT whose exp is an hour ahead",
+                self.bearer(_jwt({"sub": "t", "scope": " ".join(scopes), "exp": int(self.now) + 3600})),
+            ),
         ]
         if scopes:
             accepted += [
                 ("a JWT whose scope claim is a list", self.bearer(_jwt({"sub": "t", "scope": scopes}))),
-                ("a JWT whose scope string holds other scopes too",
-                 self.bearer(_jwt({"sub": "t", "scope": " ".join(["openid", *scopes, "profile"])}))),
-                ("a JWT with the scopes in scp (a list) and no scope claim",
-                 self.bearer(_jwt({"sub": "t", "scp": scopes}))),
-                ("a JWT with the scopes in scp (a string) and no scope claim",
-                 self.bearer(_jwt({"sub": "t", "scp": " ".join(scopes)}))),
+                (
+                    "a JWT whose scope string holds other scopes too",
+                    self.bearer(_jwt({"sub": "t", "scope": " ".join(["openid", *scopes, "profile"])})),
+                ),
+                (
+                    "a JWT with the scopes in scp (a list) and no scope claim",
+                    self.bearer(_jwt({"sub": "t", "scp": scopes})),
+                ),
+                (
+                    "a JWT with the scopes in scp (a string) and no scope claim",
+                    self.bearer(_jwt({"sub": "t", "scp": " ".join(scopes)})),
+                ),
             ]
         for param in self.profile.header_params():
             if param.required and not param.enum and isinstance(param.example, str) and param.example.count(".") == 2:
-                accepted.append((f"{param.name}: the document's example (a JWT that expired long ago)",
-                                 {**self.headers, param.name: param.example}))
+                accepted.append(
+                    (
+                        f"{param.name}: the document's example (a JWT that expired long ago)",
+                        {**self.headers, param.name: param.example},
+                    )
+                )
         for request, headers in accepted:
-            yield Edge(self.base(), headers, Expectation(
-                "credentials_accepted", "the scheme name is case-insensitive; the signature is not checked; scopes "
-                "come from scope, else scp, and neither claim means every scope; the JWT rule applies to "
-                "Authorization only", request, (200,)))
+            yield Edge(
+                self.base(),
+                headers,
+                Expectation(
+                    "credentials_accepted",
+                    "the scheme name is case-insensitive; the signature is not checked; scopes "
+                    "come from scope, else scp, and neither claim means every scope; the JWT rule applies to "
+                    "Authorization only",
+                    request,
+                    (200,),
+                ),
+            )
 
     def scopes(self, scopes: list[str]) -> Iterator[Edge]:
         rule = f"a token without {', '.join(scopes)} → 403"
@@ -176,28 +224,48 @@ class _Builder:
             ("a JWT whose scope string lacks it", _jwt({"sub": "t", "scope": "openid profile"})),
             ("a JWT whose scope list lacks it", _jwt({"sub": "t", "scope": ["openid"]})),
             ("a JWT whose scp lacks it", _jwt({"sub": "t", "scp": ["openid"]})),
-            ("a JWT whose scope lacks it and whose scp has it (scope wins)",
-             _jwt({"sub": "t", "scope": "openid", "scp": scopes})),
+            (
+                "a JWT whose scope lacks it and whose scp has it (scope wins)",
+                _jwt({"sub": "t", "scope": "openid", "scp": scopes}),
+            ),
             ("a JWT with a longer scope that starts like it", _jwt({"sub": "t", "scope": f"{scopes[0]}.all"})),
         ]
         if self.unscoped:
             lacking.append(("--unscoped-token", self.unscoped))
         for page in (1, 2):
             for request, token in lacking:
-                yield Edge(self.base(page=page), self.bearer(token),
-                           Expectation("scope_enforced", rule, f"{request} (page {page})", (403,)))
-        yield Edge(self.base(page="x"), self.bearer(lacking[0][1]), Expectation(
-            "checks_in_order", "403 (scope) before 400 (parameters)", "a token lacking the scope and page=x", (403,)))
+                yield Edge(
+                    self.base(page=page),
+                    self.bearer(token),
+                    Expectation("scope_enforced", rule, f"{request} (page {page})", (403,)),
+                )
+        yield Edge(
+            self.base(page="x"),
+            self.bearer(lacking[0][1]),
+            Expectation(
+                "checks_in_order", "403 (scope) before 400 (parameters)", "a token lacking the scope and page=x", (403,)
+            ),
+        )
 
     def order(self) -> Iterator[Edge]:
-        yield Edge(self.base(page="x"), self.without_auth(), Expectation(
-            "checks_in_order", "401 (credentials) before 400 (parameters)", "no token and page=x", (401,)))
+        yield Edge(
+            self.base(page="x"),
+            self.without_auth(),
+            Expectation("checks_in_order", "401 (credentials) before 400 (parameters)", "no token and page=x", (401,)),
+        )
         for param in self.profile.header_params():
             if param.required:
                 headers = {k: v for k, v in self.without_auth().items() if k.lower() != param.name.lower()}
-                yield Edge(self.base(), headers, Expectation(
-                    "checks_in_order", "401 (credentials) before 400 (headers)", f"no token and no {param.name}",
-                    (401,)))
+                yield Edge(
+                    self.base(),
+                    headers,
+                    Expectation(
+                        "checks_in_order",
+                        "401 (credentials) before 400 (headers)",
+                        f"no token and no {param.name}",
+                        (401,),
+                    ),
+                )
 
     # ---- headers ----
 
@@ -210,18 +278,30 @@ class _Builder:
             check, rule = "required_headers_enforced", f"{name} is required: missing, blank or another value → 400"
             yield Edge(self.base(), rest, Expectation(check, rule, f"no {name} header", (400,), param=name))
             if param.pattern is not None or param.min_length:
-                yield Edge(self.base(), {**rest, name: ""},
-                           Expectation(check, rule, f"{name}: '' (blank)", (400,), param=name))
+                yield Edge(
+                    self.base(), {**rest, name: ""}, Expectation(check, rule, f"{name}: '' (blank)", (400,), param=name)
+                )
             if param.enum:
                 value = str(param.enum[0])
                 for other in ("text/plain" if "/" in value else "other", f"{value}; charset=utf-8"):
-                    yield Edge(self.base(), {**rest, name: other},
-                               Expectation(check, rule + "; a media type compares without parameters",
-                                           f"{name}: {other}", (400,), param=name))
+                    yield Edge(
+                        self.base(),
+                        {**rest, name: other},
+                        Expectation(
+                            check,
+                            rule + "; a media type compares without parameters",
+                            f"{name}: {other}",
+                            (400,),
+                            param=name,
+                        ),
+                    )
                 if name.lower() == "content-type":
                     for variant in (value.upper(), value.title()):
-                        yield Edge(self.base(), {**rest, name: variant}, Expectation(
-                            check, "media types compare case-insensitively", f"{name}: {variant}", (200,)))
+                        yield Edge(
+                            self.base(),
+                            {**rest, name: variant},
+                            Expectation(check, "media types compare case-insensitively", f"{name}: {variant}", (200,)),
+                        )
 
     # ---- query strings ----
 
@@ -232,40 +312,87 @@ class _Builder:
             name = param.name
             if param.type == "integer":
                 for value in BAD_INTEGERS:
-                    yield Edge({**base, name: value}, self.headers, Expectation(
-                        check, "integers are ASCII -?[0-9]+ → else 400", f"{name}={value!r}", (400,), param=name,
-                        value=_named(value)))
+                    yield Edge(
+                        {**base, name: value},
+                        self.headers,
+                        Expectation(
+                            check,
+                            "integers are ASCII -?[0-9]+ → else 400",
+                            f"{name}={value!r}",
+                            (400,),
+                            param=name,
+                            value=_named(value),
+                        ),
+                    )
             if param.type == "boolean":
                 for value in BAD_BOOLEANS:
-                    yield Edge({**base, name: value}, self.headers, Expectation(
-                        check, "booleans are true or false → else 400", f"{name}={value!r}", (400,), param=name,
-                        value=_named(value)))
+                    yield Edge(
+                        {**base, name: value},
+                        self.headers,
+                        Expectation(
+                            check,
+                            "booleans are true or false → else 400",
+                            f"{name}={value!r}",
+                            (400,),
+                            param=name,
+                            value=_named(value),
+                        ),
+                    )
             twice = [str(base[name]), str(base[name])] if name in base else [_sample(param)] * 2
-            yield Edge({**base, name: twice}, self.headers, Expectation(
-                check, "a parameter given twice → 400", f"{name} given twice", (400,), param=name))
+            yield Edge(
+                {**base, name: twice},
+                self.headers,
+                Expectation(check, "a parameter given twice → 400", f"{name} given twice", (400,), param=name),
+            )
             if param.typed:
-                yield Edge({**base, name: ""}, self.headers, Expectation(
-                    check, "an empty value → 400", f"{name}= (empty)", (400,), param=name))
+                yield Edge(
+                    {**base, name: ""},
+                    self.headers,
+                    Expectation(check, "an empty value → 400", f"{name}= (empty)", (400,), param=name),
+                )
             elif name in self.profile.empty_matches_nothing:
                 yield Edge({**base, name: ""}, self.headers)  # the page checks: it matches nothing
             if param.required:
-                yield Edge({k: v for k, v in base.items() if k != name}, self.headers, Expectation(
-                    check, "a required parameter is required", f"no {name}", (400,), param=name))
+                yield Edge(
+                    {k: v for k, v in base.items() if k != name},
+                    self.headers,
+                    Expectation(check, "a required parameter is required", f"no {name}", (400,), param=name),
+                )
             if param.format == "date-time":
                 spaced = "2016-01-01T08:00:00 08:00"
-                yield Edge({**base, name: spaced}, self.headers, Expectation(
-                    check, "a '+' in a query string is a space: an offset's '+' must be sent as %2B",
-                    f"{name}={spaced!r} (an unencoded '+')", (400,), param=name))
-        yield Edge({**base, UNKNOWN_PARAM: "1"}, self.headers, Expectation(
-            "no_effect_parameters", "unknown parameters are ignored", f"{UNKNOWN_PARAM}=1", (200,)), baseline=base)
+                yield Edge(
+                    {**base, name: spaced},
+                    self.headers,
+                    Expectation(
+                        check,
+                        "a '+' in a query string is a space: an offset's '+' must be sent as %2B",
+                        f"{name}={spaced!r} (an unencoded '+')",
+                        (400,),
+                        param=name,
+                    ),
+                )
+        yield Edge(
+            {**base, UNKNOWN_PARAM: "1"},
+            self.headers,
+            Expectation("no_effect_parameters", "unknown parameters are ignored", f"{UNKNOWN_PARAM}=1", (200,)),
+            baseline=base,
+        )
 
     def inert(self) -> Iterator[Edge]:
         base = self.base()
         for name, values in self.profile.inert_params.items():
             for value in values:
-                yield Edge({**base, name: value}, self.headers, Expectation(
-                    "no_effect_parameters", f"{name} has no effect on the documented fields", f"{name}={value}",
-                    (200,)), baseline=base)
+                yield Edge(
+                    {**base, name: value},
+                    self.headers,
+                    Expectation(
+                        "no_effect_parameters",
+                        f"{name} has no effect on the documented fields",
+                        f"{name}={value}",
+                        (200,),
+                    ),
+                    baseline=base,
+                )
 
     # ---- bounds ----
 
@@ -275,19 +402,39 @@ class _Builder:
                 for text in BOUND_TEXTS:
                     query = self.base(**{param.name: text})
                     ok = _valid(param, text)
-                    yield Edge(query, self.headers, Expectation(
-                        "bounds_validated", "bounds are RFC 3339 date-times (seconds required, any fraction digits, "
-                        "year 0000, leap seconds, ASCII digits)" + (" matching the parameter's pattern"
-                                                                    if param.pattern else ""),
-                        f"{param.name}={text!r}", (200,) if ok else (400,), param=None if ok else param.name,
-                        value=None if ok else _named(text)))
+                    yield Edge(
+                        query,
+                        self.headers,
+                        Expectation(
+                            "bounds_validated",
+                            "bounds are RFC 3339 date-times (seconds required, any fraction digits, "
+                            "year 0000, leap seconds, ASCII digits)"
+                            + (" matching the parameter's pattern" if param.pattern else ""),
+                            f"{param.name}={text!r}",
+                            (200,) if ok else (400,),
+                            param=None if ok else param.name,
+                            value=None if ok else _named(text),
+                        ),
+                    )
             if param.type == "integer" and param.minimum is not None and param.maximum is not None:
-                for value, ok in ((param.minimum, True), (param.maximum, True), (param.minimum - 1, False),
-                                  (param.maximum + 1, False)):
-                    yield Edge(self.base(**{param.name: value}), self.headers, Expectation(
-                        "bounds_validated", f"{param.name} within {param.minimum}..{param.maximum}",
-                        f"{param.name}={value}", (200,) if ok else (400,), param=None if ok else param.name,
-                        value=None if ok else str(value)))
+                for value, ok in (
+                    (param.minimum, True),
+                    (param.maximum, True),
+                    (param.minimum - 1, False),
+                    (param.maximum + 1, False),
+                ):
+                    yield Edge(
+                        self.base(**{param.name: value}),
+                        self.headers,
+                        Expectation(
+                            "bounds_validated",
+                            f"{param.name} within {param.minimum}..{param.maximum}",
+                            f"{param.name}={value}",
+                            (200,) if ok else (400,),
+                            param=None if ok else param.name,
+                            value=None if ok else str(value),
+                        ),
+                    )
 
     # ---- windows and pages: valid requests, judged by the page checks ----
 
@@ -297,8 +444,9 @@ class _Builder:
             for record in _spread(self.land, field):
                 yield from (self.half_open(field, record) if profile.window == "half-open" else self.overlap(record))
 
-    def _window(self, lower: Instant, upper: Instant, extra: dict[str, Any], offsets: tuple[int, int] = (0, 0),
-                digits: int = 3) -> dict[str, Any]:
+    def _window(
+        self, lower: Instant, upper: Instant, extra: dict[str, Any], offsets: tuple[int, int] = (0, 0), digits: int = 3
+    ) -> dict[str, Any]:
         query = self.base(**extra)
         query[self.profile.lower] = render(lower, offsets[0], digits)
         query[self.profile.upper] = render(upper, offsets[1], digits)
@@ -309,9 +457,17 @@ class _Builder:
     def half_open(self, field: str, record: Record) -> Iterator[Edge]:
         at = record.times[field]
         extra = {self.profile.order_param: field} if self.profile.order_param else {}
-        for lower, upper in ((at, _plus(at, _MS)), (_plus(at, -_MS), at), (_plus(at, 1), _plus(at, _MS)),
-                             (_just_after(at), _plus(at, _MS)), (_plus(at, -_MS), _just_after(at)), (at, at),
-                             (_plus(at, _MS), at), (_just_after(at), at), (_plus(at, -86_400_000_000), at)):
+        for lower, upper in (
+            (at, _plus(at, _MS)),
+            (_plus(at, -_MS), at),
+            (_plus(at, 1), _plus(at, _MS)),
+            (_just_after(at), _plus(at, _MS)),
+            (_plus(at, -_MS), _just_after(at)),
+            (at, at),
+            (_plus(at, _MS), at),
+            (_just_after(at), at),
+            (_plus(at, -86_400_000_000), at),
+        ):
             digits = 7 if lower.rest or upper.rest else 6 if (lower.micros | upper.micros) % _MS else 3
             yield Edge(self._window(lower, upper, extra, digits=digits), self.headers)
         for offset in _OFFSETS:
@@ -326,18 +482,29 @@ class _Builder:
         assert self.profile.period is not None
         start, end = (record.times[f] for f in self.profile.period)
         middle = Instant(start.micros + (end.micros - start.micros) // 2 // _MS * _MS)
-        for lower, upper in ((end, end), (_plus(end, 1), _plus(end, _MS)), (_just_after(end), _plus(end, _MS)),
-                             (_plus(start, -_MS), start), (_plus(start, -_MS), _plus(start, -1)),
-                             (_plus(start, -_MS), Instant(start.micros - 1, "9")), (start, start),
-                             (_plus(middle, _MS), middle), (_just_after(middle), middle), (_plus(middle, 1), middle)):
+        for lower, upper in (
+            (end, end),
+            (_plus(end, 1), _plus(end, _MS)),
+            (_just_after(end), _plus(end, _MS)),
+            (_plus(start, -_MS), start),
+            (_plus(start, -_MS), _plus(start, -1)),
+            (_plus(start, -_MS), Instant(start.micros - 1, "9")),
+            (start, start),
+            (_plus(middle, _MS), middle),
+            (_just_after(middle), middle),
+            (_plus(middle, 1), middle),
+        ):
             digits = 7 if lower.rest or upper.rest else 6 if (lower.micros | upper.micros) % _MS else 3
             yield Edge(self._window(lower, upper, {}, digits=digits), self.headers)
         if self.profile.find_param:
             find, page = self.profile.find_param, self.profile.page_param
             day = 86_400_000_000
-            for extra in ({find: record.id, self.profile.size_param: 2}, {find: record.id, page: 0},
-                          {find: record.id, self.profile.size_param: 0, page: 2},
-                          {find: record.id, page: 3, self.profile.size_param: 1}):
+            for extra in (
+                {find: record.id, self.profile.size_param: 2},
+                {find: record.id, page: 0},
+                {find: record.id, self.profile.size_param: 0, page: 2},
+                {find: record.id, page: 3, self.profile.size_param: 1},
+            ):
                 yield Edge(self._window(_plus(start, -day), _plus(end, day), extra), self.headers)
             yield Edge(self._window(_plus(end, _MS), _plus(end, day), {find: record.id, page: 2}), self.headers)
 
@@ -348,9 +515,18 @@ class _Builder:
         small = 7
         last = max(1, -(-total // small))
         queries: list[dict[str, Any]] = [
-            {size: cap + 1}, {size: cap}, {size: 10**12}, {size: 0}, {size: -1}, {page: 0}, {page: -1},
-            {size: small, page: 2}, {size: small, page: last}, {size: small, page: last + 1},
-            {size: small, page: 10**15}, {size: 0, page: 0},
+            {size: cap + 1},
+            {size: cap},
+            {size: 10**12},
+            {size: 0},
+            {size: -1},
+            {page: 0},
+            {page: -1},
+            {size: small, page: 2},
+            {size: small, page: last},
+            {size: small, page: last + 1},
+            {size: small, page: 10**15},
+            {size: 0, page: 0},
         ]
         size_param = profile.param(size)
         if size_param is not None and size_param.maximum is not None:
@@ -394,8 +570,9 @@ def _spread(land: Landscape, field: str, count: int = 3) -> list[Record]:
     return unique[:count]
 
 
-def edges(profile: ApiProfile, land: Landscape, headers: dict[str, str], unscoped: str | None,
-          now: float) -> list[Edge]:
+def edges(
+    profile: ApiProfile, land: Landscape, headers: dict[str, str], unscoped: str | None, now: float
+) -> list[Edge]:
     """Every edge request of a run, in a fixed order."""
     return list(_Builder(profile, land, headers, unscoped, now).all())
 
@@ -404,4 +581,3 @@ def with_baseline(edge: Edge, body: Any) -> Edge:
     """``edge`` whose expectation now holds the body its answer must equal."""
     assert edge.expectation is not None
     return replace(edge, expectation=replace(edge.expectation, same_as=body))
-

@@ -52,8 +52,9 @@ class _BoundedTransport(RequestsTransport):
 def bind(schema: BaseSchema, session: BoundedSession) -> None:
     """Make every request of ``schema``'s cases go through ``session`` (the schema is the run's own copy)."""
     transport = _BoundedTransport(session)
-    schema.__class__ = type(f"Bounded{type(schema).__name__}", (type(schema),),
-                            {"transport": property(lambda _self: transport)})
+    schema.__class__ = type(
+        f"Bounded{type(schema).__name__}", (type(schema),), {"transport": property(lambda _self: transport)}
+    )
 
 
 class _Context(EngineContext):
@@ -84,15 +85,21 @@ class BoundedEngine(Engine):
         plan = self._create_execution_plan()
         stateful = next(p for p in plan.phases if p.name == PhaseName.STATEFUL_TESTING)
         observations = Observations() if stateful.is_enabled else None
-        ctx = _Context(session=self.session, schema=self.schema, stop_event=threading.Event(),
-                       observations=observations, max_time=self.schema.config.max_time)
+        ctx = _Context(
+            session=self.session,
+            schema=self.schema,
+            stop_event=threading.Event(),
+            observations=observations,
+            max_time=self.schema.config.max_time,
+        )
         return EventStream(plan.execute(ctx), ctx.control.stop_event)
 
     def get_phase_config(self, phase_name: PhaseName, *, is_supported: bool, requires_transitions: bool) -> Phase:
         if phase_name == PhaseName.PROBING:  # sent by `probe` through the bounded session instead
             return Phase(name=phase_name, is_enabled=False, skip_reason=PhaseSkipReason.DISABLED)
-        return super().get_phase_config(phase_name, is_supported=is_supported,
-                                         requires_transitions=requires_transitions)
+        return super().get_phase_config(
+            phase_name, is_supported=is_supported, requires_transitions=requires_transitions
+        )
 
 
 def probe(schema: BaseSchema, session: BoundedSession) -> None:

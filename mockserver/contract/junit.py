@@ -11,8 +11,14 @@ __all__ = ["write_junit"]
 
 
 def write_junit(result: RunResult, path: Path) -> None:
-    suite = ET.Element("testsuite", name=f"contract.{result.api}", tests=str(len(result.checks)),
-                       failures=str(result.failed), errors="0", time=f"{result.elapsed:.3f}")
+    suite = ET.Element(
+        "testsuite",
+        name=f"contract.{result.api}",
+        tests=str(len(result.checks)),
+        failures=str(result.failed),
+        errors="0",
+        time=f"{result.elapsed:.3f}",
+    )
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", name="seed", value=str(result.seed))
     ET.SubElement(properties, "property", name="interrupted", value=str(result.interrupted).lower())

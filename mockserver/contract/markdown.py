@@ -20,8 +20,11 @@ def write_report(result: RunResult, path: Path) -> None:
         lines += [f"The run could not start: {result.fatal}", ""]
     elif result.checks or not result.interrupted:
         lines += ["| check | kind | responses | fired | failures | verdict |", "|---|---|---:|---:|---:|---|"]
-        lines += [f"| `{c.name}` | {'semantic' if c.semantic else 'schemathesis'} | {c.runs} | "
-                  f"{c.fired if c.semantic else ''} | {c.failures} | {c.verdict.value} |" for c in result.checks]
+        lines += [
+            f"| `{c.name}` | {'semantic' if c.semantic else 'schemathesis'} | {c.runs} | "
+            f"{c.fired if c.semantic else ''} | {c.failures} | {c.verdict.value} |"
+            for c in result.checks
+        ]
         lines += ["", "## Coverage", "", *(f"- {line}" for line in coverage_lines(result)), ""]
     if result.failures:
         lines += ["## Failures", ""]
@@ -29,7 +32,11 @@ def write_report(result: RunResult, path: Path) -> None:
             lines += [f"### {n}. `{f.check}`: {f.title}", "", "```", f.message, "```", "", "```sh", f.curl, "```", ""]
     if result.errors:
         lines += ["## Errors", "", *(f"- {e}" for e in result.errors), ""]
-    lines += [f"Seed: `{result.seed}` (replay with `--seed {result.seed}`).", "",
-              f"**{result.passed} passed, {result.failed} failed{', interrupted' if result.interrupted else ''}**", ""]
+    lines += [
+        f"Seed: `{result.seed}` (replay with `--seed {result.seed}`).",
+        "",
+        f"**{result.passed} passed, {result.failed} failed{', interrupted' if result.interrupted else ''}**",
+        "",
+    ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines), encoding="utf-8")

@@ -52,4 +52,4 @@ def expected_page(profile: ApiProfile, matches: list[Record], page: int, size: i
     if page < 1 or size < 1:
         return Expected(page, served_size, [], len(matches), hit)
     start = (page - 1) * served_size
-    return Expected(page, served_size, matches[start:start + served_size], len(matches), hit)
+    return Expected(page, served_size, matches[start : start + served_size], len(matches), hit)

@@ -10,7 +10,12 @@ from typing import Any
 from mockserver.core.openapi import ApiId
 
 __all__ = [
-    "DEFAULT_MAX_BODY", "DEFAULT_MAX_EXAMPLES", "DEFAULT_SESSION_TOKEN", "PHASES", "FuzzOptions", "format_size",
+    "DEFAULT_MAX_BODY",
+    "DEFAULT_MAX_EXAMPLES",
+    "DEFAULT_SESSION_TOKEN",
+    "PHASES",
+    "FuzzOptions",
+    "format_size",
     "parse_size",
 ]
 
@@ -39,8 +44,19 @@ class FuzzOptions:
     phases: tuple[str, ...] = PHASES
 
 
-_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1024**2, "mb": 1024**2, "mib": 1024**2,
-          "g": 1024**3, "gb": 1024**3, "gib": 1024**3}
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1024,
+    "kb": 1024,
+    "kib": 1024,
+    "m": 1024**2,
+    "mb": 1024**2,
+    "mib": 1024**2,
+    "g": 1024**3,
+    "gb": 1024**3,
+    "gib": 1024**3,
+}
 _SIZE = re.compile(r"\s*([0-9]+)\s*([a-z]*)\s*", re.ASCII | re.IGNORECASE)
 
 

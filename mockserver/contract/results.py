@@ -8,8 +8,15 @@ from enum import StrEnum
 from mockserver.contract.state import Coverage
 
 __all__ = [
-    "EXIT_CLEAN", "EXIT_INTERRUPTED", "EXIT_NOT_EXERCISED", "EXIT_UNUSABLE", "EXIT_VIOLATIONS", "CheckResult",
-    "FailureReport", "RunResult", "Verdict",
+    "EXIT_CLEAN",
+    "EXIT_INTERRUPTED",
+    "EXIT_NOT_EXERCISED",
+    "EXIT_UNUSABLE",
+    "EXIT_VIOLATIONS",
+    "CheckResult",
+    "FailureReport",
+    "RunResult",
+    "Verdict",
 ]
 
 

@@ -39,8 +39,13 @@ Progress = Callable[[str], None]
 UNSCOPED = ("openid",)
 _SEMANTIC = set(CHECK_NAMES)
 # Schemathesis's checks that judge any answer, whatever the request (the edges are sent outside its phases).
-EDGE_BUILTINS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
-                 "response_headers_conformance", "response_schema_conformance")
+EDGE_BUILTINS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+)
 
 
 class UnusableTargetError(Exception):
@@ -73,13 +78,20 @@ def _schema(options: FuzzOptions, headers: dict[str, str], session: BoundedSessi
         schema.app = options.app
     elif session is not None:
         bind(schema, session)
-    schema.config.update(base_url=options.target.rstrip("/"), headers=headers, request_timeout=options.timeout,
-                         continue_on_failure=True, workers=1)
+    schema.config.update(
+        base_url=options.target.rstrip("/"),
+        headers=headers,
+        request_timeout=options.timeout,
+        continue_on_failure=True,
+        workers=1,
+    )
     schema.config.seed = options.seed
     schema.config.phases.update(phases=list(options.phases))
     schema.config.output.sanitization.update(enabled=False)
     schema.config.generation.update(
-        modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=options.max_examples, database="none",
+        modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+        max_examples=options.max_examples,
+        database="none",
     )
     return schema
 
@@ -96,8 +108,9 @@ def _session(options: FuzzOptions) -> BoundedSession | None:
     return BoundedSession(Limits(timeout=options.timeout, max_body=options.max_body, origin=origin_of(options.target)))
 
 
-def _caller(op: Operation, options: FuzzOptions, headers: dict[str, str],
-            session: BoundedSession | None) -> Callable[[dict[str, Any]], Any]:
+def _caller(
+    op: Operation, options: FuzzOptions, headers: dict[str, str], session: BoundedSession | None
+) -> Callable[[dict[str, Any]], Any]:
     def call(query: dict[str, Any]) -> Any:
         return op.Case(query=query, headers=dict(headers)).call(session=session, timeout=options.timeout)
 
@@ -111,24 +124,30 @@ def _preflight(prof: ApiProfile, call: Callable[[dict[str, Any]], Any], options:
         response = call(query)
     except Exception as exc:
         if reached(exc):
-            raise UnusableTargetError(f"no usable answer from {options.target} to the credentials check: "
-                                      f"{describe_error(exc)}") from None
+            raise UnusableTargetError(
+                f"no usable answer from {options.target} to the credentials check: {describe_error(exc)}"
+            ) from None
         raise UnusableTargetError(f"cannot reach {options.target}: {describe_error(exc)}") from None
     status = response.status_code
     if status in (401, 403):
         which = "--token" if options.token else "the development token"
-        raise UnusableTargetError(f"{options.target} rejected {which} with {status} on the credentials check: "
-                       "give a token that the target accepts")
+        raise UnusableTargetError(
+            f"{options.target} rejected {which} with {status} on the credentials check: "
+            "give a token that the target accepts"
+        )
     if status in (404, 405):
         where = table(prof.api).base_path
         hint = f", e.g. {where} where the mock serves it" if where else ""
-        raise UnusableTargetError(f"{options.target} answered {status}: no {prof.api} operation there "
-                       f"(is the base path in --target{hint}?)")
+        raise UnusableTargetError(
+            f"{options.target} answered {status}: no {prof.api} operation there (is the base path in --target{hint}?)"
+        )
 
 
-def _fetch_body(call: Callable[[dict[str, Any]], Any], errors: list[str],
-                what: str = "survey request") -> Callable[[dict[str, Any]], Any]:
+def _fetch_body(
+    call: Callable[[dict[str, Any]], Any], errors: list[str], what: str = "survey request"
+) -> Callable[[dict[str, Any]], Any]:
     """The body of a 200 (else None); a network error after the credentials check is one of the run's errors."""
+
     def fetch(query: dict[str, Any]) -> Any:
         try:
             response = call(query)
@@ -150,8 +169,9 @@ def _mask(text: str, options: FuzzOptions, headers: dict[str, str]) -> str:
     text = text.replace(f"'Authorization: Bearer {token}'", '"Authorization: Bearer $MOCKSERVER_TOKEN"')
     for param in _session_headers(profile(options.api)):
         if options.session_token:
-            text = text.replace(f"'{param.name}: {options.session_token}'",
-                                f'"{param.name}: $MOCKSERVER_SESSION_TOKEN"')
+            text = text.replace(
+                f"'{param.name}: {options.session_token}'", f'"{param.name}: $MOCKSERVER_SESSION_TOKEN"'
+            )
     return text.replace(token, "$MOCKSERVER_TOKEN")
 
 
@@ -201,18 +221,36 @@ def _run(options: FuzzOptions, result: RunResult, session: BoundedSession | None
     try:
         with activated(schema, state):
             say("sending the edge requests")
-            _send_edges(op, call, edges(prof, land, headers, unscoped, time.time()), options, session, result, runs,
-                        failed, headers, names)
+            _send_edges(
+                op,
+                call,
+                edges(prof, land, headers, unscoped, time.time()),
+                options,
+                session,
+                result,
+                runs,
+                failed,
+                headers,
+                names,
+            )
             if result.stopped is None:
                 _fuzz(schema, session, result, runs, failed, options, headers, say)
     finally:  # also when interrupted: the verdicts cover what ran
         for name in sorted(runs, key=lambda n: (n in _SEMANTIC, n)):
             if name in _SEMANTIC and name not in names:
                 continue
-            result.checks.append(CheckResult(name=name, semantic=name in _SEMANTIC, runs=runs[name],
-                                             fired=state.fired[name], failures=failed[name]))
-        result.checks.extend(CheckResult(name=n, semantic=True, runs=0, fired=0, failures=0)
-                             for n in names if n not in runs)
+            result.checks.append(
+                CheckResult(
+                    name=name,
+                    semantic=name in _SEMANTIC,
+                    runs=runs[name],
+                    fired=state.fired[name],
+                    failures=failed[name],
+                )
+            )
+        result.checks.extend(
+            CheckResult(name=n, semantic=True, runs=0, fired=0, failures=0) for n in names if n not in runs
+        )
         why = _unexercised_reason(result, land)
         result.checks = [replace(c, reason=why) if c.verdict is Verdict.NOT_EXERCISED else c for c in result.checks]
         result.coverage = state.coverage
@@ -220,10 +258,14 @@ def _run(options: FuzzOptions, result: RunResult, session: BoundedSession | None
 
 def _unexercised_reason(result: RunResult, land: Landscape) -> str:
     if not land.records:
-        return ("no answer gave it anything to verify: the survey found no records in the widest window, so no "
-                "request could reach the records this rule is about")
-    return (f"no answer gave it anything to verify ({len(land.records)} records surveyed, {result.requests} "
-            "requests): the target never answered a request this rule is about")
+        return (
+            "no answer gave it anything to verify: the survey found no records in the widest window, so no "
+            "request could reach the records this rule is about"
+        )
+    return (
+        f"no answer gave it anything to verify ({len(land.records)} records surveyed, {result.requests} "
+        "requests): the target never answered a request this rule is about"
+    )
 
 
 def _edge_checks(names: tuple[str, ...]) -> list[Any]:
@@ -232,9 +274,18 @@ def _edge_checks(names: tuple[str, ...]) -> list[Any]:
     return [c for c in CHECKS.get_all() if not isinstance(c, type) and c.__name__ in wanted]
 
 
-def _send_edges(op: Operation, call: Callable[[dict[str, Any]], Any], planned: list[Edge], options: FuzzOptions,
-                session: BoundedSession | None, result: RunResult, runs: Counter[str], failed: Counter[str],
-                headers: dict[str, str], names: tuple[str, ...]) -> None:
+def _send_edges(
+    op: Operation,
+    call: Callable[[dict[str, Any]], Any],
+    planned: list[Edge],
+    options: FuzzOptions,
+    session: BoundedSession | None,
+    result: RunResult,
+    runs: Counter[str],
+    failed: Counter[str],
+    headers: dict[str, str],
+    names: tuple[str, ...],
+) -> None:
     """Send every edge request and judge each answer with the run's checks, as Schemathesis would."""
     checks = _edge_checks(names)
     baseline = _fetch_body(call, result.errors, "baseline request")
@@ -262,16 +313,19 @@ def _send_edges(op: Operation, call: Callable[[dict[str, Any]], Any], planned: l
             result.stopped = "the run stopped at its first network error"
             return
         except Exception as exc:  # an in-process app that raises: the target failed this request
-            result.errors.append(f"edge request {case.as_curl_command(headers=dict(edge.headers))}: the target "
-                                 f"raised {type(exc).__name__}: {exc}")
+            result.errors.append(
+                f"edge request {case.as_curl_command(headers=dict(edge.headers))}: the target "
+                f"raised {type(exc).__name__}: {exc}"
+            )
             continue
         result.requests += 1
         for check in checks:
             name = check.__name__
             runs[name] += 1
             try:
-                case.validate_response(response, checks=[check], headers=dict(edge.headers),
-                                       transport_kwargs=dict(transport))
+                case.validate_response(
+                    response, checks=[check], headers=dict(edge.headers), transport_kwargs=dict(transport)
+                )
             except (FailureGroup, Failure) as exc:
                 failed[name] += 1
                 curl = _mask(case.as_curl_command(headers=dict(edge.headers)), options, headers)
@@ -286,8 +340,16 @@ def _add_failure(result: RunResult, name: str, failure: Failure, curl: str) -> N
         result.failures.append(report)
 
 
-def _fuzz(schema: BaseSchema, session: BoundedSession | None, result: RunResult, runs: Counter[str],
-          failed: Counter[str], options: FuzzOptions, headers: dict[str, str], say: Progress) -> None:
+def _fuzz(
+    schema: BaseSchema,
+    session: BoundedSession | None,
+    result: RunResult,
+    runs: Counter[str],
+    failed: Counter[str],
+    options: FuzzOptions,
+    headers: dict[str, str],
+    say: Progress,
+) -> None:
     if session is None:
         stream = from_schema(schema).execute()
     else:
@@ -311,8 +373,15 @@ def _fuzz(schema: BaseSchema, session: BoundedSession | None, result: RunResult,
         raise
 
 
-def _absorb(event: events.EngineEvent, result: RunResult, runs: Counter[str], failed: Counter[str],
-            options: FuzzOptions, headers: dict[str, str], say: Progress) -> None:
+def _absorb(
+    event: events.EngineEvent,
+    result: RunResult,
+    runs: Counter[str],
+    failed: Counter[str],
+    options: FuzzOptions,
+    headers: dict[str, str],
+    say: Progress,
+) -> None:
     if isinstance(event, events.PhaseStarted):
         say(f"{event.phase.name.value} phase")
     elif isinstance(event, events.ScenarioFinished):
@@ -323,8 +392,12 @@ def _absorb(event: events.EngineEvent, result: RunResult, runs: Counter[str], fa
                 runs[node.name] += 1
                 if node.failure_info is not None:
                     failed[node.name] += 1
-                    _add_failure(result, node.name, node.failure_info.failure,
-                                 _mask(node.failure_info.code_sample, options, headers))
+                    _add_failure(
+                        result,
+                        node.name,
+                        node.failure_info.failure,
+                        _mask(node.failure_info.code_sample, options, headers),
+                    )
         say(f"{event.phase.value} phase: {result.requests} requests, {sum(failed.values())} failed checks")
     elif isinstance(event, events.NonFatalError):
         if isinstance(event.value, requests.RequestException):

@@ -50,7 +50,7 @@ class Window:
         if self.kind == "half-open":
             return f"{self.field} in [from, to) (nothing when from >= to)"
         start, end = self.period or ("start", "end")
-        return (f"{start} <= q.{end} and {end} >= q.{start} (nothing when the window is inverted)")
+        return f"{start} <= q.{end} and {end} >= q.{start} (nothing when the window is inverted)"
 
 
 def window_of(profile: ApiProfile, query: Mapping[str, Any]) -> Window | None:
@@ -60,6 +60,10 @@ def window_of(profile: ApiProfile, query: Mapping[str, Any]) -> Window | None:
         return None
     category = query.get(profile.category_param) if profile.category_param else None
     return Window(
-        kind=profile.window, lower=lower, upper=upper, field=profile.order_field(query),
-        category=category if isinstance(category, str) else None, period=profile.period,
+        kind=profile.window,
+        lower=lower,
+        upper=upper,
+        field=profile.order_field(query),
+        category=category if isinstance(category, str) else None,
+        period=profile.period,
     )

@@ -45,6 +45,7 @@ def bearer_token(values: Sequence[str]) -> str:
         raise CredentialsError(NO_TOKEN)
     return token
 
+
 def _scopes(claims: dict[str, Any]) -> list[str] | None:
     """The token's scopes from ``scope``, else ``scp``; None when it has neither (it then has every scope)."""
     for claim in ("scope", "scp"):

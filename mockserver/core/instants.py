@@ -143,5 +143,6 @@ def format_instant(micros: int, offset_minutes: int = 0) -> str:
     seconds, us = divmod(rest, _US_PER_SECOND)
     hour, seconds = divmod(seconds, 3600)
     minute, second = divmod(seconds, 60)
-    return (f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{us // 1000:03d}"
-            f"{_zone(offset_minutes)}")
+    return (
+        f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{us // 1000:03d}{_zone(offset_minutes)}"
+    )

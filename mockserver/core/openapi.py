@@ -25,8 +25,17 @@ from referencing.exceptions import Unresolvable
 from mockserver.core.formats import FORMAT_CHECKER
 
 __all__ = [
-    "ApiId", "Body", "CompiledSpec", "Operation", "Param", "Response", "Scheme", "Security", "SpecError",
-    "compile_spec", "data_dir",
+    "ApiId",
+    "Body",
+    "CompiledSpec",
+    "Operation",
+    "Param",
+    "Response",
+    "Scheme",
+    "Security",
+    "SpecError",
+    "compile_spec",
+    "data_dir",
 ]
 
 ApiId = str  # an API's registered name (mockserver.apis)
@@ -202,8 +211,9 @@ class CompiledSpec:
 
     def validator(self, schema: Mapping[str, Any]) -> OAS30Validator:
         """A validator of ``schema`` (a part of this spec), its ``$ref``s resolving within the spec."""
-        return OAS30Validator({**schema, "components": self.document.get("components", {})},
-                              format_checker=FORMAT_CHECKER)
+        return OAS30Validator(
+            {**schema, "components": self.document.get("components", {})}, format_checker=FORMAT_CHECKER
+        )
 
     def item_schema(self, items_key: str) -> Mapping[str, Any]:
         """The schema of one record of the list operation's 200 body, kept under ``items_key``."""
@@ -261,8 +271,13 @@ def _param(resolver: _Resolver, raw: Mapping[str, Any]) -> Param:
     if cap is not None and (not isinstance(cap, int) or isinstance(cap, bool) or cap < 1):
         raise SpecError(f"{resolver.source}: {CAP_EXTENSION} of {param['name']} is {cap!r}; expected an integer >= 1")
     return Param(
-        name=param["name"], location=param["in"], required=bool(param.get("required", False)), schema=schema,
-        description=param.get("description", ""), example=param.get("example", schema.get("example")), cap=cap,
+        name=param["name"],
+        location=param["in"],
+        required=bool(param.get("required", False)),
+        schema=schema,
+        description=param.get("description", ""),
+        example=param.get("example", schema.get("example")),
+        cap=cap,
     )
 
 
@@ -274,31 +289,34 @@ def _security(resolver: _Resolver, spec: Mapping[str, Any], op: Mapping[str, Any
         for name, scopes in requirement.items():
             _, scheme = resolver.resolve(schemes[name])
             kind = scheme.get("scheme")
-            alternative.append((Scheme(name, scheme["type"], kind.lower() if isinstance(kind, str) else None),
-                                tuple(scopes)))
+            alternative.append(
+                (Scheme(name, scheme["type"], kind.lower() if isinstance(kind, str) else None), tuple(scopes))
+            )
         alternatives.append(tuple(alternative))
     return Security(tuple(alternatives))
 
 
-def _body(resolver: _Resolver, media: str, raw: Mapping[str, Any],
-          components: Mapping[str, Any]) -> Body:
+def _body(resolver: _Resolver, media: str, raw: Mapping[str, Any], components: Mapping[str, Any]) -> Body:
     examples: dict[str | None, Any] = {}
     if "example" in raw:
         examples[None] = raw["example"]
     for name, example in raw.get("examples", {}).items():
         examples[name] = resolver.resolve(example)[1].get("value")
     schema = raw.get("schema")
-    validator = None if schema is None else OAS30Validator({**schema, "components": components},
-                                                           format_checker=FORMAT_CHECKER)
+    validator = (
+        None if schema is None else OAS30Validator({**schema, "components": components}, format_checker=FORMAT_CHECKER)
+    )
     return Body(media.lower(), schema, validator, examples)
 
 
 def _response(resolver: _Resolver, status: str, raw: Mapping[str, Any], components: Mapping[str, Any]) -> Response:
     _, response = resolver.resolve(raw)
-    content = {media.lower(): _body(resolver, media, body, components)
-               for media, body in response.get("content", {}).items()}
-    required = tuple(name for name, header in response.get("headers", {}).items()
-                     if resolver.resolve(header)[1].get("required"))
+    content = {
+        media.lower(): _body(resolver, media, body, components) for media, body in response.get("content", {}).items()
+    }
+    required = tuple(
+        name for name, header in response.get("headers", {}).items() if resolver.resolve(header)[1].get("required")
+    )
     return Response(status.upper(), content, required)
 
 
@@ -317,13 +335,18 @@ def compile_spec(path: Path) -> CompiledSpec:
             op = item[method]
             declared = (_param(resolver, raw) for raw in [*shared, *op.get("parameters", [])])
             by_name = {(p.name, p.location): p for p in declared}  # the operation's own win over the path's
-            operations.append(Operation(
-                path=template, method=method, operation_id=op.get("operationId", f"{method} {template}"),
-                description=op.get("description", ""), parameters=tuple(by_name.values()),
-                security=_security(resolver, document, op),
-                responses={str(s).upper(): _response(resolver, str(s), r, components)
-                           for s, r in op["responses"].items()},
-            ))
+            operations.append(
+                Operation(
+                    path=template,
+                    method=method,
+                    operation_id=op.get("operationId", f"{method} {template}"),
+                    description=op.get("description", ""),
+                    parameters=tuple(by_name.values()),
+                    security=_security(resolver, document, op),
+                    responses={
+                        str(s).upper(): _response(resolver, str(s), r, components) for s, r in op["responses"].items()
+                    },
+                )
+            )
     title = str(document.get("info", {}).get("title", path.stem))
     return CompiledSpec(path, document, title, tuple(operations))
-

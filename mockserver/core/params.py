@@ -172,8 +172,9 @@ def _wire(example: Any) -> str:
 
 def _query_values(query_string: bytes) -> dict[str, list[str]]:
     values: dict[str, list[str]] = {}
-    for name, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, encoding="utf-8",
-                                 errors="replace"):
+    for name, value in parse_qsl(
+        query_string.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="replace"
+    ):
         values.setdefault(name, []).append(value)
     return values
 
@@ -234,8 +235,12 @@ class ParameterRules:
         rules = [ParamRule.from_spec(p) for p in parameters]
         query = [r for r in rules if r.location == "query"]
         headers = [r for r in rules if r.location == "header"]
-        return cls(query, headers, frozenset(r.name for r in query),
-                   frozenset(r.name.lower().encode("latin-1") for r in headers))
+        return cls(
+            query,
+            headers,
+            frozenset(r.name for r in query),
+            frozenset(r.name.lower().encode("latin-1") for r in headers),
+        )
 
     def parse(self, scope: Mapping[str, Any]) -> dict[str, Any]:
         """Query values (declared defaults filled in), then header values; the first error is a 400."""

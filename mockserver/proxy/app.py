@@ -26,8 +26,19 @@ MAX_REQUEST_BODY = 1 << 20  # a client's body beyond this is refused (413): the 
 MAX_RESPONSE_BODY = 32 << 20  # an upstream body beyond this (decoded) is a 502
 MAX_ERRORS = 10  # schema errors reported per response
 # RFC 9110 §7.6.1: meant for one connection, never forwarded (plus what the client's Connection header names).
-HOP_BY_HOP = frozenset({b"connection", b"keep-alive", b"proxy-authenticate", b"proxy-authorization", b"te",
-                        b"trailer", b"transfer-encoding", b"upgrade", b"proxy-connection"})
+HOP_BY_HOP = frozenset(
+    {
+        b"connection",
+        b"keep-alive",
+        b"proxy-authenticate",
+        b"proxy-authorization",
+        b"te",
+        b"trailer",
+        b"transfer-encoding",
+        b"upgrade",
+        b"proxy-connection",
+    }
+)
 # Recomputed for the hop they travel on: Host (the upstream's), lengths, and encodings (bodies are decoded here).
 _REQUEST_DROPPED = HOP_BY_HOP | {b"host", b"content-length", b"accept-encoding"}
 _RESPONSE_DROPPED = HOP_BY_HOP | {b"content-length", b"content-encoding"}
@@ -70,9 +81,9 @@ class _Operation:
 def _compile(spec: CompiledSpec) -> list[_Operation]:
     operations = []
     for op in spec.operations:
-        pattern = re.compile("".join(
-            "[^/]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]+\})", op.path)
-        ))
+        pattern = re.compile(
+            "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]+\})", op.path))
+        )
         operations.append(_Operation(op, pattern, ParameterRules.from_spec(op.parameters)))
     return operations
 
@@ -97,7 +108,8 @@ class ValidatingProxy:
         self.operations = _compile(table(options.api).spec)
         # No redirects followed and no proxy from the environment: credentials reach the upstream host only.
         self.client = client or httpx.AsyncClient(
-            follow_redirects=False, trust_env=False,
+            follow_redirects=False,
+            trust_env=False,
             timeout=httpx.Timeout(options.timeout, connect=min(10.0, options.timeout)),
         )
 
@@ -124,8 +136,9 @@ class ValidatingProxy:
         """The upstream URL: its own path, then the request's path and query exactly as the client encoded them."""
         raw_path = scope.get("raw_path") or scope["path"].encode()
         query = scope.get("query_string", b"")
-        url = self.upstream.copy_with(raw_path=self.upstream.raw_path.rstrip(b"/") + raw_path
-                                      + (b"?" + query if query else b""))
+        url = self.upstream.copy_with(
+            raw_path=self.upstream.raw_path.rstrip(b"/") + raw_path + (b"?" + query if query else b"")
+        )
         if (url.scheme, url.host, url.port) != (self.upstream.scheme, self.upstream.host, self.upstream.port):
             raise ValueError("it would leave the upstream host")  # not seen: raw_path replaces the path only
         return url
@@ -143,8 +156,9 @@ class ValidatingProxy:
         try:
             status, headers, content, media_type = await self._forward(target, scope["headers"], method, body)
         except httpx.TimeoutException:
-            logger.warning("upstream %s did not answer %s %s within %ss", self.shown, method, shown,
-                           self.options.timeout)
+            logger.warning(
+                "upstream %s did not answer %s %s within %ss", self.shown, method, shown, self.options.timeout
+            )
             return _problem(504, "Gateway Timeout", f"the upstream did not answer within {self.options.timeout} s")
         except (httpx.HTTPError, _TooLargeError) as exc:
             reason = _one_line(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
@@ -156,8 +170,9 @@ class ValidatingProxy:
                 logger.warning("violation in the response to %s %s (%s): %s", method, shown, status, violation)
             if violations and self.options.strict:
                 more = f" (and {len(violations) - 1} more)" if len(violations) > 1 else ""
-                return _problem(502, "Bad Gateway",
-                                f"the upstream's {status} response violates the spec: {violations[0]}{more}")
+                return _problem(
+                    502, "Bad Gateway", f"the upstream's {status} response violates the spec: {violations[0]}{more}"
+                )
         return status, headers, content
 
     def _check_request(self, scope: Scope, method: str, shown: str) -> _Operation | None:
@@ -168,8 +183,9 @@ class ValidatingProxy:
             preflight = method == "OPTIONS" and any(n == b"access-control-request-method" for n, _ in scope["headers"])
             if not preflight:  # a browser's CORS preflight is not a call of the API
                 where = "the method" if path_matches else "the path"
-                logger.warning("violation in the request %s %s: %s is not in the %s spec", method, shown, where,
-                               self.options.api)
+                logger.warning(
+                    "violation in the request %s %s: %s is not in the %s spec", method, shown, where, self.options.api
+                )
             return None
         problem = None
         if operation.operation.security.bearer and not _has_bearer(scope):
@@ -183,8 +199,9 @@ class ValidatingProxy:
             logger.warning("violation in the request %s %s: %s", method, shown, problem)
         return operation
 
-    async def _forward(self, target: httpx.URL, headers: list[tuple[bytes, bytes]], method: str,
-                       body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes, str]:
+    async def _forward(
+        self, target: httpx.URL, headers: list[tuple[bytes, bytes]], method: str, body: bytes
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes, str]:
         request = self.client.build_request(method, target, headers=_forwarded(headers), content=body)
         response = await self.client.send(request, stream=True)
         try:
@@ -223,8 +240,9 @@ async def _read_body(receive: Receive) -> bytes | None:
 
 def _connection_names(headers: list[tuple[bytes, bytes]]) -> set[bytes]:
     """Header names that a Connection header declares hop-by-hop."""
-    return {token.strip().lower() for name, value in headers if name.lower() == b"connection"
-            for token in value.split(b",")}
+    return {
+        token.strip().lower() for name, value in headers if name.lower() == b"connection" for token in value.split(b",")
+    }
 
 
 def _forwarded(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
@@ -240,8 +258,9 @@ def _has_bearer(scope: Scope) -> bool:
     return True
 
 
-def _check_response(operation: _Operation, status: int, headers: list[tuple[bytes, bytes]], content: bytes,
-                    media_type: str) -> Iterator[str]:
+def _check_response(
+    operation: _Operation, status: int, headers: list[tuple[bytes, bytes]], content: bytes, media_type: str
+) -> Iterator[str]:
     """Each way the response breaks the operation's documented responses, as one line."""
     documented = operation.operation.response_for(status)
     if documented is None:

@@ -37,7 +37,7 @@ class AccessLog:
                     target += "?" + query.decode("latin-1")
                 self.stream.write(
                     f'INFO:     {peer} - "{scope["method"]} {target} HTTP/{scope.get("http_version", "1.1")}" '
-                    f'{message["status"]}\n'
+                    f"{message['status']}\n"
                 )
             await send(message)
 

@@ -66,8 +66,9 @@ def _plans(settings: Settings, stores: dict[ApiId, Store]) -> dict[str, Operatio
     for api in settings.apis:
         served = table(api)
         for operation in served.spec.operations:
-            plans[operation.operation_id] = compile_plan(served, operation, _datasets(api, stores[api], settings),
-                                                         settings.validate_responses)
+            plans[operation.operation_id] = compile_plan(
+                served, operation, _datasets(api, stores[api], settings), settings.validate_responses
+            )
     return plans
 
 
@@ -89,15 +90,23 @@ def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> 
         app.add_middleware(AccessLog, position=outer)
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware, position=outer, allow_origins=list(settings.cors_origins),
-            allow_methods=["GET", "POST", "OPTIONS"], allow_headers=list(CORS_REQUEST_HEADERS),
-            expose_headers=list(CORS_EXPOSED_HEADERS), max_age=600,
+            CORSMiddleware,
+            position=outer,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=list(CORS_REQUEST_HEADERS),
+            expose_headers=list(CORS_EXPOSED_HEADERS),
+            max_age=600,
         )
     if settings.chaos.active:
         paths = {table(api).base_path + op.path for api in settings.apis for op in table(api).spec.operations}
         app.add_middleware(chaos_middleware(settings.chaos, paths), position=outer)
-    app.add_middleware(RequestStage, position=MiddlewarePosition.BEFORE_SECURITY, plans=_plans(settings, stores),
-                       authenticator=Authenticator(settings.accepted_tokens))
+    app.add_middleware(
+        RequestStage,
+        position=MiddlewarePosition.BEFORE_SECURITY,
+        plans=_plans(settings, stores),
+        authenticator=Authenticator(settings.accepted_tokens),
+    )
     app.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
     app.add_url_rule("/oauth/token", "oauth_token", token_endpoint, methods=["POST"])
     # Longer base paths first: an API served at the root would otherwise see the others' paths.

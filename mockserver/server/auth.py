@@ -27,8 +27,9 @@ def authorize(security: Security, authenticator: Authenticator, authorization: S
         raise OAuthProblem(detail=exc.detail) from None
     needed = [[s for _, scopes in alternative for s in scopes] for alternative in security.alternatives]
     if not any(authenticator.validate_scope(scopes, granted) for scopes in needed):
-        raise OAuthScopeProblem(required_scopes=list(dict.fromkeys(s for scopes in needed for s in scopes)),
-                                token_scopes=granted)
+        raise OAuthScopeProblem(
+            required_scopes=list(dict.fromkeys(s for scopes in needed for s in scopes)), token_scopes=granted
+        )
 
 
 def challenge(detail: str | None) -> str:

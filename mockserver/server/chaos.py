@@ -57,10 +57,14 @@ class Chaos:
         return zlib.crc32(f"{self.seed}\x00fault\x00{number}".encode()) / 2**32 < self.fault_rate
 
 
-_UNAVAILABLE = orjson.dumps({
-    "type": "about:blank", "title": "Service Unavailable", "status": 503,
-    "detail": "an injected fault (the server runs with --fault 503); retry later",
-})
+_UNAVAILABLE = orjson.dumps(
+    {
+        "type": "about:blank",
+        "title": "Service Unavailable",
+        "status": 503,
+        "detail": "an injected fault (the server runs with --fault 503); retry later",
+    }
+)
 
 
 def chaos_middleware(chaos: Chaos, paths: Collection[str]) -> type:
@@ -82,9 +86,17 @@ def chaos_middleware(chaos: Chaos, paths: Collection[str]) -> type:
             if not chaos.faults(next(counter)):
                 await self.next_app(scope, receive, send)
             elif chaos.fault == "503":
-                await send({"type": "http.response.start", "status": 503, "headers": [
-                    (b"content-type", b"application/problem+json"), (b"retry-after", b"1"),
-                    (b"content-length", str(len(_UNAVAILABLE)).encode())]})
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 503,
+                        "headers": [
+                            (b"content-type", b"application/problem+json"),
+                            (b"retry-after", b"1"),
+                            (b"content-length", str(len(_UNAVAILABLE)).encode()),
+                        ],
+                    }
+                )
                 await send({"type": "http.response.body", "body": _UNAVAILABLE})
             else:
                 await self._fault(scope, receive, send)
@@ -103,7 +115,7 @@ def chaos_middleware(chaos: Chaos, paths: Collection[str]) -> type:
                 raise InjectedResetError("injected fault: connection dropped after the headers (--fault reset)")
             size = -(-len(body) // SLOW_BODY_CHUNKS) or 1
             for offset in range(0, len(body), size):
-                await send({"type": "http.response.body", "body": body[offset:offset + size], "more_body": True})
+                await send({"type": "http.response.body", "body": body[offset : offset + size], "more_body": True})
                 await asyncio.sleep(SLOW_BODY_GAP_S)
             await send({"type": "http.response.body", "body": b""})
 

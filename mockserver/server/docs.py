@@ -45,10 +45,15 @@ def add_swagger_ui(app: AsyncApp, api: ApiTable) -> None:
     """Serve ``{base_path}/ui/``: our page, with the swagger-ui bundle's files beside it (as Connexion lays them)."""
     base_path = api.base_path
     ui = base_path.rstrip("/") + "/ui"
-    page = _TEMPLATES.get_template("swagger-ui.html.j2").render(
-        title=api.spec.title, spec_url=base_path.rstrip("/") + "/openapi.json",
-        headers=required_headers(api.spec, base_path),
-    ).encode()
+    page = (
+        _TEMPLATES.get_template("swagger-ui.html.j2")
+        .render(
+            title=api.spec.title,
+            spec_url=base_path.rstrip("/") + "/openapi.json",
+            headers=required_headers(api.spec, base_path),
+        )
+        .encode()
+    )
 
     async def home(request: Request) -> Response:
         return HTMLResponse(page)

@@ -49,14 +49,22 @@ class OperationPlan:
 def compile_plan(api: ApiTable, operation: Operation, datasets: Datasets, validate_responses: bool) -> OperationPlan:
     """The plan of ``operation``; a security scheme other than a bearer token is a SpecError."""
     if not operation.security.anonymous and not operation.security.bearer:
-        raise SpecError(f"{api.spec_path}: {operation.method.upper()} {operation.path}: the mock serves bearer "
-                        "(http bearer, oauth2, openIdConnect) security only")
+        raise SpecError(
+            f"{api.spec_path}: {operation.method.upper()} {operation.path}: the mock serves bearer "
+            "(http bearer, oauth2, openIdConnect) security only"
+        )
     response = None
     if validate_responses:
         body = operation.responses["200"].content["application/json"]
         response = body.validator
-    return OperationPlan(operation.security, ParameterRules.from_spec(operation.parameters), Scenarios(operation),
-                         api, datasets, response)
+    return OperationPlan(
+        operation.security,
+        ParameterRules.from_spec(operation.parameters),
+        Scenarios(operation),
+        api,
+        datasets,
+        response,
+    )
 
 
 def _header(scope: Scope, name: bytes) -> list[str]:
@@ -119,8 +127,9 @@ async def _drain(scope: Scope, receive: Receive) -> None:
             return
 
 
-async def _respond(send: Send, status: int, content_type: str, body: bytes, prefs: Preferences,
-                   preferred: bool) -> None:
+async def _respond(
+    send: Send, status: int, content_type: str, body: bytes, prefs: Preferences, preferred: bool
+) -> None:
     headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())]
     if preferred:
         headers.append((b"vary", b"Prefer"))

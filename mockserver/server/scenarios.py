@@ -112,8 +112,11 @@ class Scenarios:
     @staticmethod
     def _number(name: str, value: str | None) -> int:
         if value is None or not _DIGITS.fullmatch(value):
-            expected = {"code": "a three-digit status", "delay": f"milliseconds, 0 to {MAX_DELAY_MS}",
-                        "seed": "a non-negative integer"}[name]
+            expected = {
+                "code": "a three-digit status",
+                "delay": f"milliseconds, 0 to {MAX_DELAY_MS}",
+                "seed": "a non-negative integer",
+            }[name]
             raise _problem(f"{name}={value!r} is not {expected}")
         number = int(value)
         if name == "delay" and number > MAX_DELAY_MS:
@@ -135,8 +138,10 @@ class Scenarios:
         if prefs.example is not None:
             named = [n for n in self.examples.get(prefs.code or 200, {}) if n is not None]
             if prefs.example not in named:
-                raise _problem(f"example={prefs.example!r} is not a named example of status {prefs.code or 200} "
-                               f"(named: {', '.join(named) or 'none'})")
+                raise _problem(
+                    f"example={prefs.example!r} is not a named example of status {prefs.code or 200} "
+                    f"(named: {', '.join(named) or 'none'})"
+                )
         if prefs.dataset not in (None, "empty"):
             raise _problem(f"dataset={prefs.dataset!r} is not a dataset (expected empty)")
 

@@ -51,10 +51,18 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1, reload: bo
         del stores
         os.environ[SETTINGS_VARIABLE] = settings.to_json()
         watched = {str(table(api).spec_path.parent) for api in settings.apis} | {
-            str(path.resolve().parent) for path in settings.fixtures.values()}
-        config = uvicorn.Config("mockserver.server.serving:app_from_environment", factory=True, reload=True,
-                                reload_dirs=sorted(watched), reload_includes=["*.yaml", "*.yml", "*.json"],
-                                log_level="info", access_log=False, lifespan="off")
+            str(path.resolve().parent) for path in settings.fixtures.values()
+        }
+        config = uvicorn.Config(
+            "mockserver.server.serving:app_from_environment",
+            factory=True,
+            reload=True,
+            reload_dirs=sorted(watched),
+            reload_includes=["*.yaml", "*.yml", "*.json"],
+            log_level="info",
+            access_log=False,
+            lifespan="off",
+        )
         ChangeReload(config, target=uvicorn.Server(config).run, sockets=[sock]).run()
         return
     if workers == 1:
@@ -64,6 +72,12 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1, reload: bo
         return
     del stores  # each worker builds its own, identical ones
     os.environ[SETTINGS_VARIABLE] = settings.to_json()
-    config = uvicorn.Config("mockserver.server.serving:app_from_environment", factory=True, workers=workers,
-                            log_level="info", access_log=False, lifespan="off")
+    config = uvicorn.Config(
+        "mockserver.server.serving:app_from_environment",
+        factory=True,
+        workers=workers,
+        log_level="info",
+        access_log=False,
+        lifespan="off",
+    )
     Multiprocess(config, sockets=[sock]).run()

@@ -39,22 +39,26 @@ class Settings:
 
     def to_json(self) -> str:
         """These settings as JSON, for worker processes (``from_json`` reads it back)."""
-        return orjson.dumps({
-            **{f.name: getattr(self, f.name) for f in fields(self)},
-            "anchor": self.anchor.isoformat(),
-            "fixtures": {api: str(path) for api, path in self.fixtures.items()},
-            "accepted_tokens": sorted(self.accepted_tokens),
-        }).decode()
+        return orjson.dumps(
+            {
+                **{f.name: getattr(self, f.name) for f in fields(self)},
+                "anchor": self.anchor.isoformat(),
+                "fixtures": {api: str(path) for api, path in self.fixtures.items()},
+                "accepted_tokens": sorted(self.accepted_tokens),
+            }
+        ).decode()
 
     @classmethod
     def from_json(cls, text: str) -> Settings:
         data = orjson.loads(text)
-        return cls(**{
-            **data,
-            "apis": tuple(data["apis"]),
-            "anchor": date.fromisoformat(data["anchor"]),
-            "fixtures": {api: Path(path) for api, path in data["fixtures"].items()},
-            "accepted_tokens": frozenset(data["accepted_tokens"]),
-            "cors_origins": tuple(data["cors_origins"]),
-            "chaos": Chaos(**{**data["chaos"], "latency_ms": tuple(data["chaos"]["latency_ms"] or ()) or None}),
-        })
+        return cls(
+            **{
+                **data,
+                "apis": tuple(data["apis"]),
+                "anchor": date.fromisoformat(data["anchor"]),
+                "fixtures": {api: Path(path) for api, path in data["fixtures"].items()},
+                "accepted_tokens": frozenset(data["accepted_tokens"]),
+                "cors_origins": tuple(data["cors_origins"]),
+                "chaos": Chaos(**{**data["chaos"], "latency_ms": tuple(data["chaos"]["latency_ms"] or ()) or None}),
+            }
+        )

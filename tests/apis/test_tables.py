@@ -53,8 +53,16 @@ def test_the_order_fields_are_the_spec_s_choices_default_first(api: str) -> None
 def test_every_named_parameter_is_declared(api: str) -> None:
     served = table(api)
     declared = {p["name"] for p in raw_operation(api)[1]["parameters"]}
-    named = {served.size_param, served.page_param, served.order_param, served.category_param, served.find_param,
-             served.count_param, *served.inert_params, *served.empty_matches_nothing} - {None}
+    named = {
+        served.size_param,
+        served.page_param,
+        served.order_param,
+        served.category_param,
+        served.find_param,
+        served.count_param,
+        *served.inert_params,
+        *served.empty_matches_nothing,
+    } - {None}
     assert named <= declared
 
 

@@ -99,8 +99,15 @@ def test_the_contract_tester_passes_the_third_api(server: str) -> None:
     result = run(FuzzOptions(api=TABLE.name, target=f"{server}/rooms", max_examples=20, seed=1))
     passed = {c.name for c in result.checks if c.verdict is Verdict.PASSED}
     assert (result.exit_code, result.fatal, result.errors, _failed(result)) == (0, None, [], set())
-    assert {"items_within_window", "items_in_order", "page_size_respected", "count_consistent",
-            "credentials_refused", "query_strings_strict", "bounds_validated"} <= passed
+    assert {
+        "items_within_window",
+        "items_in_order",
+        "page_size_respected",
+        "count_consistent",
+        "credentials_refused",
+        "query_strings_strict",
+        "bounds_validated",
+    } <= passed
 
 
 async def _out_of_order(p: Params, body: dict[str, Any], fetch: Fetch) -> dict[str, Any]:
@@ -109,8 +116,9 @@ async def _out_of_order(p: Params, body: dict[str, Any], fetch: Fetch) -> dict[s
 
 
 def test_the_contract_tester_catches_a_broken_third_api(registered: None) -> None:
-    app = broken(create_app(Settings(apis=(TABLE.name,), count=400, seed=5)), Breakage(body=_out_of_order),
-                 "/rooms/bookings")
+    app = broken(
+        create_app(Settings(apis=(TABLE.name,), count=400, seed=5)), Breakage(body=_out_of_order), "/rooms/bookings"
+    )
     result = run(FuzzOptions(api=TABLE.name, target="http://testserver/rooms", app=app, max_examples=20, seed=1))
     assert result.exit_code == 1
     assert "items_in_order" in _failed(result)

@@ -47,6 +47,7 @@ def _later_pages(p: Params) -> bool:
 
 # ---- events ----
 
+
 def _to_inclusive(p: Params) -> Params:  # an event exactly at `to` is listed
     return {**p, "to": shift(p["to"], 1)} if "to" in p else p
 
@@ -141,6 +142,7 @@ def _no_scope_later(p: Params, h: dict[str, str]) -> tuple[Params, dict[str, str
 
 # ---- interventions ----
 
+
 def _whole_seconds(p: Params) -> Params:  # bounds compared at whole seconds: a fraction past an end is lost
     return {**p, **{k: p[k][:19] + "Z" for k in ("scheduledStart", "scheduledEnd") if k in p}}
 
@@ -164,8 +166,6 @@ async def _find_id_ignored_beyond_first(p: Params, b: dict[str, Any], fetch: Fet
     if "findId" in p and b["pagination"]["page"] >= 2:
         return await fetch({k: v for k, v in p.items() if k != "findId"})
     return b
-
-
 
 
 EVENTS: dict[str, Breakage] = {
@@ -201,6 +201,7 @@ INTERVENTIONS: dict[str, Breakage] = {
 
 
 # ---- more edges: one broken rule each, named api/rule ----
+
 
 def _problem(status: int, detail: str, media: str = "application/problem+json") -> tuple[int, str, bytes]:
     title = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error"}[status]
@@ -310,6 +311,7 @@ def _millisecond_bounds(p: Params) -> Params:  # bounds cut to milliseconds: the
     def cut(v: str) -> str:
         m = re.fullmatch(r"(.*T[0-9:]{8}\.[0-9]{3})[0-9]+(.*)", v)
         return m.group(1) + m.group(2) if m else v
+
     return {k: cut(v) if k in ("from", "to", "scheduledStart", "scheduledEnd") else v for k, v in p.items()}
 
 
@@ -373,12 +375,14 @@ def _scope_ignored(p: Params, h: dict[str, str]) -> tuple[Params, dict[str, str]
 def _on_bad_page(problem: dict[str, Any], *, with_credentials: bool) -> Breakage:
     """A 400 with ``problem`` (its detail naming the value) to a non-integer ``page``, before the mock sees the
     request: whatever the credentials, or only when there are some (then the 401 still comes first)."""
+
     def answer(q: dict[str, list[str]], h: dict[str, str]) -> tuple[int, str, bytes] | None:
         page = _first(q, "page")
         if page is None or re.fullmatch(r"-?[0-9]+", page) or (with_credentials and "authorization" not in h):
             return None
         detail = {"detail": problem["detail"].format(page=page)} if "detail" in problem else {}
         return 400, "application/problem+json", orjson.dumps({**problem, **detail})
+
     return Breakage(answer=answer)
 
 
@@ -409,8 +413,21 @@ def _empty_is_default(p: Params) -> Params:  # an empty typed value is taken as 
 
 
 def _unknown_rejected(q: dict[str, list[str]], h: dict[str, str]) -> tuple[int, str, bytes] | None:
-    known = {"from", "to", "limit", "page", "category", "orderBy", "includeCount", "pageSize", "findId",
-             "subPageSize", "scheduledStart", "scheduledEnd", "includeSites"}
+    known = {
+        "from",
+        "to",
+        "limit",
+        "page",
+        "category",
+        "orderBy",
+        "includeCount",
+        "pageSize",
+        "findId",
+        "subPageSize",
+        "scheduledStart",
+        "scheduledEnd",
+        "includeSites",
+    }
     extra = sorted(set(q) - known)
     return _problem(400, f"unknown parameter(s) {', '.join(extra)}") if extra else None
 
@@ -418,8 +435,11 @@ def _unknown_rejected(q: dict[str, list[str]], h: dict[str, str]) -> tuple[int, 
 def _bad_bound_empty(p: Params) -> Params:  # a bound that is not a date-time reads as an empty window
     for lo, hi in (("from", "to"), ("scheduledStart", "scheduledEnd")):
         if lo in p and hi in p and (parse_instant(p[hi]) is None or len(p[hi]) < 20):
-            return {**p, hi: p[lo] if parse_instant(p[lo]) else "2000-01-01T00:00:00Z",
-                    lo: p[lo] if parse_instant(p[lo]) else "2001-01-01T00:00:00Z"}
+            return {
+                **p,
+                hi: p[lo] if parse_instant(p[lo]) else "2000-01-01T00:00:00Z",
+                lo: p[lo] if parse_instant(p[lo]) else "2001-01-01T00:00:00Z",
+            }
     return p
 
 
@@ -427,6 +447,7 @@ def _seconds_optional(p: Params) -> Params:  # '2024-01-01T12:34Z' read as 12:34
     def fill(v: str) -> str:
         m = re.fullmatch(r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2})(Z|[+-][0-9]{2}:[0-9]{2})", v)
         return f"{m.group(1)}:00{m.group(2)}" if m else v
+
     return {k: fill(v) for k, v in p.items()}
 
 
@@ -437,6 +458,7 @@ def _bound_rejected(test: Any) -> Breakage:
             if value is not None and test(value):
                 return _problem(400, f"{name}={value!r} is not a date-time")
         return None
+
     return Breakage(answer=answer)
 
 
@@ -569,7 +591,6 @@ async def _auto_created_with_creator(p: Params, b: dict[str, Any], fetch: Fetch)
     return b
 
 
-
 @dataclass(frozen=True)
 class Broken:
     """A server that breaks one rule, and the check that must catch it."""
@@ -584,17 +605,23 @@ def _both(name: str, check: str, how: Breakage) -> dict[str, Broken]:
 
 
 CATALOGUE: dict[str, Broken] = {
-    **{f"events/{name.replace('|', '-')}": Broken("events", name.split("|")[0], how) for name, how in EVENTS.items()
-       if not name.startswith(("no_token", "unscoped"))},
-    **{f"interventions/{name}": Broken("interventions", name, how) for name, how in INTERVENTIONS.items()
-       if not name.startswith("no_token")},
+    **{
+        f"events/{name.replace('|', '-')}": Broken("events", name.split("|")[0], how)
+        for name, how in EVENTS.items()
+        if not name.startswith(("no_token", "unscoped"))
+    },
+    **{
+        f"interventions/{name}": Broken("interventions", name, how)
+        for name, how in INTERVENTIONS.items()
+        if not name.startswith("no_token")
+    },
     "events/no-token-accepted-later": Broken("events", "credentials_refused", Breakage(params=_no_token_later)),
     "events/no-scope-accepted-later": Broken("events", "scope_enforced", Breakage(params=_no_scope_later)),
-    "interventions/no-token-accepted-later": Broken("interventions", "credentials_refused",
-                                                    Breakage(params=_no_token_later)),
+    "interventions/no-token-accepted-later": Broken(
+        "interventions", "credentials_refused", Breakage(params=_no_token_later)
+    ),
     "events/inverted-window-listed": Broken("events", "matching_items_listed", _query(_inverted_listed)),
-    "interventions/inverted-window-spanned": Broken("interventions", "items_within_window",
-                                                    _query(_inverted_spanning)),
+    "interventions/inverted-window-spanned": Broken("interventions", "items_within_window", _query(_inverted_spanning)),
     **_both("ties-by-descending-id", "items_in_order", _body(_ties_by_descending_id, last_page_only=False)),
     "events/window-always-on-start": Broken("events", "items_within_window", _query(_window_on_start)),
     **_both("cap-ignored", "page_size_respected", _body(_cap_ignored_body, last_page_only=False)),
@@ -604,8 +631,7 @@ CATALOGUE: dict[str, Broken] = {
     **_both("page-below-one-is-first", "page_size_respected", _query(_below_one_is_first)),
     **_both("size-below-one-is-default", "page_size_respected", _query(_size_below_one_is_default)),
     "events/category-trimmed": Broken("events", "category_honoured", _query(_category_trimmed)),
-    "events/empty-category-matches-all": Broken("events", "matching_items_listed",
-                                                _query(_empty_category_everything)),
+    "events/empty-category-matches-all": Broken("events", "matching_items_listed", _query(_empty_category_everything)),
     "events/page-echo-one": Broken("events", "page_echoed", _body(_page_echo_one, last_page_only=False)),
     **_both("millisecond-bounds", "matching_items_listed", _query(_millisecond_bounds)),
     **_both("expired-token-accepted", "credentials_refused", Breakage(params=_expired_accepted)),
@@ -616,10 +642,14 @@ CATALOGUE: dict[str, Broken] = {
     "events/scp-ignored": Broken("events", "credentials_accepted", _answer(_scp_ignored)),
     "events/no-scope-claim-forbidden": Broken("events", "credentials_accepted", _answer(_no_claim_forbidden)),
     "events/scope-not-enforced": Broken("events", "scope_enforced", Breakage(params=_scope_ignored)),
-    **_both("parameters-before-credentials", "checks_in_order",
-            _on_bad_page({**_BAD_REQUEST, "detail": "page={page!r} is not an integer"}, with_credentials=False)),
-    "interventions/headers-before-credentials": Broken("interventions", "checks_in_order",
-                                                       _answer(_headers_before_auth)),
+    **_both(
+        "parameters-before-credentials",
+        "checks_in_order",
+        _on_bad_page({**_BAD_REQUEST, "detail": "page={page!r} is not an integer"}, with_credentials=False),
+    ),
+    "interventions/headers-before-credentials": Broken(
+        "interventions", "checks_in_order", _answer(_headers_before_auth)
+    ),
     **_both("lenient-integers", "query_strings_strict", _query(_lenient_integers)),
     "interventions/lenient-booleans": Broken("interventions", "query_strings_strict", _query(_lenient_booleans)),
     **_both("empty-value-is-default", "query_strings_strict", _query(_empty_is_default)),
@@ -628,48 +658,72 @@ CATALOGUE: dict[str, Broken] = {
     **_both("seconds-optional", "bounds_validated", _query(_seconds_optional)),
     "events/leap-second-rejected": Broken("events", "bounds_validated", _bound_rejected(_leap_second)),
     **_both("year-0000-rejected", "bounds_validated", _bound_rejected(lambda v: v.startswith("0000"))),
-    **_both("long-fraction-rejected", "bounds_validated",
-            _bound_rejected(lambda v: re.search(r"\.[0-9]{7,}", v) is not None)),
+    **_both(
+        "long-fraction-rejected",
+        "bounds_validated",
+        _bound_rejected(lambda v: re.search(r"\.[0-9]{7,}", v) is not None),
+    ),
     **_both("extreme-bound-crashes", "not_a_server_error", _answer(_extreme_crash)),
-    **_both("vague-detail", "problem_details",
-            _on_bad_page({**_BAD_REQUEST, "detail": "Bad Request"}, with_credentials=True)),
-    **_both("problem-without-title", "problem_details",
-            _on_bad_page({"status": 400, "detail": "page={page!r} is bad"}, with_credentials=True)),
-    **_both("problem-status-mismatch", "problem_details",
-            _on_bad_page({**_BAD_REQUEST, "status": 422, "detail": "page={page!r} is bad"}, with_credentials=True)),
+    **_both(
+        "vague-detail",
+        "problem_details",
+        _on_bad_page({**_BAD_REQUEST, "detail": "Bad Request"}, with_credentials=True),
+    ),
+    **_both(
+        "problem-without-title",
+        "problem_details",
+        _on_bad_page({"status": 400, "detail": "page={page!r} is bad"}, with_credentials=True),
+    ),
+    **_both(
+        "problem-status-mismatch",
+        "problem_details",
+        _on_bad_page({**_BAD_REQUEST, "status": 422, "detail": "page={page!r} is bad"}, with_credentials=True),
+    ),
     **_both("errors-as-plain-json", "problem_details", Breakage(status=_plain_json_errors)),
     **_both("start-equals-end", "records_coherent", _body(_start_equals_end, last_page_only=False)),
-    "interventions/contained-not-overlapping": Broken("interventions", "matching_items_listed",
-                                                      _body(_contained_body, last_page_only=False)),
-    "interventions/count-always": Broken("interventions", "total_count_when_asked",
-                                         _body(_count_always, last_page_only=False)),
-    "interventions/size-echo-requested": Broken("interventions", "page_echoed",
-                                                _body(_size_echo_requested, last_page_only=False)),
+    "interventions/contained-not-overlapping": Broken(
+        "interventions", "matching_items_listed", _body(_contained_body, last_page_only=False)
+    ),
+    "interventions/count-always": Broken(
+        "interventions", "total_count_when_asked", _body(_count_always, last_page_only=False)
+    ),
+    "interventions/size-echo-requested": Broken(
+        "interventions", "page_echoed", _body(_size_echo_requested, last_page_only=False)
+    ),
     "interventions/find-id-ignored": Broken("interventions", "find_id_on_its_page", _query(_find_id_ignored)),
-    "interventions/find-id-page-echo-requested": Broken("interventions", "page_echoed",
-                                                        _body(_echo_requested_page, last_page_only=False)),
-    "interventions/find-id-without-size": Broken("interventions", "matching_items_listed",
-                                                 _query(_find_id_zero_size)),
-    "interventions/session-token-optional": Broken("interventions", "required_headers_enforced",
-                                                   Breakage(params=_session_optional)),
-    "interventions/content-type-parameters-accepted": Broken("interventions", "required_headers_enforced",
-                                                             Breakage(params=_charset_accepted)),
-    "interventions/content-type-case-sensitive": Broken("interventions", "required_headers_enforced",
-                                                        _answer(_content_type_case_sensitive)),
-    "interventions/session-token-read-as-jwt": Broken("interventions", "credentials_accepted",
-                                                      _answer(_session_token_as_jwt)),
-    "interventions/include-sites-changes-answer": Broken("interventions", "no_effect_parameters",
-                                                         _body(_include_sites_effect, last_page_only=False)),
-    "interventions/sub-page-size-changes-answer": Broken("interventions", "no_effect_parameters",
-                                                         _body(_sub_page_size_effect, last_page_only=False)),
-    "interventions/timestamps-with-offset": Broken("interventions", "timestamps_utc_millis",
-                                                   _body(_offset_timestamps, last_page_only=False)),
-    "interventions/verified-without-verifier": Broken("interventions", "records_coherent",
-                                                      _body(_verified_mismatch, last_page_only=False)),
+    "interventions/find-id-page-echo-requested": Broken(
+        "interventions", "page_echoed", _body(_echo_requested_page, last_page_only=False)
+    ),
+    "interventions/find-id-without-size": Broken("interventions", "matching_items_listed", _query(_find_id_zero_size)),
+    "interventions/session-token-optional": Broken(
+        "interventions", "required_headers_enforced", Breakage(params=_session_optional)
+    ),
+    "interventions/content-type-parameters-accepted": Broken(
+        "interventions", "required_headers_enforced", Breakage(params=_charset_accepted)
+    ),
+    "interventions/content-type-case-sensitive": Broken(
+        "interventions", "required_headers_enforced", _answer(_content_type_case_sensitive)
+    ),
+    "interventions/session-token-read-as-jwt": Broken(
+        "interventions", "credentials_accepted", _answer(_session_token_as_jwt)
+    ),
+    "interventions/include-sites-changes-answer": Broken(
+        "interventions", "no_effect_parameters", _body(_include_sites_effect, last_page_only=False)
+    ),
+    "interventions/sub-page-size-changes-answer": Broken(
+        "interventions", "no_effect_parameters", _body(_sub_page_size_effect, last_page_only=False)
+    ),
+    "interventions/timestamps-with-offset": Broken(
+        "interventions", "timestamps_utc_millis", _body(_offset_timestamps, last_page_only=False)
+    ),
+    "interventions/verified-without-verifier": Broken(
+        "interventions", "records_coherent", _body(_verified_mismatch, last_page_only=False)
+    ),
     "interventions/offset-bounds-accepted": Broken("interventions", "bounds_validated", _query(_offsets_accepted)),
-    "interventions/actual-end-without-start": Broken("interventions", "records_coherent",
-                                                     _body(_actual_end_without_start, last_page_only=False)),
-    "interventions/auto-created-with-creator": Broken("interventions", "records_coherent",
-                                                      _body(_auto_created_with_creator, last_page_only=False)),
+    "interventions/actual-end-without-start": Broken(
+        "interventions", "records_coherent", _body(_actual_end_without_start, last_page_only=False)
+    ),
+    "interventions/auto-created-with-creator": Broken(
+        "interventions", "records_coherent", _body(_auto_created_with_creator, last_page_only=False)
+    ),
 }
-

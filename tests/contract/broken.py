@@ -63,14 +63,22 @@ def broken(app: App, how: Breakage, path: str) -> App:
             early = how.answer(every, headers)
             if early is not None:
                 status, media, content = early
-                await send({"type": "http.response.start", "status": status, "headers": [
-                    (b"content-type", media.encode()), (b"content-length", str(len(content)).encode())]})
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": status,
+                        "headers": [(b"content-type", media.encode()), (b"content-length", str(len(content)).encode())],
+                    }
+                )
                 await send({"type": "http.response.body", "body": content})
                 return
         if how.params is not None:
             params, headers = how.params(dict(params), dict(headers))
-            scope = {**scope, "query_string": urlencode(params).encode(),
-                     "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]}
+            scope = {
+                **scope,
+                "query_string": urlencode(params).encode(),
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()],
+            }
         if how.body is None and how.status is None:
             await app(scope, receive, send)
             return
@@ -105,6 +113,7 @@ def broken(app: App, how: Breakage, path: str) -> App:
 
 
 # ---- helpers shared by the breakages ----
+
 
 def shift(value: str, micros: int) -> str:
     instant = parse_instant(value)

@@ -10,5 +10,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     from tests.contract.test_broken_servers import CAUGHT, MAX_EXAMPLES  # noqa: PLC0415
 
     for seed, caught in sorted(CAUGHT.items()):
-        terminalreporter.write_line(f"broken-server catalogue, seed {seed}: {len(caught)}/{len(CATALOGUE)} caught "
-                                    f"({len(caught) / len(CATALOGUE):.0%}), --max-examples {MAX_EXAMPLES}")
+        terminalreporter.write_line(
+            f"broken-server catalogue, seed {seed}: {len(caught)}/{len(CATALOGUE)} caught "
+            f"({len(caught) / len(CATALOGUE):.0%}), --max-examples {MAX_EXAMPLES}"
+        )

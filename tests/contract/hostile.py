@@ -25,8 +25,13 @@ BOMB_SIZE = 256 * 1024 * 1024  # decompressed; about 250 KB on the wire
 
 
 def _head(status: str, length: int, *extra: str) -> bytes:
-    lines = [f"HTTP/1.1 {status}", "Content-Type: application/json", f"Content-Length: {length}",
-             "Connection: close", *extra]
+    lines = [
+        f"HTTP/1.1 {status}",
+        "Content-Type: application/json",
+        f"Content-Length: {length}",
+        "Connection: close",
+        *extra,
+    ]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
@@ -132,6 +137,7 @@ def read_request(conn: socket.socket) -> bytes:
 
 
 # ---- behaviours ----
+
 
 def drip(target: Target, conn: socket.socket) -> None:
     """Headers, then one body byte a second, for as long as anyone listens (up to MAX_DRIP_SECONDS)."""

@@ -60,4 +60,3 @@ def test_a_broken_rule_is_caught_by_its_check(name: str, seed: int) -> None:
     assert result.exit_code == 1
     assert entry.check in {f.check for f in result.failures}, (_failed(result), result.failures[:3])
     CAUGHT.setdefault(seed, set()).add(name)
-

@@ -22,8 +22,9 @@ MOCKSERVER = str(Path(sys.executable).parent / "mockserver")
 
 
 def _answering(status: int, body: bytes, content_type: bytes = b"application/json") -> Any:
-    async def app(scope: Message, receive: Callable[[], Awaitable[Message]],
-                  send: Callable[[Message], Awaitable[None]]) -> None:
+    async def app(
+        scope: Message, receive: Callable[[], Awaitable[Message]], send: Callable[[Message], Awaitable[None]]
+    ) -> None:
         if scope["type"] == "lifespan":
             while (await receive())["type"] != "lifespan.shutdown":
                 await send({"type": "lifespan.startup.complete"})
@@ -63,11 +64,21 @@ def test_a_hanging_server_times_out_on_the_credentials_check(silent_port: int) -
     assert result.fatal is not None and "Timeout" in result.fatal
 
 
-@pytest.mark.parametrize(("status", "body"), [(200, b"{not json"), (500, b'{"error": "boom"}'), (200, b"[]")],
-                         ids=["invalid-json", "server-error", "wrong-shape"])
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [(200, b"{not json"), (500, b'{"error": "boom"}'), (200, b"[]")],
+    ids=["invalid-json", "server-error", "wrong-shape"],
+)
 def test_a_broken_answer_is_a_violation_not_a_crash(status: int, body: bytes, tmp_path: Path) -> None:
-    options = FuzzOptions(api="events", target="http://testserver", app=_answering(status, body), max_examples=10,
-                          phases=("fuzzing",), junit=tmp_path / "junit.xml", report=tmp_path / "report.md")
+    options = FuzzOptions(
+        api="events",
+        target="http://testserver",
+        app=_answering(status, body),
+        max_examples=10,
+        phases=("fuzzing",),
+        junit=tmp_path / "junit.xml",
+        report=tmp_path / "report.md",
+    )
     with (tmp_path / "out.txt").open("w", encoding="utf-8") as out:
         code, result = fuzz(options, Console(file=out, width=120))
     assert code == 1
@@ -84,15 +95,17 @@ def test_rejected_credentials_stop_the_run() -> None:
 
 
 def test_the_cli_wants_a_target_and_says_so_on_one_line() -> None:
-    done = subprocess.run([MOCKSERVER, "fuzz", "--api", "events"],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run([MOCKSERVER, "fuzz", "--api", "events"], capture_output=True, text=True, check=False)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == ["mockserver fuzz: Missing option '--target'."]
 
 
 def test_the_cli_exits_2_for_an_unreachable_target(closed_port: int) -> None:
-    done = subprocess.run([MOCKSERVER, "fuzz", "--api", "events",
-                           "--target", f"http://127.0.0.1:{closed_port}", "--timeout", "2"],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [MOCKSERVER, "fuzz", "--api", "events", "--target", f"http://127.0.0.1:{closed_port}", "--timeout", "2"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert (done.returncode, done.stdout) == (2, "")
     assert len(done.stderr.strip().splitlines()) == 1 and "cannot reach" in done.stderr

@@ -49,10 +49,29 @@ def elsewhere() -> Iterator[tuple[int, list[int]]]:
 
 
 def _fuzz(target: str, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([MOCKSERVER, "fuzz", "--api", "events", "--target", target, "--timeout", str(TIMEOUT),
-                           "--max-examples", "5", "--junit", str(tmp_path / "junit.xml"),
-                           "--report", str(tmp_path / "report.md"), *extra],
-                          capture_output=True, text=True, timeout=BOUND, check=False)
+    return subprocess.run(
+        [
+            MOCKSERVER,
+            "fuzz",
+            "--api",
+            "events",
+            "--target",
+            target,
+            "--timeout",
+            str(TIMEOUT),
+            "--max-examples",
+            "5",
+            "--junit",
+            str(tmp_path / "junit.xml"),
+            "--report",
+            str(tmp_path / "report.md"),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=BOUND,
+        check=False,
+    )
 
 
 def _reports(tmp_path: Path) -> str:
@@ -79,8 +98,9 @@ def _target(name: str, good: int, elsewhere: tuple[int, list[int]]) -> Target:
 
 
 @pytest.mark.parametrize("name", list(BEHAVIOURS))
-def test_hostile_after_the_first_answer_is_a_violation(name: str, elsewhere: tuple[int, list[int]],
-                                                       tmp_path: Path) -> None:
+def test_hostile_after_the_first_answer_is_a_violation(
+    name: str, elsewhere: tuple[int, list[int]], tmp_path: Path
+) -> None:
     with _target(name, good=1, elsewhere=elsewhere) as target:
         done = _fuzz(target.url, tmp_path)
     expected = BEHAVIOURS[name][1]
@@ -94,8 +114,9 @@ def test_hostile_after_the_first_answer_is_a_violation(name: str, elsewhere: tup
 
 
 @pytest.mark.parametrize("name", ["slow-drip", "100MB-body", "gzip-bomb", "redirect-off-host", "connection-reset"])
-def test_hostile_from_the_first_answer_is_an_unusable_target(name: str, elsewhere: tuple[int, list[int]],
-                                                             tmp_path: Path) -> None:
+def test_hostile_from_the_first_answer_is_an_unusable_target(
+    name: str, elsewhere: tuple[int, list[int]], tmp_path: Path
+) -> None:
     with _target(name, good=0, elsewhere=elsewhere) as target:
         done = _fuzz(target.url, tmp_path)
     expected = BEHAVIOURS[name][1]
@@ -116,8 +137,27 @@ def test_tls_to_a_plain_http_server_is_a_tls_error(tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command to make a certificate")
 def test_a_self_signed_certificate_is_a_tls_error(tmp_path: Path) -> None:
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
-                    str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"], capture_output=True, check=True, timeout=60)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     with Target(hostile.hang, good=10, tls=context) as target:
@@ -129,9 +169,26 @@ def test_a_self_signed_certificate_is_a_tls_error(tmp_path: Path) -> None:
 def test_ctrl_c_writes_the_reports_and_says_interrupted(tmp_path: Path) -> None:
     with Target(hostile.hang, good=10**6, delay=0.1) as target:
         process = subprocess.Popen(
-            [MOCKSERVER, "fuzz", "--api", "events", "--target", target.url, "--timeout", "5", "--max-examples",
-             "1000", "--junit", str(tmp_path / "junit.xml"), "--report", str(tmp_path / "report.md")],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [
+                MOCKSERVER,
+                "fuzz",
+                "--api",
+                "events",
+                "--target",
+                target.url,
+                "--timeout",
+                "5",
+                "--max-examples",
+                "1000",
+                "--junit",
+                str(tmp_path / "junit.xml"),
+                "--report",
+                str(tmp_path / "report.md"),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             for _ in range(600):  # until fuzzing is under way: credentials check, survey, probes, a first case
                 if target.requests >= 6 or process.poll() is not None:
@@ -154,11 +211,13 @@ def test_ctrl_c_writes_the_reports_and_says_interrupted(tmp_path: Path) -> None:
 
 # ---- the session itself, in-process ----
 
+
 def test_a_same_origin_redirect_is_followed_and_an_off_target_one_is_not(elsewhere: tuple[int, list[int]]) -> None:
     def hop(target: Target, conn: socket.socket) -> None:
         location = "/final" if target.requests == 1 else target.redirect_to
-        conn.sendall(f"HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\n"
-                     "Connection: close\r\n\r\n".encode())
+        conn.sendall(
+            f"HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode()
+        )
 
     with Target(hop, good=0) as target:
         target.redirect_to = f"http://127.0.0.2:{elsewhere[0]}/x"

@@ -18,48 +18,79 @@ REJECTED = [
     pytest.param(EV + "&page=1&page=2", {}, "page is given 2 times", id="repeated"),
     pytest.param(EV + "&limit=", {}, "limit is empty", id="empty-integer"),
     pytest.param(EV + "&orderBy=", {}, "orderBy='' is not one of", id="empty-enum"),
-    pytest.param(EV + "&orderBy=foo", {}, "orderBy='foo' is not one of start, end, created_at, updated_at",
-                 id="enum"),
-    pytest.param(EV + "&limit=9223372036854775808", {}, "limit=9223372036854775808 is above the maximum",
-                 id="above-int64"),
-    pytest.param(EV + "&page=-9223372036854775808", {}, "page=-9223372036854775808 is below the minimum",
-                 id="below-int64"),
+    pytest.param(EV + "&orderBy=foo", {}, "orderBy='foo' is not one of start, end, created_at, updated_at", id="enum"),
+    pytest.param(
+        EV + "&limit=9223372036854775808", {}, "limit=9223372036854775808 is above the maximum", id="above-int64"
+    ),
+    pytest.param(
+        EV + "&page=-9223372036854775808", {}, "page=-9223372036854775808 is below the minimum", id="below-int64"
+    ),
     pytest.param(EV + "&page=" + "9" * 5000, {}, "has 5000 digits", id="huge-integer"),
-    pytest.param(f"{EVENTS}?from=2024-01-01T12:34Z&to=2024-07-01T00:00:00Z", {},
-                 "from='2024-01-01T12:34Z' is not a date-time", id="no-seconds"),
-    pytest.param(f"{EVENTS}?from=2023-02-29T00:00:00Z&to=2024-07-01T00:00:00Z", {},
-                 "from='2023-02-29T00:00:00Z' is not a date-time", id="not-a-leap-year"),
-    pytest.param(f"{EVENTS}?from=2024-01-01T24:00:00Z&to=2024-07-01T00:00:00Z", {}, "is not a date-time",
-                 id="hour-24"),
-    pytest.param(f"{EVENTS}?from=2024-01-01T12:30:60Z&to=2024-07-01T00:00:00Z", {}, "is not a date-time",
-                 id="leap-second-not-at-midnight"),
-    pytest.param(f"{EVENTS}?from=%D9%A2%D9%A0%D9%A2%D9%A4-01-01T00:00:00Z&to=2024-07-01T00:00:00Z", {},
-                 "is not a date-time", id="non-ascii-digits"),
-    pytest.param(f"{EVENTS}?from=2016-01-01T08:00:00+08:00&to=2024-07-01T00:00:00Z", {}, "%2B",
-                 id="unencoded-plus"),
+    pytest.param(
+        f"{EVENTS}?from=2024-01-01T12:34Z&to=2024-07-01T00:00:00Z",
+        {},
+        "from='2024-01-01T12:34Z' is not a date-time",
+        id="no-seconds",
+    ),
+    pytest.param(
+        f"{EVENTS}?from=2023-02-29T00:00:00Z&to=2024-07-01T00:00:00Z",
+        {},
+        "from='2023-02-29T00:00:00Z' is not a date-time",
+        id="not-a-leap-year",
+    ),
+    pytest.param(f"{EVENTS}?from=2024-01-01T24:00:00Z&to=2024-07-01T00:00:00Z", {}, "is not a date-time", id="hour-24"),
+    pytest.param(
+        f"{EVENTS}?from=2024-01-01T12:30:60Z&to=2024-07-01T00:00:00Z",
+        {},
+        "is not a date-time",
+        id="leap-second-not-at-midnight",
+    ),
+    pytest.param(
+        f"{EVENTS}?from=%D9%A2%D9%A0%D9%A2%D9%A4-01-01T00:00:00Z&to=2024-07-01T00:00:00Z",
+        {},
+        "is not a date-time",
+        id="non-ascii-digits",
+    ),
+    pytest.param(f"{EVENTS}?from=2016-01-01T08:00:00+08:00&to=2024-07-01T00:00:00Z", {}, "%2B", id="unencoded-plus"),
     pytest.param(f"{EVENTS}?to=2024-07-01T00:00:00Z", {}, "Missing query parameter 'from'", id="missing-from"),
     pytest.param(IV + "&includeCount=TRUE", SESSION, "includeCount='TRUE' is not a boolean", id="boolean-case"),
     pytest.param(IV + "&includeCount=1", SESSION, "includeCount='1' is not a boolean", id="boolean-digit"),
-    pytest.param(IV.replace("includeSites=false", "includeSites="), SESSION, "includeSites is empty",
-                 id="empty-boolean"),
-    pytest.param(IV.replace("T00:00:00Z&sch", "T00:00:00%2B01:00&sch"), SESSION,
-                 "does not match the pattern of scheduledStart", id="offset-outside-pattern"),
-    pytest.param(IV.replace("&includeSites=false", ""), SESSION, "Missing query parameter 'includeSites'",
-                 id="missing-includeSites"),
-    pytest.param(IV, {"content-type": "application/json"}, "Missing header parameter 'x-session-token'",
-                 id="missing-session"),
+    pytest.param(
+        IV.replace("includeSites=false", "includeSites="), SESSION, "includeSites is empty", id="empty-boolean"
+    ),
+    pytest.param(
+        IV.replace("T00:00:00Z&sch", "T00:00:00%2B01:00&sch"),
+        SESSION,
+        "does not match the pattern of scheduledStart",
+        id="offset-outside-pattern",
+    ),
+    pytest.param(
+        IV.replace("&includeSites=false", ""),
+        SESSION,
+        "Missing query parameter 'includeSites'",
+        id="missing-includeSites",
+    ),
+    pytest.param(
+        IV, {"content-type": "application/json"}, "Missing header parameter 'x-session-token'", id="missing-session"
+    ),
     pytest.param(IV, {**SESSION, "x-session-token": " "}, "x-session-token", id="blank-session"),
     pytest.param(IV, {"x-session-token": "s"}, "Missing header parameter 'content-type'", id="missing-content-type"),
-    pytest.param(IV, {**SESSION, "content-type": "text/plain"}, "content-type='text/plain' is not one of",
-                 id="other-media-type"),
-    pytest.param(IV, {**SESSION, "content-type": "application/json; charset=utf-8"},
-                 "content-type='application/json; charset=utf-8' is not one of", id="media-type-parameters"),
+    pytest.param(
+        IV, {**SESSION, "content-type": "text/plain"}, "content-type='text/plain' is not one of", id="other-media-type"
+    ),
+    pytest.param(
+        IV,
+        {**SESSION, "content-type": "application/json; charset=utf-8"},
+        "content-type='application/json; charset=utf-8' is not one of",
+        id="media-type-parameters",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("url", "headers", "detail"), REJECTED)
-def test_rejected_with_a_problem_naming_the_value(client: TestClient, url: str, headers: dict[str, str],
-                                                  detail: str) -> None:
+def test_rejected_with_a_problem_naming_the_value(
+    client: TestClient, url: str, headers: dict[str, str], detail: str
+) -> None:
     response = client.get(url, headers={**AUTH, **headers})
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
@@ -79,8 +110,11 @@ ACCEPTED = [
     pytest.param(EV + "&limit=-9223372036854775807&page=9223372036854775807", {}, id="int64-extremes"),
     pytest.param(EV + "&unknown=1&also=2", {}, id="unknown-parameters-ignored"),
     pytest.param(IV.replace("2024-06-01T00:00:00Z", "0000-02-29T00:00:00Z"), SESSION, id="year-0000-leap-day"),
-    pytest.param(IV + "&pageSize=9007199254740991&page=-9007199254740991&findId=9007199254740991",
-                 SESSION, id="document-extremes"),
+    pytest.param(
+        IV + "&pageSize=9007199254740991&page=-9007199254740991&findId=9007199254740991",
+        SESSION,
+        id="document-extremes",
+    ),
     pytest.param(IV, {**SESSION, "content-type": "Application/JSON"}, id="media-type-case"),
     pytest.param(IV, {**SESSION, "x-session-token": "not-a-jwt"}, id="session-token-is-opaque"),
 ]

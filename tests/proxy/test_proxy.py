@@ -27,10 +27,18 @@ from tests.conftest import AUTH, SESSION, ServerProcess, events_params, free_por
 
 UPSTREAM = "http://upstream.test"
 INTERVENTIONS_PATH = "/calendar/v2/rs/events"
-EVENT = {"id": "a2frtf13cuaqhit9pf26lqmvr4", "created_at": "2015-11-03T07:45:34.000+08:00",
-         "updated_at": "2015-11-03T07:45:34.000+08:00", "summary": "s", "description": None, "location": None,
-         "category": "學生", "start": "2016-01-01T08:00:00.000+08:00", "end": "2016-07-01T09:00:00.000+08:00",
-         "link": None}
+EVENT = {
+    "id": "a2frtf13cuaqhit9pf26lqmvr4",
+    "created_at": "2015-11-03T07:45:34.000+08:00",
+    "updated_at": "2015-11-03T07:45:34.000+08:00",
+    "summary": "s",
+    "description": None,
+    "location": None,
+    "category": "學生",
+    "start": "2016-01-01T08:00:00.000+08:00",
+    "end": "2016-07-01T09:00:00.000+08:00",
+    "link": None,
+}
 
 ProxyFactory = Callable[..., TestClient]
 
@@ -41,10 +49,13 @@ def make_proxy(caplog: pytest.LogCaptureFixture) -> Iterator[ProxyFactory]:
     caplog.set_level(logging.INFO, logger="mockserver.proxy")
     clients: list[TestClient] = []
 
-    def factory(transport: httpx.AsyncBaseTransport, api: ApiId = "events", upstream: str = UPSTREAM,
-                strict: bool = False) -> TestClient:
-        proxy = ValidatingProxy(ProxyOptions(api=api, upstream=upstream, strict=strict),
-                                client=httpx.AsyncClient(transport=transport, follow_redirects=False))
+    def factory(
+        transport: httpx.AsyncBaseTransport, api: ApiId = "events", upstream: str = UPSTREAM, strict: bool = False
+    ) -> TestClient:
+        proxy = ValidatingProxy(
+            ProxyOptions(api=api, upstream=upstream, strict=strict),
+            client=httpx.AsyncClient(transport=transport, follow_redirects=False),
+        )
         clients.append(TestClient(proxy, follow_redirects=False).__enter__())
         return clients[-1]
 
@@ -59,26 +70,30 @@ def violations(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 # --- in front of the mock -----------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def mock() -> httpx.ASGITransport:
     return httpx.ASGITransport(app=create_app(Settings(count=200)))
 
 
-def test_in_front_of_the_mock_nothing_is_reported(make_proxy: ProxyFactory, mock: httpx.ASGITransport,
-                                                  caplog: pytest.LogCaptureFixture) -> None:
+def test_in_front_of_the_mock_nothing_is_reported(
+    make_proxy: ProxyFactory, mock: httpx.ASGITransport, caplog: pytest.LogCaptureFixture
+) -> None:
     events = make_proxy(mock, "events", UPSTREAM)
     interventions = make_proxy(mock, "interventions", UPSTREAM + "/main")
     for params in (events_params(), events_params(limit="3", page="2", orderBy="end"), events_params(category="")):
         response = events.get("/events", params=params, headers=AUTH)
         assert response.status_code == 200 and "events" in response.json()
-    response = interventions.get(INTERVENTIONS_PATH, params=interventions_params(includeCount="true"),
-                                 headers={**AUTH, **SESSION})
+    response = interventions.get(
+        INTERVENTIONS_PATH, params=interventions_params(includeCount="true"), headers={**AUTH, **SESSION}
+    )
     assert response.status_code == 200 and response.json()["data"]
     assert violations(caplog) == []
 
 
-def test_a_request_the_spec_rejects_is_forwarded_and_reported(make_proxy: ProxyFactory, mock: httpx.ASGITransport,
-                                                              caplog: pytest.LogCaptureFixture) -> None:
+def test_a_request_the_spec_rejects_is_forwarded_and_reported(
+    make_proxy: ProxyFactory, mock: httpx.ASGITransport, caplog: pytest.LogCaptureFixture
+) -> None:
     events = make_proxy(mock)
     assert events.get("/events", params=events_params(limit="abc"), headers=AUTH).status_code == 400
     assert events.get("/events", params=events_params()).status_code == 401
@@ -86,12 +101,12 @@ def test_a_request_the_spec_rejects_is_forwarded_and_reported(make_proxy: ProxyF
     assert violations(caplog) == [
         "violation in the request GET /events: limit='abc' is not an integer; expected an integer (ASCII digits, "
         "optional leading '-'), e.g. limit=5",
-        "violation in the request GET /events: no Authorization: Bearer token, which the operation's security "
-        "requires",
+        "violation in the request GET /events: no Authorization: Bearer token, which the operation's security requires",
     ]
 
 
 # --- in front of a broken upstream --------------------------------------------------------------------------------
+
 
 async def broken(request: Request) -> Response:
     """Each ``?break=`` value breaks the events contract in one way."""
@@ -126,8 +141,12 @@ def broken_upstream() -> httpx.ASGITransport:
 
 @pytest.mark.parametrize(("kind", "status", "message"), BREAKS, ids=[b[0] for b in BREAKS])
 def test_each_violation_is_one_line_and_the_response_passes(
-    make_proxy: ProxyFactory, broken_upstream: httpx.ASGITransport, caplog: pytest.LogCaptureFixture,
-    kind: str, status: int, message: str,
+    make_proxy: ProxyFactory,
+    broken_upstream: httpx.ASGITransport,
+    caplog: pytest.LogCaptureFixture,
+    kind: str,
+    status: int,
+    message: str,
 ) -> None:
     response = make_proxy(broken_upstream).get("/events", params=events_params(**{"break": kind}), headers=AUTH)
     assert response.status_code == status
@@ -137,8 +156,9 @@ def test_each_violation_is_one_line_and_the_response_passes(
     assert all("\n" not in line for line in found)
 
 
-def test_a_conforming_upstream_response_is_not_reported(make_proxy: ProxyFactory, broken_upstream: httpx.ASGITransport,
-                                                        caplog: pytest.LogCaptureFixture) -> None:
+def test_a_conforming_upstream_response_is_not_reported(
+    make_proxy: ProxyFactory, broken_upstream: httpx.ASGITransport, caplog: pytest.LogCaptureFixture
+) -> None:
     response = make_proxy(broken_upstream).get("/events", params=events_params(), headers=AUTH)
     assert response.status_code == 200 and response.json()["events"] == [EVENT]
     assert violations(caplog) == []
@@ -146,7 +166,11 @@ def test_a_conforming_upstream_response_is_not_reported(make_proxy: ProxyFactory
 
 @pytest.mark.parametrize(("kind", "status", "message"), BREAKS, ids=[b[0] for b in BREAKS])
 def test_strict_turns_a_violation_into_a_502_naming_it(
-    make_proxy: ProxyFactory, broken_upstream: httpx.ASGITransport, kind: str, status: int, message: str,
+    make_proxy: ProxyFactory,
+    broken_upstream: httpx.ASGITransport,
+    kind: str,
+    status: int,
+    message: str,
 ) -> None:
     proxy = make_proxy(broken_upstream, strict=True)
     response = proxy.get("/events", params=events_params(**{"break": kind}), headers=AUTH)
@@ -161,24 +185,36 @@ def test_strict_turns_a_violation_into_a_502_naming_it(
 
 # --- what is forwarded --------------------------------------------------------------------------------------------
 
+
 def test_requests_reach_the_upstream_host_only_without_hop_by_hop_headers(make_proxy: ProxyFactory) -> None:
     seen: list[httpx.Request] = []
 
     def upstream(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(302, headers={"location": "http://elsewhere.test/steal", "connection": "close",
-                                            "keep-alive": "timeout=5"})
+        return httpx.Response(
+            302, headers={"location": "http://elsewhere.test/steal", "connection": "close", "keep-alive": "timeout=5"}
+        )
 
     proxy = make_proxy(httpx.MockTransport(upstream), "interventions", "https://api.upstream.test:8443/main/")
-    headers = {**AUTH, **SESSION, "connection": "keep-alive, x-hop", "x-hop": "1", "keep-alive": "timeout=5",
-               "te": "trailers", "upgrade": "h2c", "proxy-authorization": "Basic c2VjcmV0", "x-end-to-end": "kept"}
+    headers = {
+        **AUTH,
+        **SESSION,
+        "connection": "keep-alive, x-hop",
+        "x-hop": "1",
+        "keep-alive": "timeout=5",
+        "te": "trailers",
+        "upgrade": "h2c",
+        "proxy-authorization": "Basic c2VjcmV0",
+        "x-end-to-end": "kept",
+    }
     target = "http://testserver//elsewhere.test/a%2Fb?q=2016-01-01T08:00:00%2B08:00&x=a+b"
     response = proxy.get(target, headers=headers)
     assert response.status_code == 302 and response.headers["location"] == "http://elsewhere.test/steal"
     assert "keep-alive" not in response.headers
     (request,) = seen  # the redirect is returned, not followed
-    assert str(request.url) == ("https://api.upstream.test:8443/main//elsewhere.test/a%2Fb"
-                                "?q=2016-01-01T08:00:00%2B08:00&x=a+b")
+    assert str(request.url) == (
+        "https://api.upstream.test:8443/main//elsewhere.test/a%2Fb?q=2016-01-01T08:00:00%2B08:00&x=a+b"
+    )
     assert request.headers["host"] == "api.upstream.test:8443"
     assert request.headers["authorization"] == AUTH["Authorization"]
     assert request.headers["x-session-token"] == SESSION["x-session-token"]
@@ -188,13 +224,17 @@ def test_requests_reach_the_upstream_host_only_without_hop_by_hop_headers(make_p
     assert request.headers.get_list("connection") in ([], ["keep-alive"])  # the proxy's own hop, not the client's
 
 
-@pytest.mark.parametrize(("error", "status", "detail"), [
-    (httpx.ConnectError("[Errno 111] Connection refused"), 502, "ConnectError: [Errno 111] Connection refused"),
-    (httpx.ReadTimeout("timed out"), 504, "did not answer within 30.0 s"),
-    (httpx.RemoteProtocolError("Server disconnected"), 502, "RemoteProtocolError: Server disconnected"),
-])
-def test_an_upstream_failure_is_a_problem(make_proxy: ProxyFactory, caplog: pytest.LogCaptureFixture,
-                                          error: httpx.HTTPError, status: int, detail: str) -> None:
+@pytest.mark.parametrize(
+    ("error", "status", "detail"),
+    [
+        (httpx.ConnectError("[Errno 111] Connection refused"), 502, "ConnectError: [Errno 111] Connection refused"),
+        (httpx.ReadTimeout("timed out"), 504, "did not answer within 30.0 s"),
+        (httpx.RemoteProtocolError("Server disconnected"), 502, "RemoteProtocolError: Server disconnected"),
+    ],
+)
+def test_an_upstream_failure_is_a_problem(
+    make_proxy: ProxyFactory, caplog: pytest.LogCaptureFixture, error: httpx.HTTPError, status: int, detail: str
+) -> None:
     def upstream(request: httpx.Request) -> httpx.Response:
         raise error
 
@@ -205,8 +245,9 @@ def test_an_upstream_failure_is_a_problem(make_proxy: ProxyFactory, caplog: pyte
     assert not [r for r in caplog.records if r.exc_info]
 
 
-def test_a_password_in_the_upstream_url_is_never_shown(make_proxy: ProxyFactory,
-                                                       caplog: pytest.LogCaptureFixture) -> None:
+def test_a_password_in_the_upstream_url_is_never_shown(
+    make_proxy: ProxyFactory, caplog: pytest.LogCaptureFixture
+) -> None:
     def upstream(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused")
 
@@ -218,14 +259,19 @@ def test_a_password_in_the_upstream_url_is_never_shown(make_proxy: ProxyFactory,
 
 # --- real processes -----------------------------------------------------------------------------------------------
 
+
 def start_proxy(directory: Path, *args: str) -> tuple[str, subprocess.Popen[bytes], Path]:
     """``mockserver proxy ARGS`` on a free loopback port, with a proxy in the environment that it must ignore."""
     port = free_port()
     log = directory / f"proxy-{port}.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "HTTP_PROXY": "http://127.0.0.1:9", "ALL_PROXY": "http://127.0.0.1:9"}
     with log.open("wb") as sink:
-        process = subprocess.Popen([sys.executable, "-m", "mockserver", "proxy", "--port", str(port), *args],
-                                   stdout=sink, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mockserver", "proxy", "--port", str(port), *args],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
     for _ in range(600):  # the socket is bound before this line is printed
         if "mockserver proxy on" in log.read_text(errors="replace"):
             return f"http://127.0.0.1:{port}", process, log
@@ -251,16 +297,18 @@ def proxy_process(tmp_path: Path) -> Iterator[Callable[..., tuple[str, Path]]]:
         process.wait(timeout=15)
 
 
-def test_real_proxy_in_front_of_the_real_mock(serve_process: Callable[..., ServerProcess],
-                                              proxy_process: Callable[..., tuple[str, Path]]) -> None:
+def test_real_proxy_in_front_of_the_real_mock(
+    serve_process: Callable[..., ServerProcess], proxy_process: Callable[..., tuple[str, Path]]
+) -> None:
     mock = serve_process("--count", "200")
     events, events_log = proxy_process("--api", "events", "--upstream", mock.base, "--strict")
     interventions, interventions_log = proxy_process("--api", "interventions", "--upstream", mock.base + "/main")
     with httpx.Client(timeout=10, trust_env=False) as client:
         response = client.get(f"{events}/events", params=events_params(), headers=AUTH)
         assert response.status_code == 200 and response.json()["events"]
-        response = client.get(f"{interventions}{INTERVENTIONS_PATH}", params=interventions_params(),
-                              headers={**AUTH, **SESSION})
+        response = client.get(
+            f"{interventions}{INTERVENTIONS_PATH}", params=interventions_params(), headers={**AUTH, **SESSION}
+        )
         assert response.status_code == 200 and response.json()["data"]
         assert client.get(f"{events}/events", params=events_params(page="x"), headers=AUTH).status_code == 400
     assert "violation in the response" not in events_log.read_text() + interventions_log.read_text()
@@ -275,17 +323,26 @@ def test_real_proxy_with_an_unreachable_upstream(proxy_process: Callable[..., tu
     assert "Traceback" not in log.read_text()
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--upstream", "ftp://x"], "Invalid value for --upstream: 'ftp://x' is not an http(s) URL"),
-    (["--upstream", "http://"], "is not an http(s) URL"),
-    (["--upstream", "http://127.0.0.1:9", "--port", "busy"], "cannot listen on 127.0.0.1:"),
-], ids=["not-http", "no-host", "busy-port"])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--upstream", "ftp://x"], "Invalid value for --upstream: 'ftp://x' is not an http(s) URL"),
+        (["--upstream", "http://"], "is not an http(s) URL"),
+        (["--upstream", "http://127.0.0.1:9", "--port", "busy"], "cannot listen on 127.0.0.1:"),
+    ],
+    ids=["not-http", "no-host", "busy-port"],
+)
 def test_bad_proxy_command_lines_are_one_line(args: list[str], message: str) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen(1)
         args = [str(busy.getsockname()[1]) if a == "busy" else a for a in args]
-        result = subprocess.run([sys.executable, "-m", "mockserver", "proxy", "--api", "events", *args],
-                                capture_output=True, text=True, timeout=60, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "mockserver", "proxy", "--api", "events", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
     assert result.returncode != 0 and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr

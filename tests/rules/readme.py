@@ -32,8 +32,11 @@ def section(entries: Sequence[Entry]) -> str:
     for api in API_IDS:
         lines += ["", f"**{api}**", "", "| rule | the spec says | checked by |", "|---|---|---|"]
         for rule in sorted((r for r in rules if r.api == api), key=lambda r: str(r.id)):
-            checked = (", ".join(f"`{name}`" for name in rule.checks) if rule.checks
-                       else f"not observable: {rule.unobservable}")
+            checked = (
+                ", ".join(f"`{name}`" for name in rule.checks)
+                if rule.checks
+                else f"not observable: {rule.unobservable}"
+            )
             lines.append(f"| `{rule.id}` | {_cell(rule.words)} | {_cell(checked)} |")
     return "\n".join(lines)
 

@@ -70,9 +70,11 @@ class Sentence:
 
 def spec_sentences(api: ApiId) -> list[Sentence]:
     """Every sentence of every description of ``api``'s spec, in document order."""
-    return [Sentence(api, where, words)
-            for where, text in _descriptions(load_spec(api), "")
-            for words in split_sentences(text)]
+    return [
+        Sentence(api, where, words)
+        for where, text in _descriptions(load_spec(api), "")
+        for words in split_sentences(text)
+    ]
 
 
 def all_spec_sentences() -> list[Sentence]:
@@ -138,8 +140,14 @@ def _entry(index: int, raw: Any) -> Entry:
         return tuple(value)
 
     return Entry(
-        api=api, where=str(text("where", required=True)), words=str(text("words", required=True)), id=text("id"),
-        informative=text("informative"), mock=names("mock") or (), checks=names("checks"), broken=names("broken"),
+        api=api,
+        where=str(text("where", required=True)),
+        words=str(text("words", required=True)),
+        id=text("id"),
+        informative=text("informative"),
+        mock=names("mock") or (),
+        checks=names("checks"),
+        broken=names("broken"),
         unobservable=text("unobservable"),
     )
 

@@ -12,8 +12,17 @@ import jwt
 from starlette.testclient import TestClient
 
 __all__ = [
-    "EVENTS", "INTERVENTIONS", "READ", "SESSION", "bearer", "body", "event", "events", "intervention",
-    "interventions", "unsigned",
+    "EVENTS",
+    "INTERVENTIONS",
+    "READ",
+    "SESSION",
+    "bearer",
+    "body",
+    "event",
+    "events",
+    "intervention",
+    "interventions",
+    "unsigned",
 ]
 
 INTERVENTIONS = "/main/calendar/v2/rs/events"
@@ -30,6 +39,7 @@ def bearer(claims: Mapping[str, Any], scheme: str = "Bearer") -> dict[str, str]:
 
 def unsigned(payload: bytes) -> str:
     """A three-part token whose middle part is ``payload``, base64url-encoded, and whose signature is junk."""
+
     def part(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -43,13 +53,35 @@ READ = bearer({"scope": "calendar.event.read"})
 def intervention(id: int, start: str, end: str, **fields: Any) -> Record:
     """A valid intervention scheduled from ``start`` to ``end``; ``fields`` override the rest."""
     return {
-        "id": id, "status": 1, "type": 1, "description": f"intervention {id}", "imgSignature": None,
-        "codePin": 123456, "autoCreated": False, "creationStatus": 1, "scheduledStart": start, "scheduledEnd": end,
-        "actualStart": None, "actualEnd": None, "providerName": "Provider", "providerEmail": "provider@example.fr",
-        "providerActionComment": None, "providerGeneralComment": None, "assignedCompanyContactId": None,
-        "assignedUserId": None, "verifiedByUserId": None, "verifiedAt": None, "decisionComment": None,
-        "attendeeCount": 1, "routineId": None, "organizationId": 1, "createdByUserId": 1, "archivedAt": None,
-        "updatedAt": "2000-01-01T00:00:00.000Z", "createdAt": "2000-01-01T00:00:00.000Z", "eventType": 101,
+        "id": id,
+        "status": 1,
+        "type": 1,
+        "description": f"intervention {id}",
+        "imgSignature": None,
+        "codePin": 123456,
+        "autoCreated": False,
+        "creationStatus": 1,
+        "scheduledStart": start,
+        "scheduledEnd": end,
+        "actualStart": None,
+        "actualEnd": None,
+        "providerName": "Provider",
+        "providerEmail": "provider@example.fr",
+        "providerActionComment": None,
+        "providerGeneralComment": None,
+        "assignedCompanyContactId": None,
+        "assignedUserId": None,
+        "verifiedByUserId": None,
+        "verifiedAt": None,
+        "decisionComment": None,
+        "attendeeCount": 1,
+        "routineId": None,
+        "organizationId": 1,
+        "createdByUserId": 1,
+        "archivedAt": None,
+        "updatedAt": "2000-01-01T00:00:00.000Z",
+        "createdAt": "2000-01-01T00:00:00.000Z",
+        "eventType": 101,
         **fields,
     }
 
@@ -57,9 +89,17 @@ def intervention(id: int, start: str, end: str, **fields: Any) -> Record:
 def event(id: str, start: str, end: str, **fields: Any) -> Record:
     """A valid event from ``start`` to ``end`` in category 學生; ``fields`` override the rest."""
     return {
-        "id": id, "created_at": "2000-01-01T00:00:00.000+08:00", "updated_at": "2000-01-01T00:00:00.000+08:00",
-        "summary": f"event {id}", "description": None, "location": None, "category": "學生",
-        "start": start, "end": end, "link": None, **fields,
+        "id": id,
+        "created_at": "2000-01-01T00:00:00.000+08:00",
+        "updated_at": "2000-01-01T00:00:00.000+08:00",
+        "summary": f"event {id}",
+        "description": None,
+        "location": None,
+        "category": "學生",
+        "start": start,
+        "end": end,
+        "link": None,
+        **fields,
     }
 
 

@@ -64,11 +64,12 @@ WITH_A_REASON = [
 
 @pytest.mark.parametrize("api", APIS)
 @pytest.mark.parametrize("authorization", WITH_A_REASON)
-def test_401_www_authenticate_carries_the_reason_when_there_is_one(seed7: TestClient, api: str,
-                                                                  authorization: dict[str, str]) -> None:
+def test_401_www_authenticate_carries_the_reason_when_there_is_one(
+    seed7: TestClient, api: str, authorization: dict[str, str]
+) -> None:
     path, query = (INTERVENTIONS, IV_QUERY) if api == "interventions" else (EVENTS, EV_QUERY)
     challenge = seed7.get(f"{path}?{query}", headers={**authorization, **SESSION}).headers["www-authenticate"]
-    assert challenge.startswith("Bearer ") and challenge[len("Bearer "):].strip()
+    assert challenge.startswith("Bearer ") and challenge[len("Bearer ") :].strip()
 
 
 ACCEPTED = [
@@ -138,8 +139,9 @@ ORDER = [
 
 
 @pytest.mark.parametrize(("api", "authorization", "query", "status"), ORDER)
-def test_checks_run_in_order(seed7: TestClient, api: str, authorization: dict[str, str], query: str,
-                             status: int) -> None:
+def test_checks_run_in_order(
+    seed7: TestClient, api: str, authorization: dict[str, str], query: str, status: int
+) -> None:
     assert _get(seed7, api, authorization, query) == status
 
 

@@ -34,30 +34,34 @@ def _send(client: TestClient, api: str, extra: str, headers: dict[str, str]) -> 
 
 
 @pytest.mark.parametrize(("api", "extra", "headers", "status"), REJECTIONS)
-def test_rejections_are_problem_json(seed7: TestClient, api: str, extra: str, headers: dict[str, str],
-                                     status: int) -> None:
+def test_rejections_are_problem_json(
+    seed7: TestClient, api: str, extra: str, headers: dict[str, str], status: int
+) -> None:
     response = _send(seed7, api, extra, headers)
     assert (response.status_code, response.headers["content-type"]) == (status, "application/problem+json")
     assert {"type", "title", "status", "detail"} <= set(response.json())
 
 
 @pytest.mark.parametrize(("api", "extra", "headers", "status"), REJECTIONS)
-def test_problem_status_is_the_http_status(seed7: TestClient, api: str, extra: str, headers: dict[str, str],
-                                           status: int) -> None:
+def test_problem_status_is_the_http_status(
+    seed7: TestClient, api: str, extra: str, headers: dict[str, str], status: int
+) -> None:
     assert _send(seed7, api, extra, headers).json()["status"] == status
 
 
 @pytest.mark.parametrize(("api", "extra", "headers", "status"), REJECTIONS)
-def test_problem_type_is_a_uri_reference(seed7: TestClient, api: str, extra: str, headers: dict[str, str],
-                                         status: int) -> None:
+def test_problem_type_is_a_uri_reference(
+    seed7: TestClient, api: str, extra: str, headers: dict[str, str], status: int
+) -> None:
     # RFC 7807: "about:blank" when the problem has no type of its own; any URI reference has no spaces.
     kind = _send(seed7, api, extra, headers).json()["type"]
     assert kind == "about:blank" or (kind and " " not in kind)
 
 
 @pytest.mark.parametrize(("api", "extra", "headers", "status"), REJECTIONS)
-def test_problem_title_summarises_the_status(seed7: TestClient, api: str, extra: str, headers: dict[str, str],
-                                             status: int) -> None:
+def test_problem_title_summarises_the_status(
+    seed7: TestClient, api: str, extra: str, headers: dict[str, str], status: int
+) -> None:
     assert _send(seed7, api, extra, headers).json()["title"] == TITLES[status]
 
 
@@ -67,21 +71,49 @@ DETAILS = [
     pytest.param("events", "limit=", READ, "limit", "empty", "integer", id="events-empty"),
     pytest.param("events", "orderBy=foo", READ, "orderBy", "'foo'", "updated_at", id="events-enum"),
     pytest.param("events", "page=1&page=2", READ, "page", "'2'", "once", id="events-repeated"),
-    pytest.param("events", "limit=9223372036854775808", READ, "limit", "9223372036854775808", "9223372036854775807",
-                 id="events-above-the-maximum"),
-    pytest.param("interventions", "includeCount=TRUE", {**READ, **SESSION}, "includeCount", "'TRUE'", "true or false",
-                 id="interventions-boolean"),
-    pytest.param("interventions", "", {**READ, **SESSION, "content-type": "text/plain"}, "content-type",
-                 "'text/plain'", "application/json", id="interventions-media-type"),
-    pytest.param("interventions", "", {**READ, **SESSION, "x-session-token": " "}, "x-session-token", "' '",
-                 "non-blank", id="interventions-blank-session-token"),
+    pytest.param(
+        "events",
+        "limit=9223372036854775808",
+        READ,
+        "limit",
+        "9223372036854775808",
+        "9223372036854775807",
+        id="events-above-the-maximum",
+    ),
+    pytest.param(
+        "interventions",
+        "includeCount=TRUE",
+        {**READ, **SESSION},
+        "includeCount",
+        "'TRUE'",
+        "true or false",
+        id="interventions-boolean",
+    ),
+    pytest.param(
+        "interventions",
+        "",
+        {**READ, **SESSION, "content-type": "text/plain"},
+        "content-type",
+        "'text/plain'",
+        "application/json",
+        id="interventions-media-type",
+    ),
+    pytest.param(
+        "interventions",
+        "",
+        {**READ, **SESSION, "x-session-token": " "},
+        "x-session-token",
+        "' '",
+        "non-blank",
+        id="interventions-blank-session-token",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("api", "extra", "headers", "name", "value", "expected"), DETAILS)
 def test_bad_request_detail_names_the_parameter_the_value_and_what_was_expected(
-        seed7: TestClient, api: str, extra: str, headers: dict[str, str], name: str, value: str,
-        expected: str) -> None:
+    seed7: TestClient, api: str, extra: str, headers: dict[str, str], name: str, value: str, expected: str
+) -> None:
     detail = _send(seed7, api, extra, headers).json()["detail"]
     assert (name in detail, value in detail, expected in detail) == (True, True, True), detail
 
@@ -98,17 +130,26 @@ EXTREMES = [
     pytest.param("events", f"{EV_QUERY}&page=9223372036854775807&limit=9223372036854775807", id="events-int64-max"),
     pytest.param("events", f"{EV_QUERY}&page=-9223372036854775807&limit=-9223372036854775807", id="events-int64-min"),
     pytest.param("events", f"{EV_QUERY}&limit={'9' * 5000}", id="events-5000-digits"),
-    pytest.param("events", f"from=2016-01-01T00:00:00.{'9' * 10000}Z&to=2025-01-01T00:00:00Z",
-                 id="events-10000-fraction-digits"),
+    pytest.param(
+        "events", f"from=2016-01-01T00:00:00.{'9' * 10000}Z&to=2025-01-01T00:00:00Z", id="events-10000-fraction-digits"
+    ),
     pytest.param("events", "from=10000-01-01T00:00:00Z&to=10001-01-01T00:00:00Z", id="events-year-10000"),
     pytest.param("events", "from=2016-01-01T00:00:00%00Z&to=2025-01-01T00:00:00Z", id="events-nul"),
     pytest.param("events", f"{EV_QUERY}&category=%FF%FE", id="events-invalid-utf8"),
-    pytest.param("interventions", "scheduledStart=0000-01-01T00:00:00Z&scheduledEnd=9999-12-31T23:59:59."
-                 f"{'9' * 30}Z&includeSites=true", id="interventions-widest"),
-    pytest.param("interventions", f"{IV_QUERY}&page=9007199254740991&pageSize=9007199254740991"
-                 "&findId=-9007199254740991&subPageSize=-9007199254740991", id="interventions-extremes"),
-    pytest.param("interventions", f"{IV_QUERY}&page=-9007199254740991&pageSize=-9007199254740991",
-                 id="interventions-minimums"),
+    pytest.param(
+        "interventions",
+        f"scheduledStart=0000-01-01T00:00:00Z&scheduledEnd=9999-12-31T23:59:59.{'9' * 30}Z&includeSites=true",
+        id="interventions-widest",
+    ),
+    pytest.param(
+        "interventions",
+        f"{IV_QUERY}&page=9007199254740991&pageSize=9007199254740991"
+        "&findId=-9007199254740991&subPageSize=-9007199254740991",
+        id="interventions-extremes",
+    ),
+    pytest.param(
+        "interventions", f"{IV_QUERY}&page=-9007199254740991&pageSize=-9007199254740991", id="interventions-minimums"
+    ),
     pytest.param("interventions", f"{IV_QUERY}&findId=9223372036854775808", id="interventions-findId-beyond-int64"),
     pytest.param("interventions", f"{IV_QUERY}&includeCount=%FF", id="interventions-invalid-utf8"),
 ]
@@ -121,6 +162,7 @@ def test_no_input_yields_a_5xx(seed7: TestClient, api: str, query: str) -> None:
 
 
 # --- 503: only with --fault 503, and with Retry-After ---------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def faulty() -> Iterator[TestClient]:

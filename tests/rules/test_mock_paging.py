@@ -15,8 +15,8 @@ SEVEN_INTERVENTIONS = [
     intervention(n, f"2024-06-0{n}T08:00:00.000Z", f"2024-06-0{n}T09:00:00.000Z") for n in (4, 7, 1, 3, 6, 2, 5)
 ]
 SEVEN_EVENTS = [
-    event(f"e{n}", f"2024-06-0{n}T08:00:00.000Z", f"2024-06-0{n}T09:00:00.000Z",
-          category="學生" if n % 2 else "考試") for n in (4, 7, 1, 3, 6, 2, 5)
+    event(f"e{n}", f"2024-06-0{n}T08:00:00.000Z", f"2024-06-0{n}T09:00:00.000Z", category="學生" if n % 2 else "考試")
+    for n in (4, 7, 1, 3, 6, 2, 5)
 ]
 IN_JUNE = "scheduledStart=2024-06-01T00:00:00Z&scheduledEnd=2024-06-30T00:00:00Z&includeSites=false"
 JUNE = "from=2024-06-01T00:00:00Z&to=2024-06-30T00:00:00Z"
@@ -104,8 +104,9 @@ ECHOES = [
 
 
 @pytest.mark.parametrize(("extra", "expected"), ECHOES)
-def test_interventions_pagination_echoes_the_page_and_size_used(seven: TestClient, extra: str,
-                                                                expected: dict[str, int]) -> None:
+def test_interventions_pagination_echoes_the_page_and_size_used(
+    seven: TestClient, extra: str, expected: dict[str, int]
+) -> None:
     assert _page(seven, extra)["pagination"] == expected
 
 
@@ -115,8 +116,11 @@ TOTAL_COUNTS = [
     pytest.param(f"{IN_JUNE}&page=10&pageSize=3", 7, id="past-the-end"),
     pytest.param(f"{IN_JUNE}&pageSize=0", 7, id="size-0"),
     pytest.param(f"{IN_JUNE}&findId=6&pageSize=1", 7, id="find-id"),
-    pytest.param("scheduledStart=2024-06-02T09:00:00Z&scheduledEnd=2024-06-04T08:00:00Z&includeSites=false", 3,
-                 id="a-narrower-window"),
+    pytest.param(
+        "scheduledStart=2024-06-02T09:00:00Z&scheduledEnd=2024-06-04T08:00:00Z&includeSites=false",
+        3,
+        id="a-narrower-window",
+    ),
 ]
 
 
@@ -140,8 +144,9 @@ FIND_ID_HITS = [
 
 
 @pytest.mark.parametrize(("extra", "page_number", "expected"), FIND_ID_HITS)
-def test_interventions_find_id_returns_the_page_that_holds_it(seven: TestClient, extra: str, page_number: int,
-                                                              expected: list[int]) -> None:
+def test_interventions_find_id_returns_the_page_that_holds_it(
+    seven: TestClient, extra: str, page_number: int, expected: list[int]
+) -> None:
     page = _page(seven, extra)
     assert (page["pagination"]["page"], _ids(page)) == (page_number, expected)
 
@@ -153,8 +158,9 @@ FIND_ID_MISSES = [
 
 
 @pytest.mark.parametrize(("query", "find_id"), FIND_ID_MISSES)
-def test_interventions_find_id_outside_the_matches_keeps_the_requested_page(seven: TestClient, query: str,
-                                                                           find_id: int) -> None:
+def test_interventions_find_id_outside_the_matches_keeps_the_requested_page(
+    seven: TestClient, query: str, find_id: int
+) -> None:
     page = body(interventions(seven, f"{query}&findId={find_id}&page=2&pageSize=1"))
     assert (page["pagination"], _ids(page)) == ({"page": 2, "pageSize": 1}, [2])
 
@@ -173,6 +179,7 @@ def test_interventions_find_id_pages_by_the_capped_size(seed7: TestClient) -> No
 
 
 # --- events ---------------------------------------------------------------------------------------------------------
+
 
 def test_events_limit_defaults_to_5_and_page_to_1(seven_events: TestClient) -> None:
     page = body(events(seven_events, JUNE))

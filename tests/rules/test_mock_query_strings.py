@@ -54,8 +54,7 @@ INTEGERS = [
 
 
 @pytest.mark.parametrize(("value", "echoed"), INTEGERS)
-def test_integers_with_optional_minus_and_any_digits_are_accepted(seed7: TestClient, value: str,
-                                                                  echoed: int) -> None:
+def test_integers_with_optional_minus_and_any_digits_are_accepted(seed7: TestClient, value: str, echoed: int) -> None:
     assert body(events(seed7, f"{EV_QUERY}&page={value}"))["page"] == echoed
 
 
@@ -72,8 +71,11 @@ NOT_BOOLEANS = [
 @pytest.mark.parametrize("name", ["includeCount", "includeSites"])
 @pytest.mark.parametrize("value", NOT_BOOLEANS)
 def test_booleans_are_true_or_false_only(seed7: TestClient, name: str, value: str) -> None:
-    query = (IV_QUERY.replace("includeSites=false", f"includeSites={value}") if name == "includeSites"
-             else f"{IV_QUERY}&includeCount={value}")
+    query = (
+        IV_QUERY.replace("includeSites=false", f"includeSites={value}")
+        if name == "includeSites"
+        else f"{IV_QUERY}&includeCount={value}"
+    )
     assert interventions(seed7, query).status_code == 400
 
 
@@ -165,8 +167,11 @@ def test_events_integers_are_signed_64_bit(seed7: TestClient, extra: str, status
 UNENCODED_PLUS = [
     pytest.param("events", "from=2016-01-01T08:00:00+08:00&to=2025-06-01T00:00:00Z", id="events-from"),
     pytest.param("events", "from=2016-01-01T00:00:00Z&to=2025-06-01T08:00:00+08:00", id="events-to"),
-    pytest.param("interventions", "scheduledStart=2024-06-01T00:00:00+01:00&scheduledEnd=2025-06-01T00:00:00Z"
-                 "&includeSites=false", id="interventions-scheduledStart"),
+    pytest.param(
+        "interventions",
+        "scheduledStart=2024-06-01T00:00:00+01:00&scheduledEnd=2025-06-01T00:00:00Z&includeSites=false",
+        id="interventions-scheduledStart",
+    ),
 ]
 
 
@@ -218,8 +223,9 @@ NO_EFFECT = [
 
 
 @pytest.mark.parametrize(("plain", "varied"), NO_EFFECT)
-def test_interventions_include_sites_and_sub_page_size_change_nothing(seed7: TestClient, plain: str,
-                                                                     varied: str) -> None:
+def test_interventions_include_sites_and_sub_page_size_change_nothing(
+    seed7: TestClient, plain: str, varied: str
+) -> None:
     paged = "&pageSize=7&page=2&includeCount=true"
     one = interventions(seed7, IV_QUERY.replace("includeSites=false", plain) + paged)
     other = interventions(seed7, IV_QUERY.replace("includeSites=false", varied) + paged)
@@ -266,5 +272,6 @@ HEADERS_ACCEPTED = [
 
 @pytest.mark.parametrize("headers", HEADERS_ACCEPTED)
 def test_interventions_required_headers_accept_any_non_blank_token_and_json_in_any_case(
-        seed7: TestClient, headers: dict[str, str]) -> None:
+    seed7: TestClient, headers: dict[str, str]
+) -> None:
     assert interventions(seed7, IV_QUERY, {**READ, **headers}).status_code == 200

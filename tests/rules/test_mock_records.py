@@ -15,8 +15,16 @@ from tests.rules.served import body, event, events, intervention, interventions
 
 Record = dict[str, Any]
 UTC_MILLIS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
-INTERVENTION_TIMES = ("scheduledStart", "scheduledEnd", "actualStart", "actualEnd", "verifiedAt", "archivedAt",
-                      "updatedAt", "createdAt")
+INTERVENTION_TIMES = (
+    "scheduledStart",
+    "scheduledEnd",
+    "actualStart",
+    "actualEnd",
+    "verifiedAt",
+    "archivedAt",
+    "updatedAt",
+    "createdAt",
+)
 
 
 def _instant(text: str) -> datetime:
@@ -36,8 +44,9 @@ def all_events(seed7: TestClient) -> list[Record]:
     window = "from=0000-01-01T00:00:00Z&to=9999-12-31T23:59:59Z&limit=100"
     records: list[Record] = []
     for field in ("start", "end", "created_at", "updated_at"):  # every order, so that every record is seen four times
-        records += [r for page in range(1, 11) for r in body(events(seed7, f"{window}&orderBy={field}&page={page}"))[
-            "events"]]
+        records += [
+            r for page in range(1, 11) for r in body(events(seed7, f"{window}&orderBy={field}&page={page}"))["events"]
+        ]
     assert len(records) == 4000
     return records
 
@@ -77,8 +86,12 @@ def test_interventions_created_automatically_have_no_creator(all_interventions: 
 
 
 def test_interventions_timestamps_are_utc_with_milliseconds(all_interventions: list[Record]) -> None:
-    wrong = [(r["id"], name, r[name]) for r in all_interventions for name in INTERVENTION_TIMES
-             if r[name] is not None and not UTC_MILLIS.fullmatch(r[name])]
+    wrong = [
+        (r["id"], name, r[name])
+        for r in all_interventions
+        for name in INTERVENTION_TIMES
+        if r[name] is not None and not UTC_MILLIS.fullmatch(r[name])
+    ]
     assert wrong == []
 
 
@@ -96,8 +109,12 @@ def test_events_are_updated_at_or_after_creation(all_events: list[Record]) -> No
 
 # --- datasets from a file: the records a user gives must keep the rules too -----------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="a fixture file whose intervention ends before it starts is accepted and "
-                                       "served as given, breaking 'Values are coherent: scheduledStart < scheduledEnd'")
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a fixture file whose intervention ends before it starts is accepted and "
+    "served as given, breaking 'Values are coherent: scheduledStart < scheduledEnd'",
+)
 def test_interventions_file_with_an_incoherent_record_is_refused_or_never_served(serve: Serve) -> None:
     records = [intervention(1, "2024-03-01T10:00:00.000Z", "2024-03-01T09:00:00.000Z")]
     try:
@@ -109,8 +126,11 @@ def test_interventions_file_with_an_incoherent_record_is_refused_or_never_served
     assert all(_instant(r["scheduledStart"]) < _instant(r["scheduledEnd"]) for r in served)
 
 
-@pytest.mark.xfail(strict=True, reason="a fixture file whose event ends before it starts is accepted and served "
-                                       "as given, breaking 'Values are coherent: start < end'")
+@pytest.mark.xfail(
+    strict=True,
+    reason="a fixture file whose event ends before it starts is accepted and served "
+    "as given, breaking 'Values are coherent: start < end'",
+)
 def test_events_file_with_an_incoherent_record_is_refused_or_never_served(serve: Serve) -> None:
     records = [event("e1", "2024-03-01T10:00:00.000Z", "2024-03-01T09:00:00.000Z")]
     try:
@@ -121,8 +141,11 @@ def test_events_file_with_an_incoherent_record_is_refused_or_never_served(serve:
     assert all(_instant(r["start"]) < _instant(r["end"]) for r in served)
 
 
-@pytest.mark.xfail(strict=True, reason="a fixture file with interventions timestamps without milliseconds or at "
-                                       "an offset is served as given, breaking 'Timestamps are UTC with milliseconds'")
+@pytest.mark.xfail(
+    strict=True,
+    reason="a fixture file with interventions timestamps without milliseconds or at "
+    "an offset is served as given, breaking 'Timestamps are UTC with milliseconds'",
+)
 def test_interventions_file_timestamps_are_refused_or_served_utc_with_milliseconds(serve: Serve) -> None:
     records = [intervention(1, "2024-03-01T10:00:00Z", "2024-03-01T12:00:00.000+01:00")]
     try:
@@ -131,5 +154,7 @@ def test_interventions_file_timestamps_are_refused_or_served_utc_with_millisecon
         return
     query = "scheduledStart=2024-01-01T00:00:00Z&scheduledEnd=2025-01-01T00:00:00Z&includeSites=false"
     (served,) = body(interventions(client, query))["data"]
-    assert (served["scheduledStart"], served["scheduledEnd"]) == ("2024-03-01T10:00:00.000Z",
-                                                                  "2024-03-01T11:00:00.000Z")
+    assert (served["scheduledStart"], served["scheduledEnd"]) == (
+        "2024-03-01T10:00:00.000Z",
+        "2024-03-01T11:00:00.000Z",
+    )

@@ -44,8 +44,9 @@ OVERLAP = [
 
 
 @pytest.mark.parametrize(("start", "end", "expected"), OVERLAP)
-def test_interventions_window_matches_an_overlap(windows: TestClient, start: str, end: str,
-                                                 expected: list[int]) -> None:
+def test_interventions_window_matches_an_overlap(
+    windows: TestClient, start: str, end: str, expected: list[int]
+) -> None:
     assert _matched(windows, start, end) == expected
 
 
@@ -112,8 +113,9 @@ BOUNDS_ACCEPTED = [
 
 
 @pytest.mark.parametrize(("start", "end", "expected"), BOUNDS_ACCEPTED)
-def test_interventions_bounds_are_compared_exactly(windows: TestClient, start: str, end: str,
-                                                   expected: list[int]) -> None:
+def test_interventions_bounds_are_compared_exactly(
+    windows: TestClient, start: str, end: str, expected: list[int]
+) -> None:
     assert _matched(windows, start, end) == expected
 
 
@@ -139,12 +141,27 @@ def test_interventions_bounds_outside_rfc3339_and_the_pattern_are_rejected(windo
 
 # 2016-01-01T08:00:00+08:00 is 2016-01-01T00:00:00Z; the document's example events are written like this.
 WINDOW_EVENTS = [
-    event("a", "2016-01-01T08:00:00.000+08:00", "2016-01-01T09:00:00.000+08:00",
-          created_at="2015-12-01T00:00:00.000Z", updated_at="2015-12-02T00:00:00.000Z"),
-    event("b", "2016-01-01T00:00:00.001Z", "2016-01-02T00:00:00.000Z",
-          created_at="2015-12-01T00:00:00.001Z", updated_at="2015-12-02T00:00:00.000Z"),
-    event("c", "2017-01-01T00:00:00.000Z", "2017-01-01T01:00:00.000Z",
-          created_at="2016-12-01T00:00:00.000Z", updated_at="2016-12-01T00:00:00.000Z"),
+    event(
+        "a",
+        "2016-01-01T08:00:00.000+08:00",
+        "2016-01-01T09:00:00.000+08:00",
+        created_at="2015-12-01T00:00:00.000Z",
+        updated_at="2015-12-02T00:00:00.000Z",
+    ),
+    event(
+        "b",
+        "2016-01-01T00:00:00.001Z",
+        "2016-01-02T00:00:00.000Z",
+        created_at="2015-12-01T00:00:00.001Z",
+        updated_at="2015-12-02T00:00:00.000Z",
+    ),
+    event(
+        "c",
+        "2017-01-01T00:00:00.000Z",
+        "2017-01-01T01:00:00.000Z",
+        created_at="2016-12-01T00:00:00.000Z",
+        updated_at="2016-12-01T00:00:00.000Z",
+    ),
     event("d", "0000-03-01T00:00:00.000Z", "0000-03-01T01:00:00.000Z"),
 ]
 
@@ -197,8 +214,9 @@ ORDER_BY_WINDOW = [
 
 
 @pytest.mark.parametrize(("field", "expected"), ORDER_BY_WINDOW)
-def test_events_window_applies_to_the_order_by_field(event_windows: TestClient, field: str,
-                                                     expected: list[str]) -> None:
+def test_events_window_applies_to_the_order_by_field(
+    event_windows: TestClient, field: str, expected: list[str]
+) -> None:
     bounds = {
         "start": "from=2016-01-01T00:00:00Z&to=2016-01-01T00:00:00.001Z",
         "end": "from=2016-01-01T00:00:00Z&to=2016-01-01T01:00:00.001Z",
@@ -223,23 +241,31 @@ def test_events_from_at_or_after_to_matches_nothing(event_windows: TestClient, l
 
 def test_events_document_example_request_does_not_list_the_example_events(serve: Serve) -> None:
     # The document's example events; its example request's exclusive `to` is exactly the first one's start.
-    client = serve("events", [
-        event("a2frtf13cuaqhit9pf26lqmvr4", "2016-01-01T08:00:00.000+08:00", "2016-07-01T09:00:00.000+08:00"),
-        event("bitvsriapjap4023c75d7mints", "2016-07-01T08:00:00.000+08:00", "2017-01-01T09:00:00.000+08:00"),
-    ])
+    client = serve(
+        "events",
+        [
+            event("a2frtf13cuaqhit9pf26lqmvr4", "2016-01-01T08:00:00.000+08:00", "2016-07-01T09:00:00.000+08:00"),
+            event("bitvsriapjap4023c75d7mints", "2016-07-01T08:00:00.000+08:00", "2017-01-01T09:00:00.000+08:00"),
+        ],
+    )
     assert _listed(client, "from=2015-01-01T00:00:00.000Z&to=2016-01-01T00:00:00.000Z") == []
 
 
 EVENT_BOUNDS_ACCEPTED = [
     pytest.param("from=2016-12-31T23:59:60Z&to=2017-01-02T00:00:00Z", ["c"], id="leap-second-from-is-the-next"),
     pytest.param("from=2015-01-01T00:00:00Z&to=2016-12-31T23:59:60Z", ["a", "b"], id="leap-second-to-is-the-next"),
-    pytest.param("from=2015-01-01T00:00:00Z&to=2016-12-31T23:59:60.000000001Z", ["a", "b", "c"],
-                 id="just-after-a-leap-second"),
-    pytest.param("from=2016-12-31T23:59:59.999999999999999999Z&to=2017-01-01T00:00:00.000000000000000001Z", ["c"],
-                 id="eighteen-fractional-digits"),
+    pytest.param(
+        "from=2015-01-01T00:00:00Z&to=2016-12-31T23:59:60.000000001Z", ["a", "b", "c"], id="just-after-a-leap-second"
+    ),
+    pytest.param(
+        "from=2016-12-31T23:59:59.999999999999999999Z&to=2017-01-01T00:00:00.000000000000000001Z",
+        ["c"],
+        id="eighteen-fractional-digits",
+    ),
     pytest.param("from=0000-01-01T00:00:00Z&to=0000-12-31T23:59:59Z", ["d"], id="year-0000"),
-    pytest.param("from=0000-01-01T00:00:00%2B23:59&to=9999-12-31T23:59:59-01:00", ["d", "a", "b", "c"],
-                 id="the-extremes"),
+    pytest.param(
+        "from=0000-01-01T00:00:00%2B23:59&to=9999-12-31T23:59:59-01:00", ["d", "a", "b", "c"], id="the-extremes"
+    ),
 ]
 
 
@@ -283,14 +309,34 @@ def test_interventions_are_ordered_by_scheduled_start_then_id(serve: Serve) -> N
 # m and k start at the same instant (written at +08:00 and in UTC); m and a end together; m and z were created
 # together; a and k, and m and z, were updated together.
 ORDER_EVENTS = [
-    event("m", "2024-05-01T08:00:00.000+08:00", "2024-05-01T10:00:00.000+08:00",
-          created_at="2024-04-01T00:00:00.000Z", updated_at="2024-04-03T00:00:00.000Z"),
-    event("z", "2024-04-30T23:59:59.999Z", "2024-05-01T03:00:00.000Z",
-          created_at="2024-04-01T08:00:00.000+08:00", updated_at="2024-04-03T00:00:00.000Z"),
-    event("k", "2024-05-01T00:00:00.000Z", "2024-05-01T01:00:00.000Z",
-          created_at="2024-04-02T00:00:00.000Z", updated_at="2024-04-02T00:00:00.000Z"),
-    event("a", "2024-05-01T00:00:00.001Z", "2024-05-01T02:00:00.000Z",
-          created_at="2024-03-31T00:00:00.000Z", updated_at="2024-04-02T00:00:00.000Z"),
+    event(
+        "m",
+        "2024-05-01T08:00:00.000+08:00",
+        "2024-05-01T10:00:00.000+08:00",
+        created_at="2024-04-01T00:00:00.000Z",
+        updated_at="2024-04-03T00:00:00.000Z",
+    ),
+    event(
+        "z",
+        "2024-04-30T23:59:59.999Z",
+        "2024-05-01T03:00:00.000Z",
+        created_at="2024-04-01T08:00:00.000+08:00",
+        updated_at="2024-04-03T00:00:00.000Z",
+    ),
+    event(
+        "k",
+        "2024-05-01T00:00:00.000Z",
+        "2024-05-01T01:00:00.000Z",
+        created_at="2024-04-02T00:00:00.000Z",
+        updated_at="2024-04-02T00:00:00.000Z",
+    ),
+    event(
+        "a",
+        "2024-05-01T00:00:00.001Z",
+        "2024-05-01T02:00:00.000Z",
+        created_at="2024-03-31T00:00:00.000Z",
+        updated_at="2024-04-02T00:00:00.000Z",
+    ),
 ]
 
 EVENT_ORDERS = [

@@ -33,7 +33,8 @@ def _lines(items: list[str]) -> str:
 def test_every_spec_sentence_has_an_entry(entries: list[Entry]) -> None:
     missing = Counter(all_spec_sentences()) - Counter(entry.sentence for entry in entries)
     assert not missing, f"{sum(missing.values())} spec sentences have no entry in register.yaml:" + _lines(
-        [f"{s.api} {s.where}: {s.words!r}" for s in missing.elements()])
+        [f"{s.api} {s.where}: {s.words!r}" for s in missing.elements()]
+    )
 
 
 def test_every_entry_stands_in_the_spec(entries: list[Entry]) -> None:
@@ -45,7 +46,8 @@ def test_every_entry_stands_in_the_spec(entries: list[Entry]) -> None:
         return f"{entry.name}: {entry.words!r} is not at {entry.api} {entry.where}, which now says {there}"
 
     assert not stale, "entries whose words the spec no longer has there (update the register):" + _lines(
-        [now(entry) for entry in stale])
+        [now(entry) for entry in stale]
+    )
 
 
 def test_no_sentence_has_two_entries(entries: list[Entry]) -> None:
@@ -133,8 +135,9 @@ def test_mock_tests_exist(rules: list[Entry]) -> None:
 
 def test_rules_have_checks_or_a_reason_they_are_unobservable(rules: list[Entry]) -> None:
     wrong = [str(rule.id) for rule in rules if bool(rule.checks) == bool(rule.unobservable)]
-    wrong += [f"{rule.id} (unobservable, yet lists broken servers)" for rule in rules
-              if rule.unobservable and rule.broken]
+    wrong += [
+        f"{rule.id} (unobservable, yet lists broken servers)" for rule in rules if rule.unobservable and rule.broken
+    ]
     assert not wrong, "rules need either checks (with broken) or an unobservable reason, not both:" + _lines(wrong)
 
 
@@ -163,8 +166,9 @@ def test_observable_rules_have_a_broken_server(rules: list[Entry]) -> None:
 
 def test_broken_servers_are_in_the_catalogue(rules: list[Entry]) -> None:
     catalogue = getattr(importlib.import_module("tests.contract.breakages"), "CATALOGUE", {})
-    unknown = sorted({f"{name} (in {rule.id})" for rule in rules for name in rule.broken or ()
-                      if name not in catalogue})
+    unknown = sorted(
+        {f"{name} (in {rule.id})" for rule in rules for name in rule.broken or () if name not in catalogue}
+    )
     assert not unknown, "broken servers that tests.contract.breakages.CATALOGUE does not have:" + _lines(unknown)
 
 
@@ -172,7 +176,10 @@ def test_sentences_are_cut_by_the_documented_splitter() -> None:
     # The splitter's contract, on a description shaped like the specs' own.
     text = "**Paging.** `page` is 1-based. `page < 1` gives\n  nothing (e.g. 0). Below 1.\n\nNext paragraph"
     assert split_sentences(text) == [
-        "**Paging.** `page` is 1-based.", "`page < 1` gives nothing (e.g. 0).", "Below 1.", "Next paragraph",
+        "**Paging.** `page` is 1-based.",
+        "`page < 1` gives nothing (e.g. 0).",
+        "Below 1.",
+        "Next paragraph",
     ]
 
 

@@ -81,12 +81,20 @@ def stock_app(settings: Settings, stores: Mapping[ApiId, Store]) -> AsyncApp:
     """One app per API (each with its own parameter rules), mounted as the served app mounts them."""
     authenticator = Authenticator(settings.accepted_tokens)
     handlers = {table(api).operation.operation_id: _handler(table(api), stores[api]) for api in settings.apis}
-    app = AsyncApp(__name__, resolver=Resolver(function_resolver=handlers.__getitem__),
-                   security_map=_security_map(authenticator), validate_responses=settings.validate_responses,
-                   jsonifier=OrjsonJsonifier())
+    app = AsyncApp(
+        __name__,
+        resolver=Resolver(function_resolver=handlers.__getitem__),
+        security_map=_security_map(authenticator),
+        validate_responses=settings.validate_responses,
+        jsonifier=OrjsonJsonifier(),
+    )
     for api in sorted(settings.apis, key=lambda a: -len(table(a).base_path)):
         served = table(api)
-        app.add_api(dict(served.spec.document), base_path=served.base_path, name=api,
-                    validator_map={"parameter": _parameter_validator(served)})
+        app.add_api(
+            dict(served.spec.document),
+            base_path=served.base_path,
+            name=api,
+            validator_map={"parameter": _parameter_validator(served)},
+        )
     app.add_error_handler(Unauthorized, unauthorized_response)
     return app

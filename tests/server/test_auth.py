@@ -47,8 +47,9 @@ def test_unauthorized(client: TestClient, path: str, headers: dict[str, str], de
 
 @pytest.mark.parametrize("path", [EVENTS, INTERVENTIONS])
 @pytest.mark.parametrize(("headers", "detail"), UNAUTHORIZED)
-def test_unauthorized_challenge_carries_the_reason(client: TestClient, path: str, headers: dict[str, str],
-                                                   detail: str) -> None:
+def test_unauthorized_challenge_carries_the_reason(
+    client: TestClient, path: str, headers: dict[str, str], detail: str
+) -> None:
     sent = {**headers, **SESSION} if path == INTERVENTIONS else headers
     response = client.get(path, params={"page": "x"}, headers=sent)
     problem = response.json()["detail"]
@@ -114,16 +115,24 @@ def test_opaque_token_refused_unless_accepted(client: TestClient) -> None:
 
 
 def test_token_endpoint_issues_a_token_with_the_scopes_asked_for(client: TestClient) -> None:
-    response = client.post("/oauth/token", content="grant_type=client_credentials&scope=calendar.event.read",
-                           headers={"content-type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        "/oauth/token",
+        content="grant_type=client_credentials&scope=calendar.event.read",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     body = response.json()
     assert body["token_type"] == "Bearer"
     assert jwt.decode(body["access_token"], options={"verify_signature": False})["scope"] == "calendar.event.read"
-    assert client.get(EVENTS, params=events_params(),
-                      headers={"Authorization": f"Bearer {body['access_token']}"}).status_code == 200
+    assert (
+        client.get(
+            EVENTS, params=events_params(), headers={"Authorization": f"Bearer {body['access_token']}"}
+        ).status_code
+        == 200
+    )
 
 
 def test_token_endpoint_refuses_other_grants(client: TestClient) -> None:
-    response = client.post("/oauth/token", content="grant_type=password",
-                           headers={"content-type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        "/oauth/token", content="grant_type=password", headers={"content-type": "application/x-www-form-urlencoded"}
+    )
     assert (response.status_code, response.json()["error"]) == (400, "unsupported_grant_type")

@@ -16,8 +16,15 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from tests.conftest import ServerProcess, start_server
 
 # What the machine's probe ran Chromium with; Playwright adds --headless and a fresh profile directory itself.
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 WINDOW = {"interventions": ("scheduledStart", "scheduledEnd"), "events": ("from", "to")}
 TIMEOUT_MS = 15_000
 
@@ -95,8 +102,9 @@ def test_events_authorised_through_the_oauth2_dialog(page: Page, server: ServerP
 
 
 def test_interventions_authorised_with_a_token_from_the_cli(page: Page, server: ServerProcess, tmp_path: Path) -> None:
-    token = subprocess.run([sys.executable, "-m", "mockserver", "token"], capture_output=True, text=True,
-                           timeout=60, check=True).stdout.strip()
+    token = subprocess.run(
+        [sys.executable, "-m", "mockserver", "token"], capture_output=True, text=True, timeout=60, check=True
+    ).stdout.strip()
     _open(page, f"{server.base}/main/ui/")
     page.locator('input[aria-label="auth-bearer-value"]').fill(token)
     page.locator(".auth-container button.authorize").first.click()

@@ -57,7 +57,8 @@ def test_reset_drops_the_connection_after_the_headers(serve_process: Callable[..
 def test_slow_body_delivers_the_whole_answer(serve_process: Callable[..., ServerProcess], plain: bytes) -> None:
     server = serve_process("--count", "200", "--fault-rate", "1", "--fault", "slow-body")
     chunks = []
-    with httpx.stream("GET", f"{server.base}{EVENTS}", params=events_params(limit="50"), headers=AUTH,
-                      timeout=30) as response:
+    with httpx.stream(
+        "GET", f"{server.base}{EVENTS}", params=events_params(limit="50"), headers=AUTH, timeout=30
+    ) as response:
         chunks = list(response.iter_raw())
     assert b"".join(chunks) == plain and len(chunks) > 5

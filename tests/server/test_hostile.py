@@ -39,12 +39,23 @@ SERVER_OWN_BODY = b"Invalid HTTP request received."
 
 _VERSIONS = [importlib.metadata.version(n) for n in ("connexion", "uvicorn", "starlette", "jsonschema", "httptools")]
 LEAKS = [
-    "Traceback", 'File "', "/work", "site-packages", ".py", "/usr/", "/root", "Exception", "Error(",
-    f"Python/{platform.python_version()}", platform.python_version(), *_VERSIONS,
+    "Traceback",
+    'File "',
+    "/work",
+    "site-packages",
+    ".py",
+    "/usr/",
+    "/root",
+    "Exception",
+    "Error(",
+    f"Python/{platform.python_version()}",
+    platform.python_version(),
+    *_VERSIONS,
 ]
 
 
 # --- the wire -------------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -69,8 +80,15 @@ BASE_HEADERS: Headers = (
 )
 
 
-def build(target: bytes, headers: Headers = BASE_HEADERS, *, method: bytes = b"GET", body: bytes = b"",
-          extra: Headers = (), drop: Sequence[bytes] = ()) -> bytes:
+def build(
+    target: bytes,
+    headers: Headers = BASE_HEADERS,
+    *,
+    method: bytes = b"GET",
+    body: bytes = b"",
+    extra: Headers = (),
+    drop: Sequence[bytes] = (),
+) -> bytes:
     """One HTTP/1.1 request, byte for byte: ``drop`` removes default headers by name, ``extra`` appends."""
     lines = [method + b" " + target + b" HTTP/1.1", b"Host: 127.0.0.1", b"Connection: close"]
     lines += [name + b": " + value for name, value in headers if name.lower() not in {d.lower() for d in drop}]
@@ -91,6 +109,7 @@ def exchange(port: int, request: bytes, *, method: str = "GET") -> Reply:
 
 
 # --- the oracle -----------------------------------------------------------------------------------------------------
+
 
 def assert_no_leak(reply: Reply) -> None:
     text = reply.body.decode("utf-8", "replace") + "\n".join(f"{k}: {v}" for k, v in reply.headers.items())
@@ -118,6 +137,7 @@ def assert_answer(reply: Reply, expected: int) -> None:
 
 
 # --- the server -----------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
@@ -216,8 +236,12 @@ QUERIES = [
     ("offset-24:00", "/events?from=2024-01-01T00:00:00%2B24:00&to=2025-01-01T00:00:00Z", 400),
     ("unencoded-plus", "/events?from=2024-01-01T00:00:00+08:00&to=2025-01-01T00:00:00Z", 400),
     ("extreme-9999-minus-1h", "/events?from=0000-01-01T00:00:00%2B23:59&to=9999-12-31T23:59:59-01:00", 200),
-    ("extreme-interventions", "/main/calendar/v2/rs/events?scheduledStart=0000-01-01T00:00:00Z"
-     "&scheduledEnd=9999-12-31T23:59:59.999999999Z&includeSites=false&includeCount=true", 200),
+    (
+        "extreme-interventions",
+        "/main/calendar/v2/rs/events?scheduledStart=0000-01-01T00:00:00Z"
+        "&scheduledEnd=9999-12-31T23:59:59.999999999Z&includeSites=false&includeCount=true",
+        200,
+    ),
     ("offset-on-interventions", IV.replace("2024-01-01T00:00:00Z", "2024-01-01T00:00:00-01:00"), 400),
     ("fraction-1000-digits", "/events?from=2024-01-01T00:00:00." + "9" * 1000 + "Z&to=2025-01-01T00:00:00Z", 200),
     ("date-arabic-digits", "/events?from=%D9%A2%D9%A0%D9%A2%D9%A4-01-01T00:00:00Z&to=2025-01-01T00:00:00Z", 400),
@@ -250,6 +274,7 @@ def test_raw_request_target(send: Send, target: bytes, expected: int) -> None:
 
 
 # --- headers and credentials ----------------------------------------------------------------------------------------
+
 
 def _auth(token: bytes) -> Headers:
     return ((b"Authorization", b"Bearer " + token),)
@@ -406,9 +431,7 @@ TWICE = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("target", "header", "expected"), [pytest.param(t, h, e, id=i) for i, t, h, e in TWICE]
-)
+@pytest.mark.parametrize(("target", "header", "expected"), [pytest.param(t, h, e, id=i) for i, t, h, e in TWICE])
 def test_a_header_given_twice_is_refused(send: Send, target: str, header: tuple[bytes, bytes], expected: int) -> None:
     assert_answer(send(build(target.encode(), extra=(header,))), expected)
 
@@ -460,8 +483,16 @@ def test_asterisk_form_is_a_404(send: Send) -> None:
 def test_the_token_endpoint_refuses_garbage_with_an_oauth_error(send: Send) -> None:
     """RFC 6749 §5.2 fixes this endpoint's error format: JSON with ``error``, not problem+json."""
     body = b"grant_type=\xff\xfe&scope=" + b"%" * 1000
-    reply = send(build(b"/oauth/token", (), method=b"POST", body=body,
-                       extra=((b"content-type", b"application/x-www-form-urlencoded"),)), method="POST")
+    reply = send(
+        build(
+            b"/oauth/token",
+            (),
+            method=b"POST",
+            body=body,
+            extra=((b"content-type", b"application/x-www-form-urlencoded"),),
+        ),
+        method="POST",
+    )
     assert reply.status == 400
     assert json.loads(reply.body)["error"] == "unsupported_grant_type"
     assert_no_leak(reply)
@@ -511,10 +542,23 @@ def _ssrf_requests(port: int) -> list[bytes]:
         build(url),  # absolute-form request target
         build(url + b"/events?from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z"),
         build(EV.encode() + b"&url=" + url + b"&redirect=" + url + b"&callback=" + url),
-        build(EV.encode(), extra=((b"X-Forwarded-Host", other), (b"Forwarded", b"host=" + other), (b"Referer", url),
-                                 (b"X-Original-URL", url), (b"X-Rewrite-URL", url))),
-        build(b"/oauth/token", (), method=b"POST", body=b"grant_type=client_credentials&redirect_uri=" + url,
-              extra=((b"content-type", b"application/x-www-form-urlencoded"),)),
+        build(
+            EV.encode(),
+            extra=(
+                (b"X-Forwarded-Host", other),
+                (b"Forwarded", b"host=" + other),
+                (b"Referer", url),
+                (b"X-Original-URL", url),
+                (b"X-Rewrite-URL", url),
+            ),
+        ),
+        build(
+            b"/oauth/token",
+            (),
+            method=b"POST",
+            body=b"grant_type=client_credentials&redirect_uri=" + url,
+            extra=((b"content-type", b"application/x-www-form-urlencoded"),),
+        ),
         build(b"/ui/", extra=((b"Host", other),)),
         build(b"/openapi.json?url=" + url),
     ]
@@ -546,12 +590,19 @@ SECRETS = {
 def test_no_token_reaches_the_log(send: Send, server: ServerProcess, name: str, target: str) -> None:
     secret = SECRETS[name]
     session = f"s3cr3t-session-{name}"
-    request = build(target.encode(), extra=((b"Authorization", f"Bearer {secret}".encode()),
-                                            (b"x-session-token", session.encode())),
-                    drop=(b"Authorization", b"x-session-token"))
+    request = build(
+        target.encode(),
+        extra=((b"Authorization", f"Bearer {secret}".encode()), (b"x-session-token", session.encode())),
+        drop=(b"Authorization", b"x-session-token"),
+    )
     assert send(request).status < 500
-    send(build(target.encode() + b"&page=0x1&pageSize=0x1&limit=0x1", extra=((b"x-session-token", session.encode()),),
-               drop=(b"x-session-token",)))
+    send(
+        build(
+            target.encode() + b"&page=0x1&pageSize=0x1&limit=0x1",
+            extra=((b"x-session-token", session.encode()),),
+            drop=(b"x-session-token",),
+        )
+    )
     log = server.output()
     assert "GET " + target.split("?", maxsplit=1)[0] in log  # the access log is there, and the request in it
     for fragment in (secret, secret.split(".")[-1], session):

@@ -23,14 +23,47 @@ from tests.server.stock import stock_app
 from tests.specs import raw_operation
 
 VALUES = [
-    "", "1", "0", "-5", "+5", "٥", "1_0", "7", "250", "9223372036854775808", "9" * 30, "true", "false", "TRUE",
-    "2024-06-01T00:00:00Z", "2025-06-01T00:00:00.000Z", "2024-02-30T00:00:00Z", "2016-01-01T08:00:00 08:00",
-    "2016-01-01T08:00:00+08:00", "0000-01-01T00:00:00Z", "2016-12-31T23:59:60Z", "2024-01-01T12:34Z", "abc",
-    "start", "end", "created_at", "updated_at", "學生", "活動", "application/json", "APPLICATION/JSON",
+    "",
+    "1",
+    "0",
+    "-5",
+    "+5",
+    "٥",
+    "1_0",
+    "7",
+    "250",
+    "9223372036854775808",
+    "9" * 30,
+    "true",
+    "false",
+    "TRUE",
+    "2024-06-01T00:00:00Z",
+    "2025-06-01T00:00:00.000Z",
+    "2024-02-30T00:00:00Z",
+    "2016-01-01T08:00:00 08:00",
+    "2016-01-01T08:00:00+08:00",
+    "0000-01-01T00:00:00Z",
+    "2016-12-31T23:59:60Z",
+    "2024-01-01T12:34Z",
+    "abc",
+    "start",
+    "end",
+    "created_at",
+    "updated_at",
+    "學生",
+    "活動",
+    "application/json",
+    "APPLICATION/JSON",
 ]
 AUTHORIZATION = [
-    None, "Bearer", "Basic dXNlcjpwYXNz", "Bearer garbage", f"Bearer {mint_token(['calendar.event.read'])}",
-    f"bearer {mint_token(None)}", f"Bearer {mint_token(['other'])}", f"Bearer {mint_token(None, expires_in=-10)}",
+    None,
+    "Bearer",
+    "Basic dXNlcjpwYXNz",
+    "Bearer garbage",
+    f"Bearer {mint_token(['calendar.event.read'])}",
+    f"bearer {mint_token(None)}",
+    f"Bearer {mint_token(['other'])}",
+    f"Bearer {mint_token(None, expires_in=-10)}",
 ]
 
 
@@ -48,7 +81,10 @@ VALID = {
     "integer": ["1", "2", "3", "7", "250", "-1", "0"],
     "boolean": ["true", "false"],
     "date-time": [
-        "2024-06-01T00:00:00Z", "2025-06-01T00:00:00.000Z", "2024-11-30T23:59:59.999Z", "2030-01-01T00:00:00Z"
+        "2024-06-01T00:00:00Z",
+        "2025-06-01T00:00:00.000Z",
+        "2024-11-30T23:59:59.999Z",
+        "2030-01-01T00:00:00Z",
     ],
 }
 
@@ -93,5 +129,8 @@ def test_fast_stage_answers_exactly_as_the_stock_stages(
     event(f"{api} {fast.status_code}")
     assert fast.status_code < 500
     assert (fast.status_code, fast.headers.get("content-type"), fast.headers.get("www-authenticate"), fast.content) == (
-        stock.status_code, stock.headers.get("content-type"), stock.headers.get("www-authenticate"), stock.content
+        stock.status_code,
+        stock.headers.get("content-type"),
+        stock.headers.get("www-authenticate"),
+        stock.content,
     )

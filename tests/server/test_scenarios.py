@@ -77,8 +77,9 @@ def test_first_of_a_repeated_preference_counts(client: TestClient) -> None:
 
 
 def test_interventions_honour_preferences_too(client: TestClient) -> None:
-    response = client.get(INTERVENTIONS, params=interventions_params(),
-                          headers={**AUTH, **SESSION, "Prefer": "dataset=empty"})
+    response = client.get(
+        INTERVENTIONS, params=interventions_params(), headers={**AUTH, **SESSION, "Prefer": "dataset=empty"}
+    )
     assert response.json() == {"data": [], "pagination": {"page": 1, "pageSize": 50}}
 
 
@@ -86,12 +87,18 @@ def test_interventions_honour_preferences_too(client: TestClient) -> None:
     ("prefer", "detail"),
     [
         pytest.param("code=abc", "code='abc' is not a three-digit status", id="code-not-a-number"),
-        pytest.param("code=418", "code=418 is not a status this operation documents (200, 400, 401, 403, 503)",
-                     id="code-undocumented"),
+        pytest.param(
+            "code=418",
+            "code=418 is not a status this operation documents (200, 400, 401, 403, 503)",
+            id="code-undocumented",
+        ),
         pytest.param("delay=-1", "delay='-1' is not milliseconds", id="negative-delay"),
         pytest.param("delay=10001", "delay=10001 is above the maximum 10000 ms", id="delay-too-long"),
-        pytest.param("example=nope", "example='nope' is not a named example of status 200 (named: document)",
-                     id="unknown-example"),
+        pytest.param(
+            "example=nope",
+            "example='nope' is not a named example of status 200 (named: document)",
+            id="unknown-example",
+        ),
         pytest.param("code=400, example=document", "is not a named example of status 400", id="example-of-status"),
         pytest.param("dataset=full", "dataset='full' is not a dataset", id="unknown-dataset"),
         pytest.param("seed=x", "seed='x' is not a non-negative integer", id="bad-seed"),

@@ -46,8 +46,9 @@ def _micros(text: str) -> int:
 def world() -> Iterator[World]:
     config = Settings(count=250, seed=7, validate_responses=True)
     stores = build_stores(config)
-    records = {api: [orjson.loads(store.record_json(i)) for i in range(store.columns.count)]
-               for api, store in stores.items()}
+    records = {
+        api: [orjson.loads(store.record_json(i)) for i in range(store.columns.count)] for api, store in stores.items()
+    }
     with TestClient(create_app(config, stores)) as client:
         yield World(client, records["events"], records["interventions"])
 
@@ -80,7 +81,8 @@ def events_oracle(records: list[dict[str, Any]], query: dict[str, Any]) -> list[
     if low > high:  # an inverted window matches nothing, even an intervention spanning both bounds
         return []
     hits = [
-        r for r in records
+        r
+        for r in records
         if (low.micros, low.sub_micro) <= (_micros(r[field]), False) < (high.micros, high.sub_micro)
         and query.get("category", r["category"]) == r["category"]
     ]
@@ -121,8 +123,9 @@ def test_events_count_is_the_number_of_matches(world: World, data: st.DataObject
 @PROPERTY
 @given(page=st.integers(-(2**63) + 1, 0) | st.integers(10**6, 2**63 - 1), limit=st.integers(-(2**63) + 1, 2**63 - 1))
 def test_events_pages_out_of_range_are_empty(world: World, page: int, limit: int) -> None:
-    body = _events(world.client, **{"from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"},
-                   page=page, limit=limit)
+    body = _events(
+        world.client, **{"from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"}, page=page, limit=limit
+    )
     assert body["events"] == [] and body["page"] == page and body["count"] == len(world.events)
 
 
@@ -147,8 +150,11 @@ def intervention_queries(draw: st.DrawFn, records: list[dict[str, Any]]) -> dict
     low = _micros(a[draw(st.sampled_from(["scheduledStart", "scheduledEnd"]))])
     high = _micros(b[draw(st.sampled_from(["scheduledStart", "scheduledEnd"]))])
     low, high = sorted([low, high])
-    return {"scheduledStart": _edge(low, draw(SHIFTS)), "scheduledEnd": _edge(high, draw(SHIFTS)),
-            "includeSites": "false"}
+    return {
+        "scheduledStart": _edge(low, draw(SHIFTS)),
+        "scheduledEnd": _edge(high, draw(SHIFTS)),
+        "includeSites": "false",
+    }
 
 
 def interventions_oracle(records: list[dict[str, Any]], query: dict[str, Any]) -> list[int]:
@@ -157,7 +163,8 @@ def interventions_oracle(records: list[dict[str, Any]], query: dict[str, Any]) -
     if low > high:  # an inverted window matches nothing, even an intervention spanning both bounds
         return []
     hits = [
-        r for r in records
+        r
+        for r in records
         if (_micros(r["scheduledStart"]), False) <= (high.micros, high.sub_micro)
         and (_micros(r["scheduledEnd"]), False) >= (low.micros, low.sub_micro)
     ]
@@ -245,8 +252,10 @@ def test_records_are_coherent(world: World) -> None:
 
 
 def test_nullable_fields_are_sometimes_null_and_sometimes_not(world: World) -> None:
-    for records, fields in ((world.interventions, ("actualStart", "verifiedAt", "archivedAt", "routineId")),
-                            (world.events, ("description", "location", "link"))):
+    for records, fields in (
+        (world.interventions, ("actualStart", "verifiedAt", "archivedAt", "routineId")),
+        (world.events, ("description", "location", "link")),
+    ):
         for name in fields:
             nulls = sum(r[name] is None for r in records)
             assert 0 < nulls < len(records), name

@@ -8,11 +8,28 @@ from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION, Serve
 
 REQUESTS = [
     (EVENTS, {"from": "2024-01-01T00:00:00Z", "to": "2026-01-01T00:00:00Z", "limit": "7", "page": "3"}, AUTH),
-    (EVENTS, {"from": "2024-06-01T00:00:00%2B08:00", "to": "2025-06-01T00:00:00Z", "orderBy": "created_at",
-              "category": "學生"}, AUTH),
-    (INTERVENTIONS, {"scheduledStart": "2024-11-01T00:00:00Z", "scheduledEnd": "2025-02-01T00:00:00Z",
-                     "includeSites": "true", "includeCount": "true", "pageSize": "13", "findId": "77"},
-     {**AUTH, **SESSION}),
+    (
+        EVENTS,
+        {
+            "from": "2024-06-01T00:00:00%2B08:00",
+            "to": "2025-06-01T00:00:00Z",
+            "orderBy": "created_at",
+            "category": "學生",
+        },
+        AUTH,
+    ),
+    (
+        INTERVENTIONS,
+        {
+            "scheduledStart": "2024-11-01T00:00:00Z",
+            "scheduledEnd": "2025-02-01T00:00:00Z",
+            "includeSites": "true",
+            "includeCount": "true",
+            "pageSize": "13",
+            "findId": "77",
+        },
+        {**AUTH, **SESSION},
+    ),
 ]
 
 

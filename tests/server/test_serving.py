@@ -14,8 +14,9 @@ from tests.conftest import AUTH, EVENTS, ServerProcess, events_params
 
 def _bodies(base: str, n: int) -> set[bytes]:
     # New connections each time, so that both workers answer some.
-    return {httpx.get(f"{base}{EVENTS}", params=events_params(limit="20", page="2"), headers=AUTH).content
-            for _ in range(n)}
+    return {
+        httpx.get(f"{base}{EVENTS}", params=events_params(limit="20", page="2"), headers=AUTH).content for _ in range(n)
+    }
 
 
 def test_two_workers_serve_the_bytes_one_worker_serves(serve_process: Callable[..., ServerProcess]) -> None:
@@ -25,9 +26,18 @@ def test_two_workers_serve_the_bytes_one_worker_serves(serve_process: Callable[.
 
 
 def test_reload_serves_a_changed_fixture_file(serve_process: Callable[..., ServerProcess], tmp_path: Path) -> None:
-    first = dict(id="a", created_at="2024-12-01T00:00:00Z", updated_at="2024-12-01T00:00:00Z", summary="first",
-                 description=None, location=None, category="學生", start="2024-12-02T00:00:00Z",
-                 end="2024-12-02T01:00:00Z", link=None)
+    first = dict(
+        id="a",
+        created_at="2024-12-01T00:00:00Z",
+        updated_at="2024-12-01T00:00:00Z",
+        summary="first",
+        description=None,
+        location=None,
+        category="學生",
+        start="2024-12-02T00:00:00Z",
+        end="2024-12-02T01:00:00Z",
+        link=None,
+    )
     fixture = tmp_path / "events.json"
     fixture.write_bytes(orjson.dumps([first]))
     server = serve_process("--fixtures", f"events={fixture}", "--reload")

@@ -21,8 +21,11 @@ BIG = (  # a large answer: it cannot sit whole in the socket buffers of a client
 )
 LOAD = [
     (f"{EVENTS}?from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&limit=20", AUTH),
-    (f"{INTERVENTIONS}?scheduledStart=2024-06-01T00:00:00Z&scheduledEnd=2025-06-01T00:00:00Z&includeSites=false"
-     "&pageSize=20", {**AUTH, **SESSION}),
+    (
+        f"{INTERVENTIONS}?scheduledStart=2024-06-01T00:00:00Z&scheduledEnd=2025-06-01T00:00:00Z&includeSites=false"
+        "&pageSize=20",
+        {**AUTH, **SESSION},
+    ),
 ]
 CLIENTS = 4
 SLOW_READERS = 3

@@ -26,8 +26,12 @@ def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
     columns = Columns(count=count, times={"start": start, "end": end}, id_rank=ids.argsort().argsort(), ids=ids)
 
     def render(i: int) -> dict[str, Any]:
-        return {"id": int(ids[i]), "room": ROOMS[int(room[i])], "start": format_instant(int(start[i])),
-                "end": format_instant(int(end[i]))}
+        return {
+            "id": int(ids[i]),
+            "room": ROOMS[int(room[i])],
+            "start": format_instant(int(start[i])),
+            "end": format_instant(int(end[i])),
+        }
 
     return columns, render
 
