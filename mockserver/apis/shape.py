@@ -9,6 +9,7 @@ from the spec's compiled view, which the table names by file.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,19 +79,19 @@ class ApiTable:
     inert_params: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # no effect; values to try
     empty_matches_nothing: tuple[str, ...] = ()  # string parameters whose empty value matches nothing
 
-    @property
+    @functools.cached_property
     def spec_path(self) -> Path:
         return self.spec_file or data_dir("spec") / f"{self.name}.yaml"
 
-    @property
+    @functools.cached_property
     def spec(self) -> CompiledSpec:
         return compile_spec(self.spec_path)
 
-    @property
+    @functools.cached_property
     def operation(self) -> Operation:
         return self.spec.list_operation
 
-    @property
+    @functools.cached_property
     def size_cap(self) -> int:
         cap = self.operation.param(self.size_param).cap
         return cap if cap is not None else 2**63 - 1
@@ -120,7 +121,8 @@ class ApiTable:
     def page_body(self, store: Store, params: Mapping[str, Any]) -> dict[str, Any]:
         """Validated parameters → the page body, records embedded as their rendered JSON."""
         page = store.query(self.to_query(params))
-        body: dict[str, Any] = {self.items_key: [orjson.Fragment(store.record_json(int(i))) for i in page.indexes]}
+        record_json, fragment = store.record_json, orjson.Fragment
+        body: dict[str, Any] = {self.items_key: [fragment(record_json(i)) for i in page.indexes.tolist()]}
         if self.count_param is None or params.get(self.count_param, False):
             body[self.count_key] = page.total
         _put(body, self.page_key, page.page)

@@ -18,7 +18,7 @@ from mockserver.core.credentials import Authenticator
 from mockserver.core.openapi import ApiId
 from mockserver.core.store import Store
 from mockserver.server.access_log import AccessLog
-from mockserver.server.auth import unauthorized_response
+from mockserver.server.auth import stage_owned_security, unauthorized_response
 from mockserver.server.chaos import chaos_middleware
 from mockserver.server.docs import SPEC_ONLY, add_swagger_ui
 from mockserver.server.pipeline import OperationPlan, RequestStage, compile_plan
@@ -83,7 +83,12 @@ def _not_reached(operation_id: str) -> Callable[..., Any]:
 
 def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> AsyncApp:
     stores = build_stores(settings) if stores is None else stores
-    app = AsyncApp(__name__, resolver=Resolver(function_resolver=_not_reached), jsonifier=OrjsonJsonifier())
+    app = AsyncApp(
+        __name__,
+        resolver=Resolver(function_resolver=_not_reached),
+        security_map=stage_owned_security(),
+        jsonifier=OrjsonJsonifier(),
+    )
     # Outermost first (each is inserted just inside Connexion's server-error stage): the access log, CORS, chaos.
     outer = MiddlewarePosition.BEFORE_EXCEPTION
     if settings.access_log:

@@ -6,30 +6,70 @@ compiled ``security`` to what it found, in Connexion's order (401s, then 403).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, NoReturn
 
 from connexion.exceptions import OAuthProblem, OAuthScopeProblem
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.security import BearerSecurityHandler, OAuthSecurityHandler
 
 from mockserver.core.credentials import MALFORMED, NO_TOKEN, Authenticator, CredentialsError, bearer_token
 from mockserver.core.openapi import Security
 
-__all__ = ["authorize", "challenge", "unauthorized_response"]
+__all__ = ["Access", "challenge", "stage_owned_security", "unauthorized_response"]
 
 
-def authorize(security: Security, authenticator: Authenticator, authorization: Sequence[str]) -> None:
-    """Raise the 401 or 403 problem that ``security`` gives a request with these ``Authorization`` values."""
-    if security.anonymous:
-        return
-    try:
-        granted = authenticator.token_info(bearer_token(authorization))["scope"]
-    except CredentialsError as exc:
-        raise OAuthProblem(detail=exc.detail) from None
-    needed = [[s for _, scopes in alternative for s in scopes] for alternative in security.alternatives]
-    if not any(authenticator.validate_scope(scopes, granted) for scopes in needed):
-        raise OAuthScopeProblem(
-            required_scopes=list(dict.fromkeys(s for scopes in needed for s in scopes)), token_scopes=granted
-        )
+@dataclass(frozen=True)
+class Access:
+    """An operation's ``security``, compiled for the request stage: who may call, with which scopes."""
+
+    anonymous: bool  # a request without credentials satisfies it
+    alternatives: tuple[tuple[str, ...], ...]  # per alternative, the scopes a token needs
+    required: tuple[str, ...]  # every scope named, in the spec's order (for the 403's message)
+    scoped: bool  # every alternative needs a scope (else any accepted token will do)
+
+    @classmethod
+    def of(cls, security: Security) -> Access:
+        alternatives = tuple(tuple(s for _, scopes in alt for s in scopes) for alt in security.alternatives)
+        required = tuple(dict.fromkeys(s for scopes in alternatives for s in scopes))
+        return cls(security.anonymous, alternatives, required, all(alternatives))
+
+    def check(self, authenticator: Authenticator, authorization: Sequence[str]) -> None:
+        """Raise the 401 or 403 problem a request with these ``Authorization`` values gets, as Connexion would."""
+        if self.anonymous:
+            return
+        try:
+            granted = authenticator.token_info(bearer_token(authorization))["scope"]
+        except CredentialsError as exc:
+            raise OAuthProblem(detail=exc.detail) from None
+        if self.scoped and not any(authenticator.validate_scope(scopes, granted) for scopes in self.alternatives):
+            raise OAuthScopeProblem(required_scopes=list(self.required), token_scopes=granted)
+
+
+def stage_owned_security() -> dict[str, type]:
+    """Security handlers for Connexion's stock security stage, which the request stage always answers before.
+
+    Connexion builds a handler for every operation's schemes at start-up (and warns when it has no function);
+    these resolve to one that refuses to run, since reaching it would mean a request bypassed the request stage.
+    """
+
+    def unreached(*_: Any) -> NoReturn:
+        raise RuntimeError("Connexion's security stage was reached: the request stage should have answered")
+
+    class Bearer(BearerSecurityHandler):  # type: ignore[misc]
+        def _resolve_func(self, security_scheme: dict[str, Any]) -> Callable[..., Any]:
+            return unreached
+
+    class OAuth(OAuthSecurityHandler):  # type: ignore[misc]
+        def get_tokeninfo_func(self, security_definition: dict[str, Any]) -> Callable[..., Any]:
+            return unreached
+
+        @classmethod
+        def get_scope_validate_func(cls, security_definition: dict[str, Any]) -> Callable[..., Any]:
+            return unreached
+
+    return {"bearer": Bearer, "oauth2": OAuth}
 
 
 def challenge(detail: str | None) -> str:

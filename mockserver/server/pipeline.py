@@ -21,10 +21,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.apis.shape import ApiTable
 from mockserver.core.credentials import Authenticator
-from mockserver.core.openapi import Operation, Security, SpecError
+from mockserver.core.openapi import Operation, SpecError
 from mockserver.core.params import ParameterError, ParameterRules
 from mockserver.core.store import Store
-from mockserver.server.auth import authorize
+from mockserver.server.auth import Access
 from mockserver.server.scenarios import Preferences, Scenarios
 
 __all__ = ["OperationPlan", "RequestStage", "compile_plan"]
@@ -38,7 +38,7 @@ Datasets = Callable[[Preferences], Store]  # the store a request's preferences s
 class OperationPlan:
     """What one operation needs per request, compiled from its spec."""
 
-    security: Security
+    access: Access
     rules: ParameterRules
     scenarios: Scenarios
     api: ApiTable
@@ -58,7 +58,7 @@ def compile_plan(api: ApiTable, operation: Operation, datasets: Datasets, valida
         body = operation.responses["200"].content["application/json"]
         response = body.validator
     return OperationPlan(
-        operation.security,
+        Access.of(operation.security),
         ParameterRules.from_spec(operation.parameters),
         Scenarios(operation),
         api,
@@ -86,7 +86,7 @@ class RequestStage:
             await self.next_app(scope, receive, send)
             return
         await _drain(scope, receive)
-        authorize(plan.security, self.authenticator, _header(scope, b"authorization"))
+        plan.access.check(self.authenticator, _header(scope, b"authorization"))
         prefer = _header(scope, b"prefer")
         prefs = plan.scenarios.parse(prefer) if prefer else Preferences()
         if prefs.delay_ms:

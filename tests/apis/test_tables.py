@@ -5,13 +5,13 @@ Oracles: the spec files read as plain YAML (``tests.specs``) and the numbers the
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
 import pytest
 
 from mockserver.apis import names, register, table
-from mockserver.apis.shape import ApiTable
 from tests.specs import SHIPPED, raw_operation, raw_spec
 
 
@@ -88,7 +88,7 @@ def test_the_shipped_apis_are_registered_by_name() -> None:
 
 def test_a_name_is_registered_once() -> None:
     with pytest.raises(ValueError, match="already registered"):
-        register(ApiTable(**{**table("events").__dict__}))
+        register(dataclasses.replace(table("events")))
 
 
 def test_an_unknown_name_lists_the_registered_ones() -> None:
