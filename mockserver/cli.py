@@ -13,7 +13,7 @@ from mockserver.apis import names
 from mockserver.contract.options import DEFAULT_MAX_EXAMPLES
 from mockserver.core.listening import BindError
 from mockserver.core.openapi import ApiId, SpecError
-from mockserver.core.tokens import DEV_SCOPES, mint_token
+from mockserver.core.tokens import mint_token
 from mockserver.server.chaos import FAULTS, Chaos, Fault
 from mockserver.server.settings import DEFAULT_ANCHOR, DEFAULT_COUNT, Settings, anchor_micros
 
@@ -185,12 +185,16 @@ def fixtures(api: ApiId, seed: int, count: int, anchor: date) -> None:
     "scopes",
     multiple=True,
     metavar="S",
-    help=f"A scope to grant (repeatable; default: {' '.join(DEV_SCOPES)}).",
+    help="A scope to grant (repeatable; default: every scope the APIs' specs name).",
 )
 @click.option("--expires-in", type=int, default=None, metavar="SECONDS", help="Set exp this many seconds from now.")
 def token(scopes: tuple[str, ...], expires_in: int | None) -> None:
     """Print a development JWT (unsigned in spirit: the mock never checks signatures)."""
-    click.echo(mint_token(scopes or DEV_SCOPES, expires_in=expires_in))
+    if not scopes:
+        from mockserver.apis import scopes as named  # noqa: PLC0415 (reads the specs; other commands skip it)
+
+        scopes = named(names())
+    click.echo(mint_token(scopes, expires_in=expires_in))
 
 
 class HeaderType(click.ParamType):  # type: ignore[type-arg]

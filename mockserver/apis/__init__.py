@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the tables import numpy and the spec compiler; listing names must stay cheap
     from mockserver.apis.shape import ApiTable
 
-__all__ = ["names", "register", "table", "unregister"]
+__all__ = ["names", "register", "scopes", "shipped", "table", "unregister"]
 
 _SHIPPED = {"interventions": "mockserver.apis.interventions", "events": "mockserver.apis.events"}
 _TABLES: dict[str, ApiTable] = {}
@@ -31,9 +31,19 @@ def unregister(name: str) -> None:
     _TABLES.pop(name, None)
 
 
+def shipped(name: str) -> bool:
+    """Whether ``name`` is one of the package's own APIs (a worker process knows only those)."""
+    return name in _SHIPPED
+
+
 def names() -> tuple[str, ...]:
     """Every registered API's name: the shipped ones first."""
     return (*_SHIPPED, *_TABLES)
+
+
+def scopes(apis: tuple[str, ...]) -> tuple[str, ...]:
+    """Every scope the list operations of ``apis`` name: what a development token needs to call them all."""
+    return tuple(sorted({s for api in apis for needed in table(api).operation.security.scope_sets for s in needed}))
 
 
 def table(name: str) -> ApiTable:

@@ -212,7 +212,6 @@ TABLE = ApiTable(
     count_key="totalCount",
     page_key=("pagination", "page"),
     size_key=("pagination", "pageSize"),
-    page_echo_is_requested=False,
     int_ids=True,
     generate=generate,
     strict_pairs=(("scheduledStart", "scheduledEnd"),),

@@ -66,7 +66,6 @@ class ApiTable:
     find_param: str | None = None  # "the page where the record with this integer id is"
     count_param: str | None = None  # a boolean that asks for the count; None: the count is always given
     size_key: tuple[str, ...] | None = None  # where a page says its page size, if it does
-    page_echo_is_requested: bool = True  # the page number said back is the requested one (no find_param)
     int_ids: bool = False
     spec_file: Path | None = None  # default: spec/{name}.yaml
     # The prose rules of the records (checked by the contract tester):
@@ -78,6 +77,22 @@ class ApiTable:
     utc_millis: tuple[str, ...] = ()  # record timestamps written in UTC with milliseconds
     inert_params: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # no effect; values to try
     empty_matches_nothing: tuple[str, ...] = ()  # string parameters whose empty value matches nothing
+
+    def __post_init__(self) -> None:
+        if (self.category_param is None) != (self.category_field is None):
+            raise ValueError(f"{self.name}: category_param and category_field go together")
+        if self.window.kind == "overlap" and self.window.period is None:
+            raise ValueError(f"{self.name}: an overlap window needs the record's period (start, end) fields")
+
+    @property
+    def page_echo_is_requested(self) -> bool:
+        """Whether the page number said back is always the requested one (no parameter moves it)."""
+        return self.find_param is None
+
+    @functools.cached_property
+    def size_default(self) -> int:
+        default = self.operation.param(self.size_param).default
+        return default if isinstance(default, int) else self.size_cap
 
     @functools.cached_property
     def spec_path(self) -> Path:
@@ -113,7 +128,7 @@ class ApiTable:
             bounds=bounds,
             empty=empty,
             page=params.get(self.page_param, 1),
-            size=min(params.get(self.size_param, self.size_cap), self.size_cap),
+            size=min(params.get(self.size_param, self.size_default), self.size_cap),
             category=params.get(self.category_param) if self.category_param else None,
             find_id=params.get(self.find_param) if self.find_param else None,
         )

@@ -253,16 +253,16 @@ def category_honoured(ctx: Any, response: Response, case: Case) -> bool | None:
         return None
     state, view = found
     state.fire("category_honoured")
-    wanted = view.window.category
+    wanted, field, name = view.window.category, state.profile.category_field, state.profile.category_param
+    nothing = view.window.matches_nothing_by_category
+    assert field is not None and name is not None  # a window has a category only where the API filters by one
     for item in view.items:
-        if wanted == "" or item.get("category") != wanted:
+        if nothing or item.get(field) != wanted:
             raise _fail(
                 case,
                 "category_honoured",
-                f"{_brief(item, 'category')} for category={wanted!r}",
-                "no record for category= (empty)"
-                if wanted == ""
-                else f"only records whose category is exactly {wanted!r}",
+                f"{_brief(item, field)} for {name}={wanted!r}",
+                f"no record for {name}= (empty)" if nothing else f"only records whose {field} is exactly {wanted!r}",
             )
     return None
 

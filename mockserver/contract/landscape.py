@@ -83,7 +83,7 @@ def _record(profile: ApiProfile, item: dict[str, Any]) -> Record | None:
     times = {n: t for n in profile.time_fields if (t := record_instant(item, n)) is not None}
     if "id" not in item or not times:
         return None
-    category = item.get(profile.category_param) if profile.category_param else None
+    category = item.get(profile.category_field) if profile.category_field else None
     return Record(id=item["id"], times=times, category=category if isinstance(category, str) else None)
 
 

@@ -17,7 +17,7 @@ __all__ = ["Expected", "expected_matches", "expected_page"]
 
 def expected_matches(profile: ApiProfile, land: Landscape, window: Window) -> list[Record] | None:
     """Every record the window matches, in the documented order; None when the survey cannot know them all."""
-    if window.inverted or window.category == "":
+    if window.inverted or window.matches_nothing_by_category:
         return []
     if window.kind == "half-open":
         known = land.known_below(window.field, window.upper)

@@ -35,9 +35,10 @@ class ApiProfile:
     size_param: str
     page_param: str
     size_default: int
-    size_cap: int  # the documented maximum page size (from the operation's description)
+    size_cap: int  # the documented maximum page size (x-capped-at on the size parameter)
     page_default: int
     category_param: str | None
+    category_field: str | None  # the record field that category_param filters on
     find_param: str | None
     count_param: str | None  # the boolean asking for a count (interventions' includeCount)
     count_key: str  # where a page says how many records match
@@ -123,10 +124,11 @@ def profile(api: ApiId) -> ApiProfile:
         order_fields=served.order_fields,
         size_param=served.size_param,
         page_param=served.page_param,
-        size_default=_int_default(served, served.size_param, served.size_cap),
+        size_default=served.size_default,
         size_cap=served.size_cap,
         page_default=_int_default(served, served.page_param, 1),
         category_param=served.category_param,
+        category_field=served.category_field,
         find_param=served.find_param,
         count_param=served.count_param,
         count_key=served.count_key,

@@ -77,7 +77,7 @@ def page_view(state: RunState, case: Case, response: Response) -> PageView | Non
                 cov.pages[view.served_page if view.served_page is not None else view.page] += 1
                 cov.order_by[view.window.field] += 1
                 for name in (state.profile.category_param, state.profile.find_param, state.profile.count_param):
-                    if name and name in view.query and (name != "includeCount" or as_bool(view.query[name])):
+                    if name and name in view.query and (name != state.profile.count_param or as_bool(view.query[name])):
                         cov.filters[name] += 1
     return view
 

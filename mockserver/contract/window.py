@@ -24,9 +24,16 @@ class Window:
     field: str
     category: str | None
     period: tuple[str, str] | None = None
+    empty_category_matches_nothing: bool = False  # the spec says `category=` (empty) matches nothing
+    lower_name: str = "from"
+    upper_name: str = "to"
+
+    @property
+    def matches_nothing_by_category(self) -> bool:
+        return self.category == "" and self.empty_category_matches_nothing
 
     def contains(self, times: Mapping[str, Instant], category: str | None) -> bool:
-        if self.category == "":  # `category=` matches nothing
+        if self.matches_nothing_by_category:
             return False
         return (self.category is None or category == self.category) and self.spans(times)
 
@@ -48,7 +55,8 @@ class Window:
 
     def describe(self) -> str:
         if self.kind == "half-open":
-            return f"{self.field} in [from, to) (nothing when from >= to)"
+            lower, upper = self.lower_name, self.upper_name
+            return f"{self.field} in [{lower}, {upper}) (nothing when {lower} >= {upper})"
         start, end = self.period or ("start", "end")
         return f"{start} <= q.{end} and {end} >= q.{start} (nothing when the window is inverted)"
 
@@ -66,4 +74,7 @@ def window_of(profile: ApiProfile, query: Mapping[str, Any]) -> Window | None:
         field=profile.order_field(query),
         category=category if isinstance(category, str) else None,
         period=profile.period,
+        empty_category_matches_nothing=profile.category_param in profile.empty_matches_nothing,
+        lower_name=profile.lower,
+        upper_name=profile.upper,
     )

@@ -208,7 +208,10 @@ def renderer(
     if twice:
         raise ValueError(f"fields named twice would share a stream and a key: {twice}")
     record_key, seed = int(hasher.key("record")), hasher.seed & _MASK
-    streams = _lanes([int(hasher.key(f.name)) for f in fields])
+    keys = [int(hasher.key(f.name)) for f in fields]
+    if len(set(keys)) != len(keys):  # two names whose 64-bit keys collide would draw the same values
+        raise ValueError(f"two field names share a stream key: {names}")
+    streams = _lanes(keys)
     steps = tuple((f.name, f.make) for f in fields)
     writes = tuple((f.name, f.write) for f in fields if f.write is not None)
     blank = dict.fromkeys(order, _UNMADE)

@@ -8,9 +8,7 @@ from typing import Any
 
 import jwt
 
-__all__ = ["DEV_SCOPES", "mint_token"]
-
-DEV_SCOPES = ("calendar.event.read",)  # what the development token and `mockserver token` grant by default
+__all__ = ["mint_token"]
 
 _DEV_KEY = "mockserver-development-key-not-a-secret"
 

@@ -15,7 +15,7 @@ from starlette.middleware.cors import CORSMiddleware
 from mockserver.apis import table
 from mockserver.apis.datasets import generated_store, load_store
 from mockserver.core.credentials import Authenticator
-from mockserver.core.openapi import ApiId
+from mockserver.core.openapi import ApiId, SpecError
 from mockserver.core.store import Store
 from mockserver.server.access_log import AccessLog
 from mockserver.server.auth import stage_owned_security, unauthorized_response
@@ -40,7 +40,7 @@ def build_stores(settings: Settings) -> dict[ApiId, Store]:
     }
 
 
-CORS_REQUEST_HEADERS = ("Authorization", "x-session-token", "content-type", "Prefer")
+CORS_REQUEST_HEADERS = ("Authorization", "content-type", "Prefer")  # and every header parameter of the served specs
 CORS_EXPOSED_HEADERS = ("Preference-Applied", "WWW-Authenticate")
 SEEDED_DATASETS = 4  # `Prefer: seed=N` datasets kept at once, per API
 
@@ -61,15 +61,30 @@ def _datasets(api: ApiId, store: Store, settings: Settings) -> Callable[[Prefere
     return select
 
 
-def _plans(settings: Settings, stores: dict[ApiId, Store]) -> dict[str, OperationPlan]:
+def _plans(settings: Settings, stores: dict[ApiId, Store]) -> dict[tuple[str, str], OperationPlan]:
+    """Per (base path, operation id), as Connexion's routing names an operation, the plan of each served API."""
     plans = {}
     for api in settings.apis:
         served = table(api)
-        for operation in served.spec.operations:
-            plans[operation.operation_id] = compile_plan(
-                served, operation, _datasets(api, stores[api], settings), settings.validate_responses
+        others = [f"{op.method.upper()} {op.path}" for op in served.spec.operations if op is not served.operation]
+        if others:
+            raise SpecError(
+                f"{served.spec_path}: the mock serves one list operation per spec; also found {', '.join(others)}"
             )
+        key = (served.base_path, served.operation.operation_id)
+        if key in plans:
+            raise SpecError(
+                f"{served.spec_path}: {api} is served at {served.base_path or '/'} with the operationId "
+                f"{key[1]!r} of another served API"
+            )
+        plans[key] = compile_plan(
+            served, served.operation, _datasets(api, stores[api], settings), settings.validate_responses
+        )
     return plans
+
+
+def _header_params(apis: tuple[ApiId, ...]) -> list[str]:
+    return list(dict.fromkeys(p.name for api in apis for p in table(api).operation.params_in("header")))
 
 
 def _not_reached(operation_id: str) -> Callable[..., Any]:
@@ -99,7 +114,7 @@ def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> 
             position=outer,
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=list(CORS_REQUEST_HEADERS),
+            allow_headers=[*CORS_REQUEST_HEADERS, *_header_params(settings.apis)],
             expose_headers=list(CORS_EXPOSED_HEADERS),
             max_age=600,
         )

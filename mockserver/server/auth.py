@@ -25,15 +25,13 @@ class Access:
     """An operation's ``security``, compiled for the request stage: who may call, with which scopes."""
 
     anonymous: bool  # a request without credentials satisfies it
-    alternatives: tuple[tuple[str, ...], ...]  # per alternative, the scopes a token needs
-    required: tuple[str, ...]  # every scope named, in the spec's order (for the 403's message)
+    alternatives: tuple[tuple[str, ...], ...]  # per alternative, the scopes a token needs, as the spec lists them
     scoped: bool  # every alternative needs a scope (else any accepted token will do)
 
     @classmethod
     def of(cls, security: Security) -> Access:
         alternatives = tuple(tuple(s for _, scopes in alt for s in scopes) for alt in security.alternatives)
-        required = tuple(dict.fromkeys(s for scopes in alternatives for s in scopes))
-        return cls(security.anonymous, alternatives, required, all(alternatives))
+        return cls(security.anonymous, alternatives, all(alternatives))
 
     def check(self, authenticator: Authenticator, authorization: Sequence[str]) -> None:
         """Raise the 401 or 403 problem a request with these ``Authorization`` values gets, as Connexion would."""
@@ -44,7 +42,8 @@ class Access:
         except CredentialsError as exc:
             raise OAuthProblem(detail=exc.detail) from None
         if self.scoped and not any(authenticator.validate_scope(scopes, granted) for scopes in self.alternatives):
-            raise OAuthScopeProblem(required_scopes=list(self.required), token_scopes=granted)
+            # Connexion tries the alternatives in order and reports the last one's scopes.
+            raise OAuthScopeProblem(required_scopes=list(self.alternatives[-1]), token_scopes=granted)
 
 
 def stage_owned_security() -> dict[str, type]:
@@ -69,7 +68,7 @@ def stage_owned_security() -> dict[str, type]:
         def get_scope_validate_func(cls, security_definition: dict[str, Any]) -> Callable[..., Any]:
             return unreached
 
-    return {"bearer": Bearer, "oauth2": OAuth}
+    return {"bearer": Bearer, "oauth2": OAuth, "openIdConnect": OAuth}
 
 
 def challenge(detail: str | None) -> str:

@@ -47,16 +47,23 @@ class OperationPlan:
 
 
 def compile_plan(api: ApiTable, operation: Operation, datasets: Datasets, validate_responses: bool) -> OperationPlan:
-    """The plan of ``operation``; a security scheme other than a bearer token is a SpecError."""
-    if not operation.security.anonymous and not operation.security.bearer:
-        raise SpecError(
-            f"{api.spec_path}: {operation.method.upper()} {operation.path}: the mock serves bearer "
-            "(http bearer, oauth2, openIdConnect) security only"
-        )
+    """The plan of ``operation``; security or responses the stage cannot serve as Connexion would are a SpecError."""
+    where = f"{api.spec_path}: {operation.method.upper()} {operation.path}"
+    security = operation.security
+    if not security.anonymous and not security.bearer:
+        raise SpecError(f"{where}: the mock serves bearer (http bearer, oauth2, openIdConnect) security only")
+    for alternative in security.alternatives:
+        if any(scopes and scheme.type == "http" for scheme, scopes in alternative):
+            raise SpecError(f"{where}: scopes belong to oauth2 and openIdConnect schemes, not to http bearer")
+        if sum(scheme.type != "http" for scheme, _ in alternative) > 1:
+            raise SpecError(f"{where}: one oauth2 or openIdConnect scheme per security requirement")
     response = None
     if validate_responses:
-        body = operation.responses["200"].content["application/json"]
-        response = body.validator
+        body = operation.responses.get("200")
+        json = body.content.get("application/json") if body is not None else None
+        if json is None or json.validator is None:
+            raise SpecError(f"{where}: no 200 application/json schema to validate responses against")
+        response = json.validator
     return OperationPlan(
         Access.of(operation.security),
         ParameterRules.from_spec(operation.parameters),
@@ -74,14 +81,17 @@ def _header(scope: Scope, name: bytes) -> list[str]:
 class RequestStage:
     """The ASGI stage (``app.add_middleware(RequestStage, position=..., plans=..., authenticator=...)``)."""
 
-    def __init__(self, next_app: ASGIApp, *, plans: Mapping[str, OperationPlan], authenticator: Authenticator) -> None:
+    def __init__(
+        self, next_app: ASGIApp, *, plans: Mapping[tuple[str, str], OperationPlan], authenticator: Authenticator
+    ) -> None:
         self.next_app = next_app
         self.plans = plans
         self.authenticator = authenticator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         routing = scope.get("extensions", {}).get(_ROUTING, {})
-        plan = self.plans.get(routing.get("operation_id")) if scope["type"] == "http" else None
+        key = (routing.get("api_base_path"), routing.get("operation_id"))
+        plan = self.plans.get(key) if scope["type"] == "http" else None
         if plan is None:
             await self.next_app(scope, receive, send)
             return

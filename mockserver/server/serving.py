@@ -11,9 +11,9 @@ from connexion import AsyncApp
 from rich.console import Console
 from uvicorn.supervisors import ChangeReload, Multiprocess
 
-from mockserver.apis import table
+from mockserver.apis import scopes, shipped, table
 from mockserver.core.listening import base_url, bind
-from mockserver.core.tokens import DEV_SCOPES, mint_token
+from mockserver.core.tokens import mint_token
 from mockserver.server.app import build_stores, create_app
 from mockserver.server.banner import print_banner
 from mockserver.server.settings import Settings
@@ -40,13 +40,17 @@ def app_from_environment() -> AsyncApp:
 
 def serve(settings: Settings, host: str, port: int, workers: int = 1, reload: bool = False) -> None:
     """Serve until interrupted; data errors (SpecError) and a busy port (BindError) raise before any output."""
+    if workers > 1 or reload:  # worker processes import the package afresh: they know the shipped APIs only
+        registered = [api for api in settings.apis if not shipped(api)]
+        if registered:
+            raise ValueError(f"{', '.join(registered)}: an API registered at run time is served with one worker")
     settings = replace(settings, access_log=True)  # our own line: uvicorn's goes through logging, 6× slower
     stores = build_stores(settings)
     sock = bind(host, port)
     if host not in _LOOPBACK:
         Console(stderr=True).print(f"warning: listening on {host}: the mock is reachable from other machines")
     base = base_url(host, sock)
-    print_banner(Console(), base, stores, mint_token(DEV_SCOPES), settings.seed)
+    print_banner(Console(), base, stores, mint_token(scopes(settings.apis)), settings.seed)
     if reload:
         del stores
         os.environ[SETTINGS_VARIABLE] = settings.to_json()

@@ -29,7 +29,7 @@ from mockserver.server.settings import Settings
 from tests.apis.bookings import TABLE
 from tests.contract.broken import Breakage, Fetch, Params, broken
 
-AUTH = {"Authorization": f"Bearer {mint_token([])}"}
+AUTH = {"Authorization": f"Bearer {mint_token([])}", "x-tenant": "acme"}
 SPEC = yaml.safe_load(TABLE.spec_path.read_text(encoding="utf-8"))
 WINDOW = {"since": "2024-11-01T00:00:00Z", "until": "2025-03-01T00:00:00Z"}
 
@@ -86,8 +86,27 @@ def test_the_third_api_serves_a_larger_page_size_as_its_cap(server: str) -> None
     assert (len(body["items"]), body["meta"]) == (30, {"pageNo": 1, "perPage": 30})
 
 
+def test_the_third_api_filters_by_room_and_counts_when_asked(server: str) -> None:
+    everything = _get(server, perPage=30, withTotal="true").json()
+    curie = _get(server, perPage=30, roomName="Curie", withTotal="true").json()
+    assert {b["room"] for b in curie["items"]} == {"Curie"}
+    assert 0 < curie["total"] < everything["total"]
+    assert "total" not in _get(server, perPage=30).json()
+
+
+def test_an_empty_room_name_matches_nothing(server: str) -> None:
+    body = _get(server, roomName="", withTotal="true").json()
+    assert (body["items"], body["total"]) == ([], 0)
+
+
+def test_the_third_api_requires_its_header(server: str) -> None:
+    response = httpx.get(f"{server}/rooms/bookings", params=WINDOW, headers={"Authorization": AUTH["Authorization"]})
+    assert response.status_code == 400
+    assert "x-tenant" in response.json()["detail"]
+
+
 def test_the_third_api_refuses_a_request_without_a_token(server: str) -> None:
-    response = httpx.get(f"{server}/rooms/bookings", params=WINDOW)
+    response = httpx.get(f"{server}/rooms/bookings", params=WINDOW, headers={"x-tenant": "acme"})
     assert (response.status_code, response.headers["www-authenticate"]) == (401, "Bearer")
 
 
@@ -115,10 +134,29 @@ async def _out_of_order(p: Params, body: dict[str, Any], fetch: Fetch) -> dict[s
     return body
 
 
-def test_the_contract_tester_catches_a_broken_third_api(registered: None) -> None:
-    app = broken(
-        create_app(Settings(apis=(TABLE.name,), count=400, seed=5)), Breakage(body=_out_of_order), "/rooms/bookings"
-    )
+async def _room_ignored(p: Params, body: dict[str, Any], fetch: Fetch) -> dict[str, Any]:
+    if p.get("roomName"):
+        return await fetch({k: v for k, v in p.items() if k != "roomName"})
+    return body
+
+
+async def _always_counted(p: Params, body: dict[str, Any], fetch: Fetch) -> dict[str, Any]:
+    if "total" not in body:
+        body["total"] = (await fetch({**p, "withTotal": "true"}))["total"]
+    return body
+
+
+@pytest.mark.parametrize(
+    ("rewrite", "check"),
+    [
+        (_out_of_order, "items_in_order"),
+        (_room_ignored, "category_honoured"),
+        (_always_counted, "total_count_when_asked"),
+    ],
+    ids=["out-of-order", "room-ignored", "always-counted"],
+)
+def test_the_contract_tester_catches_a_broken_third_api(registered: None, rewrite: Any, check: str) -> None:
+    app = broken(create_app(Settings(apis=(TABLE.name,), count=400, seed=5)), Breakage(body=rewrite), "/rooms/bookings")
     result = run(FuzzOptions(api=TABLE.name, target="http://testserver/rooms", app=app, max_examples=20, seed=1))
     assert result.exit_code == 1
-    assert "items_in_order" in _failed(result)
+    assert check in _failed(result)

@@ -74,7 +74,7 @@ def _security_map(authenticator: Authenticator) -> dict[str, type]:
         def get_scope_validate_func(cls, security_definition: dict[str, Any]) -> Callable[..., Any]:
             return validate
 
-    return {"bearer": Bearer, "oauth2": OAuth}
+    return {"bearer": Bearer, "oauth2": OAuth, "openIdConnect": OAuth}
 
 
 def stock_app(settings: Settings, stores: Mapping[ApiId, Store]) -> AsyncApp:

@@ -20,7 +20,7 @@ from mockserver.core.tokens import mint_token
 from mockserver.server.app import build_stores, create_app
 from mockserver.server.settings import Settings
 from tests.server.stock import stock_app
-from tests.specs import raw_operation
+from tests.specs import SHIPPED, raw_operation
 
 VALUES = [
     "",
@@ -120,7 +120,7 @@ def requests(draw: st.DrawFn, api: str) -> tuple[str, dict[str, str]]:
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data(), api=st.sampled_from(["events", "interventions"]))
+@given(data=st.data(), api=st.sampled_from(SHIPPED))
 def test_fast_stage_answers_exactly_as_the_stock_stages(
     apps: tuple[TestClient, TestClient], data: st.DataObject, api: str
 ) -> None:

@@ -21,9 +21,16 @@ def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
     quarter = 15 * MINUTE_US
     start = anchor + rng.integers("start", -60 * 96, 60 * 96) * quarter
     end = start + rng.integers("length", 1, 17) * quarter
-    room = rng.integers("room", 0, len(ROOMS))
+    room = rng.integers("room", 0, len(ROOMS)).astype(np.int8)
     ids = rng.integers("id", 0, 2**40) * 4096 + np.arange(count)  # unique, and in no relation to start
-    columns = Columns(count=count, times={"start": start, "end": end}, id_rank=ids.argsort().argsort(), ids=ids)
+    columns = Columns(
+        count=count,
+        times={"start": start, "end": end},
+        id_rank=ids.argsort().argsort(),
+        ids=ids,
+        category=room,
+        category_names=ROOMS,
+    )
 
     def render(i: int) -> dict[str, Any]:
         return {
@@ -45,7 +52,11 @@ TABLE = ApiTable(
     time_fields=("start", "end"),
     size_param="perPage",
     page_param="pageNo",
+    category_param="roomName",
+    category_field="room",
+    count_param="withTotal",
     count_key="total",
+    empty_matches_nothing=("roomName",),
     page_key=("meta", "pageNo"),
     size_key=("meta", "perPage"),
     int_ids=True,
