@@ -121,6 +121,21 @@ def cli() -> None:
 )
 @click.option("--fault", type=click.Choice(FAULTS), default="503", show_default=True)
 @click.option("--reload", is_flag=True, help="Reload when a spec or fixture file changes.")
+@click.option(
+    "--head-timeout",
+    type=click.FloatRange(0.1, 3600),
+    default=20.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Close a connection whose request head has not arrived within this (slow or stalled clients).",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(1, 1_000_000),
+    default=1000,
+    show_default=True,
+    help="Concurrent connections per worker; requests beyond them are answered 503.",
+)
 def serve(
     host: str,
     port: int,
@@ -137,6 +152,8 @@ def serve(
     fault_rate: float,
     fault: Fault,
     reload: bool,
+    head_timeout: float,
+    max_connections: int,
 ) -> None:
     """Serve the APIs (interventions under /main, events at /) until interrupted."""
     apis = names() if api == "all" else (api,)
@@ -156,7 +173,8 @@ def serve(
     from mockserver.server import serving  # noqa: PLC0415 (the server's imports cost a second; other commands skip them)
 
     try:
-        serving.serve(settings, host, port, workers, reload=reload)
+        limits = serving.Limits(head_timeout_s=head_timeout, max_connections=max_connections)
+        serving.serve(settings, host, port, workers, reload=reload, limits=limits)
     except BindError as exc:
         raise click.ClickException(str(exc)) from None
 

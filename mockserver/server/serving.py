@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
 import uvicorn
 from connexion import AsyncApp
@@ -16,9 +17,10 @@ from mockserver.core.listening import base_url, bind
 from mockserver.core.tokens import mint_token
 from mockserver.server.app import build_stores, create_app
 from mockserver.server.banner import print_banner
+from mockserver.server.protocol import DEFAULT_HEAD_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS, configure
 from mockserver.server.settings import Settings
 
-__all__ = ["app_from_environment", "serve"]
+__all__ = ["Limits", "app_from_environment", "serve"]
 
 SETTINGS_VARIABLE = "MOCKSERVER_SETTINGS"
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -38,7 +40,24 @@ def app_from_environment() -> AsyncApp:
     return create_app(Settings.from_json(os.environ[SETTINGS_VARIABLE]))
 
 
-def serve(settings: Settings, host: str, port: int, workers: int = 1, reload: bool = False) -> None:
+@dataclass(frozen=True)
+class Limits:
+    """How much one server process lets its clients hold."""
+
+    head_timeout_s: float = DEFAULT_HEAD_TIMEOUT_S  # a request head must arrive within this
+    max_connections: int = DEFAULT_MAX_CONNECTIONS  # beyond it, requests are answered 503
+
+
+def _config(app: Any, limits: Limits, **options: Any) -> uvicorn.Config:
+    config = uvicorn.Config(
+        app, log_level="info", access_log=False, lifespan="off", limit_concurrency=limits.max_connections, **options
+    )
+    return configure(config, limits.head_timeout_s)
+
+
+def serve(
+    settings: Settings, host: str, port: int, workers: int = 1, reload: bool = False, limits: Limits = Limits()
+) -> None:
     """Serve until interrupted; data errors (SpecError) and a busy port (BindError) raise before any output."""
     if workers > 1 or reload:  # worker processes import the package afresh: they know the shipped APIs only
         registered = [api for api in settings.apis if not shipped(api)]
@@ -48,7 +67,10 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1, reload: bo
     stores = build_stores(settings)
     sock = bind(host, port)
     if host not in _LOOPBACK:
-        Console(stderr=True).print(f"warning: listening on {host}: the mock is reachable from other machines")
+        warning = f"warning: listening on {host}: the mock is reachable from other machines"
+        if os.environ.get("MOCKSERVER_IN_CONTAINER"):  # set by the image
+            warning += " (expected in a container: publish its port on loopback, e.g. -p 127.0.0.1:8000:8000)"
+        Console(stderr=True).print(warning, soft_wrap=True, highlight=False)
     base = base_url(host, sock)
     print_banner(Console(), base, stores, mint_token(scopes(settings.apis)), settings.seed)
     if reload:
@@ -57,31 +79,22 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1, reload: bo
         watched = {str(table(api).spec_path.parent) for api in settings.apis} | {
             str(path.resolve().parent) for path in settings.fixtures.values()
         }
-        config = uvicorn.Config(
+        config = _config(
             "mockserver.server.serving:app_from_environment",
+            limits,
             factory=True,
             reload=True,
             reload_dirs=sorted(watched),
             reload_includes=["*.yaml", "*.yml", "*.json"],
-            log_level="info",
-            access_log=False,
-            lifespan="off",
         )
         ChangeReload(config, target=uvicorn.Server(config).run, sockets=[sock]).run()
         return
     if workers == 1:
-        config = uvicorn.Config(create_app(settings, stores), log_level="info", access_log=False, lifespan="off")
+        config = _config(create_app(settings, stores), limits)
         configure_logging()
         uvicorn.Server(config).run(sockets=[sock])
         return
     del stores  # each worker builds its own, identical ones
     os.environ[SETTINGS_VARIABLE] = settings.to_json()
-    config = uvicorn.Config(
-        "mockserver.server.serving:app_from_environment",
-        factory=True,
-        workers=workers,
-        log_level="info",
-        access_log=False,
-        lifespan="off",
-    )
+    config = _config("mockserver.server.serving:app_from_environment", limits, factory=True, workers=workers)
     Multiprocess(config, sockets=[sock]).run()
