@@ -52,11 +52,11 @@ check: install lint-spec
 	$(BIN)/ruff check mockserver tests bench
 	$(BIN)/ruff format --check mockserver tests bench
 	$(BIN)/mypy
-	$(BIN)/mypy bench/*.py
+	$(BIN)/mypy -p bench
 	$(BIN)/lint-imports
 
 lint-spec:
-	$(REDOCLY) lint --config redocly.yaml spec/interventions.yaml spec/events.yaml
+	$(REDOCLY) lint --config redocly.yaml spec/interventions.yaml spec/events.yaml spec/admin.yaml
 
 fuzz: install
 	$(BIN)/mockserver fuzz --api events --target http://127.0.0.1:8000
@@ -97,4 +97,5 @@ bench: install
 	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
 	cd bench && npm ci --silent --no-audit --no-fund
 	$(BIN)/python -m bench.render
+	$(BIN)/python -m bench.journal
 	$(BIN)/python bench/run.py

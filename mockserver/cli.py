@@ -122,6 +122,20 @@ def cli() -> None:
 @click.option("--fault", type=click.Choice(FAULTS), default="503", show_default=True)
 @click.option("--reload", is_flag=True, help="Reload when a spec or fixture file changes.")
 @click.option(
+    "--journal",
+    type=click.IntRange(0, 1_000_000),
+    default=1000,
+    show_default=True,
+    metavar="N",
+    help="Keep the latest N requests in the journal at /__mock/ (0: off).",
+)
+@click.option(
+    "--admin-token",
+    default=None,
+    metavar="TOKEN",
+    help="Open /__mock/ beyond loopback, to requests carrying Authorization: Bearer TOKEN.",
+)
+@click.option(
     "--head-timeout",
     type=click.FloatRange(0.1, 3600),
     default=20.0,
@@ -152,6 +166,8 @@ def serve(
     fault_rate: float,
     fault: Fault,
     reload: bool,
+    journal: int,
+    admin_token: str | None,
     head_timeout: float,
     max_connections: int,
 ) -> None:
@@ -167,6 +183,8 @@ def serve(
         validate_responses=validate_responses,
         cors_origins=cors_origins or ("*",),
         chaos=Chaos(latency_ms=latency, fault_rate=fault_rate, fault=fault, seed=seed),
+        journal=journal,
+        admin_token=admin_token,
     )
     if reload and workers > 1:
         raise click.UsageError("--reload serves with one worker; drop --workers")

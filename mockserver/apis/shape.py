@@ -19,7 +19,7 @@ import orjson
 
 from mockserver.core.instants import valid_instant
 from mockserver.core.openapi import CompiledSpec, Operation, compile_spec, data_dir
-from mockserver.core.query import Bound, Query
+from mockserver.core.query import Bound, Page, Query
 from mockserver.core.store import Columns, Store
 
 __all__ = ["ApiTable", "Generator", "Renderer", "Window"]
@@ -135,7 +135,12 @@ class ApiTable:
 
     def page_body(self, store: Store, params: Mapping[str, Any]) -> dict[str, Any]:
         """Validated parameters → the page body, records embedded as their rendered JSON."""
-        page = store.query(self.to_query(params))
+        return self.answer(store, params)[0]
+
+    def answer(self, store: Store, params: Mapping[str, Any]) -> tuple[dict[str, Any], Query, Page]:
+        """The page body, with the query the parameters asked for and the page it found (to explain the answer)."""
+        query = self.to_query(params)
+        page = store.query(query)
         record_json, fragment = store.record_json, orjson.Fragment
         body: dict[str, Any] = {self.items_key: [fragment(record_json(i)) for i in page.indexes.tolist()]}
         if self.count_param is None or params.get(self.count_param, False):
@@ -143,7 +148,7 @@ class ApiTable:
         _put(body, self.page_key, page.page)
         if self.size_key is not None:
             _put(body, self.size_key, page.size)
-        return body
+        return body, query, page
 
 
 def _put(body: dict[str, Any], path: tuple[str, ...], value: Any) -> None:

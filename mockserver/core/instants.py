@@ -38,6 +38,12 @@ class Instant:
     rest: str = ""
 
     @property
+    def text(self) -> str:
+        """The instant in UTC with every digit it has (microseconds, then ``rest``): ``…T00:00:00.000000Z``."""
+        whole = format_instant(self.micros - self.micros % _US_PER_SECOND)
+        return f"{whole[:-5]}.{self.micros % _US_PER_SECOND:06d}{self.rest}Z"
+
+    @property
     def sub_micro(self) -> bool:
         """Whether the exact instant lies strictly after ``micros``."""
         return self.rest != ""

@@ -36,9 +36,10 @@ _SPACE_OFFSET = re.compile(r".*[0-9] [0-9]{2}:[0-9]{2}", re.ASCII)
 class ParameterError(ValueError):
     """A request's parameter that breaks its rule; ``detail`` names the parameter, the value and what was expected."""
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, location: str = "query") -> None:
         super().__init__(detail)
         self.detail = detail
+        self.location = location  # query or header
 
 
 def _problem(detail: str) -> ParameterError:
@@ -246,7 +247,11 @@ class ParameterRules:
         """Query values (declared defaults filled in), then header values; the first error is a 400."""
         query = _query_values(scope.get("query_string", b""))
         values = _check_query(self.query, query)
-        _check_headers(self.headers, _header_values(scope, self.header_names))
+        try:
+            _check_headers(self.headers, _header_values(scope, self.header_names))
+        except ParameterError as exc:
+            exc.location = "header"
+            raise
         unknown = query.keys() - self.query_names
         if unknown:  # repr: a name is the client's text, and must not start lines of its own in the log
             logger.info("ignored unknown query parameter(s): %s", ", ".join(repr(n) for n in sorted(unknown)))

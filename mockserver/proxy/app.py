@@ -22,6 +22,7 @@ __all__ = ["ProxyError", "ProxyOptions", "ValidatingProxy", "run_proxy"]
 
 logger = logging.getLogger("mockserver.proxy")
 
+ADMIN_PREFIX = "/__mock"  # the mock's admin routes (spec/admin.yaml): not part of any API, never forwarded
 MAX_REQUEST_BODY = 1 << 20  # a client's body beyond this is refused (413): the specs' operations read none
 MAX_RESPONSE_BODY = 32 << 20  # an upstream body beyond this (decoded) is a 502
 MAX_ERRORS = 10  # schema errors reported per response
@@ -148,6 +149,8 @@ class ValidatingProxy:
         body = await _read_body(receive)
         if body is None:
             return _problem(413, "Content Too Large", f"the request body is larger than {MAX_REQUEST_BODY} bytes")
+        if scope["path"] == ADMIN_PREFIX or scope["path"].startswith(ADMIN_PREFIX + "/"):
+            return _problem(404, "Not Found", f"{ADMIN_PREFIX}/ is the mock's own, never proxied")
         operation = self._check_request(scope, method, shown)
         try:
             target = self._target(scope)

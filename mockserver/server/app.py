@@ -11,18 +11,22 @@ from connexion.exceptions import Unauthorized
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from starlette.middleware.cors import CORSMiddleware
+from starlette.types import Receive, Scope, Send
 
 from mockserver.apis import table
 from mockserver.apis.datasets import generated_store, load_store
 from mockserver.core.credentials import Authenticator
-from mockserver.core.openapi import ApiId, SpecError
+from mockserver.core.openapi import ApiId, SpecError, compile_spec, data_dir
 from mockserver.core.store import Store
 from mockserver.server.access_log import AccessLog
+from mockserver.server.admin import PREFIX, AdminGuard, admin_handlers, inspector_routes, is_admin
 from mockserver.server.auth import stage_owned_security, unauthorized_response
 from mockserver.server.chaos import chaos_middleware
 from mockserver.server.docs import SPEC_ONLY, add_swagger_ui
+from mockserver.server.journal import Journal, JournalStage
 from mockserver.server.pipeline import OperationPlan, RequestStage, compile_plan
 from mockserver.server.routes import OrjsonJsonifier, healthz, token_endpoint
+from mockserver.server.runtime import ScenarioBook
 from mockserver.server.scenarios import Preferences
 from mockserver.server.settings import Settings, anchor_micros
 
@@ -83,8 +87,16 @@ def _plans(settings: Settings, stores: dict[ApiId, Store]) -> dict[tuple[str, st
     return plans
 
 
-def _header_params(apis: tuple[ApiId, ...]) -> list[str]:
-    return list(dict.fromkeys(p.name for api in apis for p in table(api).operation.params_in("header")))
+def _header_params(apis: tuple[ApiId, ...], free_only: bool = False) -> list[str]:
+    """The header parameters of the served operations (``free_only``: required ones of no fixed value, sessions)."""
+    return list(
+        dict.fromkeys(
+            p.name
+            for api in apis
+            for p in table(api).operation.params_in("header")
+            if not free_only or (p.required and not p.enum)
+        )
+    )
 
 
 def _not_reached(operation_id: str) -> Callable[..., Any]:
@@ -96,21 +108,53 @@ def _not_reached(operation_id: str) -> Callable[..., Any]:
     return handler
 
 
+class _CorsOutsideAdmin(CORSMiddleware):
+    """The APIs' CORS; the admin routes never send CORS headers (no other origin may read or steer them)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and is_admin(scope["path"]):
+            await self.app(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+
+def _journaled(apis: tuple[ApiId, ...]) -> tuple[Callable[[str], str | None], Callable[[str], bool], tuple[str, ...]]:
+    """Which API a request path belongs to, and which paths the journal skips (the mock's own and the docs)."""
+    owners = {table(api).base_path + op.path: api for api in apis for op in table(api).spec.operations}
+    own = {"/healthz", "/oauth/token", PREFIX}
+    own |= {table(api).base_path + suffix for api in apis for suffix in ("/openapi.json", "/ui")}
+    prefixes = (PREFIX + "/", *(table(api).base_path + "/ui/" for api in apis))
+
+    def skipped(path: str) -> bool:
+        return path in own or path.startswith(prefixes)
+
+    return owners.get, skipped, tuple(owners)
+
+
 def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> AsyncApp:
     stores = build_stores(settings) if stores is None else stores
+    plans = _plans(settings, stores)
+    secrets = frozenset(n.lower().encode("latin-1") for n in _header_params(settings.apis, free_only=True))
+    journal, book = Journal(settings.journal, secrets), ScenarioBook()
+    admin = admin_handlers(journal, book, {plan.api.name: plan.scenarios for plan in plans.values()})
     app = AsyncApp(
         __name__,
-        resolver=Resolver(function_resolver=_not_reached),
+        resolver=Resolver(function_resolver=lambda op: admin.get(op) or _not_reached(op)),
         security_map=stage_owned_security(),
         jsonifier=OrjsonJsonifier(),
     )
-    # Outermost first (each is inserted just inside Connexion's server-error stage): the access log, CORS, chaos.
+    # Outermost first (each is inserted just inside Connexion's server-error stage): the access log, the admin
+    # guard, the journal (outside CORS and chaos, so that it sees preflights and faults), CORS, chaos.
     outer = MiddlewarePosition.BEFORE_EXCEPTION
     if settings.access_log:
         app.add_middleware(AccessLog, position=outer)
+    app.add_middleware(AdminGuard, position=outer, token=settings.admin_token, loopback=settings.admin_loopback)
+    if journal.enabled:
+        api_of, skipped, paths = _journaled(settings.apis)
+        app.add_middleware(JournalStage, position=outer, journal=journal, api_of=api_of, skipped=skipped, paths=paths)
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware,
+            _CorsOutsideAdmin,
             position=outer,
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST", "OPTIONS"],
@@ -119,20 +163,25 @@ def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> 
             max_age=600,
         )
     if settings.chaos.active:
-        paths = {table(api).base_path + op.path for api in settings.apis for op in table(api).spec.operations}
-        app.add_middleware(chaos_middleware(settings.chaos, paths), position=outer)
+        app.add_middleware(chaos_middleware(settings.chaos, set(paths)), position=outer)
     app.add_middleware(
         RequestStage,
         position=MiddlewarePosition.BEFORE_SECURITY,
-        plans=_plans(settings, stores),
+        plans=plans,
         authenticator=Authenticator(settings.accepted_tokens),
+        book=book,
     )
     app.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
     app.add_url_rule("/oauth/token", "oauth_token", token_endpoint, methods=["POST"])
+    for rule, view in inspector_routes().items():
+        app.add_url_rule(rule, f"inspector{rule.replace('/', '_')}", view, methods=["GET"])
+    admin_spec = compile_spec(data_dir("spec") / "admin.yaml")
+    app.add_api(dict(admin_spec.document), base_path=PREFIX, name="admin", swagger_ui_options=SPEC_ONLY)
+    add_swagger_ui(app, "admin", admin_spec, PREFIX)
     # Longer base paths first: an API served at the root would otherwise see the others' paths.
     for api in sorted(settings.apis, key=lambda a: -len(table(a).base_path)):
         served = table(api)
         app.add_api(dict(served.spec.document), base_path=served.base_path, name=api, swagger_ui_options=SPEC_ONLY)
-        add_swagger_ui(app, served)
+        add_swagger_ui(app, api, served.spec, served.base_path)
     app.add_error_handler(Unauthorized, unauthorized_response)
     return app

@@ -18,6 +18,8 @@ from typing import Literal
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mockserver.server.journal import EXTENSION
+
 __all__ = ["FAULTS", "Chaos", "InjectedResetError", "chaos_middleware"]
 
 Fault = Literal["reset", "503", "slow-body"]
@@ -81,11 +83,19 @@ def chaos_middleware(chaos: Chaos, paths: Collection[str]) -> type:
                 await self.next_app(scope, receive, send)
                 return
             delay = chaos.delay_s(scope)
+            entry = scope.get("extensions", {}).get(EXTENSION)
             if delay:
+                if entry is not None:
+                    entry.applied += (f"latency={round(delay * 1000)}ms",)
                 await asyncio.sleep(delay)
             if not chaos.faults(next(counter)):
                 await self.next_app(scope, receive, send)
-            elif chaos.fault == "503":
+                return
+            if entry is not None:
+                entry.applied += (f"fault={chaos.fault}",)
+                entry.explain("fault", f"an injected fault (--fault {chaos.fault}, --fault-rate {chaos.fault_rate})")
+                entry.status = 503 if chaos.fault == "503" else 200  # reset and slow-body: the real answer's start
+            if chaos.fault == "503":
                 await send(
                     {
                         "type": "http.response.start",

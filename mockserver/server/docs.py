@@ -12,7 +12,6 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
-from mockserver.apis.shape import ApiTable
 from mockserver.core.openapi import CompiledSpec
 
 __all__ = ["SPEC_ONLY", "add_swagger_ui"]
@@ -41,16 +40,15 @@ def required_headers(spec: CompiledSpec, base_path: str) -> dict[str, dict[str, 
     return added
 
 
-def add_swagger_ui(app: AsyncApp, api: ApiTable) -> None:
+def add_swagger_ui(app: AsyncApp, name: str, spec: CompiledSpec, base_path: str) -> None:
     """Serve ``{base_path}/ui/``: our page, with the swagger-ui bundle's files beside it (as Connexion lays them)."""
-    base_path = api.base_path
     ui = base_path.rstrip("/") + "/ui"
     page = (
         _TEMPLATES.get_template("swagger-ui.html.j2")
         .render(
-            title=api.spec.title,
+            title=spec.title,
             spec_url=base_path.rstrip("/") + "/openapi.json",
-            headers=required_headers(api.spec, base_path),
+            headers=required_headers(spec, base_path),
         )
         .encode()
     )
@@ -69,4 +67,4 @@ def add_swagger_ui(app: AsyncApp, api: ApiTable) -> None:
 
     routes = {ui: redirect, ui + "/": home, ui + "/index.html": home, ui + "/{name}": asset}
     for n, (rule, view) in enumerate(routes.items()):
-        app.add_url_rule(rule, f"{api.name}_swagger_ui_{n}", view, methods=["GET"])
+        app.add_url_rule(rule, f"{name}_swagger_ui_{n}", view, methods=["GET"])

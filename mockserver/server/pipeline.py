@@ -15,16 +15,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import orjson
-from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
+from connexion.exceptions import BadRequestProblem, NonConformingResponseBody, OAuthProblem, OAuthScopeProblem
 from openapi_schema_validator import OAS30Validator
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.apis.shape import ApiTable
-from mockserver.core.credentials import Authenticator
+from mockserver.core.credentials import Authenticator, CredentialsError, bearer_token
 from mockserver.core.openapi import Operation, SpecError
 from mockserver.core.params import ParameterError, ParameterRules
 from mockserver.core.store import Store
 from mockserver.server.auth import Access
+from mockserver.server.journal import EXTENSION, Entry, Served, fingerprint
+from mockserver.server.runtime import ScenarioBook, merge
 from mockserver.server.scenarios import Preferences, Scenarios
 
 __all__ = ["OperationPlan", "RequestStage", "compile_plan"]
@@ -44,6 +46,7 @@ class OperationPlan:
     api: ApiTable
     datasets: Datasets
     response: OAS30Validator | None
+    session_headers: frozenset[bytes]  # required header parameters of no fixed value (a session token)
 
 
 def compile_plan(api: ApiTable, operation: Operation, datasets: Datasets, validate_responses: bool) -> OperationPlan:
@@ -71,6 +74,7 @@ def compile_plan(api: ApiTable, operation: Operation, datasets: Datasets, valida
         api,
         datasets,
         response,
+        frozenset(p.name.lower().encode("latin-1") for p in operation.params_in("header") if p.required and not p.enum),
     )
 
 
@@ -79,14 +83,20 @@ def _header(scope: Scope, name: bytes) -> list[str]:
 
 
 class RequestStage:
-    """The ASGI stage (``app.add_middleware(RequestStage, position=..., plans=..., authenticator=...)``)."""
+    """The ASGI stage (``app.add_middleware(RequestStage, position=..., plans=..., authenticator=..., book=...)``)."""
 
     def __init__(
-        self, next_app: ASGIApp, *, plans: Mapping[tuple[str, str], OperationPlan], authenticator: Authenticator
+        self,
+        next_app: ASGIApp,
+        *,
+        plans: Mapping[tuple[str, str], OperationPlan],
+        authenticator: Authenticator,
+        book: ScenarioBook | None = None,
     ) -> None:
         self.next_app = next_app
         self.plans = plans
         self.authenticator = authenticator
+        self.book = book if book is not None else ScenarioBook()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         routing = scope.get("extensions", {}).get(_ROUTING, {})
@@ -96,26 +106,89 @@ class RequestStage:
             await self.next_app(scope, receive, send)
             return
         await _drain(scope, receive)
-        plan.access.check(self.authenticator, _header(scope, b"authorization"))
+        entry: Entry | None = scope["extensions"].get(EXTENSION)
+        authorization = _header(scope, b"authorization")
         prefer = _header(scope, b"prefer")
-        prefs = plan.scenarios.parse(prefer) if prefer else Preferences()
-        if prefs.delay_ms:
-            await asyncio.sleep(prefs.delay_ms / 1000)
-        canned = plan.scenarios.canned(prefs)
-        if canned is not None:
-            await _respond(send, canned.status, canned.content_type, canned.body, prefs, bool(prefer))
-            return
         try:
-            params = plan.rules.parse(scope)
+            plan.access.check(self.authenticator, authorization)
+            prefs = self._preferences(plan, scope, prefer, authorization, entry)
+            if prefs.delay_ms:
+                await asyncio.sleep(prefs.delay_ms / 1000)
+            canned = plan.scenarios.canned(prefs)
+            if canned is None:
+                params = plan.rules.parse(scope)
         except ParameterError as exc:
+            if entry is not None:
+                entry.explain("refused", exc.detail, rule="header" if exc.location == "header" else "parameter")
+                entry.status = 400
             raise BadRequestProblem(detail=exc.detail) from None
-        payload = orjson.dumps(plan.api.page_body(plan.datasets(prefs), params))
+        except (OAuthProblem, OAuthScopeProblem, BadRequestProblem) as exc:
+            if entry is not None:
+                entry.explain("refused", exc.detail, rule=_RULES.get(type(exc), "auth"))
+                entry.status = exc.status_code
+            raise
+        preferred = bool(prefer or prefs.applied)
+        if canned is not None:
+            if entry is not None:
+                entry.explain("scenario", f"the spec's example of status {canned.status} ({', '.join(prefs.applied)})")
+                entry.status = canned.status
+            await _respond(send, canned.status, canned.content_type, canned.body, prefs, preferred)
+            return
+        body, query, page = plan.api.answer(plan.datasets(prefs), params)
+        payload = orjson.dumps(body)
         if plan.response is not None:
-            error = next(iter(plan.response.iter_errors(orjson.loads(payload))), None)
-            if error is not None:
-                where = "/".join(str(p) for p in error.path)
-                raise NonConformingResponseBody(detail=f"{error.message} - '{where}'")
-        await _respond(send, 200, "application/json", payload, prefs, bool(prefer))
+            _validate(plan.response, payload, entry)
+        if entry is not None:
+            dataset = ", ".join(prefs.applied) if prefs.dataset or prefs.seed is not None else ""
+            entry.kind, entry.status = "served", 200
+            entry.served = Served(query, page.total, page.page, page.size, len(page.indexes), dataset)
+        await _respond(send, 200, "application/json", payload, prefs, preferred)
+
+    def _preferences(
+        self, plan: OperationPlan, scope: Scope, prefer: list[str], authorization: list[str], entry: Entry | None
+    ) -> Preferences:
+        """The request's ``Prefer`` header, completed by the runtime scenario that applies to it, if any."""
+        prefs = plan.scenarios.parse(prefer) if prefer else Preferences()
+        runtime = (
+            self.book.take(plan.api.name, _sessions(scope, plan), _token_fingerprint(authorization))
+            if self.book
+            else None
+        )
+        if runtime is not None:
+            prefs = merge(prefs, runtime)
+            plan.scenarios.check(prefs)
+        if entry is not None:
+            if runtime is not None:
+                entry.applied += (*prefs.applied, "scenario")
+            elif prefs.applied:
+                entry.applied += prefs.applied
+        return prefs
+
+
+def _validate(validator: OAS30Validator, payload: bytes, entry: Entry | None) -> None:
+    """Raise Connexion's 500 problem when the mock's own answer breaks the spec (``--validate-responses``)."""
+    error = next(iter(validator.iter_errors(orjson.loads(payload))), None)
+    if error is not None:
+        where = "/".join(str(p) for p in error.path)
+        detail = f"{error.message} - '{where}'"
+        if entry is not None:
+            entry.explain("refused", f"the mock's own answer broke the spec: {detail}", rule="response")
+            entry.status = 500
+        raise NonConformingResponseBody(detail=detail)
+
+
+_RULES = {OAuthScopeProblem: "scope", OAuthProblem: "auth", BadRequestProblem: "prefer"}
+
+
+def _sessions(scope: Scope, plan: OperationPlan) -> tuple[str, ...]:
+    return tuple(fingerprint(v.decode("latin-1")) for k, v in scope["headers"] if k in plan.session_headers)
+
+
+def _token_fingerprint(authorization: list[str]) -> str | None:
+    try:
+        return fingerprint(bearer_token(authorization))
+    except CredentialsError:
+        return None
 
 
 DRAIN_LIMIT = 16 * 1024 * 1024

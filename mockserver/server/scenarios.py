@@ -106,7 +106,7 @@ class Scenarios:
             seed=values.get("seed"),
             applied=tuple(f"{k}={v}" for k, v in seen.items() if k in values),
         )
-        self._check(prefs)
+        self.check(prefs)
         return prefs
 
     @staticmethod
@@ -131,7 +131,7 @@ class Scenarios:
             raise _problem(f"{name} needs a value")
         return value
 
-    def _check(self, prefs: Preferences) -> None:
+    def check(self, prefs: Preferences) -> None:
         if prefs.code is not None and prefs.code not in self.examples:
             documented = ", ".join(map(str, sorted(self.examples)))
             raise _problem(f"code={prefs.code} is not a status this operation documents ({documented})")

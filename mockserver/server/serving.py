@@ -63,7 +63,8 @@ def serve(
         registered = [api for api in settings.apis if not shipped(api)]
         if registered:
             raise ValueError(f"{', '.join(registered)}: an API registered at run time is served with one worker")
-    settings = replace(settings, access_log=True)  # our own line: uvicorn's goes through logging, 6× slower
+    # Our own access line (uvicorn's goes through logging, 6× slower); /__mock is open without a token on loopback only.
+    settings = replace(settings, access_log=True, admin_loopback=host in _LOOPBACK)
     stores = build_stores(settings)
     sock = bind(host, port)
     if host not in _LOOPBACK:

@@ -12,6 +12,7 @@ import orjson
 from mockserver.apis import names
 from mockserver.core.openapi import ApiId
 from mockserver.server.chaos import Chaos
+from mockserver.server.journal import DEFAULT_CAPACITY
 
 __all__ = ["DEFAULT_ANCHOR", "DEFAULT_COUNT", "Settings", "anchor_micros"]
 
@@ -36,6 +37,9 @@ class Settings:
     access_log: bool = False  # one line per request on stderr (the server turns it on)
     cors_origins: tuple[str, ...] = ("*",)  # () turns CORS off
     chaos: Chaos = field(default_factory=Chaos)
+    journal: int = DEFAULT_CAPACITY  # requests kept in the journal (0: off)
+    admin_token: str | None = None  # required by /__mock when given
+    admin_loopback: bool = True  # the server is bound to loopback: /__mock is open without a token
 
     def to_json(self) -> str:
         """These settings as JSON, for worker processes (``from_json`` reads it back)."""

@@ -346,3 +346,17 @@ def test_bad_proxy_command_lines_are_one_line(args: list[str], message: str) -> 
         )
     assert result.returncode != 0 and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_mock_s_admin_routes_are_never_forwarded() -> None:
+    forwarded: list[str] = []
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        forwarded.append(request.url.path)
+        return httpx.Response(200, json={})
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(upstream))
+    proxy = ValidatingProxy(ProxyOptions(api="events", upstream="http://upstream.test"), client=client)
+    with TestClient(proxy) as test:
+        answer = test.get("/__mock/requests")
+    assert (answer.status_code, forwarded) == (404, [])

@@ -1,0 +1,170 @@
+"""The mock's own routes under ``/__mock/`` (``spec/admin.yaml``): the journal, runtime scenarios, the inspector.
+
+Connexion validates these operations against the admin spec (they are not API operations: the request stage
+lets them through); the handlers here answer them. ``AdminGuard`` keeps them closed where they must be: on a
+server bound beyond loopback they answer 404 unless an admin token was given, then they require it; on loopback
+they answer only to a ``Host`` naming loopback (DNS rebinding); and they never carry CORS headers.
+"""
+
+from __future__ import annotations
+
+import hmac
+import itertools
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+from connexion import NoContent, request
+from connexion.exceptions import BadRequestProblem
+from connexion.problem import problem
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mockserver.server.journal import Journal, fingerprint
+from mockserver.server.runtime import PREFERENCE_NAMES, ScenarioBook, preferences_of
+from mockserver.server.scenarios import Scenarios
+
+__all__ = ["PREFIX", "AdminGuard", "admin_handlers", "inspector_routes", "is_admin"]
+
+PREFIX = "/__mock"
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+_FILTERS = ("api", "status", "since")
+_PAGE = (Path(__file__).resolve().parent / "templates" / "inspector.html").read_bytes()
+
+
+def is_admin(path: str) -> bool:
+    return path == PREFIX or path.startswith(PREFIX + "/")
+
+
+def _host_name(scope: Scope) -> str:
+    host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
+    if host.startswith("["):
+        return host[: host.find("]") + 1]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+async def _answer(send: Send, status: int, title: str, detail: str, extra: list[tuple[bytes, bytes]]) -> None:
+    body = orjson.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail})
+    headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()), *extra]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class AdminGuard:
+    """Outermost stage for ``/__mock``: closed beyond loopback without a token, token-checked with one."""
+
+    def __init__(self, next_app: ASGIApp, *, token: str | None, loopback: bool) -> None:
+        self.next_app = next_app
+        self.token = token
+        self.loopback = loopback
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_admin(scope["path"]):
+            await self.next_app(scope, receive, send)
+            return
+        if self.token is None:
+            if not self.loopback:  # nobody may steer a mock that others can reach, unless given a token
+                await _answer(send, 404, "Not Found", "the admin routes are off: start with --admin-token", [])
+                return
+            if _host_name(scope) not in _LOOPBACK_HOSTS:
+                await _answer(send, 403, "Forbidden", "the admin routes answer only to a loopback Host", [])
+                return
+        else:
+            given = next((v for k, v in scope["headers"] if k == b"authorization"), b"")
+            if not hmac.compare_digest(given, b"Bearer " + self.token.encode()):
+                challenge = [(b"www-authenticate", b'Bearer realm="mockserver admin"')]
+                await _answer(
+                    send, 401, "Unauthorized", "the admin routes need Authorization: Bearer <admin token>", challenge
+                )
+                return
+        await self.next_app(scope, receive, send)
+
+
+_JSON = {"Content-Type": "application/json"}  # explicit: the operations also produce problem+json (connexion#1956)
+
+
+def _json(body: Any) -> tuple[Any, int, dict[str, str]]:
+    return body, 200, _JSON
+
+
+def admin_handlers(journal: Journal, book: ScenarioBook, scenarios: Mapping[str, Scenarios]) -> dict[str, Any]:
+    """The admin spec's operations, by operationId."""
+
+    async def list_requests(
+        api: str | None = None,
+        status: int | None = None,
+        since: int | None = None,
+        limit: int = 200,
+    ) -> Any:
+        found = [e.to_json() for e in itertools.islice(journal.select(api, status, since), limit)]
+        return _json({"requests": found, "pid": os.getpid(), "capacity": journal.capacity})
+
+    async def clear_requests() -> Any:
+        journal.clear()
+        return NoContent, 204
+
+    async def count_requests(
+        api: str | None = None,
+        status: int | None = None,
+        since: int | None = None,
+    ) -> Any:
+        carried = {k: v for k, v in request.query_params.items() if k not in _FILTERS}
+        return _json({"count": sum(1 for e in journal.select(api, status, since) if e.carries(carried))})
+
+    async def get_request(id: int) -> Any:
+        entry = journal.get(id)
+        if entry is None:
+            return problem(404, "Not Found", f"no entry {id} in the journal (it keeps the latest {journal.capacity})")
+        return _json(entry.to_json())
+
+    async def list_scenarios() -> Any:
+        return _json({"scenarios": [s.to_json() for s in book.listed()]})
+
+    async def put_scenario(body: dict[str, Any]) -> Any:
+        values = {name: body[name] for name in PREFERENCE_NAMES if name in body}
+        if not values:
+            raise BadRequestProblem(detail=f"a scenario sets at least one of {', '.join(PREFERENCE_NAMES)}")
+        api = body.get("api")
+        if api is not None and api not in scenarios:
+            raise BadRequestProblem(detail=f"api={api!r} is not served here (served: {', '.join(scenarios)})")
+        prefs = preferences_of(values)
+        for name in [api] if api is not None else list(scenarios):
+            scenarios[name].check(prefs)  # the same rules as a Prefer header, for every API in scope
+        session = body.get("sessionToken")
+        stored = book.put(
+            values,
+            api,
+            None if session is None else fingerprint(session),
+            body.get("tokenFingerprint"),
+            body.get("times"),
+        )
+        return _json(stored.to_json())
+
+    async def clear_scenarios() -> Any:
+        book.clear()
+        return NoContent, 204
+
+    return {
+        "listRequests": list_requests,
+        "clearRequests": clear_requests,
+        "countRequests": count_requests,
+        "getRequest": get_request,
+        "listScenarios": list_scenarios,
+        "putScenario": put_scenario,
+        "clearScenarios": clear_scenarios,
+    }
+
+
+def inspector_routes() -> dict[str, Callable[[Request], Any]]:
+    """The inspector page at ``/__mock/`` (one self-contained HTML file, nothing fetched from the network)."""
+
+    async def page(request: Request) -> Response:
+        return HTMLResponse(_PAGE, headers={"Cache-Control": "no-store"})
+
+    async def redirect(request: Request) -> Response:
+        return RedirectResponse(PREFIX + "/")
+
+    return {PREFIX: redirect, PREFIX + "/": page}

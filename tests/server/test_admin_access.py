@@ -1,0 +1,63 @@
+"""The admin routes are safe by default: closed beyond loopback, token-checked, loopback Host only, no CORS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+from starlette.testclient import TestClient
+
+from mockserver.server.app import create_app
+from mockserver.server.settings import Settings
+from tests.conftest import AUTH, EVENTS, ServerProcess, events_params
+
+
+def _client(base: str = "http://localhost", **settings: object) -> TestClient:
+    return TestClient(create_app(Settings(count=50, **settings)), base_url=base)  # type: ignore[arg-type]
+
+
+def test_beyond_loopback_the_admin_routes_do_not_exist_without_a_token() -> None:
+    client = _client(admin_loopback=False)
+    for path in ("/__mock/", "/__mock/requests", "/__mock/ui/", "/__mock/openapi.json"):
+        assert client.get(path).status_code == 404
+    assert client.put("/__mock/scenario", json={"code": 503}).status_code == 404
+    assert client.get(EVENTS, params=events_params(), headers=AUTH).status_code == 200  # the APIs are unaffected
+
+
+def test_with_an_admin_token_they_require_it() -> None:
+    client = _client("http://mock.example.com", admin_loopback=False, admin_token="s3cret")
+    refused = client.get("/__mock/requests")
+    assert (refused.status_code, refused.headers["www-authenticate"].split()[0]) == (401, "Bearer")
+    assert client.get("/__mock/requests", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert client.get("/__mock/requests", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+
+
+def test_on_loopback_they_answer_only_a_loopback_host() -> None:
+    for host, status in (
+        ("localhost:8000", 200),
+        ("127.0.0.1:8000", 200),
+        ("[::1]:8000", 200),
+        ("attacker.example:8000", 403),
+        ("localhost.attacker.example", 403),
+    ):
+        assert _client().get("/__mock/requests", headers={"Host": host}).status_code == status, host
+
+
+def test_they_never_send_cors_headers() -> None:
+    client = _client()
+    origin = {"Origin": "http://evil.example"}
+    assert "access-control-allow-origin" not in client.get("/__mock/requests", headers=origin).headers
+    preflight = client.options("/__mock/scenario", headers={**origin, "Access-Control-Request-Method": "PUT"})
+    assert "access-control-allow-origin" not in preflight.headers
+    api = client.get(EVENTS, params=events_params(), headers={**AUTH, **origin})
+    assert "access-control-allow-origin" in api.headers
+
+
+def test_a_served_process_shows_its_pid_and_its_own_journal(serve_process: Callable[..., ServerProcess]) -> None:
+    server = serve_process("--journal", "10")
+    httpx.get(f"{server.base}{EVENTS}", params=events_params(), headers=AUTH)
+    journal = httpx.get(f"{server.base}/__mock/requests").json()
+    assert (journal["pid"], journal["capacity"], len(journal["requests"])) == (server.process.pid, 10, 1)
+    page = httpx.get(f"{server.base}/__mock/")
+    assert page.status_code == 200 and "mockserver inspector" in page.text
+    assert "<script src=" not in page.text and "https://" not in page.text  # nothing fetched from the network
