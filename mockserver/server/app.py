@@ -118,9 +118,13 @@ class _CorsOutsideAdmin(CORSMiddleware):
             await super().__call__(scope, receive, send)
 
 
-def _journaled(apis: tuple[ApiId, ...]) -> tuple[Callable[[str], str | None], Callable[[str], bool], tuple[str, ...]]:
-    """Which API a request path belongs to, and which paths the journal skips (the mock's own and the docs)."""
-    owners = {table(api).base_path + op.path: api for api in apis for op in table(api).spec.operations}
+def _owners(apis: tuple[ApiId, ...]) -> dict[str, ApiId]:
+    """Each API operation's full path (base path and the spec's path), and the API it belongs to."""
+    return {table(api).base_path + op.path: api for api in apis for op in table(api).spec.operations}
+
+
+def _skipped(apis: tuple[ApiId, ...]) -> Callable[[str], bool]:
+    """Which paths the journal skips: the mock's own routes and the docs."""
     own = {"/healthz", "/oauth/token", PREFIX}
     own |= {table(api).base_path + suffix for api in apis for suffix in ("/openapi.json", "/ui")}
     prefixes = (PREFIX + "/", *(table(api).base_path + "/ui/" for api in apis))
@@ -128,7 +132,7 @@ def _journaled(apis: tuple[ApiId, ...]) -> tuple[Callable[[str], str | None], Ca
     def skipped(path: str) -> bool:
         return path in own or path.startswith(prefixes)
 
-    return owners.get, skipped, tuple(owners)
+    return skipped
 
 
 def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> AsyncApp:
@@ -149,9 +153,16 @@ def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> 
     if settings.access_log:
         app.add_middleware(AccessLog, position=outer)
     app.add_middleware(AdminGuard, position=outer, token=settings.admin_token, loopback=settings.admin_loopback)
+    owners = _owners(settings.apis)
     if journal.enabled:
-        api_of, skipped, paths = _journaled(settings.apis)
-        app.add_middleware(JournalStage, position=outer, journal=journal, api_of=api_of, skipped=skipped, paths=paths)
+        app.add_middleware(
+            JournalStage,
+            position=outer,
+            journal=journal,
+            api_of=owners.get,
+            skipped=_skipped(settings.apis),
+            paths=tuple(owners),
+        )
     if settings.cors_origins:
         app.add_middleware(
             _CorsOutsideAdmin,
@@ -163,7 +174,7 @@ def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> 
             max_age=600,
         )
     if settings.chaos.active:
-        app.add_middleware(chaos_middleware(settings.chaos, set(paths)), position=outer)
+        app.add_middleware(chaos_middleware(settings.chaos, set(owners)), position=outer)
     app.add_middleware(
         RequestStage,
         position=MiddlewarePosition.BEFORE_SECURITY,

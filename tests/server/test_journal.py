@@ -189,3 +189,10 @@ def test_a_prefer_scenario_and_an_injected_fault_are_explained() -> None:
         answer = c.get(EVENTS, params=events_params(), headers={**AUTH, "Prefer": "code=403"})
         entry = _latest(c)
         assert (answer.status_code, entry["explanation"]["kind"], entry["applied"]) == (403, "scenario", ["code=403"])
+
+
+def test_chaos_works_with_the_journal_off() -> None:
+    settings = Settings(count=50, journal=0, chaos=Chaos(fault_rate=1.0))
+    with TestClient(create_app(settings), base_url="http://localhost") as client:
+        assert client.get(EVENTS, params=events_params(), headers=AUTH).status_code == 503
+        assert client.get("/healthz").status_code == 200
