@@ -197,7 +197,7 @@ class _Builder:
                 ),
             ]
         for param in self.profile.header_params():
-            if param.required and not param.enum and isinstance(param.example, str) and param.example.count(".") == 2:
+            if param.free_header and isinstance(param.example, str) and param.example.count(".") == 2:
                 accepted.append(
                     (
                         f"{param.name}: the document's example (a JWT that expired long ago)",

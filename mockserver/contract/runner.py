@@ -54,7 +54,7 @@ class UnusableTargetError(Exception):
 
 def _session_headers(prof: ApiProfile) -> tuple[Param, ...]:
     """Required headers of no fixed value (a session token): any non-blank value the target accepts."""
-    return tuple(p for p in prof.header_params() if p.required and not p.enum)
+    return tuple(p for p in prof.params if p.free_header)
 
 
 def _headers(options: FuzzOptions, prof: ApiProfile, token: str) -> dict[str, str]:

@@ -105,6 +105,11 @@ class Param:
         return self.schema.get("minLength")
 
     @property
+    def free_header(self) -> bool:
+        """A required header whose value the spec does not fix (a session token: any non-blank value will do)."""
+        return self.location == "header" and self.required and not self.enum
+
+    @property
     def typed(self) -> bool:
         """Whether an empty value is invalid (anything but a free string)."""
         return self.type != "string" or self.format is not None or self.enum is not None

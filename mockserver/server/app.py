@@ -91,10 +91,7 @@ def _header_params(apis: tuple[ApiId, ...], free_only: bool = False) -> list[str
     """The header parameters of the served operations (``free_only``: required ones of no fixed value, sessions)."""
     return list(
         dict.fromkeys(
-            p.name
-            for api in apis
-            for p in table(api).operation.params_in("header")
-            if not free_only or (p.required and not p.enum)
+            p.name for api in apis for p in table(api).operation.params_in("header") if not free_only or p.free_header
         )
     )
 

@@ -74,7 +74,7 @@ def compile_plan(api: ApiTable, operation: Operation, datasets: Datasets, valida
         api,
         datasets,
         response,
-        frozenset(p.name.lower().encode("latin-1") for p in operation.params_in("header") if p.required and not p.enum),
+        frozenset(p.name.lower().encode("latin-1") for p in operation.parameters if p.free_header),
     )
 
 
