@@ -144,14 +144,11 @@ def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> 
         security_map=stage_owned_security(),
         jsonifier=OrjsonJsonifier(),
     )
-    # Outermost first (each is inserted just inside Connexion's server-error stage): the access log, the admin
-    # guard, the journal (outside CORS and chaos, so that it sees preflights and faults), CORS, chaos.
+    # Outermost first (each is inserted just inside Connexion's server-error stage): the journal with the access
+    # log (outside CORS and chaos, so that it sees preflights and faults), the admin guard, CORS, chaos.
     outer = MiddlewarePosition.BEFORE_EXCEPTION
-    if settings.access_log:
-        app.add_middleware(AccessLog, position=outer)
-    app.add_middleware(AdminGuard, position=outer, token=settings.admin_token, loopback=settings.admin_loopback)
     owners = _owners(settings.apis)
-    if journal.enabled:
+    if journal.enabled:  # the journal stage writes the access log too
         app.add_middleware(
             JournalStage,
             position=outer,
@@ -159,7 +156,11 @@ def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> 
             api_of=owners.get,
             skipped=_skipped(settings.apis),
             paths=tuple(owners),
+            log=settings.access_log,
         )
+    elif settings.access_log:
+        app.add_middleware(AccessLog, position=outer)
+    app.add_middleware(AdminGuard, position=outer, token=settings.admin_token, loopback=settings.admin_loopback)
     if settings.cors_origins:
         app.add_middleware(
             _CorsOutsideAdmin,

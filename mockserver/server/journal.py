@@ -15,13 +15,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from time import perf_counter
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import parse_qsl
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.core.query import Query
+from mockserver.server.access_log import AccessLog, access_line
 
 __all__ = ["DEFAULT_CAPACITY", "EXTENSION", "Entry", "Journal", "JournalStage", "Served", "fingerprint"]
 
@@ -30,7 +31,7 @@ EXTENSION = "mockserver.journal"  # where the request stage finds the entry bein
 _SECRET_HEADERS = frozenset({b"authorization", b"proxy-authorization", b"cookie"})  # and the specs' session headers
 _MAX_BODY_READ = 64 * 1024  # of a problem body, to read its detail back
 _PROBLEM = "application/problem+json"
-_HIDDEN_CACHE = 1024
+_HEADER_CACHE = 4096  # distinct headers remembered before the cache starts afresh
 
 
 def fingerprint(secret: str) -> str:
@@ -71,23 +72,15 @@ class Entry:
         "status",
     )
 
-    def __init__(
-        self,
-        entry_id: int,
-        method: str,
-        path: str,
-        query_string: bytes,
-        headers: list[tuple[bytes, bytes]],
-        when: float,
-    ) -> None:
+    def __init__(self, entry_id: int, scope: Scope, headers: list[tuple[bytes, bytes]], api: str | None) -> None:
         self.id = entry_id
-        self.method = method
-        self.path = path
-        self.query_string = query_string
+        self.method: str = scope["method"]
+        self.path: str = scope["path"]
+        self.query_string: bytes = scope.get("query_string", b"")
         self._raw_headers = headers
-        self._when = when
+        self._when = time.time()
         self._query: dict[str, list[str]] | None = None
-        self.api: str | None = None
+        self.api = api
         self.status = 0
         self.duration_ms = 0.0
         self.applied: tuple[str, ...] = ()
@@ -136,10 +129,10 @@ class Entry:
             "explanation": {
                 "kind": self.kind,
                 "rule": self.rule,
-                "detail": served.detail() if served is not None else self.detail,
-                "query": served.understood() if served is not None else None,
-                "matches": served.total if served is not None else None,
-                "page": served.page if served is not None else None,
+                "detail": _served_detail(served) if served is not None else self.detail,
+                "query": _understood(served) if served is not None else None,
+                "matches": served[1] if served is not None else None,
+                "page": served[2] if served is not None else None,
             },
         }
 
@@ -155,37 +148,29 @@ class Entry:
         return all(value in self.query.get(name, ()) for name, value in query.items())
 
 
-class Served:
-    """What a served page's explanation is made of (the query as understood, the counts); rendered on reading."""
+# What a served page's explanation is made of, as the request stage leaves it (a plain tuple: nothing to run on
+# the hot path): the query as understood, the matches, the page and size served, the records shown, the dataset.
+Served = tuple[Query, int, int, int, int, str]
 
-    __slots__ = ("dataset", "page", "query", "shown", "size", "total")
 
-    def __init__(self, query: Query, total: int, page: int, size: int, shown: int, dataset: str) -> None:
-        self.query, self.total, self.page, self.size, self.shown, self.dataset = (
-            query,
-            total,
-            page,
-            size,
-            shown,
-            dataset,
-        )
+def _understood(served: Served) -> dict[str, Any]:
+    q, _, page, size, _, _ = served
+    return {
+        "field": q.order,
+        "bounds": [f"{b.field} {b.op} {b.instant.text}" for b in q.bounds],
+        "category": q.category,
+        "page": page,
+        "size": size,
+        "findId": q.find_id,
+        "empty": q.empty,
+    }
 
-    def understood(self) -> dict[str, Any]:
-        q = self.query
-        return {
-            "field": q.order,
-            "bounds": [f"{b.field} {b.op} {b.instant.text}" for b in q.bounds],
-            "category": q.category,
-            "page": self.page,
-            "size": self.size,
-            "findId": q.find_id,
-            "empty": q.empty,
-        }
 
-    def detail(self) -> str:
-        inverted = "; the window is inverted, so nothing matches" if self.query.empty else ""
-        dataset = f" (dataset {self.dataset})" if self.dataset else ""
-        return f"{self.total} records match{inverted}{dataset}; page {self.page} of size {self.size} holds {self.shown}"
+def _served_detail(served: Served) -> str:
+    q, total, page, size, shown, dataset = served
+    inverted = "; the window is inverted, so nothing matches" if q.empty else ""
+    named = f" (dataset {dataset})" if dataset else ""
+    return f"{total} records match{inverted}{named}; page {page} of size {size} holds {shown}"
 
 
 class Journal:
@@ -196,27 +181,27 @@ class Journal:
         self._entries: deque[Entry] = deque(maxlen=max(capacity, 1))
         self._next = 1
         self._secrets = _SECRET_HEADERS | secrets  # header names kept only as fingerprints (lower-case bytes)
-        # (name, secret value) -> its fingerprinted form; a cache, not part of the journal
-        self._hidden: dict[tuple[bytes, bytes], bytes] = {}
+        # each header seen -> the tuple entries keep (secrets fingerprinted); a cache, not part of the journal
+        self._stored: dict[tuple[bytes, bytes], tuple[bytes, bytes]] = {}
 
     @property
     def enabled(self) -> bool:
         return self.capacity > 0
 
-    def _hide(self, name: bytes, value: bytes) -> bytes:
-        """The fingerprinted form of a secret header value (cached: the same tokens come again and again)."""
-        key = (name, value)
-        hidden = self._hidden.get(key)
-        if hidden is None:
-            if len(self._hidden) >= _HIDDEN_CACHE:
-                self._hidden.clear()
-            hidden = self._hidden[key] = _hidden(name, value)
-        return hidden
+    def _shown(self, header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
+        """A header as the journal keeps it: one shared tuple per distinct header, secrets as fingerprints."""
+        if len(self._stored) >= _HEADER_CACHE:
+            self._stored.clear()
+        name, value = header
+        shown = self._stored[header] = (name, _hidden(name, value)) if name in self._secrets else (name, value)
+        return shown
 
-    def open(self, scope: Scope) -> Entry:
-        secrets, hide = self._secrets, self._hide
-        headers = [(h[0], hide(h[0], h[1])) if h[0] in secrets else h for h in scope["headers"]]
-        entry = Entry(self._next, scope["method"], scope["path"], scope.get("query_string", b""), headers, time.time())
+    def open(self, scope: Scope, api: str | None) -> Entry:
+        stored, shown = self._stored, self._shown
+        # Headers repeat from request to request (host, the token, the content type): an entry keeps the shared
+        # tuples, never the request's own bytes, so that a thousand entries stay small.
+        headers = [stored.get(h) or shown(h) for h in scope["headers"]]
+        entry = Entry(self._next, scope, headers, api)
         self._next += 1
         self._entries.append(entry)
         return entry
@@ -242,7 +227,11 @@ def _problem_detail(body: bytes) -> str:
 
 
 class JournalStage:
-    """The ASGI stage that records requests (``app.add_middleware(JournalStage, journal=..., ...)``)."""
+    """The ASGI stage that records requests (``app.add_middleware(JournalStage, journal=..., ...)``).
+
+    With ``log`` it also writes the access log's line of every request, so that the journal and the log cost one
+    stage, not two.
+    """
 
     def __init__(
         self,
@@ -252,12 +241,15 @@ class JournalStage:
         api_of: Callable[[str], str | None],
         skipped: Callable[[str], bool],
         paths: tuple[str, ...] = (),
+        log: bool = False,
     ) -> None:
         self.next_app = next_app
         self.journal = journal
         self.api_of = api_of
         self.skipped = skipped
         self.paths = paths  # every API operation's full path, to suggest one for a request that found none
+        self.log: TextIO | None = AccessLog.stream if log else None
+        self.logged: ASGIApp = AccessLog(next_app) if log else next_app  # for the requests the journal skips
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -266,17 +258,18 @@ class JournalStage:
         path = scope["path"]
         api = self.api_of(path)
         if api is None and self.skipped(path):
-            await self.next_app(scope, receive, send)
+            await self.logged(scope, receive, send)
             return
-        entry = self.journal.open(scope)
-        entry.api = api
-        if scope["method"] == "OPTIONS" and any(n == b"access-control-request-method" for n, _ in scope["headers"]):
-            entry.explain("served", "a CORS preflight")
-        scope.setdefault("extensions", {})[EXTENSION] = entry
+        entry = self.journal.open(scope, api)
+        extensions = scope.get("extensions")
+        if extensions is None:
+            scope["extensions"] = {EXTENSION: entry}
+        else:
+            extensions[EXTENSION] = entry
         started = perf_counter()
         if api is not None and scope["method"] == "GET":
-            # The request stage answers it, and writes the status and the explanation into the entry itself:
-            # no wrapper around send on the hot path.
+            # The request stage (or chaos) answers it, and writes the status and the explanation into the entry
+            # itself: no wrapper around send on the hot path, and the log line is written once the answer is sent.
             try:
                 await self.next_app(scope, receive, send)
             except BaseException:
@@ -284,13 +277,20 @@ class JournalStage:
                 raise
             finally:
                 entry.duration_ms = (perf_counter() - started) * 1000
+                if entry.status and self.log is not None:
+                    self.log.write(access_line(scope, entry.status))
                 entry.status = entry.status or 499  # the connection dropped before an answer
             return
+        if scope["method"] == "OPTIONS" and any(n == b"access-control-request-method" for n, _ in scope["headers"]):
+            entry.explain("served", "a CORS preflight")
         problem: list[bytes] = []
+        log = self.log
 
         async def recording_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 entry.status = status = message["status"]
+                if log is not None:
+                    log.write(access_line(scope, status))
                 if status >= 400 and _header(message.get("headers", ()), b"content-type").startswith(_PROBLEM):
                     problem.append(b"")
             elif problem and message["type"] == "http.response.body" and len(problem[0]) < _MAX_BODY_READ:

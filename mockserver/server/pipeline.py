@@ -25,7 +25,7 @@ from mockserver.core.openapi import Operation, SpecError
 from mockserver.core.params import ParameterError, ParameterRules
 from mockserver.core.store import Store
 from mockserver.server.auth import Access
-from mockserver.server.journal import EXTENSION, Entry, Served, fingerprint
+from mockserver.server.journal import EXTENSION, Entry, fingerprint
 from mockserver.server.runtime import ScenarioBook, merge
 from mockserver.server.scenarios import Preferences, Scenarios
 
@@ -141,7 +141,7 @@ class RequestStage:
         if entry is not None:
             dataset = ", ".join(prefs.applied) if prefs.dataset or prefs.seed is not None else ""
             entry.kind, entry.status = "served", 200
-            entry.served = Served(query, page.total, page.page, page.size, len(page.indexes), dataset)
+            entry.served = (query, page.total, page.page, page.size, len(page.indexes), dataset)
         await _respond(send, 200, "application/json", payload, prefs, preferred)
 
     def _preferences(

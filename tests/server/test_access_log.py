@@ -1,0 +1,55 @@
+"""The access log: one line per request in uvicorn's format, the same with the journal on (its stage writes the
+line) as off (the access log's own stage)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from starlette.testclient import TestClient
+
+from mockserver.server.access_log import AccessLog
+from mockserver.server.app import create_app
+from mockserver.server.settings import Settings
+from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION
+
+PEER = "testclient:50000"  # Starlette's TestClient's client address
+REQUESTS = [
+    # (path, query, headers, status)
+    (EVENTS, "from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", AUTH, 200),
+    (EVENTS, "from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&limit=ten", AUTH, 400),
+    (EVENTS, "from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", {}, 401),
+    (
+        INTERVENTIONS,
+        "scheduledStart=2024-01-01T00:00:00Z&scheduledEnd=2026-01-01T00:00:00Z&includeSites=true",
+        {**AUTH, **SESSION},
+        200,
+    ),
+    ("/calendar/v2/rs/events", "", AUTH, 404),  # no route: the base path is missing
+    ("/healthz", "", {}, 200),  # outside the journal, still logged
+    ("/__mock/requests", "limit=1", {}, 200),
+]
+
+
+@pytest.mark.parametrize("journal", [1000, 0], ids=["journal on", "journal off"])
+def test_one_line_per_request_with_its_status(journal: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = io.StringIO()
+    monkeypatch.setattr(AccessLog, "stream", stream)
+    app = create_app(Settings(count=50, journal=journal, access_log=True))
+    with TestClient(app, base_url="http://localhost") as client:
+        for path, query, headers, status in REQUESTS:
+            answer = client.get(f"{path}?{query}" if query else path, headers=headers)
+            assert answer.status_code == status, (path, answer.text)
+    expected = [
+        f'INFO:     {PEER} - "GET {path}{"?" + query if query else ""} HTTP/1.1" {status}'
+        for path, query, _, status in REQUESTS
+    ]
+    assert stream.getvalue().splitlines() == expected
+
+
+def test_a_head_on_an_api_path_is_logged_with_its_status(monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = io.StringIO()
+    monkeypatch.setattr(AccessLog, "stream", stream)
+    with TestClient(create_app(Settings(count=50, access_log=True)), base_url="http://localhost") as client:
+        status = client.head(EVENTS, headers=AUTH).status_code
+    assert stream.getvalue() == f'INFO:     {PEER} - "HEAD {EVENTS} HTTP/1.1" {status}\n'
