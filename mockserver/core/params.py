@@ -243,6 +243,10 @@ class ParameterRules:
             frozenset(r.name.lower().encode("latin-1") for r in headers),
         )
 
+    def query_values(self, query_string: bytes) -> dict[str, Any]:
+        """The query parameters' values alone (declared defaults filled in); an error is a ParameterError."""
+        return _check_query(self.query, _query_values(query_string))
+
     def parse(self, scope: Mapping[str, Any]) -> dict[str, Any]:
         """Query values (declared defaults filled in), then header values; the first error is a 400."""
         query = _query_values(scope.get("query_string", b""))

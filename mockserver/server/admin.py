@@ -99,7 +99,7 @@ def admin_handlers(journal: Journal, book: ScenarioBook, scenarios: Mapping[str,
         since: int | None = None,
         limit: int = 200,
     ) -> Any:
-        found = [e.to_json() for e in itertools.islice(journal.select(api, status, since), limit)]
+        found = [journal.render(e) for e in itertools.islice(journal.select(api, status, since), limit)]
         return _json({"requests": found, "pid": os.getpid(), "capacity": journal.capacity})
 
     async def clear_requests() -> Any:
@@ -118,7 +118,7 @@ def admin_handlers(journal: Journal, book: ScenarioBook, scenarios: Mapping[str,
         entry = journal.get(id)
         if entry is None:
             return problem(404, "Not Found", f"no entry {id} in the journal (it keeps the latest {journal.capacity})")
-        return _json(entry.to_json())
+        return _json(journal.render(entry))
 
     async def list_scenarios() -> Any:
         return _json({"scenarios": [s.to_json() for s in book.listed()]})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
 from connexion import AsyncApp
@@ -17,13 +17,15 @@ from mockserver.apis import table
 from mockserver.apis.datasets import generated_store, load_store
 from mockserver.core.credentials import Authenticator
 from mockserver.core.openapi import ApiId, SpecError, compile_spec, data_dir
+from mockserver.core.params import ParameterError
+from mockserver.core.query import Query
 from mockserver.core.store import Store
 from mockserver.server.access_log import AccessLog
 from mockserver.server.admin import PREFIX, AdminGuard, admin_handlers, inspector_routes, is_admin
 from mockserver.server.auth import stage_owned_security, unauthorized_response
 from mockserver.server.chaos import chaos_middleware
 from mockserver.server.docs import SPEC_ONLY, add_swagger_ui
-from mockserver.server.journal import Journal, JournalStage
+from mockserver.server.journal import Journal, JournalStage, Understand
 from mockserver.server.pipeline import OperationPlan, RequestStage, compile_plan
 from mockserver.server.routes import OrjsonJsonifier, healthz, token_endpoint
 from mockserver.server.runtime import ScenarioBook
@@ -132,11 +134,27 @@ def _skipped(apis: tuple[ApiId, ...]) -> Callable[[str], bool]:
     return skipped
 
 
+def _understanding(plans: Mapping[tuple[str, str], OperationPlan]) -> Understand:
+    """For the journal: the query a served request was answered for, worked out again from its query string."""
+    by_api = {plan.api.name: plan for plan in plans.values()}
+
+    def understand(api: str, query_string: bytes) -> Query | None:
+        plan = by_api.get(api)
+        if plan is None:
+            return None
+        try:
+            return plan.api.to_query(plan.rules.query_values(query_string))
+        except ParameterError:  # not for a served request: its query string passed these rules
+            return None
+
+    return understand
+
+
 def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> AsyncApp:
     stores = build_stores(settings) if stores is None else stores
     plans = _plans(settings, stores)
     secrets = frozenset(n.lower().encode("latin-1") for n in _header_params(settings.apis, free_only=True))
-    journal, book = Journal(settings.journal, secrets), ScenarioBook()
+    journal, book = Journal(settings.journal, secrets, _understanding(plans)), ScenarioBook()
     admin = admin_handlers(journal, book, {plan.api.name: plan.scenarios for plan in plans.values()})
     app = AsyncApp(
         __name__,
@@ -153,9 +171,8 @@ def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> 
             JournalStage,
             position=outer,
             journal=journal,
-            api_of=owners.get,
+            owners=owners,
             skipped=_skipped(settings.apis),
-            paths=tuple(owners),
             log=settings.access_log,
         )
     elif settings.access_log:

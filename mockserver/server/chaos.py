@@ -83,7 +83,7 @@ def chaos_middleware(chaos: Chaos, paths: Collection[str]) -> type:
                 await self.next_app(scope, receive, send)
                 return
             delay = chaos.delay_s(scope)
-            entry = scope.get("extensions", {}).get(EXTENSION)
+            entry = scope.get(EXTENSION)
             if delay:
                 if entry is not None:
                     entry.applied += (f"latency={round(delay * 1000)}ms",)

@@ -1,10 +1,14 @@
 """The request journal: a bounded ring of the latest requests to the APIs, each with why the mock answered so.
 
-The journal stage sits outermost (inside the access log) and records every request except the mock's own routes
-(``/__mock/``, ``/healthz``, the docs): the answers of the APIs, the 404s of requests that found no route, and
-CORS preflights. The request stage writes its explanation into the entry it finds in the request's scope
+The journal stage sits outermost (it writes the access log's line too) and records every request except the mock's
+own routes (``/__mock/``, ``/healthz``, the docs): the answers of the APIs, the 404s of requests that found no route,
+and CORS preflights. The request stage writes its explanation into the entry it finds in the request's scope
 (``EXTENSION``); a refusal's detail is read back from the problem the client received, so both always agree.
 Credentials and the session token are kept only as fingerprints.
+
+Recording is on the hot path of every request, so an entry is small: a handful of objects, the headers shared
+between entries, nothing rendered. The query a served page was answered for is worked out again from the recorded
+query string when someone reads the entry (``Understand``): the same rules give the same query.
 """
 
 from __future__ import annotations
@@ -24,14 +28,21 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mockserver.core.query import Query
 from mockserver.server.access_log import AccessLog, access_line
 
-__all__ = ["DEFAULT_CAPACITY", "EXTENSION", "Entry", "Journal", "JournalStage", "Served", "fingerprint"]
+__all__ = ["DEFAULT_CAPACITY", "EXTENSION", "Entry", "Journal", "JournalStage", "Served", "Understand", "fingerprint"]
 
 DEFAULT_CAPACITY = 1000
-EXTENSION = "mockserver.journal"  # where the request stage finds the entry being recorded
+EXTENSION = "mockserver.journal"  # the scope key where the request stage and chaos find the entry being recorded
 _SECRET_HEADERS = frozenset({b"authorization", b"proxy-authorization", b"cookie"})  # and the specs' session headers
 _MAX_BODY_READ = 64 * 1024  # of a problem body, to read its detail back
 _PROBLEM = "application/problem+json"
 _HEADER_CACHE = 4096  # distinct headers remembered before the cache starts afresh
+# The wall clock at one instant of the monotonic one: an entry keeps only perf_counter() and is dated from this pair.
+_EPOCH = (time.time(), perf_counter())
+
+# A served page, as the request stage leaves it: matches, page and size served, records shown, the dataset named.
+Served = tuple[int, int, int, int, str]
+# (API, query string) -> the query the request stage understood from it, or None (for the explanation, on reading)
+Understand = Callable[[str, bytes], Query | None]
 
 
 def fingerprint(secret: str) -> str:
@@ -51,17 +62,15 @@ class Entry:
     """One request and its answer, recorded cheaply and rendered as JSON only when someone reads it.
 
     Only what the answer needs is taken at request time: the raw query string, the headers with every secret
-    already replaced by its fingerprint, the clock, and for a served page the query and a few counts.
+    already replaced by its fingerprint, the monotonic clock, and for a served page a few counts.
     """
 
     __slots__ = (
-        "_query",
-        "_raw_headers",
-        "_when",
         "api",
         "applied",
         "detail",
         "duration_ms",
+        "headers",
         "id",
         "kind",
         "method",
@@ -69,17 +78,19 @@ class Entry:
         "query_string",
         "rule",
         "served",
+        "started",
         "status",
     )
 
-    def __init__(self, entry_id: int, scope: Scope, headers: list[tuple[bytes, bytes]], api: str | None) -> None:
+    def __init__(
+        self, entry_id: int, scope: Scope, path: str, headers: list[tuple[bytes, bytes]], api: str | None
+    ) -> None:
         self.id = entry_id
+        self.started = perf_counter()
         self.method: str = scope["method"]
-        self.path: str = scope["path"]
+        self.path = path
         self.query_string: bytes = scope.get("query_string", b"")
-        self._raw_headers = headers
-        self._when = time.time()
-        self._query: dict[str, list[str]] | None = None
+        self.headers = headers  # as the journal keeps them: secrets fingerprinted
         self.api = api
         self.status = 0
         self.duration_ms = 0.0
@@ -92,47 +103,44 @@ class Entry:
     def explain(self, kind: str, detail: str = "", rule: str | None = None) -> None:
         self.kind, self.detail, self.rule = kind, detail, rule
 
-    @property
     def query(self) -> dict[str, list[str]]:
-        if self._query is None:
-            found: dict[str, list[str]] = {}
-            for name, value in parse_qsl(self.query_string.decode("latin-1"), keep_blank_values=True):
-                found.setdefault(name, []).append(value)
-            self._query = found
-        return self._query
+        found: dict[str, list[str]] = {}
+        for name, value in parse_qsl(self.query_string.decode("latin-1"), keep_blank_values=True):
+            found.setdefault(name, []).append(value)
+        return found
 
-    @property
-    def headers(self) -> dict[str, str]:
+    def shown_headers(self) -> dict[str, str]:
         shown: dict[str, str] = {}
-        for raw_name, raw_value in self._raw_headers:
+        for raw_name, raw_value in self.headers:
             name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
             shown[name] = f"{shown[name]}, {value}" if name in shown else value
         return shown
 
-    @property
     def time(self) -> str:
-        return datetime.fromtimestamp(self._when, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        when = _EPOCH[0] + (self.started - _EPOCH[1])
+        return datetime.fromtimestamp(when, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, understand: Understand) -> dict[str, Any]:
         served = self.served
+        understood = understand(self.api, self.query_string) if served is not None and self.api else None
         return {
             "id": self.id,
-            "time": self.time,
+            "time": self.time(),
             "api": self.api,
             "method": self.method,
             "path": self.path,
-            "query": self.query,
-            "headers": self.headers,
+            "query": self.query(),
+            "headers": self.shown_headers(),
             "status": self.status,
             "durationMs": round(self.duration_ms, 3),
             "applied": list(self.applied),
             "explanation": {
                 "kind": self.kind,
                 "rule": self.rule,
-                "detail": _served_detail(served) if served is not None else self.detail,
-                "query": _understood(served) if served is not None else None,
-                "matches": served[1] if served is not None else None,
-                "page": served[2] if served is not None else None,
+                "detail": _served_detail(served, understood) if served is not None else self.detail,
+                "query": _understood(served, understood) if served is not None and understood is not None else None,
+                "matches": served[0] if served is not None else None,
+                "page": served[1] if served is not None else None,
             },
         }
 
@@ -145,16 +153,12 @@ class Entry:
 
     def carries(self, query: Mapping[str, str]) -> bool:
         """Whether the request carried every one of these query parameters with that value."""
-        return all(value in self.query.get(name, ()) for name, value in query.items())
+        given = self.query()
+        return all(value in given.get(name, ()) for name, value in query.items())
 
 
-# What a served page's explanation is made of, as the request stage leaves it (a plain tuple: nothing to run on
-# the hot path): the query as understood, the matches, the page and size served, the records shown, the dataset.
-Served = tuple[Query, int, int, int, int, str]
-
-
-def _understood(served: Served) -> dict[str, Any]:
-    q, _, page, size, _, _ = served
+def _understood(served: Served, q: Query) -> dict[str, Any]:
+    _, page, size, _, _ = served
     return {
         "field": q.order,
         "bounds": [f"{b.field} {b.op} {b.instant.text}" for b in q.bounds],
@@ -166,45 +170,57 @@ def _understood(served: Served) -> dict[str, Any]:
     }
 
 
-def _served_detail(served: Served) -> str:
-    q, total, page, size, shown, dataset = served
-    inverted = "; the window is inverted, so nothing matches" if q.empty else ""
+def _served_detail(served: Served, q: Query | None) -> str:
+    total, page, size, shown, dataset = served
+    inverted = "; the window is inverted, so nothing matches" if q is not None and q.empty else ""
     named = f" (dataset {dataset})" if dataset else ""
     return f"{total} records match{inverted}{named}; page {page} of size {size} holds {shown}"
+
+
+class _Shown(dict[tuple[bytes, bytes], tuple[bytes, bytes]]):
+    """Each header seen -> the one tuple entries keep for it (secrets fingerprinted); a cache, not the journal."""
+
+    def __init__(self, secrets: frozenset[bytes]) -> None:
+        super().__init__()
+        self.secrets = secrets
+
+    def __missing__(self, header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
+        if len(self) >= _HEADER_CACHE:
+            self.clear()
+        name, value = header
+        shown = self[header] = (name, _hidden(name, value)) if name in self.secrets else header
+        return shown
 
 
 class Journal:
     """The latest ``capacity`` entries (0: none kept), ids increasing for the process's lifetime."""
 
-    def __init__(self, capacity: int = DEFAULT_CAPACITY, secrets: frozenset[bytes] = frozenset()) -> None:
+    def __init__(
+        self,
+        capacity: int = DEFAULT_CAPACITY,
+        secrets: frozenset[bytes] = frozenset(),
+        understand: Understand = lambda api, query_string: None,
+    ) -> None:
         self.capacity = capacity
+        self.understand = understand
         self._entries: deque[Entry] = deque(maxlen=max(capacity, 1))
         self._next = 1
-        self._secrets = _SECRET_HEADERS | secrets  # header names kept only as fingerprints (lower-case bytes)
-        # each header seen -> the tuple entries keep (secrets fingerprinted); a cache, not part of the journal
-        self._stored: dict[tuple[bytes, bytes], tuple[bytes, bytes]] = {}
+        # Headers repeat from request to request (host, the token, the content type): an entry keeps the shared
+        # tuples, never the request's own bytes. Secret header names are lower-case bytes.
+        self._shown = _Shown(_SECRET_HEADERS | secrets)
 
     @property
     def enabled(self) -> bool:
         return self.capacity > 0
 
-    def _shown(self, header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
-        """A header as the journal keeps it: one shared tuple per distinct header, secrets as fingerprints."""
-        if len(self._stored) >= _HEADER_CACHE:
-            self._stored.clear()
-        name, value = header
-        shown = self._stored[header] = (name, _hidden(name, value)) if name in self._secrets else (name, value)
-        return shown
-
-    def open(self, scope: Scope, api: str | None) -> Entry:
-        stored, shown = self._stored, self._shown
-        # Headers repeat from request to request (host, the token, the content type): an entry keeps the shared
-        # tuples, never the request's own bytes, so that a thousand entries stay small.
-        headers = [stored.get(h) or shown(h) for h in scope["headers"]]
-        entry = Entry(self._next, scope, headers, api)
+    def open(self, scope: Scope, path: str, api: str | None) -> Entry:
+        entry = Entry(self._next, scope, path, list(map(self._shown.__getitem__, scope["headers"])), api)
         self._next += 1
         self._entries.append(entry)
         return entry
+
+    def render(self, entry: Entry) -> dict[str, Any]:
+        return entry.to_json(self.understand)
 
     def clear(self) -> None:
         self._entries.clear()
@@ -238,16 +254,16 @@ class JournalStage:
         next_app: ASGIApp,
         *,
         journal: Journal,
-        api_of: Callable[[str], str | None],
+        owners: Mapping[str, str],
         skipped: Callable[[str], bool],
-        paths: tuple[str, ...] = (),
         log: bool = False,
     ) -> None:
         self.next_app = next_app
         self.journal = journal
-        self.api_of = api_of
+        # each API operation's full path -> (its API, the path as entries keep it: one string for all of them)
+        self.owned = {path: (api, path) for path, api in owners.items()}
         self.skipped = skipped
-        self.paths = paths  # every API operation's full path, to suggest one for a request that found none
+        self.paths = tuple(owners)  # to suggest one for a request that found none
         self.log: TextIO | None = AccessLog.stream if log else None
         self.logged: ASGIApp = AccessLog(next_app) if log else next_app  # for the requests the journal skips
 
@@ -256,17 +272,11 @@ class JournalStage:
             await self.next_app(scope, receive, send)
             return
         path = scope["path"]
-        api = self.api_of(path)
+        api, path = self.owned.get(path) or (None, path)
         if api is None and self.skipped(path):
             await self.logged(scope, receive, send)
             return
-        entry = self.journal.open(scope, api)
-        extensions = scope.get("extensions")
-        if extensions is None:
-            scope["extensions"] = {EXTENSION: entry}
-        else:
-            extensions[EXTENSION] = entry
-        started = perf_counter()
+        scope[EXTENSION] = entry = self.journal.open(scope, path, api)
         if api is not None and scope["method"] == "GET":
             # The request stage (or chaos) answers it, and writes the status and the explanation into the entry
             # itself: no wrapper around send on the hot path, and the log line is written once the answer is sent.
@@ -276,7 +286,7 @@ class JournalStage:
                 entry.status = entry.status or 500
                 raise
             finally:
-                entry.duration_ms = (perf_counter() - started) * 1000
+                entry.duration_ms = (perf_counter() - entry.started) * 1000
                 if entry.status and self.log is not None:
                     self.log.write(access_line(scope, entry.status))
                 entry.status = entry.status or 499  # the connection dropped before an answer
@@ -300,7 +310,7 @@ class JournalStage:
         try:
             await self.next_app(scope, receive, recording_send)
         finally:
-            entry.duration_ms = (perf_counter() - started) * 1000
+            entry.duration_ms = (perf_counter() - entry.started) * 1000
             if entry.kind != "served":
                 self._finish(entry, problem)
 

@@ -106,7 +106,7 @@ class RequestStage:
             await self.next_app(scope, receive, send)
             return
         await _drain(scope, receive)
-        entry: Entry | None = scope["extensions"].get(EXTENSION)
+        entry: Entry | None = scope.get(EXTENSION)
         authorization = _header(scope, b"authorization")
         prefer = _header(scope, b"prefer")
         try:
@@ -134,14 +134,14 @@ class RequestStage:
                 entry.status = canned.status
             await _respond(send, canned.status, canned.content_type, canned.body, prefs, preferred)
             return
-        body, query, page = plan.api.answer(plan.datasets(prefs), params)
+        body, _, page = plan.api.answer(plan.datasets(prefs), params)
         payload = orjson.dumps(body)
         if plan.response is not None:
             _validate(plan.response, payload, entry)
         if entry is not None:
             dataset = ", ".join(prefs.applied) if prefs.dataset or prefs.seed is not None else ""
             entry.kind, entry.status = "served", 200
-            entry.served = (query, page.total, page.page, page.size, len(page.indexes), dataset)
+            entry.served = (page.total, page.page, page.size, len(page.indexes), dataset)
         await _respond(send, 200, "application/json", payload, prefs, preferred)
 
     def _preferences(

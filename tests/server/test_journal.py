@@ -6,6 +6,7 @@ Each test builds its own app (a fresh journal); oracles are the answers the clie
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -196,3 +197,24 @@ def test_chaos_works_with_the_journal_off() -> None:
     with TestClient(create_app(settings), base_url="http://localhost") as client:
         assert client.get(EVENTS, params=events_params(), headers=AUTH).status_code == 503
         assert client.get("/healthz").status_code == 200
+
+
+def test_a_found_id_and_a_category_are_explained_as_understood(client: TestClient) -> None:
+    listed = client.get(INTERVENTIONS, headers={**AUTH, **SESSION}, params=interventions_params(pageSize=5)).json()
+    wanted = listed["data"][-1]["id"]  # on page 1 of size 5, so findId must serve page 1 whatever page is asked
+    body = client.get(
+        INTERVENTIONS, headers={**AUTH, **SESSION}, params=interventions_params(pageSize=5, page=3, findId=wanted)
+    ).json()
+    why = _latest(client)["explanation"]
+    assert (why["query"]["findId"], why["query"]["page"], body["pagination"]["page"]) == (wanted, 1, 1)
+    client.get(EVENTS, params=events_params(category="考試", orderBy="created_at"), headers=AUTH)
+    understood = _latest(client)["explanation"]["query"]
+    assert (understood["category"], understood["field"]) == ("考試", "created_at")
+
+
+def test_an_entry_is_dated_by_the_wall_clock(client: TestClient) -> None:
+    before = datetime.now(UTC)
+    client.get(EVENTS, params=events_params(), headers=AUTH)
+    after = datetime.now(UTC)
+    when = datetime.fromisoformat(_latest(client)["time"].replace("Z", "+00:00"))
+    assert before - timedelta(milliseconds=1) <= when <= after + timedelta(milliseconds=1)
