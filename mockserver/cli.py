@@ -259,6 +259,37 @@ class SizeType(click.ParamType):  # type: ignore[type-arg]
             self.fail(str(exc), param, ctx)
 
 
+class ReportType(click.ParamType):  # type: ignore[type-arg]
+    name = "FORMATS"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, ...]:
+        from mockserver.contract.formats import FormatError, parse_formats  # noqa: PLC0415 (keeps other commands light)
+
+        if isinstance(value, tuple):
+            return cast(tuple[str, ...], value)
+        try:
+            return parse_formats(str(value))
+        except FormatError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class ShardType(click.ParamType):  # type: ignore[type-arg]
+    name = "I/N"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[int, int]:
+        from mockserver.contract.options import parse_shard  # noqa: PLC0415 (keeps other commands light)
+
+        if isinstance(value, tuple):
+            return cast(tuple[int, int], value)
+        try:
+            return parse_shard(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DEFAULT_REPORT_DIR = Path("mockserver-report")
+
+
 @cli.command()
 @click.option("--api", type=API_CHOICE, required=True)
 @click.option(
@@ -295,11 +326,41 @@ class SizeType(click.ParamType):  # type: ignore[type-arg]
     metavar="SIZE",
     help="Largest response body read (also decompressed), e.g. 512KB or 50MB; a larger one is a failure.",
 )
-@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write JUnit XML here.")
 @click.option(
-    "--report", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write a Markdown report here."
+    "--report",
+    "reports",
+    type=ReportType(),
+    default=None,
+    metavar="FORMATS",
+    help="Reports to write into --report-dir, comma-separated: junit, html, har, vcr, ndjson, json, pytest, allure "
+    "(Schemathesis's own), markdown, semantic.",
 )
-@click.option("--reveal-credentials", is_flag=True, help="Print real tokens in curl commands.")
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help=f"Where the reports and results.json go (default with --report or --shard: {DEFAULT_REPORT_DIR}).",
+)
+@click.option(
+    "--junit", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write the JUnit report here."
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Accepted known failures (Schemathesis's baseline file; written from this run when it does not exist).",
+)
+@click.option(
+    "--max-time",
+    type=click.FloatRange(1, 7 * 24 * 3600),
+    default=None,
+    metavar="SECONDS",
+    help="Fuzz until this much time is spent (Schemathesis repeats its phases within it).",
+)
+@click.option("--shard", type=ShardType(), default=None, metavar="I/N", help="Run shard I of N (distinct seeds).")
+@click.option("--reveal-credentials", is_flag=True, help="Print real tokens in curl commands and reports.")
 def fuzz(
     api: ApiId,
     target: str,
@@ -311,8 +372,12 @@ def fuzz(
     seed: int,
     timeout: float,
     max_body: int,
+    reports: tuple[str, ...] | None,
+    report_dir: Path | None,
     junit: Path | None,
-    report: Path | None,
+    baseline: Path | None,
+    max_time: float | None,
+    shard: tuple[int, int] | None,
     reveal_credentials: bool,
 ) -> None:
     """Fuzz a deployment against the spec of one API.
@@ -337,7 +402,11 @@ def fuzz(
         timeout=timeout,
         max_body=max_body,
         junit=junit,
-        report=report,
+        reports=reports or (),
+        report_dir=report_dir or (DEFAULT_REPORT_DIR if reports or shard else None),
+        baseline=baseline,
+        max_time=max_time,
+        shard=shard or (1, 1),
         reveal_credentials=reveal_credentials,
     )
     code, _ = run_fuzz(options)
