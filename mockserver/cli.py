@@ -413,6 +413,45 @@ def fuzz(
     sys.exit(code)
 
 
+@cli.group()
+def report() -> None:
+    """Work with the reports of contract runs."""
+
+
+@report.command()
+@click.argument(
+    "directories",
+    nargs=-1,
+    required=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    metavar="DIR...",
+)
+@click.option(
+    "--report-dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="OUT",
+    help="Where the merged results.json and reports go.",
+)
+@click.option(
+    "--report",
+    "reports",
+    type=ReportType(),
+    default=None,
+    metavar="FORMATS",
+    help="Reports to write: markdown, semantic.",
+)
+def merge(directories: tuple[Path, ...], report_dir: Path, reports: tuple[str, ...] | None) -> None:
+    """Merge the results of the shards of one run (each --report-dir of mockserver fuzz --shard I/N) into one verdict.
+
+    Exit codes as mockserver fuzz: 0 clean, 1 violations, 2 usage error or a shard that could not run, 3 no
+    violation but some checks exercised by no shard.
+    """
+    from mockserver.contract.merging import merge_reports  # noqa: PLC0415 (keeps other commands light)
+
+    sys.exit(merge_reports(directories, report_dir, reports or ()))
+
+
 @cli.command()
 @click.option("--api", type=API_CHOICE, required=True)
 @click.option(

@@ -18,7 +18,7 @@ from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.cli.events import LoadingFinished
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import Failure, FailureGroup
-from schemathesis.engine import Status, events, from_schema
+from schemathesis.engine import Status, StopReason, events, from_schema
 from schemathesis.engine.recorder import ReproductionStep, ScenarioRecorder
 from schemathesis.engine.run import PhaseName
 from schemathesis.schemas import BaseSchema
@@ -494,5 +494,10 @@ def _absorb(run: _Run, event: events.EngineEvent) -> None:
             result.errors.append(line)
     elif isinstance(event, events.FatalError):
         result.errors.append(f"internal error: {event.exception!r}")
-    elif isinstance(event, events.EngineFinished) and event.stop_reason.skip_explanation and not result.interrupted:
+    elif (
+        isinstance(event, events.EngineFinished)
+        and event.stop_reason.skip_explanation
+        and event.stop_reason is not StopReason.MAX_TIME  # --max-time spent: the run's budget, not an early stop
+        and not result.interrupted
+    ):
         result.errors.append(f"the run stopped early: {event.stop_reason.skip_explanation}")
