@@ -7,6 +7,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from rich.console import Console
 
@@ -14,11 +15,11 @@ from mockserver.contract.console import print_result, progress, terminal
 from mockserver.contract.formats import SCHEMATHESIS
 from mockserver.contract.options import FuzzOptions
 from mockserver.contract.own_reports import write_own_reports
-from mockserver.contract.results import EXIT_CLEAN, EXIT_NOT_EXERCISED, RunResult
-from mockserver.contract.runner import run
+from mockserver.contract.results import EXIT_CLEAN, EXIT_NOT_EXERCISED, EXIT_UNUSABLE, RunResult
+from mockserver.contract.runner import Progress, run
 from mockserver.contract.st_reports import ReportError, SchemathesisReports
 
-__all__ = ["fuzz"]
+__all__ = ["fuzz", "run_reported"]
 
 
 @contextmanager
@@ -34,24 +35,33 @@ def _sigint_deferred() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def fuzz(options: FuzzOptions, console: Console | None = None) -> tuple[int, RunResult]:
-    """Run the contract test and report it; exit 0 clean, 1 violations, 2 unusable target, 3 not every check
-    exercised (and no violation; a shard leaves that to the merge), 130 interrupted."""
-    console = console or terminal()
+def run_reported(options: FuzzOptions, say: Progress | None = None) -> tuple[RunResult, list[Path]]:
+    """Run with every report ``options`` asks for (written even when the run fails); the result and the files.
+
+    Raises ReportError when a report cannot be written (the run has not started then).
+    """
     reports = SchemathesisReports(
         formats=tuple(f for f in options.reports if f in SCHEMATHESIS),
         directory=options.report_dir,
         junit=options.junit,
     )
-    try:
-        with progress(console) as say:
-            result = run(options, say, listener=reports)
-    except ReportError as exc:
-        print(f"mockserver fuzz: {exc}", file=sys.stderr)
-        return 2, RunResult(api=options.api, target=options.target, seed=options.seed, fatal=str(exc))
+    result = run(options, say, listener=reports)
     with _sigint_deferred():
         reports.close(result)
         written = reports.written + write_own_reports(result, options.reports, options.report_dir)
+    return result, written
+
+
+def fuzz(options: FuzzOptions, console: Console | None = None) -> tuple[int, RunResult]:
+    """Run the contract test and report it; exit 0 clean, 1 violations, 2 unusable target, 3 not every check
+    exercised (and no violation; a shard leaves that to the merge), 130 interrupted."""
+    console = console or terminal()
+    try:
+        with progress(console) as say:
+            result, written = run_reported(options, say)
+    except ReportError as exc:
+        print(f"mockserver fuzz: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE, RunResult(api=options.api, target=options.target, seed=options.seed, fatal=str(exc))
     code = result.exit_code
     if code == EXIT_NOT_EXERCISED and options.shard[1] > 1:
         code = EXIT_CLEAN  # what one shard did not exercise, another may have: `mockserver report merge` judges
