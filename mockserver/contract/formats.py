@@ -43,15 +43,15 @@ def parse_formats(text: str) -> tuple[str, ...]:
     names = [name.strip().lower() for name in text.split(",") if name.strip()]
     known = (*SCHEMATHESIS, *OURS)
     if not names:
-        raise FormatError(f"--report wants format names, e.g. --report junit,html (one of {', '.join(known)})")
+        raise FormatError(f"no format named, e.g. junit,html (each one of {', '.join(known)})")
     if any("/" in name or "\\" in name or "." in name for name in names):
         raise FormatError(
-            f"--report takes format names now, not a file: write --report markdown --report-dir DIR "
-            f"(the Markdown report is then DIR/{_FILES['markdown']}) instead of --report {text}"
+            f"{text} looks like a file, but --report now takes format names: write --report markdown "
+            f"--report-dir DIR (the Markdown report is then DIR/{_FILES['markdown']})"
         )
     unknown = [name for name in names if name not in known]
     if unknown:
-        raise FormatError(f"--report {unknown[0]!r} is not a report format (one of {', '.join(known)})")
+        raise FormatError(f"{unknown[0]!r} is not a report format (one of {', '.join(known)})")
     return tuple(dict.fromkeys(names))
 
 
