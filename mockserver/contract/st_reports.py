@@ -72,6 +72,10 @@ class SchemathesisReports:
             if self.junit is not None:  # --junit FILE: one more of Schemathesis's JUnit writers
                 self.junit.parent.mkdir(parents=True, exist_ok=True)
                 self.handlers.append(JunitXMLHandler(self.junit))
+        except ImportError:  # the only optional writer
+            raise ReportError(
+                "--report allure needs Schemathesis's allure extra: pip install 'schemathesis[allure]==4.32.5'"
+            ) from None
         except click.ClickException as exc:
             raise ReportError(exc.format_message()) from None
         except OSError as exc:

@@ -8,6 +8,7 @@ JSON and text, and the token the test minted itself.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import subprocess
@@ -173,3 +174,21 @@ def test_the_baseline_accepts_its_known_failures(ran: Ran) -> None:
         done = fuzz(base, "--token", TOKEN, "--baseline", str(ran.directory / "baseline.json"))
     assert done.returncode in (0, 3), done.stdout[-3000:]
     assert done.stdout.strip().splitlines()[-1].endswith(" 0 failed")
+
+
+def test_a_bad_baseline_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "baseline.json").write_text('{"format_version": 99}', encoding="utf-8")
+    with serving(create_app(Settings(count=10))) as base:
+        done = fuzz(base, "--baseline", str(tmp_path / "baseline.json"))
+    lines = done.stderr.strip().splitlines()
+    assert (done.returncode, len(lines), "Traceback" in done.stderr) == (2, 1, False)
+    assert "baseline.json" in lines[0] and "format version 99" in lines[0]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("allure_commons") is not None, reason="the allure extra is installed")
+def test_allure_without_its_extra_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    with serving(create_app(Settings(count=10))) as base:
+        done = fuzz(base, "--report", "allure", "--report-dir", str(tmp_path))
+    lines = done.stderr.strip().splitlines()
+    assert (done.returncode, len(lines)) == (2, 1)
+    assert "pip install 'schemathesis[allure]==4.32.5'" in lines[0]
