@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -245,46 +246,28 @@ class HeaderType(click.ParamType):  # type: ignore[type-arg]
         return name.strip(), rest.strip()
 
 
-class SizeType(click.ParamType):  # type: ignore[type-arg]
-    name = "SIZE"
+class ParsedType(click.ParamType):  # type: ignore[type-arg]
+    """A value read by a parser of the package (imported on first use: other commands stay light) that raises
+    ValueError with the message to show."""
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        from mockserver.contract.options import parse_size  # noqa: PLC0415 (keeps other commands light)
+    def __init__(self, name: str, parser: str, parsed: type) -> None:
+        self.name = name
+        self.parser = parser  # "module:function"
+        self.parsed = parsed  # what the parser returns (a default may already be one)
 
-        if isinstance(value, int):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, self.parsed):
             return value
+        module, _, function = self.parser.partition(":")
         try:
-            return parse_size(str(value))
+            return getattr(importlib.import_module(module), function)(str(value))
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
 
 
-class ReportType(click.ParamType):  # type: ignore[type-arg]
-    name = "FORMATS"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, ...]:
-        from mockserver.contract.formats import FormatError, parse_formats  # noqa: PLC0415 (keeps other commands light)
-
-        if isinstance(value, tuple):
-            return cast(tuple[str, ...], value)
-        try:
-            return parse_formats(str(value))
-        except FormatError as exc:
-            self.fail(str(exc), param, ctx)
-
-
-class ShardType(click.ParamType):  # type: ignore[type-arg]
-    name = "I/N"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[int, int]:
-        from mockserver.contract.options import parse_shard  # noqa: PLC0415 (keeps other commands light)
-
-        if isinstance(value, tuple):
-            return cast(tuple[int, int], value)
-        try:
-            return parse_shard(str(value))
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
+SIZE = ParsedType("SIZE", "mockserver.contract.options:parse_size", int)
+FORMATS = ParsedType("FORMATS", "mockserver.contract.formats:parse_formats", tuple)
+SHARD = ParsedType("I/N", "mockserver.contract.options:parse_shard", tuple)
 
 
 DEFAULT_REPORT_DIR = Path("mockserver-report")
@@ -320,7 +303,7 @@ DEFAULT_REPORT_DIR = Path("mockserver-report")
 )
 @click.option(
     "--max-body",
-    type=SizeType(),
+    type=SIZE,
     default="10MB",
     show_default=True,
     metavar="SIZE",
@@ -329,7 +312,7 @@ DEFAULT_REPORT_DIR = Path("mockserver-report")
 @click.option(
     "--report",
     "reports",
-    type=ReportType(),
+    type=FORMATS,
     default=None,
     metavar="FORMATS",
     help="Reports to write into --report-dir, comma-separated: junit, html, har, vcr, ndjson, json, pytest, allure "
@@ -359,7 +342,7 @@ DEFAULT_REPORT_DIR = Path("mockserver-report")
     metavar="SECONDS",
     help="Fuzz until this much time is spent (Schemathesis repeats its phases within it).",
 )
-@click.option("--shard", type=ShardType(), default=None, metavar="I/N", help="Run shard I of N (distinct seeds).")
+@click.option("--shard", type=SHARD, default=None, metavar="I/N", help="Run shard I of N (distinct seeds).")
 @click.option("--reveal-credentials", is_flag=True, help="Print real tokens in curl commands and reports.")
 def fuzz(
     api: ApiId,
@@ -436,7 +419,7 @@ def report() -> None:
 @click.option(
     "--report",
     "reports",
-    type=ReportType(),
+    type=FORMATS,
     default=None,
     metavar="FORMATS",
     help="Reports to write: markdown, semantic.",

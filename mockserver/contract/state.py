@@ -58,6 +58,7 @@ class RunState:
     unscoped_token: str | None
     fired: Counter[str] = field(default_factory=Counter)
     reached: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)  # check -> facets (reach.py)
+    facets: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # case id -> its request's facets
     probes: Counter[str] = field(default_factory=Counter)
     coverage: Coverage = field(default_factory=Coverage)
     seen_cases: set[str] = field(default_factory=set)
@@ -69,8 +70,12 @@ class RunState:
 
     def fire(self, name: str, case: Any) -> None:
         """Check ``name`` had something to verify in ``case``'s answer: count it, and what the request reached."""
-        expectation = self.expectations.get(case.id)
-        found = facets(self.profile, case, self.headers, expectation.request if expectation else None)
+        found = self.facets.get(case.id)
+        if found is None:  # once per request, however many checks fire on its answer
+            expectation = self.expectations.get(case.id)
+            found = self.facets[case.id] = facets(
+                self.profile, case, self.headers, expectation.request if expectation else None
+            )
         with self.lock:
             self.fired[name] += 1
             self.reached.setdefault(name, Counter()).update(found)
