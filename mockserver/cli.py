@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
 from datetime import UTC, date, datetime
@@ -268,6 +269,7 @@ class ParsedType(click.ParamType):  # type: ignore[type-arg]
 SIZE = ParsedType("SIZE", "mockserver.contract.options:parse_size", int)
 FORMATS = ParsedType("FORMATS", "mockserver.contract.formats:parse_formats", tuple)
 SHARD = ParsedType("I/N", "mockserver.contract.options:parse_shard", tuple)
+report_option = functools.partial(click.option, "--report", "reports", type=FORMATS, default=None, metavar="FORMATS")
 
 
 DEFAULT_REPORT_DIR = Path("mockserver-report")
@@ -309,14 +311,9 @@ DEFAULT_REPORT_DIR = Path("mockserver-report")
     metavar="SIZE",
     help="Largest response body read (also decompressed), e.g. 512KB or 50MB; a larger one is a failure.",
 )
-@click.option(
-    "--report",
-    "reports",
-    type=FORMATS,
-    default=None,
-    metavar="FORMATS",
+@report_option(
     help="Reports to write into --report-dir, comma-separated: junit, html, har, vcr, ndjson, json, pytest, allure "
-    "(Schemathesis's own), markdown, semantic.",
+    "(Schemathesis's own), markdown, semantic."
 )
 @click.option(
     "--report-dir",
@@ -416,14 +413,7 @@ def report() -> None:
     metavar="OUT",
     help="Where the merged results.json and reports go.",
 )
-@click.option(
-    "--report",
-    "reports",
-    type=FORMATS,
-    default=None,
-    metavar="FORMATS",
-    help="Reports to write: markdown, semantic.",
-)
+@report_option(help="Reports to write: markdown, semantic.")
 def merge(directories: tuple[Path, ...], report_dir: Path, reports: tuple[str, ...] | None) -> None:
     """Merge the results of the shards of one run (each --report-dir of mockserver fuzz --shard I/N) into one verdict.
 
