@@ -19,11 +19,13 @@ from pathlib import Path
 
 import jwt
 import pytest
+from playwright.sync_api import Browser
 
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
 from tests.contract.breakages import CATALOGUE
 from tests.contract.broken import broken
+from tests.contract.offline import opened_offline
 from tests.threaded import serving
 
 MOCKSERVER = str(Path(sys.executable).parent / "mockserver")
@@ -95,6 +97,13 @@ def test_the_junit_report_names_the_failed_semantic_check(ran: Ran) -> None:
 
 def test_the_html_report_names_the_failed_semantic_check(ran: Ran) -> None:
     assert CHECK in (ran.directory / FIVE["html"]).read_text(encoding="utf-8")
+
+
+def test_the_html_report_opens_offline_in_chromium(browser: Browser, ran: Ran, tmp_path: Path) -> None:
+    path = ran.directory / FIVE["html"]
+    with opened_offline(browser, path) as opened:
+        opened.page.screenshot(path=str(tmp_path / "html.png"))
+        assert (opened.requests, CHECK in opened.page.inner_text("body")) == ([path.as_uri()], True)
 
 
 def test_the_har_holds_the_failing_exchange(ran: Ran) -> None:

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Route
+from playwright.sync_api import Browser
 
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
 from tests.contract.breakages import CATALOGUE
 from tests.contract.broken import broken
-from tests.server.test_browser import TIMEOUT_MS
+from tests.contract.offline import Opened, opened_offline
 from tests.threaded import serving
 
 MOCKSERVER = str(Path(sys.executable).parent / "mockserver")
@@ -48,29 +48,10 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
     return Report(directory / "semantic.html", json.loads((directory / "results.json").read_text(encoding="utf-8")))
 
 
-@dataclass
-class Opened:
-    page: Page
-    requests: list[str]
-
-
 @pytest.fixture
 def opened(browser: Browser, report: Report) -> Iterator[Opened]:
-    """The report opened from its file, every request the page makes recorded and any beyond the file refused."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1400})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    requests: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
-
-    def refuse(route: Route) -> None:
-        route.continue_() if route.request.url == report.path.as_uri() else route.abort()
-
-    page.route("**/*", refuse)
-    page.goto(report.path.as_uri())
-    page.wait_for_load_state("load")
-    yield Opened(page, requests)
-    context.close()
+    with opened_offline(browser, report.path) as page:
+        yield page
 
 
 def test_the_report_makes_no_network_request(opened: Opened, report: Report) -> None:
