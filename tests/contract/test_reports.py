@@ -201,3 +201,10 @@ def test_allure_without_its_extra_is_one_line_and_exit_2(tmp_path: Path) -> None
     lines = done.stderr.strip().splitlines()
     assert (done.returncode, len(lines)) == (2, 1)
     assert "pip install 'schemathesis[allure]==4.32.5'" in lines[0]
+
+
+def test_reveal_credentials_writes_the_real_token(tmp_path: Path) -> None:
+    with serving(create_app(Settings(count=10))) as base:
+        done = fuzz(base, "--token", TOKEN, "--reveal-credentials", "--report", "har", "--report-dir", str(tmp_path))
+    assert done.returncode in (0, 3), done.stdout[-2000:]
+    assert TOKEN in (tmp_path / FIVE["har"]).read_text(encoding="utf-8")

@@ -1,9 +1,9 @@
 """The semantic report (``--report semantic``) in headless Chromium: it makes no network request, draws its charts,
 and marks a check that never fired.
 
-One run (module scope): shard 1 of 8 against the mock with the page cap ignored on loopback; a shard of eight
-sends an eighth of the edge requests, so some checks never fire, and the broken cap gives failures. The oracle for
-which checks never fired is the run's results.json read as plain JSON.
+One run (module scope): shard 1 of 8 against the mock with incoherent records (``events/records_coherent``) on
+loopback; a shard of eight sends an eighth of the edge requests, so some checks never fire, and the incoherent
+records give failures. The oracle for which checks never fired is the run's results.json read as plain JSON.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import jwt
 import pytest
 from playwright.sync_api import Browser
 
@@ -26,6 +27,9 @@ from tests.contract.offline import Opened, opened_offline
 from tests.threaded import serving
 
 MOCKSERVER = str(Path(sys.executable).parent / "mockserver")
+TOKEN = jwt.encode(
+    {"sub": "semantic-test", "scope": "calendar.event.read"}, "a key of this test, 32 bytes long", "HS256"
+)
 
 
 @dataclass(frozen=True)
@@ -37,15 +41,21 @@ class Report:
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
     directory = tmp_path_factory.mktemp("semantic")
-    app = broken(create_app(Settings(count=300)), CATALOGUE["events/cap-ignored"].how, "/events")
+    app = broken(create_app(Settings(count=300)), CATALOGUE["events/records_coherent"].how, "/events")
     with serving(app) as base:
         done = subprocess.run(
             [MOCKSERVER, "fuzz", "--api", "events", "--target", base, "--max-examples", "5", "--shard", "1/8",
-             "--report", "semantic", "--report-dir", str(directory)],
+             "--token", TOKEN, "--report", "semantic,markdown,ndjson,json", "--report-dir", str(directory)],
             capture_output=True, text=True, timeout=300, check=False,
         )  # fmt: skip
     assert done.returncode == 1, done.stdout[-3000:]
     return Report(directory / "semantic.html", json.loads((directory / "results.json").read_text(encoding="utf-8")))
+
+
+def test_no_other_report_holds_the_token_either(report: Report) -> None:
+    files = [p for p in report.path.parent.rglob("*") if p.is_file()]
+    names = sorted(p.name for p in files if TOKEN in p.read_text(encoding="utf-8", errors="replace"))
+    assert (len(files), names) == (5, [])  # semantic.html, report.md, events.ndjson, schemathesis.json, results.json
 
 
 @pytest.fixture
