@@ -40,6 +40,8 @@ def run_reported(options: FuzzOptions, say: Progress | None = None) -> tuple[Run
 
     Raises ReportError when a report cannot be written (the run has not started then).
     """
+    if options.reports and options.report_dir is None:
+        raise ReportError(f"--report {','.join(options.reports)} needs a folder to write into (--report-dir)")
     reports = SchemathesisReports(
         formats=tuple(f for f in options.reports if f in SCHEMATHESIS),
         directory=options.report_dir,

@@ -201,8 +201,8 @@ class _Run:
         return self.baseline is not None and self.baseline.match(failure, name) is not None
 
     def fail(self, name: str, failure: Failure, curl: str) -> None:
-        """One failure of check ``name`` (a check that failed counts once per response), reported once however
-        often it was met."""
+        """One failure of check ``name``, titled by the rule its check verifies, reported once however often it
+        was met."""
         title = RULES.get(name, failure.title) if failure.title == name else failure.title  # the rule, said once
         report = FailureReport(check=name, title=title, message=failure.message, curl=self.secrets.mask(curl))
         if report not in self.result.failures:
@@ -219,9 +219,9 @@ def run(options: FuzzOptions, progress: Progress | None = None, listener: Listen
     started = time.monotonic()
     result = RunResult(api=options.api, target=options.target, seed=options.seed, shard=options.shard)
     session = _session(options)
-    state = _Run(options, result, session, progress or (lambda _text: None), listener or (lambda _event: None))
+    job = _Run(options, result, session, progress or (lambda _text: None), listener or (lambda _event: None))
     try:
-        _run(state, started)
+        _run(job, started)
     except KeyboardInterrupt:
         result.interrupted = True
     finally:
@@ -232,14 +232,14 @@ def run(options: FuzzOptions, progress: Progress | None = None, listener: Listen
     return result
 
 
-def _run(run: _Run, started: float) -> None:
-    options, result = run.options, run.result
+def _run(job: _Run, started: float) -> None:
+    options, result = job.options, job.result
     prof = profile(options.api)
     token = options.token or mint_token(prof.scopes)
     minted = mint_token(UNSCOPED) if options.token is None else None
     unscoped = (options.unscoped_token or minted) if prof.scopes else None  # only where the spec requires a scope
-    headers = run.headers = _headers(options, prof, token)
-    run.secrets = Secrets.of(
+    headers = job.headers = _headers(options, prof, token)
+    job.secrets = Secrets.of(
         {
             "MOCKSERVER_TOKEN": token,
             "MOCKSERVER_UNSCOPED_TOKEN": options.unscoped_token,
@@ -248,38 +248,38 @@ def _run(run: _Run, started: float) -> None:
         reveal=options.reveal_credentials,
     )
     try:
-        schema = _schema(options, headers, run.session)
-        run.baseline = _baseline(schema)
+        schema = _schema(options, headers, job.session)
+        job.baseline = _baseline(schema)
         op = _operation(schema)
-        call = _caller(op, options, headers, run.session)
-        run.emit(
+        call = _caller(op, options, headers, job.session)
+        job.emit(
             LoadingFinished.from_schema(
                 schema, location=str(table(options.api).spec_path), start_time=time.time(), base_url=options.target
             )
         )
-        run.say("checking the credentials")
+        job.say("checking the credentials")
         _preflight(prof, call, options)
     except UnusableTargetError as exc:
         result.fatal = str(exc)
         return
-    run.say("surveying the data")
+    job.say("surveying the data")
     land = survey(prof, _fetch_body(call, result.errors))
     result.survey_records = len(land.records)
     seed = shard_seed(options.seed, options.shard)
     schema.hook(steering_hook(prof, land, seed))
     names = applicable_checks(prof)
-    state = RunState(profile=prof, landscape=land, headers=headers, unscoped_token=unscoped, session=run.session)
+    state = RunState(profile=prof, landscape=land, headers=headers, unscoped_token=unscoped, session=job.session)
     try:
         with activated(schema, state):
-            run.say("sending the edge requests")
+            job.say("sending the edge requests")
             planned = edges(prof, land, headers, unscoped, time.time())
-            _send_edges(run, op, call, _shard_part(planned, options.shard), names)
+            _send_edges(job, op, call, _shard_part(planned, options.shard), names)
             if result.stopped is None:
                 if options.max_time is not None:  # the budget left for fuzzing, after the survey and the edges
                     schema.config.max_time = max(1, round(options.max_time - (time.monotonic() - started)))
-                _fuzz(run, schema)
+                _fuzz(job, schema)
     finally:  # also when interrupted: the verdicts cover what ran
-        runs, failed = run.runs, run.failed
+        runs, failed = job.runs, job.failed
         for name in sorted(runs, key=lambda n: (n in _SEMANTIC, n)):
             if name in _SEMANTIC and name not in names:
                 continue
@@ -326,7 +326,7 @@ def _edge_checks(names: tuple[str, ...]) -> list[Any]:
 
 
 def _send_edges(
-    run: _Run,
+    job: _Run,
     op: Operation,
     call: Callable[[dict[str, Any]], Any],
     planned: list[Edge],
@@ -337,11 +337,11 @@ def _send_edges(
     recorder = ScenarioRecorder(label=op.label)
     started = time.monotonic()
     try:
-        _send_edge_requests(run, op, call, planned, names, recorder)
+        _send_edge_requests(job, op, call, planned, names, recorder)
     finally:
         if recorder.cases:
             status = Status.FAILURE if recorder.failing_case_ids() else Status.SUCCESS
-            run.emit(
+            job.emit(
                 events.ScenarioFinished(
                     id=uuid.uuid4(),
                     phase=PhaseName.COVERAGE,  # deterministic requests at the spec's edges, as the coverage phase's
@@ -357,14 +357,14 @@ def _send_edges(
 
 
 def _send_edge_requests(
-    run: _Run,
+    job: _Run,
     op: Operation,
     call: Callable[[dict[str, Any]], Any],
     planned: list[Edge],
     names: tuple[str, ...],
     recorder: ScenarioRecorder,
 ) -> None:
-    options, result, session = run.options, run.result, run.session
+    options, result, session = job.options, job.result, job.session
     checks = _edge_checks(names)
     baseline = _fetch_body(call, result.errors, "baseline request")
     bodies: dict[str, Any] = {}
@@ -392,7 +392,7 @@ def _send_edge_requests(
             return
         except Exception as exc:  # an in-process app that raises: the target failed this request
             result.errors.append(
-                f"edge request {run.secrets.mask(plain_curl(case, edge.headers))}: the target "
+                f"edge request {job.secrets.mask(plain_curl(case, edge.headers))}: the target "
                 f"raised {type(exc).__name__}: {exc}"
             )
             continue
@@ -401,11 +401,11 @@ def _send_edge_requests(
         recorder.record_response(case_id=case.id, response=response)
         result.timings.append((response.status_code, response.elapsed))
         for check in checks:
-            _judge(run, check, case, response, edge.headers, transport, recorder)
+            _judge(job, check, case, response, edge.headers, transport, recorder)
 
 
 def _judge(
-    run: _Run,
+    job: _Run,
     check: Any,
     case: Case,
     response: Any,
@@ -415,7 +415,7 @@ def _judge(
 ) -> None:
     """One check on one edge answer, recorded as the engine records its own (failures with their curl)."""
     name = check.__name__
-    run.runs[name] += 1
+    job.runs[name] += 1
     try:
         case.validate_response(response, checks=[check], headers=dict(headers), transport_kwargs=dict(transport))
     except (FailureGroup, Failure) as exc:
@@ -425,17 +425,17 @@ def _judge(
             recorder.record_check_failure(
                 name=name, case_id=case.id, code_sample=step.curl, failure=failure, steps=[step]
             )
-        new = [f for f in found if not run.known(f, name)]
+        new = [f for f in found if not job.known(f, name)]
         if new:
-            run.failed[name] += 1
+            job.failed[name] += 1
         for failure in new:
-            run.fail(name, failure, plain_curl(case, headers))
+            job.fail(name, failure, plain_curl(case, headers))
     else:
         recorder.record_check_success(name=name, case_id=case.id)
 
 
-def _fuzz(run: _Run, schema: BaseSchema) -> None:
-    result, session = run.result, run.session
+def _fuzz(job: _Run, schema: BaseSchema) -> None:
+    result, session = job.result, job.session
     if session is None:
         stream = from_schema(schema).execute()
     else:
@@ -448,8 +448,8 @@ def _fuzz(run: _Run, schema: BaseSchema) -> None:
                 continue  # the stop asked for below, not a Ctrl-C
             if isinstance(event, events.Interrupted):
                 result.interrupted = True
-            run.emit(event)
-            _absorb(run, event)
+            job.emit(event)
+            _absorb(job, event)
             if isinstance(event, events.NonFatalError) and isinstance(event.value, requests.RequestException):
                 # A network error ends the operation for Schemathesis, and a run tests one operation: stop
                 # here rather than wait out a timeout again in every later phase.
@@ -460,10 +460,10 @@ def _fuzz(run: _Run, schema: BaseSchema) -> None:
         raise
 
 
-def _absorb(run: _Run, event: events.EngineEvent) -> None:
-    result = run.result
+def _absorb(job: _Run, event: events.EngineEvent) -> None:
+    result = job.result
     if isinstance(event, events.PhaseStarted):
-        run.say(f"{event.phase.name.value} phase")
+        job.say(f"{event.phase.name.value} phase")
     elif isinstance(event, events.ScenarioFinished):
         recorder = event.recorder
         result.requests += len(recorder.interactions)
@@ -472,18 +472,18 @@ def _absorb(run: _Run, event: events.EngineEvent) -> None:
         )
         for case_id, nodes in recorder.checks.items():
             for node in nodes:
-                run.runs[node.name] += 1
+                job.runs[node.name] += 1
                 info = node.failure_info
-                if info is None or run.known(info.failure, node.name):
+                if info is None or job.known(info.failure, node.name):
                     continue
-                run.failed[node.name] += 1
+                job.failed[node.name] += 1
                 try:
                     data = recorder.find_failure_data(parent_id=case_id, failure=info.failure)
                     curl = plain_curl(data.case, data.headers)
                 except (KeyError, AssertionError):  # no answer recorded: Schemathesis's own line will do
                     curl = info.code_sample
-                run.fail(node.name, info.failure, curl)
-        run.say(f"{event.phase.value} phase: {result.requests} requests, {sum(run.failed.values())} failed checks")
+                job.fail(node.name, info.failure, curl)
+        job.say(f"{event.phase.value} phase: {result.requests} requests, {sum(job.failed.values())} failed checks")
     elif isinstance(event, events.NonFatalError):
         if isinstance(event.value, requests.RequestException):
             detail = describe_error(event.value)

@@ -60,10 +60,8 @@ class SchemathesisReports:
 
     def _start(self, event: LoadingFinished) -> None:
         config = event.config
-        paths: dict[str, Any] = {}
-        for name in self.formats:
-            assert self.directory is not None
-            paths[f"{name}_path"] = str(report_path(self.directory, name))
+        directory = self.directory or Path()
+        paths: dict[str, Any] = {f"{name}_path": str(report_path(directory, name)) for name in self.formats}
         config.reports.update(formats=[ReportFormat(name) for name in self.formats if name in SCHEMATHESIS], **paths)
         try:
             with warnings.catch_warnings():  # Schemathesis opens each report file to test it and leaves it to the GC
