@@ -1,10 +1,8 @@
-"""The broken-server catalogue's detection rate, printed at the end of the run; the browser for the report tests."""
+"""The broken-server catalogue's detection rate, printed at the end of the run."""
 
 from __future__ import annotations
 
 import pytest
-
-from tests.server.conftest import browser  # noqa: F401 (the semantic report's browser test drives it too)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
