@@ -137,8 +137,8 @@ def test_max_time_fuzzes_until_the_time_is_spent(tmp_path: Path) -> None:
     with serving(create_app(Settings(count=200))) as base:
         args = ("fuzz", "--api", "events", "--target", base, "--max-examples", "1")
         once = _run(*args, "--report-dir", str(tmp_path / "once"))
-        timed = _run(*args, "--max-time", "4", "--report-dir", str(tmp_path / "timed"))
+        timed = _run(*args, "--max-time", "6", "--report-dir", str(tmp_path / "timed"))
     requests = [json.loads((tmp_path / n / "results.json").read_text())["requests"] for n in ("once", "timed")]
     elapsed = json.loads((tmp_path / "timed" / "results.json").read_text())["elapsed"]
     assert (once.returncode, timed.returncode) == (0, 0), timed.stdout[-2000:]
-    assert requests[1] > requests[0] and 3 <= elapsed < 15, (requests, elapsed)
+    assert requests[1] > requests[0] and 5 <= elapsed < 20, (requests, elapsed)
