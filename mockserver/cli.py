@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -245,18 +247,32 @@ class HeaderType(click.ParamType):  # type: ignore[type-arg]
         return name.strip(), rest.strip()
 
 
-class SizeType(click.ParamType):  # type: ignore[type-arg]
-    name = "SIZE"
+class ParsedType(click.ParamType):  # type: ignore[type-arg]
+    """A value read by a parser of the package (imported on first use: other commands stay light) that raises
+    ValueError with the message to show."""
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        from mockserver.contract.options import parse_size  # noqa: PLC0415 (keeps other commands light)
+    def __init__(self, name: str, parser: str, parsed: type) -> None:
+        self.name = name
+        self.parser = parser  # "module:function"
+        self.parsed = parsed  # what the parser returns (a default may already be one)
 
-        if isinstance(value, int):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, self.parsed):
             return value
+        module, _, function = self.parser.partition(":")
         try:
-            return parse_size(str(value))
+            return getattr(importlib.import_module(module), function)(str(value))
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
+
+
+SIZE = ParsedType("SIZE", "mockserver.contract.options:parse_size", int)
+FORMATS = ParsedType("FORMATS", "mockserver.contract.formats:parse_formats", tuple)
+SHARD = ParsedType("I/N", "mockserver.contract.options:parse_shard", tuple)
+report_option = functools.partial(click.option, "--report", "reports", type=FORMATS, default=None, metavar="FORMATS")
+
+
+DEFAULT_REPORT_DIR = Path("mockserver-report")
 
 
 @cli.command()
@@ -289,17 +305,42 @@ class SizeType(click.ParamType):  # type: ignore[type-arg]
 )
 @click.option(
     "--max-body",
-    type=SizeType(),
+    type=SIZE,
     default="10MB",
     show_default=True,
     metavar="SIZE",
     help="Largest response body read (also decompressed), e.g. 512KB or 50MB; a larger one is a failure.",
 )
-@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write JUnit XML here.")
-@click.option(
-    "--report", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write a Markdown report here."
+@report_option(
+    help="Reports to write into --report-dir, comma-separated: junit, html, har, vcr, ndjson, json, pytest, allure "
+    "(Schemathesis's own), markdown, semantic."
 )
-@click.option("--reveal-credentials", is_flag=True, help="Print real tokens in curl commands.")
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help=f"Where the reports and results.json go (default with --report or --shard: {DEFAULT_REPORT_DIR}).",
+)
+@click.option(
+    "--junit", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write the JUnit report here."
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Accepted known failures (Schemathesis's baseline file; written from this run when it does not exist).",
+)
+@click.option(
+    "--max-time",
+    type=click.FloatRange(1, 7 * 24 * 3600),
+    default=None,
+    metavar="SECONDS",
+    help="Fuzz until this much time is spent (Schemathesis repeats its phases within it).",
+)
+@click.option("--shard", type=SHARD, default=None, metavar="I/N", help="Run shard I of N (distinct seeds).")
+@click.option("--reveal-credentials", is_flag=True, help="Print real tokens in curl commands and reports.")
 def fuzz(
     api: ApiId,
     target: str,
@@ -311,8 +352,12 @@ def fuzz(
     seed: int,
     timeout: float,
     max_body: int,
+    reports: tuple[str, ...] | None,
+    report_dir: Path | None,
     junit: Path | None,
-    report: Path | None,
+    baseline: Path | None,
+    max_time: float | None,
+    shard: tuple[int, int] | None,
     reveal_credentials: bool,
 ) -> None:
     """Fuzz a deployment against the spec of one API.
@@ -337,11 +382,47 @@ def fuzz(
         timeout=timeout,
         max_body=max_body,
         junit=junit,
-        report=report,
+        reports=reports or (),
+        report_dir=report_dir or (DEFAULT_REPORT_DIR if reports or shard else None),
+        baseline=baseline,
+        max_time=max_time,
+        shard=shard or (1, 1),
         reveal_credentials=reveal_credentials,
     )
     code, _ = run_fuzz(options)
     sys.exit(code)
+
+
+@cli.group()
+def report() -> None:
+    """Work with the reports of contract runs."""
+
+
+@report.command()
+@click.argument(
+    "directories",
+    nargs=-1,
+    required=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    metavar="DIR...",
+)
+@click.option(
+    "--report-dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="OUT",
+    help="Where the merged results.json and reports go.",
+)
+@report_option(help="Reports to write: markdown, semantic.")
+def merge(directories: tuple[Path, ...], report_dir: Path, reports: tuple[str, ...] | None) -> None:
+    """Merge the results of the shards of one run (each --report-dir of mockserver fuzz --shard I/N) into one verdict.
+
+    Exit codes as mockserver fuzz: 0 clean, 1 violations, 2 usage error or a shard that could not run, 3 no
+    violation but some checks exercised by no shard.
+    """
+    from mockserver.contract.merging import merge_reports  # noqa: PLC0415 (keeps other commands light)
+
+    sys.exit(merge_reports(directories, report_dir, reports or ()))
 
 
 @cli.command()

@@ -6,6 +6,7 @@ Loaded in every pytest session through the ``pytest11`` entry point, so it only 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -37,6 +38,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--contract-seed", type=int, default=0, help="Generation seed.")
     group.addoption("--contract-timeout", type=float, default=10.0, help="Seconds per request.")
+    group.addoption(
+        "--contract-report",
+        default=None,
+        metavar="FORMATS",
+        help="Reports to write, as mockserver fuzz --report: junit, html, har, vcr, ndjson, json, pytest, allure, "
+        "markdown, semantic.",
+    )
+    group.addoption(
+        "--contract-report-dir",
+        default=None,
+        metavar="DIR",
+        help="Where the reports and results.json go (default with --contract-report: mockserver-report).",
+    )
 
 
 class ContractItem(pytest.Item):
@@ -84,7 +98,18 @@ def _options(config: pytest.Config) -> Any:
 
         app = create_app(Settings())
         url = "http://testserver" + table(api).base_path
+    formats: tuple[str, ...] = ()
+    if config.getoption("contract_report") is not None:
+        from mockserver.contract.formats import FormatError, parse_formats  # noqa: PLC0415
+
+        try:
+            formats = parse_formats(config.getoption("contract_report"))
+        except FormatError as exc:
+            raise pytest.UsageError(f"--contract-report: {exc}") from None
+    directory = config.getoption("contract_report_dir")
     return FuzzOptions(
+        reports=formats,
+        report_dir=Path(directory) if directory else (Path("mockserver-report") if formats else None),
         api=api,
         target=url,
         app=app,
@@ -99,9 +124,13 @@ def _options(config: pytest.Config) -> Any:
 
 def _result(config: pytest.Config) -> RunResult:
     if _RESULT not in config.stash:
-        from mockserver.contract.runner import run  # noqa: PLC0415
+        from mockserver.contract.command import run_reported  # noqa: PLC0415
+        from mockserver.contract.st_reports import ReportError  # noqa: PLC0415
 
-        config.stash[_RESULT] = run(_options(config))
+        try:
+            config.stash[_RESULT] = run_reported(_options(config))[0]
+        except ReportError as exc:
+            raise pytest.UsageError(f"--contract-report: {exc}") from None
     return config.stash[_RESULT]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 from starlette.testclient import TestClient
 
 from mockserver.core.tokens import mint_token
@@ -142,3 +144,18 @@ def serve_process(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
 def serve(serve_process: Callable[..., ServerProcess]) -> Serve:
     """Start ``mockserver serve ARGS`` on a free port, wait for /healthz, and stop it afterwards: the base URL."""
     return lambda *args: serve_process(*args).base
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, which `make test` installs; missing, the test fails (it is never skipped). One for the
+    session: Playwright's sync API cannot run two at once."""
+    from tests.server.test_browser import CHROMIUM_FLAGS, TIMEOUT_MS  # noqa: PLC0415 (a test module's constants)
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("chromium is not installed: `make test` installs it (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS, timeout=TIMEOUT_MS)
+        yield chromium
+        chromium.close()

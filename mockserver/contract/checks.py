@@ -28,6 +28,7 @@ __all__ = [
     "CHECK_NAMES",
     "EXPECTATION_CHECKS",
     "PAGE_CHECKS",
+    "RULES",
     "ContractViolation",
     "applicable_checks",
 ]
@@ -133,7 +134,7 @@ def items_within_window(ctx: Any, response: Response, case: Case) -> bool | None
     if found is None or not (found[1].items or found[1].window.inverted):
         return None
     state, view = found
-    state.fire("items_within_window")
+    state.fire("items_within_window", case)
     w = view.window
     for item in view.items:
         times = {n: t for n in state.profile.time_fields if (t := record_instant(item, n)) is not None}
@@ -154,7 +155,7 @@ def items_in_order(ctx: Any, response: Response, case: Case) -> bool | None:
     if found is None or len(found[1].items) < 2:
         return None
     state, view = found
-    state.fire("items_in_order")
+    state.fire("items_in_order", case)
     field = view.window.field
     for before, after in zip(view.items, view.items[1:], strict=False):
         a, b = view.key(before), view.key(after)
@@ -189,7 +190,7 @@ def page_size_respected(ctx: Any, response: Response, case: Case) -> bool | None
     count = state.profile.count(view.body)
     if not view.items and allowed > 0 and count is None:
         return None
-    state.fire("page_size_respected")
+    state.fire("page_size_respected", case)
     asked = f"{state.profile.size_param}={view.size}, page={view.page}"
     if len(view.items) > allowed:
         capped = f" (a size above {cap} is served as {cap})" if view.size > cap else ""
@@ -216,7 +217,7 @@ def page_echoed(ctx: Any, response: Response, case: Case) -> bool | None:
         return None
     state, view = found
     profile = state.profile
-    state.fire("page_echoed")
+    state.fire("page_echoed", case)
     served = profile.served_page(view.body)
     if profile.page_echo_is_requested or view.find_id is None:
         if served != view.page:
@@ -252,7 +253,7 @@ def category_honoured(ctx: Any, response: Response, case: Case) -> bool | None:
     if found is None or found[1].window.category is None or not found[1].items:
         return None
     state, view = found
-    state.fire("category_honoured")
+    state.fire("category_honoured", case)
     wanted, field, name = view.window.category, state.profile.category_field, state.profile.category_param
     nothing = view.window.matches_nothing_by_category
     assert field is not None and name is not None  # a window has a category only where the API filters by one
@@ -279,7 +280,7 @@ def count_consistent(ctx: Any, response: Response, case: Case) -> bool | None:
     expected = _expected(state, case, view)
     key = state.profile.count_key
     if expected is not None:
-        state.fire("count_consistent")
+        state.fire("count_consistent", case)
         if count != expected.total:
             raise _fail(
                 case,
@@ -291,7 +292,7 @@ def count_consistent(ctx: Any, response: Response, case: Case) -> bool | None:
     served = _served(view)
     if not view.items or served < 1:
         return None
-    state.fire("count_consistent")
+    state.fire("count_consistent", case)
     known = sum(matches(view, r) for r in state.landscape.records)
     floor = max(served * len(view.items), known)
     if count < floor:
@@ -334,7 +335,7 @@ def total_count_when_asked(ctx: Any, response: Response, case: Case) -> bool | N
     if found is None or param is None:
         return None
     state, view = found
-    state.fire("total_count_when_asked")
+    state.fire("total_count_when_asked", case)
     asked = as_bool(view.query.get(param)) is True
     key = state.profile.count_key
     present = key in view.body
@@ -364,7 +365,7 @@ def find_id_on_its_page(ctx: Any, response: Response, case: Case) -> bool | None
     record = state.landscape.by_id(view.find_id)
     if record is None or not matches(view, record):
         return None
-    state.fire("find_id_on_its_page")
+    state.fire("find_id_on_its_page", case)
     if not view.find_hit():
         raise _fail(
             case,
@@ -384,7 +385,7 @@ def next_page_disjoint(ctx: Any, response: Response, case: Case) -> bool | None:
     following = _next_page(ctx, state, case, view)
     if not following:
         return None
-    state.fire("next_page_disjoint")
+    state.fire("next_page_disjoint", case)
     again = [i for i in view.ids if i in {item.get("id") for item in following}]
     if again:
         served = _served(view)
@@ -403,7 +404,7 @@ def ids_unique(ctx: Any, response: Response, case: Case) -> bool | None:
     if found is None or len(found[1].items) < 2:
         return None
     state, view = found
-    state.fire("ids_unique")
+    state.fire("ids_unique", case)
     ids = [repr(i) for i in view.ids]
     twice = sorted({i for i in ids if ids.count(i) > 1})
     if twice:
@@ -417,7 +418,7 @@ def records_coherent(ctx: Any, response: Response, case: Case) -> bool | None:
     if found is None or not found[1].items:
         return None
     state, view = found
-    state.fire("records_coherent")
+    state.fire("records_coherent", case)
     profile = state.profile
     for item in view.items:
         for (early, late), strict in [
@@ -457,7 +458,7 @@ def timestamps_utc_millis(ctx: Any, response: Response, case: Case) -> bool | No
     if found is None or not found[1].items or not found[0].profile.utc_millis:
         return None
     state, view = found
-    state.fire("timestamps_utc_millis")
+    state.fire("timestamps_utc_millis", case)
     for item in view.items:
         for name in state.profile.utc_millis:
             value = item.get(name)
@@ -479,7 +480,7 @@ def matching_items_listed(ctx: Any, response: Response, case: Case) -> bool | No
     state, view = found
     expected = _expected(state, case, view)
     if expected is not None:
-        state.fire("matching_items_listed")
+        state.fire("matching_items_listed", case)
         want = [r.id for r in expected.records]
         if [repr(i) for i in view.ids] != [repr(i) for i in want]:
             size = f"min({state.profile.size_param}={view.size}, cap {state.profile.size_cap})"
@@ -509,7 +510,7 @@ def _known_listed(ctx: Any, state: RunState, case: Case, view: PageView) -> bool
     listed = set(map(repr, view.ids))
     if not view.items:
         if served == 1 and view.find_id is None:
-            state.fire("matching_items_listed")
+            state.fire("matching_items_listed", case)
             raise _fail(
                 case,
                 "matching_items_listed",
@@ -525,7 +526,7 @@ def _known_listed(ctx: Any, state: RunState, case: Case, view: PageView) -> bool
     must = [r for r in known if (served == 1 or first < r.times[field]) and (is_last or r.times[field] < last)]
     if not must:
         return None
-    state.fire("matching_items_listed")
+    state.fire("matching_items_listed", case)
     missing = [r.id for r in must if repr(r.id) not in listed]
     if missing:
         raise _fail(
@@ -560,7 +561,7 @@ def _auth_probe(ctx: Any, response: Response, case: Case, name: str) -> None:
         answer = _send(ctx, case, view.query, headers)
     except Exception as exc:
         raise _fail(case, name, f"no answer ({type(exc).__name__})", f"status {expected}") from None
-    state.fire(name)
+    state.fire(name, case)
     if answer.status_code != expected:
         what = "without Authorization" if expected == 401 else "with a token lacking the required scope"
         raise _fail(
@@ -598,7 +599,7 @@ def _judge(ctx: Any, response: Response, case: Case, name: str) -> bool:
     expectation = state.expectations.get(case.id) if state is not None else None
     if state is None or expectation is None or expectation.check != name:
         return False
-    state.fire(name)
+    state.fire(name, case)
     status = response.status_code
     wanted = " or ".join(map(str, expectation.statuses))
     if status not in expectation.statuses:
@@ -674,7 +675,7 @@ def problem_details(ctx: Any, response: Response, case: Case) -> bool | None:
     state = active(case)
     if state is None or not 400 <= response.status_code < 500:
         return None
-    state.fire("problem_details")
+    state.fire("problem_details", case)
     status = response.status_code
     media = _header(response, "content-type")
     if media.split(";")[0].strip().lower() != "application/problem+json":
@@ -745,6 +746,10 @@ EXPECTATION_CHECKS: tuple[Check, ...] = (
     problem_details,
 )
 CHECK_NAMES: tuple[str, ...] = tuple(c.__name__ for c in (*PAGE_CHECKS, *EXPECTATION_CHECKS))
+# The rule each check verifies, in one line (its docstring's first line): how reports title its failures.
+RULES: dict[str, str] = {
+    c.__name__: " ".join((c.__doc__ or c.__name__).split()) for c in (*PAGE_CHECKS, *EXPECTATION_CHECKS)
+}
 
 for _check in (*PAGE_CHECKS, *EXPECTATION_CHECKS):
     schemathesis.check(_check)

@@ -1,4 +1,4 @@
-"""``mockserver fuzz``: run, print, write the files asked for, and say the exit code."""
+"""``mockserver fuzz``: run, print, write the reports asked for, and say the exit code."""
 
 from __future__ import annotations
 
@@ -7,17 +7,19 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from rich.console import Console
 
-from mockserver.contract.console import print_result, progress
-from mockserver.contract.junit import write_junit
-from mockserver.contract.markdown import write_report
+from mockserver.contract.console import print_result, progress, terminal
+from mockserver.contract.formats import SCHEMATHESIS
 from mockserver.contract.options import FuzzOptions
-from mockserver.contract.results import RunResult
-from mockserver.contract.runner import run
+from mockserver.contract.own_reports import write_own_reports
+from mockserver.contract.results import EXIT_CLEAN, EXIT_NOT_EXERCISED, EXIT_UNUSABLE, RunResult
+from mockserver.contract.runner import Progress, run
+from mockserver.contract.st_reports import ReportError, SchemathesisReports
 
-__all__ = ["fuzz"]
+__all__ = ["fuzz", "run_reported"]
 
 
 @contextmanager
@@ -33,31 +35,51 @@ def _sigint_deferred() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+def run_reported(options: FuzzOptions, say: Progress | None = None) -> tuple[RunResult, list[Path]]:
+    """Run with every report ``options`` asks for (written even when the run fails); the result and the files.
+
+    Raises ReportError when a report cannot be written (the run has not started then).
+    """
+    if options.reports and options.report_dir is None:
+        raise ReportError(f"--report {','.join(options.reports)} needs a folder to write into (--report-dir)")
+    reports = SchemathesisReports(
+        formats=tuple(f for f in options.reports if f in SCHEMATHESIS),
+        directory=options.report_dir,
+        junit=options.junit,
+    )
+    result = run(options, say, listener=reports)
+    with _sigint_deferred():
+        reports.close(result)
+        written = reports.written + write_own_reports(result, options.reports, options.report_dir)
+    return result, written
+
+
 def fuzz(options: FuzzOptions, console: Console | None = None) -> tuple[int, RunResult]:
     """Run the contract test and report it; exit 0 clean, 1 violations, 2 unusable target, 3 not every check
-    exercised (and no violation), 130 interrupted."""
-    console = console or Console(highlight=False)
-    with progress(console) as say:
-        result = run(options, say)
-    with _sigint_deferred():
-        if options.junit is not None:
-            write_junit(result, options.junit)
-        if options.report is not None:
-            write_report(result, options.report)
+    exercised (and no violation; a shard leaves that to the merge), 130 interrupted."""
+    console = console or terminal()
+    try:
+        with progress(console) as say:
+            result, written = run_reported(options, say)
+    except ReportError as exc:
+        print(f"mockserver fuzz: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE, RunResult(api=options.api, target=options.target, seed=options.seed, fatal=str(exc))
+    code = result.exit_code
+    if code == EXIT_NOT_EXERCISED and options.shard[1] > 1:
+        code = EXIT_CLEAN  # what one shard did not exercise, another may have: `mockserver report merge` judges
     if result.fatal is not None and not result.interrupted:
         print(f"mockserver fuzz: {result.fatal}", file=sys.stderr)
-        return result.exit_code, result
+        return code, result
     if result.checks:
         print_result(result, console)
     tally = f"{result.passed} passed, {result.failed} failed"
     if result.interrupted:
-        written = [str(p) for p in (options.junit, options.report) if p is not None]
         console.print(
             f"{result.cut_short}: the verdicts cover only what ran"
-            + (f"; reports written: {', '.join(written)}" if written else ""),
+            + (f"; reports written: {', '.join(map(str, written))}" if written else ""),
             soft_wrap=True,
             markup=False,
         )
         tally += ", interrupted"
     console.print(tally, soft_wrap=True, markup=False)
-    return result.exit_code, result
+    return code, result

@@ -12,9 +12,16 @@ from rich.table import Table
 from mockserver.contract.results import RunResult, Verdict
 from mockserver.contract.runner import Progress
 
-__all__ = ["coverage_lines", "print_result", "progress"]
+__all__ = ["coverage_lines", "print_result", "progress", "terminal"]
 
 _STYLE = {Verdict.PASSED: "green", Verdict.FAILED: "red", Verdict.NOT_EXERCISED: "yellow"}
+LOG_WIDTH = 240  # columns when stdout is not a terminal (a CI log, a pipe): wide enough that nothing is cut
+
+
+def terminal() -> Console:
+    """The console for stdout: a terminal's own width, else LOG_WIDTH (rich would cut a pipe's lines at 80)."""
+    console = Console(highlight=False)
+    return console if console.is_terminal else Console(highlight=False, width=LOG_WIDTH)
 
 
 @contextmanager

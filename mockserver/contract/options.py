@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,9 @@ __all__ = [
     "PHASES",
     "FuzzOptions",
     "format_size",
+    "parse_shard",
     "parse_size",
+    "shard_seed",
 ]
 
 PHASES = ("examples", "coverage", "fuzzing")
@@ -38,10 +41,24 @@ class FuzzOptions:
     seed: int = 0
     timeout: float = 10.0  # seconds in all per request: connect, headers, whole body, same-origin redirects
     max_body: int = DEFAULT_MAX_BODY  # bytes per response body, on the wire and decompressed
-    junit: Path | None = None
-    report: Path | None = None
+    junit: Path | None = None  # the old --junit FILE: Schemathesis's JUnit report, written there
+    reports: tuple[str, ...] = ()  # report formats (formats.py), written into report_dir
+    report_dir: Path | None = None
+    baseline: Path | None = None  # accepted known failures, in Schemathesis's baseline format
     reveal_credentials: bool = False
     phases: tuple[str, ...] = PHASES
+    max_time: float | None = None  # seconds for the whole run; fuzzing goes on until they are spent
+    shard: tuple[int, int] = (1, 1)  # (I, N): this run is shard I of N
+
+
+def shard_seed(seed: int, shard: tuple[int, int]) -> int:
+    """The generation seed of shard I of N: ``seed`` itself for one shard, else a seed derived from (seed, I, N),
+    the same on every machine, distinct per shard."""
+    index, count = shard
+    if count == 1:
+        return seed
+    digest = hashlib.sha256(f"mockserver-shard/{seed}/{index}/{count}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 1  # a non-negative 63-bit integer, as --seed takes
 
 
 _UNITS = {
@@ -74,3 +91,13 @@ def format_size(size: int) -> str:
         if size >= factor and size % factor == 0:
             return f"{size // factor} {unit}"
     return f"{size} bytes"
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``2/4`` -> (2, 4); ValueError when it is not I/N with 1 <= I <= N."""
+    index, sep, count = text.partition("/")
+    if not (sep and index.isascii() and index.isdigit() and count.isascii() and count.isdigit()):
+        raise ValueError(f"{text!r} is not I/N, e.g. 2/4 (shard 2 of 4)")
+    if not 1 <= int(index) <= int(count):
+        raise ValueError(f"{text!r}: the shard I of I/N goes from 1 to N")
+    return int(index), int(count)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -64,6 +65,7 @@ class RunResult:
     api: str
     target: str
     seed: int
+    shard: tuple[int, int] = (1, 1)  # (I, N); a merged verdict is (1, 1) of the shards' seeds
     checks: list[CheckResult] = field(default_factory=list)
     failures: list[FailureReport] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # network errors and the like, after the first answer
@@ -71,6 +73,8 @@ class RunResult:
     requests: int = 0  # Schemathesis's cases (as finished scenarios report them)
     sent: int = 0  # every request sent over the network: credentials check, survey, probes, cases, follow-ups
     survey_records: int = 0
+    timings: list[tuple[int, float]] = field(default_factory=list)  # (status, seconds) of every judged answer
+    reached: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)  # check -> (facet, value) counts
     elapsed: float = 0.0
     fatal: str | None = None  # why the run could not start (exit 2)
     interrupted: bool = False  # stopped by Ctrl-C (exit 130): the verdicts cover only what ran

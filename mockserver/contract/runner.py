@@ -4,38 +4,45 @@ from __future__ import annotations
 
 import copy
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import requests
 import schemathesis
 from schemathesis import GenerationMode
+from schemathesis.baseline import Baseline
 from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.cli.events import LoadingFinished
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import Failure, FailureGroup
-from schemathesis.engine import events, from_schema
+from schemathesis.engine import Status, StopReason, events, from_schema
+from schemathesis.engine.recorder import ReproductionStep, ScenarioRecorder
+from schemathesis.engine.run import PhaseName
 from schemathesis.schemas import BaseSchema
 
 from mockserver.apis import table
 from mockserver.contract.bounded import BoundedSession, Limits, describe_error, origin_of, reached
-from mockserver.contract.checks import CHECK_NAMES, applicable_checks
+from mockserver.contract.checks import CHECK_NAMES, RULES, applicable_checks
+from mockserver.contract.curl import Secrets, plain_curl
 from mockserver.contract.edges import Edge, edges, with_baseline
 from mockserver.contract.engine import BoundedEngine, bind, probe
 from mockserver.contract.landscape import Landscape, survey, wide_query
-from mockserver.contract.options import DEFAULT_SESSION_TOKEN, FuzzOptions
+from mockserver.contract.options import DEFAULT_SESSION_TOKEN, FuzzOptions, shard_seed
 from mockserver.contract.profiles import ApiProfile, profile
 from mockserver.contract.results import CheckResult, FailureReport, RunResult, Verdict
 from mockserver.contract.state import RunState, activated, active
 from mockserver.contract.steering import steering_hook
-from mockserver.contract.types import Operation
+from mockserver.contract.types import Case, Operation
 from mockserver.core.openapi import Param, SpecError
 from mockserver.core.tokens import mint_token
 
-__all__ = ["Progress", "run"]
+__all__ = ["Listener", "Progress", "run"]
 
 Progress = Callable[[str], None]
+Listener = Callable[[events.EngineEvent], None]  # gets every event of the run, as st run's handlers do
 UNSCOPED = ("openid",)
 _SEMANTIC = set(CHECK_NAMES)
 # Schemathesis's checks that judge any answer, whatever the request (the edges are sent outside its phases).
@@ -85,15 +92,27 @@ def _schema(options: FuzzOptions, headers: dict[str, str], session: BoundedSessi
         continue_on_failure=True,
         workers=1,
     )
-    schema.config.seed = options.seed
+    schema.config.seed = shard_seed(options.seed, options.shard)
     schema.config.phases.update(phases=list(options.phases))
-    schema.config.output.sanitization.update(enabled=False)
+    # Schemathesis's reports filter credentials; the contract tester's own curl lines mask them (curl.Secrets).
+    schema.config.output.sanitization.update(enabled=not options.reveal_credentials)
+    if options.baseline is not None:
+        schema.config.baseline = str(options.baseline)
     schema.config.generation.update(
         modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
         max_examples=options.max_examples,
         database="none",
     )
     return schema
+
+
+def _baseline(schema: BaseSchema) -> Baseline | None:
+    """The accepted known failures of ``--baseline`` (a file that does not exist yet is written after the run)."""
+    try:
+        found: Baseline | None = schema.config.load_baseline()
+    except (OSError, ValueError) as exc:
+        raise UnusableTargetError(f"cannot read the baseline file {schema.config.baseline}: {exc}") from None
+    return found
 
 
 def _operation(schema: BaseSchema) -> Operation:
@@ -162,29 +181,47 @@ def _fetch_body(
     return fetch
 
 
-def _mask(text: str, options: FuzzOptions, headers: dict[str, str]) -> str:
-    if options.reveal_credentials:
-        return text
-    token = headers["Authorization"].removeprefix("Bearer ")
-    text = text.replace(f"'Authorization: Bearer {token}'", '"Authorization: Bearer $MOCKSERVER_TOKEN"')
-    for param in _session_headers(profile(options.api)):
-        if options.session_token:
-            text = text.replace(
-                f"'{param.name}: {options.session_token}'", f'"{param.name}: $MOCKSERVER_SESSION_TOKEN"'
-            )
-    return text.replace(token, "$MOCKSERVER_TOKEN")
+@dataclass
+class _Run:
+    """What one run's steps share: its options, verdict tallies, secrets, baseline and listener."""
+
+    options: FuzzOptions
+    result: RunResult
+    session: BoundedSession | None
+    say: Progress
+    emit: Listener
+    headers: dict[str, str] = field(default_factory=dict)
+    secrets: Secrets = field(default_factory=Secrets)
+    baseline: Baseline | None = None
+    runs: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
+
+    def known(self, failure: Failure, name: str) -> bool:
+        """A failure the ``--baseline`` file accepts: reported by Schemathesis's writers, not a violation."""
+        return self.baseline is not None and self.baseline.match(failure, name) is not None
+
+    def fail(self, name: str, failure: Failure, curl: str) -> None:
+        """One failure of check ``name``, titled by the rule its check verifies, reported once however often it
+        was met."""
+        title = RULES.get(name, failure.title) if failure.title == name else failure.title  # the rule, said once
+        report = FailureReport(check=name, title=title, message=failure.message, curl=self.secrets.mask(curl))
+        if report not in self.result.failures:
+            self.result.failures.append(report)
 
 
-def run(options: FuzzOptions, progress: Progress | None = None) -> RunResult:
+def run(options: FuzzOptions, progress: Progress | None = None, listener: Listener | None = None) -> RunResult:
     """Test ``options.target`` against the spec of ``options.api``; never raises for a misbehaving target.
 
-    Ctrl-C (KeyboardInterrupt) stops the run: the result then says ``interrupted`` and holds what ran.
+    ``listener`` gets every event of the run (Schemathesis's engine events, and one scenario for the edge
+    requests), e.g. Schemathesis's report writers. Ctrl-C (KeyboardInterrupt) stops the run: the result then says
+    ``interrupted`` and holds what ran.
     """
     started = time.monotonic()
-    result = RunResult(api=options.api, target=options.target, seed=options.seed)
+    result = RunResult(api=options.api, target=options.target, seed=options.seed, shard=options.shard)
     session = _session(options)
+    job = _Run(options, result, session, progress or (lambda _text: None), listener or (lambda _event: None))
     try:
-        _run(options, result, session, progress or (lambda _text: None))
+        _run(job, started)
     except KeyboardInterrupt:
         result.interrupted = True
     finally:
@@ -195,47 +232,54 @@ def run(options: FuzzOptions, progress: Progress | None = None) -> RunResult:
     return result
 
 
-def _run(options: FuzzOptions, result: RunResult, session: BoundedSession | None, say: Progress) -> None:
+def _run(job: _Run, started: float) -> None:
+    options, result = job.options, job.result
     prof = profile(options.api)
     token = options.token or mint_token(prof.scopes)
     minted = mint_token(UNSCOPED) if options.token is None else None
     unscoped = (options.unscoped_token or minted) if prof.scopes else None  # only where the spec requires a scope
-    headers = _headers(options, prof, token)
+    headers = job.headers = _headers(options, prof, token)
+    job.secrets = Secrets.of(
+        {
+            "MOCKSERVER_TOKEN": token,
+            "MOCKSERVER_UNSCOPED_TOKEN": options.unscoped_token,
+            "MOCKSERVER_SESSION_TOKEN": options.session_token,
+        },
+        reveal=options.reveal_credentials,
+    )
     try:
-        schema = _schema(options, headers, session)
+        schema = _schema(options, headers, job.session)
+        job.baseline = _baseline(schema)
         op = _operation(schema)
-        call = _caller(op, options, headers, session)
-        say("checking the credentials")
+        call = _caller(op, options, headers, job.session)
+        job.emit(
+            LoadingFinished.from_schema(
+                schema, location=str(table(options.api).spec_path), start_time=time.time(), base_url=options.target
+            )
+        )
+        job.say("checking the credentials")
         _preflight(prof, call, options)
     except UnusableTargetError as exc:
         result.fatal = str(exc)
         return
-    say("surveying the data")
+    job.say("surveying the data")
     land = survey(prof, _fetch_body(call, result.errors))
     result.survey_records = len(land.records)
-    schema.hook(steering_hook(prof, land, options.seed))
+    seed = shard_seed(options.seed, options.shard)
+    schema.hook(steering_hook(prof, land, seed))
     names = applicable_checks(prof)
-    state = RunState(profile=prof, landscape=land, headers=headers, unscoped_token=unscoped, session=session)
-    runs: Counter[str] = Counter()
-    failed: Counter[str] = Counter()
+    state = RunState(profile=prof, landscape=land, headers=headers, unscoped_token=unscoped, session=job.session)
     try:
         with activated(schema, state):
-            say("sending the edge requests")
-            _send_edges(
-                op,
-                call,
-                edges(prof, land, headers, unscoped, time.time()),
-                options,
-                session,
-                result,
-                runs,
-                failed,
-                headers,
-                names,
-            )
+            job.say("sending the edge requests")
+            planned = edges(prof, land, headers, unscoped, time.time())
+            _send_edges(job, op, call, _shard_part(planned, options.shard), names)
             if result.stopped is None:
-                _fuzz(schema, session, result, runs, failed, options, headers, say)
+                if options.max_time is not None:  # the budget left for fuzzing, after the survey and the edges
+                    schema.config.max_time = max(1, round(options.max_time - (time.monotonic() - started)))
+                _fuzz(job, schema)
     finally:  # also when interrupted: the verdicts cover what ran
+        runs, failed = job.runs, job.failed
         for name in sorted(runs, key=lambda n: (n in _SEMANTIC, n)):
             if name in _SEMANTIC and name not in names:
                 continue
@@ -254,6 +298,13 @@ def _run(options: FuzzOptions, result: RunResult, session: BoundedSession | None
         why = _unexercised_reason(result, land)
         result.checks = [replace(c, reason=why) if c.verdict is Verdict.NOT_EXERCISED else c for c in result.checks]
         result.coverage = state.coverage
+        result.reached = state.reached
+
+
+def _shard_part(planned: list[Edge], shard: tuple[int, int]) -> list[Edge]:
+    """Shard I of N sends every Nth edge request, from the Ith: the N shards together send each once."""
+    index, count = shard
+    return planned[index - 1 :: count]
 
 
 def _unexercised_reason(result: RunResult, land: Landscape) -> str:
@@ -275,18 +326,45 @@ def _edge_checks(names: tuple[str, ...]) -> list[Any]:
 
 
 def _send_edges(
+    job: _Run,
     op: Operation,
     call: Callable[[dict[str, Any]], Any],
     planned: list[Edge],
-    options: FuzzOptions,
-    session: BoundedSession | None,
-    result: RunResult,
-    runs: Counter[str],
-    failed: Counter[str],
-    headers: dict[str, str],
     names: tuple[str, ...],
 ) -> None:
-    """Send every edge request and judge each answer with the run's checks, as Schemathesis would."""
+    """Send every edge request and judge each answer with the run's checks, as Schemathesis would; the answers and
+    verdicts go to the listener as one scenario, as the engine's phases report theirs."""
+    recorder = ScenarioRecorder(label=op.label)
+    started = time.monotonic()
+    try:
+        _send_edge_requests(job, op, call, planned, names, recorder)
+    finally:
+        if recorder.cases:
+            status = Status.FAILURE if recorder.failing_case_ids() else Status.SUCCESS
+            job.emit(
+                events.ScenarioFinished(
+                    id=uuid.uuid4(),
+                    phase=PhaseName.COVERAGE,  # deterministic requests at the spec's edges, as the coverage phase's
+                    suite_id=uuid.uuid4(),
+                    label=op.label,
+                    status=status,
+                    recorder=recorder,
+                    elapsed_time=time.monotonic() - started,
+                    skip_reason=None,
+                    is_final=False,
+                )
+            )
+
+
+def _send_edge_requests(
+    job: _Run,
+    op: Operation,
+    call: Callable[[dict[str, Any]], Any],
+    planned: list[Edge],
+    names: tuple[str, ...],
+    recorder: ScenarioRecorder,
+) -> None:
+    options, result, session = job.options, job.result, job.session
     checks = _edge_checks(names)
     baseline = _fetch_body(call, result.errors, "baseline request")
     bodies: dict[str, Any] = {}
@@ -314,42 +392,50 @@ def _send_edges(
             return
         except Exception as exc:  # an in-process app that raises: the target failed this request
             result.errors.append(
-                f"edge request {case.as_curl_command(headers=dict(edge.headers))}: the target "
+                f"edge request {job.secrets.mask(plain_curl(case, edge.headers))}: the target "
                 f"raised {type(exc).__name__}: {exc}"
             )
             continue
         result.requests += 1
+        recorder.record_case(case=case)
+        recorder.record_response(case_id=case.id, response=response)
+        result.timings.append((response.status_code, response.elapsed))
         for check in checks:
-            name = check.__name__
-            runs[name] += 1
-            try:
-                case.validate_response(
-                    response, checks=[check], headers=dict(edge.headers), transport_kwargs=dict(transport)
-                )
-            except (FailureGroup, Failure) as exc:
-                failed[name] += 1
-                curl = _mask(case.as_curl_command(headers=dict(edge.headers)), options, headers)
-                for failure in exc.exceptions if isinstance(exc, FailureGroup) else (exc,):
-                    _add_failure(result, name, failure, curl)
+            _judge(job, check, case, response, edge.headers, transport, recorder)
 
 
-def _add_failure(result: RunResult, name: str, failure: Failure, curl: str) -> None:
-    """One failure of check ``name``, reported once however often it was met."""
-    report = FailureReport(check=name, title=failure.title, message=failure.message, curl=curl)
-    if report not in result.failures:
-        result.failures.append(report)
-
-
-def _fuzz(
-    schema: BaseSchema,
-    session: BoundedSession | None,
-    result: RunResult,
-    runs: Counter[str],
-    failed: Counter[str],
-    options: FuzzOptions,
+def _judge(
+    job: _Run,
+    check: Any,
+    case: Case,
+    response: Any,
     headers: dict[str, str],
-    say: Progress,
+    transport: dict[str, Any],
+    recorder: ScenarioRecorder,
 ) -> None:
+    """One check on one edge answer, recorded as the engine records its own (failures with their curl)."""
+    name = check.__name__
+    job.runs[name] += 1
+    try:
+        case.validate_response(response, checks=[check], headers=dict(headers), transport_kwargs=dict(transport))
+    except (FailureGroup, Failure) as exc:
+        step = ReproductionStep.from_case(case, headers=dict(headers), verify=True, roles={})
+        found = exc.exceptions if isinstance(exc, FailureGroup) else (exc,)
+        for failure in found:
+            recorder.record_check_failure(
+                name=name, case_id=case.id, code_sample=step.curl, failure=failure, steps=[step]
+            )
+        new = [f for f in found if not job.known(f, name)]
+        if new:
+            job.failed[name] += 1
+        for failure in new:
+            job.fail(name, failure, plain_curl(case, headers))
+    else:
+        recorder.record_check_success(name=name, case_id=case.id)
+
+
+def _fuzz(job: _Run, schema: BaseSchema) -> None:
+    result, session = job.result, job.session
     if session is None:
         stream = from_schema(schema).execute()
     else:
@@ -362,7 +448,8 @@ def _fuzz(
                 continue  # the stop asked for below, not a Ctrl-C
             if isinstance(event, events.Interrupted):
                 result.interrupted = True
-            _absorb(event, result, runs, failed, options, headers, say)
+            job.emit(event)
+            _absorb(job, event)
             if isinstance(event, events.NonFatalError) and isinstance(event.value, requests.RequestException):
                 # A network error ends the operation for Schemathesis, and a run tests one operation: stop
                 # here rather than wait out a timeout again in every later phase.
@@ -373,32 +460,30 @@ def _fuzz(
         raise
 
 
-def _absorb(
-    event: events.EngineEvent,
-    result: RunResult,
-    runs: Counter[str],
-    failed: Counter[str],
-    options: FuzzOptions,
-    headers: dict[str, str],
-    say: Progress,
-) -> None:
+def _absorb(job: _Run, event: events.EngineEvent) -> None:
+    result = job.result
     if isinstance(event, events.PhaseStarted):
-        say(f"{event.phase.name.value} phase")
+        job.say(f"{event.phase.name.value} phase")
     elif isinstance(event, events.ScenarioFinished):
         recorder = event.recorder
         result.requests += len(recorder.interactions)
-        for nodes in recorder.checks.values():
+        result.timings.extend(
+            (i.response.status_code, i.response.elapsed) for i in recorder.interactions.values() if i.response
+        )
+        for case_id, nodes in recorder.checks.items():
             for node in nodes:
-                runs[node.name] += 1
-                if node.failure_info is not None:
-                    failed[node.name] += 1
-                    _add_failure(
-                        result,
-                        node.name,
-                        node.failure_info.failure,
-                        _mask(node.failure_info.code_sample, options, headers),
-                    )
-        say(f"{event.phase.value} phase: {result.requests} requests, {sum(failed.values())} failed checks")
+                job.runs[node.name] += 1
+                info = node.failure_info
+                if info is None or job.known(info.failure, node.name):
+                    continue
+                job.failed[node.name] += 1
+                try:
+                    data = recorder.find_failure_data(parent_id=case_id, failure=info.failure)
+                    curl = plain_curl(data.case, data.headers)
+                except (KeyError, AssertionError):  # no answer recorded: Schemathesis's own line will do
+                    curl = info.code_sample
+                job.fail(node.name, info.failure, curl)
+        job.say(f"{event.phase.value} phase: {result.requests} requests, {sum(job.failed.values())} failed checks")
     elif isinstance(event, events.NonFatalError):
         if isinstance(event.value, requests.RequestException):
             detail = describe_error(event.value)
@@ -409,5 +494,10 @@ def _absorb(
             result.errors.append(line)
     elif isinstance(event, events.FatalError):
         result.errors.append(f"internal error: {event.exception!r}")
-    elif isinstance(event, events.EngineFinished) and event.stop_reason.skip_explanation and not result.interrupted:
+    elif (
+        isinstance(event, events.EngineFinished)
+        and event.stop_reason.skip_explanation
+        and event.stop_reason is not StopReason.MAX_TIME  # --max-time spent: the run's budget, not an early stop
+        and not result.interrupted
+    ):
         result.errors.append(f"the run stopped early: {event.stop_reason.skip_explanation}")

@@ -15,6 +15,7 @@ from typing import Any
 
 from mockserver.contract.landscape import Landscape
 from mockserver.contract.profiles import ApiProfile
+from mockserver.contract.reach import facets
 
 __all__ = ["Coverage", "Expectation", "RunState", "activated", "active"]
 
@@ -56,6 +57,8 @@ class RunState:
     headers: dict[str, str]  # every header a request of the run carries, credentials included
     unscoped_token: str | None
     fired: Counter[str] = field(default_factory=Counter)
+    reached: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)  # check -> facets (reach.py)
+    facets: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # case id -> its request's facets
     probes: Counter[str] = field(default_factory=Counter)
     coverage: Coverage = field(default_factory=Coverage)
     seen_cases: set[str] = field(default_factory=set)
@@ -65,9 +68,17 @@ class RunState:
     session: Any = None  # the run's BoundedSession (None in-process): the checks' own requests go through it
     lock: threading.RLock = field(default_factory=threading.RLock)
 
-    def fire(self, name: str) -> None:
+    def fire(self, name: str, case: Any) -> None:
+        """Check ``name`` had something to verify in ``case``'s answer: count it, and what the request reached."""
+        found = self.facets.get(case.id)
+        if found is None:  # once per request, however many checks fire on its answer
+            expectation = self.expectations.get(case.id)
+            found = self.facets[case.id] = facets(
+                self.profile, case, self.headers, expectation.request if expectation else None
+            )
         with self.lock:
             self.fired[name] += 1
+            self.reached.setdefault(name, Counter()).update(found)
 
 
 _ACTIVE: dict[int, RunState] = {}

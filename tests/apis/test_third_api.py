@@ -6,15 +6,12 @@ The oracles are the spec file read as plain YAML and values computed here, not t
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 import yaml
 from openapi_schema_validator import OAS30Validator
 
@@ -22,12 +19,12 @@ from mockserver.apis import register, unregister
 from mockserver.contract.options import FuzzOptions
 from mockserver.contract.results import RunResult, Verdict
 from mockserver.contract.runner import run
-from mockserver.core.listening import base_url, bind
 from mockserver.core.tokens import mint_token
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
 from tests.apis.bookings import TABLE
 from tests.contract.broken import Breakage, Fetch, Params, broken
+from tests.threaded import serving
 
 AUTH = {"Authorization": f"Bearer {mint_token([])}", "x-tenant": "acme"}
 SPEC = yaml.safe_load(TABLE.spec_path.read_text(encoding="utf-8"))
@@ -44,17 +41,8 @@ def registered() -> Iterator[None]:
 @pytest.fixture(scope="module")
 def server(registered: None) -> Iterator[str]:
     """A real uvicorn server on a loopback port, in a thread, serving only the third API."""
-    app = create_app(Settings(apis=(TABLE.name,), count=400, seed=5))
-    sock = bind("127.0.0.1", 0)
-    served = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=served.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not served.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield base_url("127.0.0.1", sock)
-    served.should_exit = True
-    thread.join(10)
+    with serving(create_app(Settings(apis=(TABLE.name,), count=400, seed=5))) as base:
+        yield base
 
 
 def _get(base: str, **params: Any) -> httpx.Response:

@@ -77,7 +77,8 @@ def test_a_broken_answer_is_a_violation_not_a_crash(status: int, body: bytes, tm
         max_examples=10,
         phases=("fuzzing",),
         junit=tmp_path / "junit.xml",
-        report=tmp_path / "report.md",
+        reports=("markdown",),
+        report_dir=tmp_path,
     )
     with (tmp_path / "out.txt").open("w", encoding="utf-8") as out:
         code, result = fuzz(options, Console(file=out, width=120))

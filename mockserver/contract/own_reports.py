@@ -1,0 +1,28 @@
+"""The reports Schemathesis has no writer for: Markdown, the semantic report, and the results file merge reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mockserver.contract import verdict_file
+from mockserver.contract.formats import RESULTS_FILE, report_path
+from mockserver.contract.markdown import write_report
+from mockserver.contract.results import RunResult
+from mockserver.contract.semantic import write_semantic
+
+__all__ = ["write_own_reports"]
+
+
+def write_own_reports(result: RunResult, formats: tuple[str, ...], directory: Path | None) -> list[Path]:
+    """Write ``results.json`` (always, when there is a report folder) and the formats of ours asked for."""
+    if directory is None:
+        return []
+    written = [directory / RESULTS_FILE]
+    verdict_file.dump(result, written[0])
+    if "markdown" in formats:
+        written.append(report_path(directory, "markdown"))
+        write_report(result, written[-1])
+    if "semantic" in formats:
+        written.append(report_path(directory, "semantic"))
+        write_semantic(result, written[-1])
+    return written
