@@ -22,7 +22,9 @@ __all__ = ["Columns", "PageRenderer", "Store"]
 
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
+Indexes = npt.NDArray[np.signedinteger[Any]]  # record indexes: 32-bit in orders, 64-bit elsewhere
 _EMPTY: I64 = np.empty(0, dtype=np.int64)
+_SAMPLE = 64  # an order keeps every 64th sorted value: a search is a binary search there, then within 64 values
 
 PageRenderer = Callable[[Sequence[int]], list[bytes]]  # record indexes -> each record's JSON, in one pass
 
@@ -46,28 +48,54 @@ class Columns:
 
 @dataclass(frozen=True)
 class _Order:
-    """Record indexes sorted by (a field, id rank), and per category code the positions (in ``perm``) of its
-    records, ascending."""
+    """Record indexes sorted by (a field, id rank), 32-bit; every ``_SAMPLE``-th sorted value; and per category
+    code the positions (in ``perm``) of its records, ascending."""
 
-    perm: I64
+    perm: Indexes
+    sample: I64
     by_category: tuple[I32, ...] = ()
 
+    def position(self, values: I64, micros: int, side: str) -> int:
+        """Where ``micros`` goes in ``values`` sorted by ``perm`` (``searchsorted``'s answer), reading only the
+        sample and one run of ``_SAMPLE`` values."""
+        k = int(self.sample.searchsorted(micros, side=side))  # type: ignore[call-overload]
+        start, stop = max(k - 1, 0) * _SAMPLE, min(k * _SAMPLE, len(self.perm))
+        run = values[self.perm[start:stop]]
+        return start + int(run.searchsorted(micros, side=side))  # type: ignore[call-overload]
 
-def _sorted_by(values: I64, id_rank: I64) -> I64:
-    """Record indexes sorted by (``values``, ``id_rank``): one sort of a combined key when it fits in 63 bits.
 
-    Values on a grid (half hours, milliseconds) are divided by the grid's step first; ranks are distinct, so the
-    combined key has no ties and any sort gives the one answer ``lexsort`` would.
+def _by_id(id_rank: I64) -> I64:
+    """Record indexes in id order (ranks are distinct; ranks that number 0..n-1 from any start invert in one pass)."""
+    count = len(id_rank)
+    low = int(id_rank.min()) if count else 0
+    if count and int(id_rank.max()) - low == count - 1:
+        order = np.empty(count, dtype=np.int64)
+        order[id_rank - low] = np.arange(count, dtype=np.int64)
+        return order
+    return np.argsort(id_rank, kind="stable").astype(np.int64)
+
+
+def _sorted_by(values: I64, id_rank: I64, by_id: Callable[[], I64]) -> I64:
+    """Record indexes sorted by (``values``, ``id_rank``), as ``np.lexsort((id_rank, values))`` gives them.
+
+    Values on a grid (half hours, milliseconds) are numbered by grid step first. Up to 65,536 steps: a stable radix
+    sort of those numbers over the records in id order; else one sort of the combined (step, rank) key when it fits
+    in 63 bits (ranks are distinct, so there are no ties); else ``lexsort``.
     """
-    count = len(values)
-    if count == 0:
+    if len(values) == 0:
         return _EMPTY
     low = int(values.min())
     shifted = values - low
     step = int(np.gcd.reduce(shifted)) or 1
-    if (int(shifted.max()) // step + 1) * (int(id_rank.max()) - int(id_rank.min()) + 1) < 2**62:
-        rank = id_rank - int(id_rank.min())
-        key = (shifted // step) * (int(rank.max()) + 1) + rank
+    steps = int(shifted.max()) // step + 1
+    if steps <= 2**16:
+        ordered = by_id()
+        grid = (shifted[ordered] // step).astype(np.uint16)
+        return ordered[np.argsort(grid, kind="stable")]
+    rank_low = int(id_rank.min())
+    ranks = int(id_rank.max()) - rank_low + 1
+    if steps * ranks < 2**62:
+        key = shifted // step * ranks + (id_rank - rank_low)
         return np.argsort(key).astype(np.int64)
     return np.lexsort((id_rank, values)).astype(np.int64)
 
@@ -76,16 +104,16 @@ def _sorted_by(values: I64, id_rank: I64) -> I64:
 class _Part:
     """A run of matches in order: ``base`` itself, or ``base[positions]`` (gathered only where a page needs it)."""
 
-    base: I64
+    base: Indexes
     positions: npt.NDArray[np.signedinteger[Any]] | None = None
 
     def __len__(self) -> int:
         return len(self.base if self.positions is None else self.positions)
 
-    def take(self, start: int, stop: int) -> I64:
+    def take(self, start: int, stop: int) -> Indexes:
         if self.positions is None:
             return self.base[start:stop]
-        taken: I64 = self.base[self.positions[start:stop]]
+        taken: Indexes = self.base[self.positions[start:stop]]
         return taken
 
 
@@ -97,30 +125,40 @@ class Store:
     columns: Columns
     render: Callable[[int], dict[str, Any]]
     render_page: PageRenderer | None = None
-    cache_size: int = 8192
+    cache_size: int = 4096
     _orders: dict[str, _Order] = field(default_factory=dict, repr=False)
     _spreads: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict, repr=False)
     _aligned: dict[tuple[str, str], I64] = field(default_factory=dict, repr=False)
     _rendered: dict[int, bytes] = field(default_factory=dict, repr=False)
     _id_order: tuple[I64, I64] | None = field(default=None, repr=False)
+    _by_id: I64 | None = field(default=None, repr=False)
 
     def prepare(self, fields: tuple[str, ...]) -> Store:
         """Sort by each of ``fields`` now (at start-up) rather than on the first query that orders by it."""
         for name in fields:
             self._order(name)
+        self._by_id = None  # needed only to build orders
         return self
 
     def _order(self, name: str) -> _Order:
         if name not in self._orders:
-            perm = _sorted_by(self.columns.times[name], self.columns.id_rank)
+            values = self.columns.times[name]
+            perm = _sorted_by(values, self.columns.id_rank, self._records_by_id)
+            if self.columns.count < 2**31:
+                perm = perm.astype(np.int32)
             by_category: tuple[I32, ...] = ()
             if self.columns.category is not None and len(self.columns.category_names):
                 codes = self.columns.category[perm]
                 grouped = np.argsort(codes, kind="stable").astype(np.int32)  # positions, by category then order
                 ends = np.cumsum(np.bincount(codes, minlength=len(self.columns.category_names)))
                 by_category = tuple(np.split(grouped, ends[:-1]))
-            self._orders[name] = _Order(perm, by_category)
+            self._orders[name] = _Order(perm, values[perm[::_SAMPLE]], by_category)
         return self._orders[name]
+
+    def _records_by_id(self) -> I64:
+        if self._by_id is None:
+            self._by_id = _by_id(self.columns.id_rank)
+        return self._by_id
 
     def _spread(self, order: str, other: str) -> tuple[int, int]:
         """The least and greatest ``record[other] - record[order]`` over the records."""
@@ -141,10 +179,10 @@ class Store:
                 return []
             category = names.index(q.category)
         order = self._order(q.order)
-        values, perm = self.columns.times[q.order], order.perm
+        values = self.columns.times[q.order]
 
         def at(micros: int, side: str) -> int:
-            return int(values.searchsorted(micros, side=side, sorter=perm))  # type: ignore[call-overload]
+            return order.position(values, micros, side)
 
         lo, hi = 0, count
         sure_lo, sure_hi = 0, count  # within [sure_lo, sure_hi) every bound on another field holds
@@ -206,7 +244,7 @@ class Store:
             keep &= column >= b.micros if b.op == ">=" else column < b.micros if b.op == "<" else column <= b.micros
         return _Part(band, np.flatnonzero(keep))
 
-    def matches(self, q: Query) -> I64:
+    def matches(self, q: Query) -> Indexes:
         """Every matching record index, in order."""
         parts = self._parts(q)
         return np.concatenate([part.take(0, len(part)) for part in parts]) if parts else _EMPTY
@@ -242,7 +280,7 @@ class Store:
             return Page(_EMPTY, total, page, q.size)
         start = (page - 1) * q.size
         stop = min(start + q.size, total)
-        taken: list[I64] = []
+        taken: list[Indexes] = []
         for part in parts:
             length = len(part)
             if start < length and stop > 0:

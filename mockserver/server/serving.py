@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 from dataclasses import dataclass, replace
@@ -34,10 +35,20 @@ def configure_logging() -> None:
     logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
 
 
+def release_freed_memory() -> None:
+    """Give the allocator's freed pages back to the system (glibc keeps the temporaries of building a million
+    records otherwise: about 40 MB of RSS); nothing elsewhere."""
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # the process's own symbols: glibc's, when it is glibc
+    if trim is not None:
+        trim(0)
+
+
 def app_from_environment() -> AsyncApp:
     """A worker's app: every worker builds the same data from the same settings (uvicorn factory)."""
     configure_logging()
-    return create_app(Settings.from_json(os.environ[SETTINGS_VARIABLE]))
+    app = create_app(Settings.from_json(os.environ[SETTINGS_VARIABLE]))
+    release_freed_memory()
+    return app
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,7 @@ def serve(
     # Our own access line (uvicorn's goes through logging, 6× slower); /__mock is open without a token on loopback only.
     settings = replace(settings, access_log=True, admin_loopback=host in _LOOPBACK)
     stores = build_stores(settings)
+    release_freed_memory()
     sock = bind(host, port)
     if host not in _LOOPBACK:
         warning = f"warning: listening on {host}: the mock is reachable from other machines"
