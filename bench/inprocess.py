@@ -5,13 +5,19 @@ bare Starlette ceiling app) in one process, alternating the sizes run after run,
 mock's own code costs per request without the HTTP server, the network and wrk in the way. It also checks that each
 answer is a 200.
 
-    .venv/bin/python -m bench.inprocess [--counts 1000,1000000] [--requests 3000] [--runs 5] [--api events]
+    .venv/bin/python -m bench.inprocess [--counts 1000,1000000] [--requests 3000] [--runs 5] [--api events] [--profile]
+
+``--profile`` then runs the stream once more at the largest size under cProfile and prints, per API, the functions
+of the named stages of a request (cumulative CPU time, with cProfile's own overhead, which inflates the stages
+that make many small calls).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import pstats
 import random
 import statistics
 import time
@@ -103,12 +109,45 @@ def time_requests(app: App, scopes: list[dict[str, Any]]) -> float:
     return asyncio.run(run())
 
 
+# The stages of a request, as (label, file suffix, function name), in the order a request meets them.
+STAGES = (
+    ("the whole app (Connexion's stack)", "connexion/middleware/main.py", "__call__"),
+    ("  the request stage (pipeline.RequestStage)", "server/pipeline.py", "__call__"),
+    ("    credentials (Access.check)", "server/auth.py", "check"),
+    ("    parameters (ParameterRules.parse)", "core/params.py", "parse"),
+    ("    the page body (ApiTable.answer)", "apis/shape.py", "answer"),
+    ("      query (Store.query)", "core/store.py", "query"),
+    ("      records (Store.records_json)", "core/store.py", "records_json"),
+    ("        rendering a page (events._page)", "apis/events.py", "_page"),
+    ("        rendering a page (interventions._page)", "apis/interventions.py", "_page"),
+    ("    sending (pipeline._respond)", "server/pipeline.py", "_respond"),
+)
+
+
+def where_time_goes(app: App, scopes: list[dict[str, Any]]) -> list[str]:
+    """The cumulative CPU time of each stage of ``STAGES`` while ``app`` answers ``scopes``, per request."""
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    time_requests(app, scopes)
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    cumulative = {(file, name): ct for (file, _, name), (_, _, _, ct, _) in stats.items()}
+    whole = next(ct for (file, name), ct in cumulative.items() if file.endswith(STAGES[0][1]) and name == "__call__")
+    lines = []
+    for label, suffix, function in STAGES:
+        spent = sum(ct for (file, name), ct in cumulative.items() if file.endswith(suffix) and name == function)
+        if spent:
+            lines.append(f"{label:<48} {100 * spent / whole:5.1f} %  {spent / len(scopes) * 1e6:7.1f} µs/request")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--counts", default="1000,1000000")
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--api", default="events,interventions")
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     token = mint_token(["calendar.event.read"])
     counts = [int(c) for c in args.counts.split(",")]
@@ -128,6 +167,10 @@ def main() -> None:
                 f"{api:>14} {count:>9,} records: {us:7.1f} µs/request "
                 f"({min(times[count]):.1f}–{max(times[count]):.1f}), ÷ {counts[0]:,}: {us / base:.2f}×"
             )
+        if args.profile:
+            print(f"\n{api}, {counts[-1]:,} records, cProfile (its own overhead inflates small functions):")
+            scopes = list(stream_scopes(api, token, args.requests, seed=args.runs + 1))
+            print("\n".join(where_time_goes(apps[counts[-1]], scopes)) + "\n")
 
 
 if __name__ == "__main__":
