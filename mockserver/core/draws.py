@@ -323,7 +323,8 @@ class TextPools:
         """``pick`` of each value as JSON (``null`` where ``present`` is False), from the pool written as JSON once."""
         written = self._json.get(name)
         if written is None:
-            written = np.array([*(orjson.dumps(s) for s in self.pool(name)), b"null"], dtype=object)
+            # exact-size copies: a bytes object orjson returns keeps its ~4 KB working buffer
+            written = np.array([*(bytes(memoryview(orjson.dumps(s))) for s in self.pool(name)), b"null"], dtype=object)
             self._json[name] = written
         at = (bits & np.uint64(POOL_SIZE - 1)).astype(np.intp)
         if present is not None:

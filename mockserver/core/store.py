@@ -293,7 +293,7 @@ class Store:
         cached = self._rendered.get(index)
         if cached is not None:
             return cached
-        body = orjson.dumps(self.render(index))
+        body = bytes(memoryview(orjson.dumps(self.render(index))))  # exact size: orjson's keeps a ~8 KB buffer
         self._remember(index, body)
         return body
 
