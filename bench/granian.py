@@ -53,17 +53,11 @@ def main() -> None:
     }
     granian = [str(BIN / "granian"), "--interface", "asgi", "--workers", "1", "--runtime-threads", "1", "--no-ws"]
     granian += ["--log-level", "warning", "--no-access-log"]
-    servers = {
-        "mock on uvicorn": lambda port: [str(BIN / "mockserver"), "serve", "--port", str(port)],
-        "mock on granian": lambda port: [
-            *granian,
-            "--factory",
-            "--port",
-            str(port),
-            "mockserver.server.serving:app_from_environment",
-        ],
-        "ceiling on uvicorn": lambda port: [str(BIN / "python"), str(BENCH / "ceiling.py"), str(body), str(port)],
-        "ceiling on granian": lambda port: [*granian, "--port", str(port), "ceiling_app:app"],
+    servers: dict[str, list[str]] = {  # "{port}" is filled in at launch
+        "mock on uvicorn": [str(BIN / "mockserver"), "serve", "--port", "{port}"],
+        "mock on granian": [*granian, "--factory", "--port", "{port}", "mockserver.server.serving:app_from_environment"],
+        "ceiling on uvicorn": [str(BIN / "python"), str(BENCH / "ceiling.py"), str(body), "{port}"],
+        "ceiling on granian": [*granian, "--port", "{port}", "ceiling_app:app"],
     }
     bearer = token()
     prefix = "/main" if args.api == "interventions" else ""
@@ -72,7 +66,8 @@ def main() -> None:
         started = {}
         for name, argv in servers.items():
             port = free_port()
-            process, ready = stack.enter_context(running(argv(port), f"http://127.0.0.1:{port}/healthz", {}, env))
+            launch = [a.format(port=port) for a in argv]
+            process, ready = stack.enter_context(running(launch, f"http://127.0.0.1:{port}/healthz", {}, env))
             started[name] = (port, process, ready)
         loads: dict[str, list[tuple[float, float, float]]] = {name: [] for name in servers}
         for round_ in range(args.runs + 1):  # round 0 warms up
