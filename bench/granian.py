@@ -53,9 +53,10 @@ def main() -> None:
     }
     granian = [str(BIN / "granian"), "--interface", "asgi", "--workers", "1", "--runtime-threads", "1", "--no-ws"]
     granian += ["--log-level", "warning", "--no-access-log"]
+    factory = "mockserver.server.serving:app_from_environment"
     servers: dict[str, list[str]] = {  # "{port}" is filled in at launch
         "mock on uvicorn": [str(BIN / "mockserver"), "serve", "--port", "{port}"],
-        "mock on granian": [*granian, "--factory", "--port", "{port}", "mockserver.server.serving:app_from_environment"],
+        "mock on granian": [*granian, "--factory", "--port", "{port}", factory],
         "ceiling on uvicorn": [str(BIN / "python"), str(BENCH / "ceiling.py"), str(body), "{port}"],
         "ceiling on granian": [*granian, "--port", "{port}", "ceiling_app:app"],
     }
