@@ -8,6 +8,7 @@ open; everything else is a view, and only the page's records are gathered.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
 Indexes = npt.NDArray[np.signedinteger[Any]]  # record indexes: 32-bit in orders, 64-bit elsewhere
 _EMPTY: I64 = np.empty(0, dtype=np.int64)
+BACKGROUND_FROM = 100_000  # records from which orders other than the default are built in the background
 _SAMPLE = 64  # an order keeps every 64th sorted value: a search is a binary search there, then within 64 values
 
 PageRenderer = Callable[[Sequence[int]], list[bytes]]  # record indexes -> each record's JSON, in one pass
@@ -132,16 +134,33 @@ class Store:
     _rendered: dict[int, bytes] = field(default_factory=dict, repr=False)
     _id_order: tuple[I64, I64] | None = field(default=None, repr=False)
     _by_id: I64 | None = field(default=None, repr=False)
+    _building: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def prepare(self, fields: tuple[str, ...]) -> Store:
-        """Sort by each of ``fields`` now (at start-up) rather than on the first query that orders by it."""
-        for name in fields:
-            self._order(name)
-        self._by_id = None  # needed only to build orders
+        """Sort by each of ``fields`` before queries need them: the first (the default order) now, the others now
+        too for small data, else in a background thread (numpy's sorts release the GIL, so the server answers
+        meanwhile); a query that needs an order not built yet builds it, or waits while it is being built."""
+        if fields:
+            self._order(fields[0])
+        if len(fields) > 1 and self.columns.count >= BACKGROUND_FROM:
+            threading.Thread(target=self._build, args=(fields[1:],), name="mockserver-orders", daemon=True).start()
+        else:
+            self._build(fields[1:])
         return self
 
+    def _build(self, fields: tuple[str, ...]) -> None:
+        for name in fields:
+            self._order(name)
+        with self._building:
+            self._by_id = None  # needed only to build orders
+
     def _order(self, name: str) -> _Order:
-        if name not in self._orders:
+        found = self._orders.get(name)
+        if found is not None:
+            return found
+        with self._building:
+            if name in self._orders:  # built by another thread while this one waited
+                return self._orders[name]
             values = self.columns.times[name]
             perm = _sorted_by(values, self.columns.id_rank, self._records_by_id)
             if self.columns.count < 2**31:
