@@ -88,6 +88,9 @@ _S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 
 
+_FEW = 12
+
+
 @functools.lru_cache(maxsize=1024)
 def _key(seed: int, api: str, field: str) -> np.uint64:
     text = f"{seed}\x00{api}\x00{field}".encode()
@@ -124,17 +127,25 @@ class Hasher:
 
     def record_seed(self, index: int) -> int:
         """The base of record ``index``'s rendered fields (equal to ``at("record", [index])``, without numpy)."""
-        return mix64((mix64(index ^ int(self.key("record"))) + (self.seed & _MASK)) & _MASK)
+        return mix64((mix64(index ^ _int_key(self.seed, self.api, "record")) + (self.seed & _MASK)) & _MASK)
 
     def streams(self, fields: Sequence[str], indexes: Sequence[int]) -> U64:
         """``stream(f, i)`` for every record ``i`` (rows) and field ``f`` (columns), in one vectorised pass."""
-        base = self.at("record", np.asarray(indexes, dtype=np.uint64))
+        if len(indexes) <= _FEW:  # a few records: their bases in Python cost less than numpy's calls
+            base = np.array([self.record_seed(i) for i in indexes], dtype=np.uint64)
+        else:
+            base = self.at("record", np.asarray(indexes, dtype=np.uint64))
         return _splitmix64(base[:, None] ^ _keys(self.seed, self.api, tuple(fields)))
 
     def stream(self, field: str, index: int) -> int:
         """The 64-bit value rendered field ``field`` of record ``index`` is made from (``renderer`` computes the
         same for all of a record's fields at once)."""
         return mix64(self.record_seed(index) ^ int(self.key(field)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _int_key(seed: int, api: str, field: str) -> int:
+    return int(_key(seed, api, field))
 
 
 @functools.lru_cache(maxsize=256)
