@@ -11,6 +11,7 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -124,15 +125,19 @@ def is_date_time(text: object) -> bool:
     return not isinstance(text, str) or parse_instant(text) is not None
 
 
-def _civil_from_days(days: int) -> tuple[int, int, int]:
-    days += 719468
+Days = TypeVar("Days", int, npt.NDArray[np.int64])
+
+
+def _civil_from_days(days: Days) -> tuple[Days, Days, Days]:
+    """(year, month, day) of days since 1970-01-01, for one number or an array of them (H. Hinnant's algorithm)."""
+    days = days + 719468
     era = days // 146097
     doe = days - era * 146097
     yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
     doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
     mp = (5 * doy + 2) // 153
     day = doy - (153 * mp + 2) // 5 + 1
-    month = mp + 3 if mp < 10 else mp - 9
+    month = mp + 3 - 12 * (mp >= 10)
     return yoe + era * 400 + (month <= 2), month, day
 
 
@@ -166,19 +171,6 @@ def format_instant(micros: int, offset_minutes: int = 0) -> str:
     )
 
 
-def _civil_arrays(days: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], ...]:
-    """``_civil_from_days`` of each value."""
-    days = days + 719468
-    era = days // 146097
-    doe = days - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    day = doy - (153 * mp + 2) // 5 + 1
-    month = np.where(mp < 10, mp + 3, mp - 9)
-    return yoe + era * 400 + (month <= 2), month, day
-
-
 # ``YYYY-MM-DD`` of every day from 1900 to 2199, built on first use: a page's dates are then one lookup.
 _TABLE_FIRST_DAY, _TABLE_DAYS = -25567, 109573  # 1900-01-01, and the days up to 2199-12-31
 _DATE_DIVISORS = np.array([1000, 100, 10, 1, 10, 1, 10, 1], dtype=np.int64)
@@ -193,7 +185,7 @@ _NULL = np.frombuffer(b"null", dtype=np.uint8)
 
 @functools.cache
 def _date_table() -> npt.NDArray[np.uint8]:
-    year, month, day = _civil_arrays(np.arange(_TABLE_FIRST_DAY, _TABLE_FIRST_DAY + _TABLE_DAYS, dtype=np.int64))
+    year, month, day = _civil_from_days(np.arange(_TABLE_FIRST_DAY, _TABLE_FIRST_DAY + _TABLE_DAYS, dtype=np.int64))
     table = np.full((_TABLE_DAYS, 10), ord("-"), dtype=np.uint8)
     parts = np.stack([year, month, day], axis=1)
     table[:, _DATE_COLUMNS] = parts[:, _DATE_PARTS] // _DATE_DIVISORS % 10 + 48
