@@ -365,7 +365,7 @@ def profile(counts: list[int]) -> str:
     """The in-process cost per request at the smallest and largest size, and where it goes at the largest."""
     argv = [str(BIN / "python"), "-m", "bench.inprocess", "--counts", f"{counts[0]},{counts[-1]}", "--profile"]
     done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, check=True)
-    return done.stdout.strip()
+    return done.stdout.strip("\n")
 
 
 def main() -> None:
