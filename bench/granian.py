@@ -4,6 +4,14 @@ Not part of `make bench` (Granian is not a dependency): ``.venv/bin/pip install 
 ``.venv/bin/python -m bench.granian [--api events] [--seconds 5] [--runs 3]``. Four servers pinned to the server
 core (Granian with one worker and one runtime thread), the never-repeating stream from wrk on the other core, rounds
 alternating between them; prints req/s (median and range), p50, p99, launch-to-ready and RSS of each.
+
+Decision (issue 15): uvicorn stays. On a quiet run (2026-12-04 18:27 UTC, `--seconds 5 --runs 3`, Granian 2.8.9) the
+mock served the events stream at 4,891 req/s on Granian against 4,800 on uvicorn, interventions 4,468 against 4,633,
+and the bare ceiling 22,690 / 23,798 against 24,201 / 24,435: no gain, within the spread. Granian (its worker is a
+second process) used 135-139 MB against 102 MB. And it does not keep two behaviours: a connection that sends nothing
+stays open (`--http1-header-read-timeout` only bounds a head once it has begun; `serve --head-timeout` closes both),
+and `--backpressure` queues requests beyond the limit where `--max-connections` answers 503. It did keep the others
+that were tried: a stalled partial head closed, plain 400 for garbage, SIGTERM delivering the in-flight answer.
 """
 
 from __future__ import annotations
