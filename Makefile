@@ -98,4 +98,4 @@ bench: install
 	cd bench && npm ci --silent --no-audit --no-fund
 	$(BIN)/python -m bench.render
 	$(BIN)/python -m bench.journal
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run

@@ -1,8 +1,15 @@
 """`make bench`: our mock beside its peers on this machine, each pinned to one core, wrk on the other.
 
-Measures req/s, p50, p99 and RSS for (i) one repeated request and (ii) a never-repeating stream of
-valid requests, for both APIs; then the mock alone at 1k, 100k and 1M records per API (launch to
-/healthz, RSS, stream latency). Prints ratios measured in this run and writes bench/RESULTS.md.
+Every figure is the median of runs that alternate between the servers compared (all started before the first
+run, idle while another is measured), with the spread of req/s, so that drift of the machine falls on all of them:
+
+1. peers: req/s, p50, p99 and RSS for one repeated request and a never-repeating stream of valid requests, for
+   both APIs, beside a bare Starlette app returning fixed bytes (the ceiling), Prism, Connexion's mock, WireMock;
+2. scaling: the mock at 1k, 100k and 1M records per API on the stream of each API; launch to /healthz 200
+   (alternated launches), RSS after the runs, and RSS of `--workers 2` at the largest size;
+3. the in-process profile at the largest size (bench/inprocess.py) that explains what is left.
+
+Prints the ratios measured in this run and writes bench/RESULTS.md and bench/latency-vs-records.svg.
 """
 
 from __future__ import annotations
@@ -19,8 +26,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -28,6 +35,8 @@ import httpx
 import orjson
 from rich.console import Console
 from rich.table import Table
+
+from bench.chart import write_latency_chart
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -44,6 +53,7 @@ APIS = {
         {"x-session-token": "bench", "content-type": "application/json"},
     ),
 }
+STREAM = BENCH / "stream.lua"
 console = Console()
 
 
@@ -155,17 +165,36 @@ def wrk(
     return Load(rps, p50, p99, failed)
 
 
-def measure(
-    url: str, headers: dict[str, str], runs: int, seconds: int, script: Path | None, env: dict[str, str]
-) -> Load:
-    wrk(url, max(5, seconds // 2), headers, script, env)  # warm-up (the JVM's JIT, caches)
-    loads = [wrk(url, seconds, headers, script, env) for _ in range(runs)]
-    return Load(
-        statistics.median(x.rps for x in loads),
-        statistics.median(x.p50_ms for x in loads),
-        statistics.median(x.p99_ms for x in loads),
-        sum(x.errors for x in loads),
-    )
+@dataclass
+class Row:
+    server: str
+    api: str
+    kind: str  # "repeated" or "stream"
+    runs: Runs
+    rss: float
+
+
+@dataclass
+class Runs:
+    """The loads of alternated runs of one (server, request mix): medians, and the spread of req/s."""
+
+    loads: list[Load] = field(default_factory=list)
+
+    @property
+    def median(self) -> Load:
+        return Load(
+            statistics.median(x.rps for x in self.loads),
+            statistics.median(x.p50_ms for x in self.loads),
+            statistics.median(x.p99_ms for x in self.loads),
+            sum(x.errors for x in self.loads),
+        )
+
+    @property
+    def spread(self) -> str:
+        """The req/s range over the runs, as ± % of the median (how far apart a 5 % difference must be)."""
+        rates = [x.rps for x in self.loads]
+        middle = statistics.median(rates)
+        return f"{100 * (min(rates) - middle) / middle:+.0f}/{100 * (max(rates) - middle) / middle:+.0f} %"
 
 
 def _first_line(argv: list[str]) -> str:
@@ -248,9 +277,100 @@ def peers(bodies: dict[str, bytes], body_dir: Path) -> list[Peer]:
     return result
 
 
+def launch_times(counts: list[int], runs: int) -> dict[int, list[float]]:
+    """Seconds from launch to /healthz 200 at each size: one server at a time, sizes alternated run after run."""
+    ready: dict[int, list[float]] = {count: [] for count in counts}
+    for _ in range(runs):
+        for count in counts:
+            port = free_port()
+            argv = [str(BIN / "mockserver"), "serve", "--port", str(port), "--count", str(count)]
+            with running(argv, f"http://127.0.0.1:{port}/healthz", {}) as (_, seconds):
+                ready[count].append(seconds)
+    return ready
+
+
+def compare_peers(peer_list: list[Peer], auth: dict[str, str], bearer: str, args: argparse.Namespace) -> list[Row]:
+    """Per API, every peer started at once, then warm-up and ``args.runs`` rounds over the peers (repeated, stream)."""
+    rows: list[Row] = []
+    for api, (_, path, hdrs) in APIS.items():
+        headers = {**auth, **hdrs}
+        with ExitStack() as stack:
+            started = []
+            for peer in peer_list:
+                port = free_port()
+                argv = [a.format(port=port, api=api) for a in peer.argv]
+                base = f"http://127.0.0.1:{port}{peer.prefix[api]}"
+                console.print(f"[dim]starting {peer.name} · {api}[/dim]")
+                process, _ = stack.enter_context(running(argv, base + path, headers, peer.env, peer.cores))
+                env = {"API": api, "TOKEN": bearer, "PREFIX": peer.prefix[api]}
+                started.append((peer, process, base, f"http://127.0.0.1:{port}", env))
+            results = {(peer.name, kind): Runs() for peer, *_ in started for kind in ("repeated", "stream")}
+            for round_ in range(args.runs + 1):  # round 0 warms up (the JVM's JIT, caches, text pools)
+                seconds = max(3, args.seconds // 2) if round_ == 0 else args.seconds
+                for peer, _, base, root, env in started:
+                    repeated = wrk(base + path, seconds, headers, None, env)
+                    stream = wrk(root, seconds, {}, BENCH / "stream.lua", env)
+                    if round_:
+                        results[peer.name, "repeated"].loads.append(repeated)
+                        results[peer.name, "stream"].loads.append(stream)
+                console.print(f"[dim]  {api}: round {round_}/{args.runs} done[/dim]")
+            for peer, process, *_ in started:
+                memory = rss_mb(process.pid)
+                for kind in ("repeated", "stream"):
+                    rows.append(Row(peer.name, api, kind, results[peer.name, kind], memory))
+    return rows
+
+
+@dataclass
+class Scaling:
+    counts: list[int]
+    stream: dict[tuple[str, int], Runs]  # (api, records per API)
+    ready: dict[int, list[float]]
+    rss: dict[int, float]
+    rss_workers: float  # --workers 2 at the largest size, after a stream
+
+
+def scaling(bearer: str, args: argparse.Namespace) -> Scaling:
+    counts = [int(c) for c in args.scales.split(",")]
+    ready = launch_times(counts, args.runs)
+    stream = {(api, count): Runs() for api in APIS for count in counts}
+    rss: dict[int, float] = {}
+    with ExitStack() as stack:
+        servers = {}
+        for count in counts:
+            port = free_port()
+            argv = [str(BIN / "mockserver"), "serve", "--port", str(port), "--count", str(count)]
+            process, _ = stack.enter_context(running(argv, f"http://127.0.0.1:{port}/healthz", {}))
+            servers[count] = (process, f"http://127.0.0.1:{port}")
+        for api, (prefix, _, _) in APIS.items():
+            env = {"API": api, "TOKEN": bearer, "PREFIX": prefix}
+            for round_ in range(args.runs + 1):  # round 0 warms up
+                for count, (_, url) in servers.items():
+                    load = wrk(url, max(3, args.seconds // 2) if round_ == 0 else args.seconds, {}, STREAM, env)
+                    if round_:
+                        stream[api, count].loads.append(load)
+            console.print(f"[dim]scaling · {api} done[/dim]")
+        for count, (process, _) in servers.items():
+            rss[count] = rss_mb(process.pid)
+    port = free_port()
+    argv = [str(BIN / "mockserver"), "serve", "--port", str(port), "--count", str(counts[-1]), "--workers", "2"]
+    with running(argv, f"http://127.0.0.1:{port}/healthz", {}, cores="0,1") as (process, _):
+        for api, (prefix, _, _) in APIS.items():
+            wrk(f"http://127.0.0.1:{port}", 3, {}, STREAM, {"API": api, "TOKEN": bearer, "PREFIX": prefix})
+        rss_workers = rss_mb(process.pid)
+    return Scaling(counts, stream, ready, rss, rss_workers)
+
+
+def profile(counts: list[int]) -> str:
+    """The in-process cost per request at the smallest and largest size, and where it goes at the largest."""
+    argv = [str(BIN / "python"), "-m", "bench.inprocess", "--counts", f"{counts[0]},{counts[-1]}", "--profile"]
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, check=True)
+    return done.stdout.strip("\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "15")))
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "10")))
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
     parser.add_argument("--scales", default="1000,100000,1000000")
     parser.add_argument("--no-peers", action="store_true", help="Only the scaling and fuzz parts (a quick re-run).")
@@ -265,37 +385,9 @@ def main() -> None:
             api: httpx.get(f"http://127.0.0.1:{port}{prefix}{path}", headers={**auth, **hdrs}).content
             for api, (prefix, path, hdrs) in APIS.items()
         }
-    rows: list[tuple[str, str, str, Load, float]] = []
-    for peer in [] if args.no_peers else peers(bodies, body_dir):
-        for api, (_, path, hdrs) in APIS.items():
-            port = free_port()
-            argv = [a.format(port=port, api=api) for a in peer.argv]
-            base = f"http://127.0.0.1:{port}{peer.prefix[api]}"
-            headers = {**auth, **hdrs}
-            console.print(f"[dim]{peer.name} · {api}[/dim]")
-            with running(argv, base + path, headers, peer.env, peer.cores) as (process, _):
-                env = {"API": api, "TOKEN": bearer, "PREFIX": peer.prefix[api]}
-                repeated = measure(base + path, headers, args.runs, args.seconds, None, env)
-                stream = measure(f"http://127.0.0.1:{port}", {}, args.runs, args.seconds, BENCH / "stream.lua", env)
-                memory = rss_mb(process.pid)
-            rows.append((peer.name, api, "repeated", repeated, memory))
-            rows.append((peer.name, api, "stream", stream, memory))
-            console.print(
-                f"  repeated {repeated.rps:,.0f} req/s p99 {repeated.p99_ms:.1f} ms · "
-                f"stream {stream.rps:,.0f} req/s p99 {stream.p99_ms:.1f} ms · RSS {memory:.0f} MB"
-            )
-    scaling = []
-    for count in (int(c) for c in args.scales.split(",")):
-        port = free_port()
-        with running(
-            [str(BIN / "mockserver"), "serve", "--port", str(port), "--count", str(count)],
-            f"http://127.0.0.1:{port}/healthz",
-            {},
-        ) as (process, ready):
-            env = {"API": "events", "TOKEN": bearer, "PREFIX": ""}
-            load = measure(f"http://127.0.0.1:{port}", {}, 1, args.seconds, BENCH / "stream.lua", env)
-            scaling.append((count, ready, rss_mb(process.pid), load))
-    report(rows, scaling, fuzz_speed(bearer), args)
+    rows = [] if args.no_peers else compare_peers(peers(bodies, body_dir), auth, bearer, args)
+    scaled = scaling(bearer, args)
+    report(rows, scaled, profile(scaled.counts), [] if args.no_peers else fuzz_speed(bearer), args)
 
 
 def fuzz_speed(bearer: str) -> list[tuple[str, str, int, float]]:
@@ -352,95 +444,206 @@ def fuzz_speed(bearer: str) -> list[tuple[str, str, int, float]]:
     return results
 
 
+def _table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """Print a table and return it as Markdown lines."""
+    shown = Table(title=title)
+    for n, column in enumerate(header):
+        shown.add_column(column, justify="left" if n < 3 else "right")
+    for cells in rows:
+        shown.add_row(*cells)
+    console.print(shown)
+    return ["| " + " | ".join(header) + " |", "|---" * len(header) + "|", *("| " + " | ".join(r) + " |" for r in rows)]
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "missed"
+
+
+def targets(rows: list[Row], scaled: Scaling) -> list[tuple[str, str, str]]:
+    """Each of issue 15's targets: what it asks, what this run measured, met or missed."""
+    found: list[tuple[str, str, str]] = []
+    small, large = scaled.counts[0], scaled.counts[-1]
+    for api in APIS:
+        a, b = scaled.stream[api, small].median, scaled.stream[api, large].median
+        p50, p99, rps = b.p50_ms / a.p50_ms, b.p99_ms / a.p99_ms, b.rps / a.rps
+        found.append(
+            (
+                f"{api}: {large:,} vs {small:,} records: p50 ≤ 1.25×, p99 ≤ 1.5×, req/s ≥ 0.8×",
+                f"p50 {p50:.2f}× ({b.p50_ms:.2f} vs {a.p50_ms:.2f} ms), p99 {p99:.2f}× "
+                f"({b.p99_ms:.2f} vs {a.p99_ms:.2f} ms), req/s {rps:.2f}×",
+                _verdict(p50 <= 1.25 and p99 <= 1.5 and rps >= 0.8),
+            )
+        )
+    ready = statistics.median(scaled.ready[large]) / statistics.median(scaled.ready[small])
+    found.append(
+        (
+            f"ready (launch → /healthz 200) at {large:,} ≤ 1.5× at {small:,}",
+            f"{ready:.2f}× ({statistics.median(scaled.ready[large]):.2f} s vs "
+            f"{statistics.median(scaled.ready[small]):.2f} s)",
+            _verdict(ready <= 1.5),
+        )
+    )
+    found.append(
+        (
+            f"RSS at {large:,} records per API ≤ 250 MB",
+            f"{scaled.rss[large]:.0f} MB (--workers 2: {scaled.rss_workers:.0f} MB)",
+            _verdict(scaled.rss[large] <= 250),
+        )
+    )
+    ours = {(r.api, r.kind): r.runs.median.rps for r in rows if r.server == "mockserver"}
+    for peer, goal, label in (
+        ("starlette", 0.35, "the bare-Starlette ceiling"),
+        ("prism", 3, "Prism"),
+        ("wiremock", 3, "WireMock"),
+    ):
+        for row in rows:
+            if row.server.startswith(peer) and row.kind == "stream":
+                ratio = ours[row.api, "stream"] / row.runs.median.rps
+                found.append(
+                    (
+                        f"{row.api}: stream ≥ {goal}× {label}",
+                        f"{ratio:.2f}× ({ours[row.api, 'stream']:,.0f} vs {row.runs.median.rps:,.0f} req/s)",
+                        _verdict(ratio >= goal),
+                    )
+                )
+    return found
+
+
 def report(
-    rows: list[tuple[str, str, str, Load, float]],
-    scaling: list[tuple[int, float, float, Load]],
+    rows: list[Row],
+    scaled: Scaling,
+    profiled: str,
     fuzz: list[tuple[str, str, int, float]],
     args: argparse.Namespace,
 ) -> None:
-    ours = {(api, kind): load.rps for name, api, kind, load, _ in rows if name == "mockserver"}
-    if not rows:
-        console.print("[dim]peers skipped (--no-peers): bench/RESULTS.md is left as it is[/dim]")
-    table = Table(title="Throughput (server on one core, wrk -t1 -c32 on the other; medians)")
-    for column in ("server", "api", "load", "req/s", "p50 ms", "p99 ms", "RSS MB", "non-2xx", "ours ÷ this"):
-        table.add_column(column, justify="right" if column not in ("server", "api", "load") else "left")
-    lines = ["| server | api | load | req/s | p50 ms | p99 ms | RSS MB | non-2xx | ours ÷ this |", "|---" * 9 + "|"]
-    for name, api, kind, load, memory in rows:
-        ratio = ours[(api, kind)] / load.rps if load.rps else float("inf")
-        cells: tuple[str, ...] = (
-            name,
-            api,
-            kind,
-            f"{load.rps:,.0f}",
-            f"{load.p50_ms:.2f}",
-            f"{load.p99_ms:.2f}",
-            f"{memory:.0f}",
-            str(load.errors),
-            f"{ratio:.2f}×",
-        )
-        table.add_row(*cells)
-        lines.append("| " + " | ".join(cells) + " |")
-    console.print(table)
-    scale_table = Table(title="Scaling: mockserver with N records per API (events, never-repeating stream)")
-    scale_lines = ["| records per API | launch → /healthz s | RSS MB | req/s | p50 ms | p99 ms |", "|---" * 6 + "|"]
-    for column in ("records", "ready s", "RSS MB", "req/s", "p50 ms", "p99 ms"):
-        scale_table.add_column(column, justify="right")
-    for count, ready, memory, load in scaling:
-        cells = (
-            f"{count:,}",
-            f"{ready:.2f}",
-            f"{memory:.0f}",
-            f"{load.rps:,.0f}",
-            f"{load.p50_ms:.2f}",
-            f"{load.p99_ms:.2f}",
-        )
-        scale_table.add_row(*cells)
-        scale_lines.append("| " + " | ".join(cells) + " |")
-    console.print(scale_table)
-    fuzz_table = Table(title="Fuzz speed against the mock (max-examples 100, seed 1)")
-    fuzz_lines = ["| tool | api | requests | seconds | requests/s | ratio to st run |", "|---" * 6 + "|"]
-    for column in ("tool", "api", "requests", "seconds", "requests/s", "÷ st run"):
-        fuzz_table.add_column(column)
+    ours = {(r.api, r.kind): r.runs.median.rps for r in rows if r.server == "mockserver"}
+    peer_lines = _table(
+        "Throughput (server on one core, wrk -t1 -c32 on the other; medians of alternated runs)",
+        ("server", "api", "load", "req/s", "spread", "p50 ms", "p99 ms", "RSS MB", "non-2xx", "ours ÷ this"),
+        [
+            (
+                r.server,
+                r.api,
+                r.kind,
+                f"{r.runs.median.rps:,.0f}",
+                r.runs.spread,
+                f"{r.runs.median.p50_ms:.2f}",
+                f"{r.runs.median.p99_ms:.2f}",
+                f"{r.rss:.0f}",
+                str(r.runs.median.errors),
+                f"{ours[r.api, r.kind] / r.runs.median.rps:.2f}×",
+            )
+            for r in rows
+        ],
+    )
+    scale_lines = _table(
+        "Scaling: the never-repeating stream of each API at N records per API (alternated runs)",
+        ("api", "records per API", "req/s", "spread", "p50 ms", "p99 ms", "÷ smallest: p50", "p99", "req/s"),
+        [
+            (
+                api,
+                f"{count:,}",
+                f"{load.median.rps:,.0f}",
+                load.spread,
+                f"{load.median.p50_ms:.2f}",
+                f"{load.median.p99_ms:.2f}",
+                f"{load.median.p50_ms / base.p50_ms:.2f}×",
+                f"{load.median.p99_ms / base.p99_ms:.2f}×",
+                f"{load.median.rps / base.rps:.2f}×",
+            )
+            for (api, count), load in scaled.stream.items()
+            for base in [scaled.stream[api, scaled.counts[0]].median]
+        ],
+    )
+    start_lines = _table(
+        "Start-up and memory (launch → /healthz 200, alternated launches; RSS after the stream runs)",
+        ("records per API", "ready s (median)", "ready s (runs)", "RSS MB"),
+        [
+            (
+                f"{count:,}",
+                f"{statistics.median(scaled.ready[count]):.2f}",
+                ", ".join(f"{x:.2f}" for x in scaled.ready[count]),
+                f"{scaled.rss[count]:.0f}",
+            )
+            for count in scaled.counts
+        ],
+    )
+    target_lines = _table(
+        "Issue 15's targets, measured in this run", ("target", "measured", "verdict"), targets(rows, scaled)
+    )
+    write_latency_chart(
+        BENCH / "latency-vs-records.svg",
+        scaled.counts,
+        {
+            f"{api} {name}": [getattr(scaled.stream[api, c].median, field_) for c in scaled.counts]
+            for api in APIS
+            for name, field_ in (("p50", "p50_ms"), ("p99", "p99_ms"))
+        },
+    )
     plain = {api: n / s for name, api, n, s in fuzz if name == "st run" and s}
-    for name, api, n, seconds in fuzz:
-        cells = (name, api, str(n), f"{seconds:.1f}", f"{n / seconds:.0f}", f"{(n / seconds) / plain[api]:.2f}×")
-        fuzz_table.add_row(*cells)
-        fuzz_lines.append("| " + " | ".join(cells) + " |")
-    console.print(fuzz_table)
+    fuzz_lines = _table(
+        "Fuzz speed against the mock (max-examples 100, seed 1)",
+        ("tool", "api", "requests", "seconds", "requests/s", "÷ st run"),
+        [
+            (name, api, str(n), f"{sec:.1f}", f"{n / sec:.0f}", f"{(n / sec) / plain[api]:.2f}×")
+            for name, api, n, sec in fuzz
+        ],
+    )
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
     packages = ("connexion", "uvicorn", "starlette", "schemathesis")
     versions = ", ".join(f"{name} {metadata.version(name)}" for name in packages)
     tools = "; ".join(_first_line(argv) for argv in (["wrk", "--version"], ["java", "-version"], ["node", "--version"]))
     command = f"make bench  (bench/run.py --seconds {args.seconds} --runs {args.runs} --scales {args.scales})"
+    load = os.getloadavg()
     text = "\n".join(
         [
             "# Benchmark results",
             "",
-            f"- machine: {machine}",
+            f"- machine: {machine}; load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}",
             f"- command: `{command}`",
             f"- versions: {versions}; prism-cli 5.16.0 and wiremock 3.13.2 (bench/package.json); {tools}",
             f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
-            "- method: each server pinned to core 0 (`taskset`), wrk pinned to core 1, 32 connections, a warm-up run, "
-            "then the median of the runs. `repeated` is one request; `stream` never repeats (bench/stream.lua). "
-            "Peers that serve a fixed example ignore the query; ours answers it.",
+            "- method: each server pinned to core 0 (`taskset`), wrk pinned to core 1, 32 connections. The servers "
+            "compared are all started first; a warm-up round, then rounds that alternate between them, so that a "
+            "drift of the machine falls on each; figures are medians of the rounds, `spread` is the lowest and "
+            "highest req/s of the rounds around that median. `repeated` is one request; `stream` never repeats "
+            "(bench/stream.lua). Peers that serve a fixed example ignore the query; ours answers it.",
             "",
-            *lines,
+            "## Targets",
+            "",
+            *target_lines,
+            "",
+            "## Peers",
+            "",
+            *(peer_lines if rows else ["(not measured in this run: --no-peers)"]),
             "",
             "## Scaling",
             "",
+            "![latency against records per API](latency-vs-records.svg)",
+            "",
             *scale_lines,
+            "",
+            *start_lines,
+            "",
+            "## Where a request's time goes at the largest size",
+            "",
+            "`bench/inprocess.py --profile`: the same stream sent straight into the ASGI app in one process (no "
+            "sockets, no wrk), CPU time per request, then cProfile's cumulative share of the named stages.",
+            "",
+            "```",
+            profiled,
+            "```",
             "",
             "## Fuzz speed",
             "",
             "`mockserver fuzz` also sends its survey and the extra requests of its semantic checks.",
             "",
-            *fuzz_lines,
+            *(fuzz_lines if fuzz else ["(not measured in this run: --no-peers)"]),
             "",
         ]
     )
-    if rows:
-        (BENCH / "RESULTS.md").write_text(text, encoding="utf-8")
-        console.print(f"wrote {BENCH / 'RESULTS.md'}")
+    (BENCH / "RESULTS.md").write_text(text, encoding="utf-8")
+    console.print(f"wrote {BENCH / 'RESULTS.md'} and {BENCH / 'latency-vs-records.svg'}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import orjson
 import yaml
 
 from mockserver.apis.shape import ApiTable
+from mockserver.core.draws import Records
 from mockserver.core.instants import parse_instant
 from mockserver.core.openapi import SpecError
 from mockserver.core.store import Columns, Store
@@ -24,7 +25,8 @@ class FixtureError(SpecError):
 
 def generated_store(api: ApiTable, seed: int, count: int, anchor: int) -> Store:
     columns, render = api.generate(seed, count, anchor)
-    return Store(columns, render).prepare(api.order_fields)
+    page = render.page if isinstance(render, Records) else None
+    return Store(columns, render, page).prepare(api.order_fields)
 
 
 def dump_records(store: Store) -> Iterator[bytes]:

@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from mockserver.apis.shape import ApiTable, Renderer, Window
-from mockserver.core.draws import I64, Field, Maker, Rng, TextPools, chance, integer, more_bits, renderer
-from mockserver.core.instants import DAY_US, MINUTE_US, format_instant
+from mockserver.core.draws import (
+    I64,
+    U64,
+    Field,
+    Hasher,
+    Maker,
+    Records,
+    Rng,
+    TextPools,
+    chance,
+    integer,
+    more_bits,
+    more_bits_of,
+    renderer,
+)
+from mockserver.core.instants import DAY_US, MINUTE_US, format_instant, format_instants
 from mockserver.core.store import Columns
 
 __all__ = ["TABLE"]
@@ -172,6 +188,156 @@ ORDER = (
 )
 
 
+# The page renderer: the same records as ``FIELDS`` make, computed a page at a time (test_page_render holds them
+# byte for byte equal). Each line mirrors the maker of the same field above.
+_DRAWN = tuple(f.name for f in FIELDS)
+_COLUMN = {name: n for n, name in enumerate(_DRAWN)}
+_TEMPLATE = (
+    "{"
+    + ",".join(
+        f'"{name}":%d'
+        if name in ("id", "status", "type", "codePin", "creationStatus", "attendeeCount")
+        or name in ("organizationId", "eventType")
+        else f'"{name}":%b'
+        for name in ORDER
+    )
+    + "}"
+).encode()
+_NUMBERS = np.array([b"null", *(str(n).encode() for n in range(1, 501))], dtype=object)  # small ids, or null
+_BOOLEANS = np.array([b"false", b"true"], dtype=object)
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_NIBBLES = np.arange(60, -4, -4, dtype=np.uint64)
+_UUID_COLUMNS = np.array([n + (n >= 8) + (n >= 12) + (n >= 16) + (n >= 20) for n in range(32)]) + 12
+_SIGNATURE = b'"signatures/00000000-0000-0000-0000-000000000000.png"'
+
+
+def _numbers(values: I64, present: npt.NDArray[np.bool_]) -> list[bytes]:
+    """Small positive integers (up to 500) as JSON, or null."""
+    return _NUMBERS[np.where(present, values, 0)].tolist()  # type: ignore[no-any-return]
+
+
+def _signatures(bits: U64, present: npt.NDArray[np.bool_]) -> list[bytes]:
+    """``_img_signature`` of each value: the UUID's version and variant bits set as ``uuid.UUID`` sets them."""
+    high = (bits & np.uint64(~0xF000 & (2**64 - 1))) | np.uint64(0x4000)
+    low = (more_bits_of(bits) & np.uint64(~(0xC000 << 48) & (2**64 - 1))) | np.uint64(0x8000 << 48)
+    nibbles = np.concatenate([high[:, None] >> _NIBBLES, low[:, None] >> _NIBBLES], axis=1) & np.uint64(15)
+    chars = np.empty((len(bits), len(_SIGNATURE)), dtype=np.uint8)
+    chars[:] = np.frombuffer(_SIGNATURE, dtype=np.uint8)
+    chars[:, _UUID_COLUMNS] = _HEX[nibbles.astype(np.intp)]
+    written: list[bytes] = chars.view(f"S{len(_SIGNATURE)}").ravel().tolist()
+    return [w if p else b"null" for w, p in zip(written, present.tolist(), strict=True)]
+
+
+# Each drawn field's ``integer`` range and ``chance`` probability, as its maker above reads them (all computed in one
+# pass over the page's bits; a field that reads neither has a unit range and a zero chance).
+_RANGES = {
+    "actualStart": (-30, 61),
+    "actualEnd": (-60, 91),
+    "type": (1, 6),
+    "codePin": (100000, 1000000),
+    "creationStatus": (1, 4),
+    "assignedCompanyContactId": (1, 501),
+    "assignedUserId": (1, 201),
+    "verifiedAt": (60, 3 * 1440 + 1),
+    "verifiedByUserId": (1, 201),
+    "attendeeCount": (1, 61),
+    "routineId": (1, 81),
+    "organizationId": (1, 13),
+    "createdByUserId": (1, 201),
+    "archivedAt": (1, 31),
+    "createdAt": (1, 60 * 1440 + 1),
+    "updatedAt": (0, 3 * 1440 + 1),
+    "eventType": (0, len(_EVENT_TYPES)),
+}
+_CHANCES = {
+    "actualStart": 0.92,
+    "status": 0.06,
+    "autoCreated": 0.3,
+    "providerActionComment": 0.5,
+    "providerGeneralComment": 0.3,
+    "assignedCompanyContactId": 0.7,
+    "assignedUserId": 0.8,
+    "verifiedAt": 0.6,
+    "decisionComment": 0.1,
+    "routineId": 0.4,
+    "archivedAt": 0.3,
+}
+_LOWS = np.array([_RANGES.get(name, (0, 1))[0] for name in _DRAWN], dtype=np.int64)
+_SPANS = np.array([_RANGES.get(name, (0, 1))[1] - _RANGES.get(name, (0, 1))[0] for name in _DRAWN], dtype=np.uint64)
+_THRESHOLDS = np.array([_CHANCES.get(name, 0.0) * 4294967296.0 for name in _DRAWN])
+
+
+def _page(d: _Interventions, hasher: Hasher, indexes: Sequence[int]) -> list[bytes]:
+    at = np.asarray(indexes, dtype=np.intp)
+    n = len(at)
+    bits = hasher.streams(_DRAWN, indexes)
+    drawn = ((bits & np.uint64(2**32 - 1)) * _SPANS >> np.uint64(32)).astype(np.int64) + _LOWS  # ``integer``
+    lucky = (bits >> np.uint64(32)).astype(np.float64) < _THRESHOLDS  # ``chance``
+
+    def b(name: str) -> U64:
+        return bits[:, _COLUMN[name]]
+
+    def number(name: str) -> I64:
+        return drawn[:, _COLUMN[name]]
+
+    def chanced(name: str) -> npt.NDArray[np.bool_]:
+        return lucky[:, _COLUMN[name]]
+
+    start, end = d.start[at], d.end[at]
+    begun = (start < d.anchor) & chanced("actualStart")
+    actual_start = start + number("actualStart") * MINUTE_US
+    ended = begun & (end < d.anchor)
+    actual_end = actual_start + np.maximum(0, (end - start) + number("actualEnd") * MINUTE_US)
+    status = np.where(begun, np.where(ended, 3, 2), np.where(chanced("status"), 4, 1))
+    auto = chanced("autoCreated")
+    verified = ended & chanced("verifiedAt")
+    verified_at = actual_end + number("verifiedAt") * MINUTE_US
+    archived = verified & chanced("archivedAt")
+    archived_at = verified_at + number("archivedAt") * DAY_US
+    created = start - number("createdAt") * MINUTE_US
+    updated = created + number("updatedAt") * MINUTE_US
+    updated = np.maximum(updated, np.maximum(np.where(verified, verified_at, 0), np.where(archived, archived_at, 0)))
+    everywhere = np.ones(n, dtype=bool)
+    times = np.concatenate([start, end, actual_start, actual_end, verified_at, archived_at, created, updated])
+    shown = np.concatenate([everywhere, everywhere, begun, ended, verified, archived, everywhere, everywhere])
+    written = format_instants(times, shown)
+    text = d.text
+    values: dict[str, list[Any]] = {
+        "id": (at + 1).tolist(),
+        "status": status.tolist(),
+        "type": number("type").tolist(),
+        "description": text.picks("description", b("description")),
+        "imgSignature": _signatures(b("imgSignature"), ended),
+        "codePin": number("codePin").tolist(),
+        "autoCreated": _BOOLEANS[auto.astype(np.intp)].tolist(),
+        "creationStatus": number("creationStatus").tolist(),
+        "providerName": text.picks("company", b("providerName")),
+        "providerEmail": text.picks("email", b("providerEmail")),
+        "providerActionComment": text.picks(
+            "comment", b("providerActionComment"), begun & chanced("providerActionComment")
+        ),
+        "providerGeneralComment": text.picks("comment", b("providerGeneralComment"), chanced("providerGeneralComment")),
+        "assignedCompanyContactId": _numbers(number("assignedCompanyContactId"), chanced("assignedCompanyContactId")),
+        "assignedUserId": _numbers(number("assignedUserId"), chanced("assignedUserId")),
+        "verifiedByUserId": _numbers(number("verifiedByUserId"), verified),
+        "decisionComment": text.picks("comment", b("decisionComment"), (status == 4) | chanced("decisionComment")),
+        "attendeeCount": number("attendeeCount").tolist(),
+        "routineId": _numbers(number("routineId"), chanced("routineId")),
+        "organizationId": number("organizationId").tolist(),
+        "createdByUserId": _numbers(number("createdByUserId"), ~auto),
+        "eventType": _EVENT_TYPE_ARRAY[number("eventType")].tolist(),
+    }
+    for k, name in enumerate(
+        ("scheduledStart", "scheduledEnd", "actualStart", "actualEnd", "verifiedAt", "archivedAt", "createdAt")
+    ):
+        values[name] = written[k * n : (k + 1) * n]
+    values["updatedAt"] = written[7 * n :]
+    return [_TEMPLATE % row for row in zip(*(values[name] for name in ORDER), strict=True)]
+
+
+_EVENT_TYPE_ARRAY = np.array(_EVENT_TYPES, dtype=np.int64)
+
+
 def generate(
     seed: int, count: int, anchor: int, fields: tuple[Field[_Interventions], ...] = FIELDS
 ) -> tuple[Columns, Renderer]:
@@ -195,7 +361,11 @@ def generate(
             "comment": lambda f: f.sentence(),
         },
     )
-    return columns, renderer(rng.hasher, _Interventions(start, end, anchor, text), fields, ORDER)
+    data = _Interventions(start, end, anchor, text)
+    render = renderer(rng.hasher, data, fields, ORDER)
+    if fields is not FIELDS:  # a changed table: only the one-record renderer knows it
+        return columns, render
+    return columns, Records(render, lambda indexes: _page(data, rng.hasher, indexes))
 
 
 TABLE = ApiTable(

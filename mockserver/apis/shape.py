@@ -141,8 +141,8 @@ class ApiTable:
         """The page body, with the query the parameters asked for and the page it found (to explain the answer)."""
         query = self.to_query(params)
         page = store.query(query)
-        record_json, fragment = store.record_json, orjson.Fragment
-        body: dict[str, Any] = {self.items_key: [fragment(record_json(i)) for i in page.indexes.tolist()]}
+        fragment = orjson.Fragment
+        body: dict[str, Any] = {self.items_key: [fragment(r) for r in store.records_json(page.indexes.tolist())]}
         if self.count_param is None or params.get(self.count_param, False):
             body[self.count_key] = page.total
         _put(body, self.page_key, page.page)

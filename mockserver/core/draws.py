@@ -15,10 +15,14 @@ every process and on every machine, and adding a field changes no other.
   a record's ``mix64``s are computed together, in the lanes of one big int.
 - **Text** comes from pools that a Faker instance seeded for that pool writes on first use (never
   ``Faker.seed()``, which is process-wide); a field picks from its pool with its own stream's value.
+- **Pages** (``Records.page``): an API may also render many records in one vectorised pass, with the same values
+  as the functions above computed on arrays (``Hasher.streams``, ``chances``, ``integers``, ``TextPools.picks``);
+  the pass must give the one-record renderer's bytes exactly (``tests/apis/test_page_render.py``).
 """
 
 from __future__ import annotations
 
+import functools
 import struct
 import zlib
 from collections.abc import Callable, Sequence
@@ -27,6 +31,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 from faker import Faker
 
 __all__ = [
@@ -35,12 +40,16 @@ __all__ = [
     "Field",
     "Hasher",
     "Maker",
+    "Records",
     "Rng",
     "TextPools",
     "chance",
+    "chances",
     "integer",
+    "integers",
     "mix64",
     "more_bits",
+    "more_bits_of",
     "renderer",
 ]
 
@@ -61,12 +70,31 @@ def mix64(x: int) -> int:
 
 
 def _splitmix64(x: U64) -> U64:
-    """SplitMix64's finaliser: a bijective, well-mixed 64-bit hash (wrapping arithmetic)."""
-    with np.errstate(over="ignore"):
-        z = x + _GOLDEN
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return z ^ (z >> np.uint64(31))
+    """SplitMix64's finaliser: a bijective, well-mixed 64-bit hash (wrapping arithmetic: numpy's unsigned arrays
+    wrap silently). In place on one new array and one scratch array, which matters for columns of a million."""
+    z = x + _GOLDEN
+    t = z >> _S30
+    z ^= t
+    z *= _M1
+    np.right_shift(z, _S27, out=t)
+    z ^= t
+    z *= _M2
+    np.right_shift(z, _S31, out=t)
+    z ^= t
+    return z
+
+
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+
+
+_FEW = 12
+
+
+@functools.lru_cache(maxsize=1024)
+def _key(seed: int, api: str, field: str) -> np.uint64:
+    text = f"{seed}\x00{api}\x00{field}".encode()
+    return np.uint64((zlib.crc32(text) << 32) | zlib.adler32(text))
 
 
 @dataclass(frozen=True)
@@ -77,13 +105,13 @@ class Hasher:
     api: str
 
     def key(self, field: str) -> np.uint64:
-        text = f"{self.seed}\x00{self.api}\x00{field}".encode()
-        return np.uint64((zlib.crc32(text) << 32) | zlib.adler32(text))
+        return _key(self.seed, self.api, field)
 
     def at(self, field: str, index: U64) -> U64:
         """The values of ``field`` at the given record indexes."""
-        with np.errstate(over="ignore"):
-            return _splitmix64(_splitmix64(index ^ self.key(field)) + np.uint64(self.seed & (2**64 - 1)))
+        mixed = _splitmix64(index ^ self.key(field))
+        mixed += np.uint64(self.seed & (2**64 - 1))
+        return _splitmix64(mixed)
 
     def column(self, field: str, count: int) -> U64:
         return self.at(field, np.arange(count, dtype=np.uint64))
@@ -99,12 +127,30 @@ class Hasher:
 
     def record_seed(self, index: int) -> int:
         """The base of record ``index``'s rendered fields (equal to ``at("record", [index])``, without numpy)."""
-        return mix64((mix64(index ^ int(self.key("record"))) + (self.seed & _MASK)) & _MASK)
+        return mix64((mix64(index ^ _int_key(self.seed, self.api, "record")) + (self.seed & _MASK)) & _MASK)
+
+    def streams(self, fields: Sequence[str], indexes: Sequence[int]) -> U64:
+        """``stream(f, i)`` for every record ``i`` (rows) and field ``f`` (columns), in one vectorised pass."""
+        if len(indexes) <= _FEW:  # a few records: their bases in Python cost less than numpy's calls
+            base = np.array([self.record_seed(i) for i in indexes], dtype=np.uint64)
+        else:
+            base = self.at("record", np.asarray(indexes, dtype=np.uint64))
+        return _splitmix64(base[:, None] ^ _keys(self.seed, self.api, tuple(fields)))
 
     def stream(self, field: str, index: int) -> int:
         """The 64-bit value rendered field ``field`` of record ``index`` is made from (``renderer`` computes the
         same for all of a record's fields at once)."""
         return mix64(self.record_seed(index) ^ int(self.key(field)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _int_key(seed: int, api: str, field: str) -> int:
+    return int(_key(seed, api, field))
+
+
+@functools.lru_cache(maxsize=256)
+def _keys(seed: int, api: str, fields: tuple[str, ...]) -> U64:
+    return np.array([_key(seed, api, f) for f in fields], dtype=np.uint64)
 
 
 class Rng:
@@ -144,6 +190,21 @@ def integer(bits: int, low: int, high: int) -> int:
 def more_bits(bits: int) -> int:
     """The next 64 bits of a field's own stream, for a field that needs more than 64 (SplitMix64 from ``bits``)."""
     return mix64(bits)
+
+
+def chances(bits: U64, p: float) -> npt.NDArray[np.bool_]:
+    """``chance`` of each value (the comparison is exact: the high halves are below 2**32)."""
+    return (bits >> np.uint64(32)).astype(np.float64) < p * 4294967296.0
+
+
+def integers(bits: U64, low: int, high: int) -> I64:
+    """``integer`` of each value."""
+    return ((bits & np.uint64(_LOW32)) * np.uint64(high - low) >> np.uint64(32)).astype(np.int64) + low
+
+
+def more_bits_of(bits: U64) -> U64:
+    """``more_bits`` of each value."""
+    return _splitmix64(bits)
 
 
 # --- Records: an ordered table of fields ----------------------------------------------------------------------------
@@ -195,6 +256,21 @@ def _lanes(keys: Sequence[int]) -> Callable[[int], tuple[int, ...]]:
     return mix
 
 
+PageRenderer = Callable[[Sequence[int]], list[bytes]]
+
+
+class Records:
+    """Record ``index`` as a dict (``records(index)``); ``page``, when an API gives one, renders many records' JSON
+    in one pass, byte for byte as ``orjson.dumps`` of each dict."""
+
+    def __init__(self, render: Callable[[int], dict[str, Any]], page: PageRenderer | None = None) -> None:
+        self.render = render
+        self.page = page
+
+    def __call__(self, index: int) -> dict[str, Any]:
+        return self.render(index)
+
+
 def renderer(
     hasher: Hasher, data: D, fields: Sequence[Field[D]], order: Sequence[str] = ()
 ) -> Callable[[int], dict[str, Any]]:
@@ -241,6 +317,7 @@ class TextPools:
         self._hasher = hasher
         self._makers = makers
         self._pools: dict[str, tuple[str, ...]] = {}
+        self._json: dict[str, npt.NDArray[np.object_]] = {}
 
     def pool(self, name: str) -> tuple[str, ...]:
         if name not in self._pools:
@@ -252,3 +329,15 @@ class TextPools:
     def pick(self, name: str, bits: int) -> str:
         pool = self._pools.get(name) or self.pool(name)
         return pool[bits & (POOL_SIZE - 1)]
+
+    def picks(self, name: str, bits: U64, present: npt.NDArray[np.bool_] | None = None) -> list[bytes]:
+        """``pick`` of each value as JSON (``null`` where ``present`` is False), from the pool written as JSON once."""
+        written = self._json.get(name)
+        if written is None:
+            # exact-size copies: a bytes object orjson returns keeps its ~4 KB working buffer
+            written = np.array([*(bytes(memoryview(orjson.dumps(s))) for s in self.pool(name)), b"null"], dtype=object)
+            self._json[name] = written
+        at = (bits & np.uint64(POOL_SIZE - 1)).astype(np.intp)
+        if present is not None:
+            at[~present] = POOL_SIZE
+        return written[at].tolist()  # type: ignore[no-any-return]

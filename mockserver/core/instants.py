@@ -11,8 +11,21 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
-__all__ = ["DAY_US", "MINUTE_US", "Instant", "format_instant", "is_date_time", "parse_instant", "valid_instant"]
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "DAY_US",
+    "MINUTE_US",
+    "Instant",
+    "format_instant",
+    "format_instants",
+    "is_date_time",
+    "parse_instant",
+    "valid_instant",
+]
 
 _RFC3339 = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?"
@@ -112,15 +125,19 @@ def is_date_time(text: object) -> bool:
     return not isinstance(text, str) or parse_instant(text) is not None
 
 
-def _civil_from_days(days: int) -> tuple[int, int, int]:
-    days += 719468
+Days = TypeVar("Days", int, npt.NDArray[np.int64])
+
+
+def _civil_from_days(days: Days) -> tuple[Days, Days, Days]:
+    """(year, month, day) of days since 1970-01-01, for one number or an array of them (H. Hinnant's algorithm)."""
+    days = days + 719468
     era = days // 146097
     doe = days - era * 146097
     yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
     doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
     mp = (5 * doy + 2) // 153
     day = doy - (153 * mp + 2) // 5 + 1
-    month = mp + 3 if mp < 10 else mp - 9
+    month = mp + 3 - 12 * (mp >= 10)
     return yoe + era * 400 + (month <= 2), month, day
 
 
@@ -152,3 +169,51 @@ def format_instant(micros: int, offset_minutes: int = 0) -> str:
     return (
         f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{us // 1000:03d}{_zone(offset_minutes)}"
     )
+
+
+# ``YYYY-MM-DD`` of every day from 1900 to 2199, built on first use: a page's dates are then one lookup.
+_TABLE_FIRST_DAY, _TABLE_DAYS = -25567, 109573  # 1900-01-01, and the days up to 2199-12-31
+_DATE_DIVISORS = np.array([1000, 100, 10, 1, 10, 1, 10, 1], dtype=np.int64)
+_DATE_COLUMNS = np.array([0, 1, 2, 3, 5, 6, 8, 9])
+_DATE_PARTS = np.array([0, 0, 0, 0, 1, 1, 2, 2])
+# A time of day from its milliseconds: ``HH:MM:SS.mmm`` digit by digit (digit = ms // divisor % modulus).
+_TIME_DIVISORS = np.array([36_000_000, 3_600_000, 600_000, 60_000, 10_000, 1000, 100, 10, 1], dtype=np.int64)
+_TIME_MODULI = np.array([10, 10, 6, 10, 6, 10, 10, 10, 10], dtype=np.int64)
+_TIME_COLUMNS = np.array([12, 13, 15, 16, 18, 19, 21, 22, 23])
+_NULL = np.frombuffer(b"null", dtype=np.uint8)
+
+
+@functools.cache
+def _date_table() -> npt.NDArray[np.uint8]:
+    year, month, day = _civil_from_days(np.arange(_TABLE_FIRST_DAY, _TABLE_FIRST_DAY + _TABLE_DAYS, dtype=np.int64))
+    table = np.full((_TABLE_DAYS, 10), ord("-"), dtype=np.uint8)
+    parts = np.stack([year, month, day], axis=1)
+    table[:, _DATE_COLUMNS] = parts[:, _DATE_PARTS] // _DATE_DIVISORS % 10 + 48
+    return table
+
+
+def format_instants(
+    micros: npt.NDArray[np.int64], present: npt.NDArray[np.bool_] | None = None, offset_minutes: int = 0
+) -> list[bytes]:
+    """``format_instant`` of each value as a JSON string (quoted), or ``null`` where ``present`` is False: one
+    vectorised pass, byte for byte the same as the one-value function (which it falls back to outside 1900-2199)."""
+    days, rest = np.divmod(micros + offset_minutes * 60 * _US_PER_SECOND, _US_PER_DAY)
+    at = days - _TABLE_FIRST_DAY
+    if present is not None:
+        at[~present] = 0
+    if len(at) and (int(at.min()) < 0 or int(at.max()) >= _TABLE_DAYS):
+        return [
+            f'"{format_instant(m, offset_minutes)}"'.encode() if present is None or present[n] else b"null"
+            for n, m in enumerate(micros.tolist())
+        ]
+    zone = _zone(offset_minutes).encode()
+    width = 25 + len(zone)
+    chars = np.empty((len(at), width), dtype=np.uint8)
+    chars[:] = np.frombuffer(b'"0000-00-00T00:00:00.000' + zone + b'"', dtype=np.uint8)
+    chars[:, 1:11] = _date_table()[at]
+    chars[:, _TIME_COLUMNS] = (rest // 1000)[:, None] // _TIME_DIVISORS % _TIME_MODULI + 48
+    if present is not None:
+        absent = ~present
+        chars[absent] = 0  # trailing NULs: a fixed-width bytes value drops them
+        chars[absent, :4] = _NULL
+    return chars.view(f"S{width}").ravel().tolist()

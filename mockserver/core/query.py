@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -47,7 +47,7 @@ class Query:
 class Page:
     """One page of a query's answer: record indexes in order, the number of matches and the page served."""
 
-    indexes: npt.NDArray[np.int64]
+    indexes: npt.NDArray[np.signedinteger[Any]]
     total: int
     page: int
     size: int

@@ -1,9 +1,15 @@
-"""An immutable, indexed dataset: sorted permutations built on first use, ``query(q) -> Page``."""
+"""An immutable, indexed dataset: sorted permutations and per-category positions, ``query(q) -> Page``.
+
+A query's cost does not grow with the data: the window's bounds on the order field are binary searches, a category
+is a binary search in that category's positions within the order, and a bound on another field (the interventions'
+overlap rule) is checked only on the thin band of records where the spread between the two fields leaves the answer
+open; everything else is a view, and only the page's records are gathered.
+"""
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,10 +19,16 @@ import orjson
 
 from mockserver.core.query import Bound, Page, Query
 
-__all__ = ["Columns", "Store"]
+__all__ = ["Columns", "PageRenderer", "Store"]
 
 I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
+Indexes = npt.NDArray[np.signedinteger[Any]]  # record indexes: 32-bit in orders, 64-bit elsewhere
 _EMPTY: I64 = np.empty(0, dtype=np.int64)
+BACKGROUND_FROM = 100_000  # records from which orders other than the default are built in the background
+_SAMPLE = 64  # an order keeps every 64th sorted value: a search is a binary search there, then within 64 values
+
+PageRenderer = Callable[[Sequence[int]], list[bytes]]  # record indexes -> each record's JSON, in one pass
 
 
 @dataclass(frozen=True)
@@ -24,8 +36,8 @@ class Columns:
     """What queries need of each record, as arrays indexed by record number.
 
     ``times`` holds whole microseconds since the epoch per time field; ``id_rank`` orders ids (the
-    tie-break); ``ids`` holds integer ids where the API looks records up by id (``findId``);
-    ``category`` holds codes into ``category_names``.
+    tie-break; its values are distinct, as ids are); ``ids`` holds integer ids where the API looks records up by id
+    (``findId``); ``category`` holds codes into ``category_names``.
     """
 
     count: int
@@ -36,63 +48,225 @@ class Columns:
     category_names: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class _Order:
+    """Record indexes sorted by (a field, id rank), 32-bit; every ``_SAMPLE``-th sorted value; and per category
+    code the positions (in ``perm``) of its records, ascending."""
+
+    perm: Indexes
+    sample: I64
+    by_category: tuple[I32, ...] = ()
+
+    def position(self, values: I64, micros: int, side: str) -> int:
+        """Where ``micros`` goes in ``values`` sorted by ``perm`` (``searchsorted``'s answer), reading only the
+        sample and one run of ``_SAMPLE`` values."""
+        k = int(self.sample.searchsorted(micros, side=side))  # type: ignore[call-overload]
+        start, stop = max(k - 1, 0) * _SAMPLE, min(k * _SAMPLE, len(self.perm))
+        run = values[self.perm[start:stop]]
+        return start + int(run.searchsorted(micros, side=side))  # type: ignore[call-overload]
+
+
+def _by_id(id_rank: I64) -> I64:
+    """Record indexes in id order (ranks are distinct; ranks that number 0..n-1 from any start invert in one pass)."""
+    count = len(id_rank)
+    low = int(id_rank.min()) if count else 0
+    if count and int(id_rank.max()) - low == count - 1:
+        order = np.empty(count, dtype=np.int64)
+        order[id_rank - low] = np.arange(count, dtype=np.int64)
+        return order
+    return np.argsort(id_rank, kind="stable").astype(np.int64)
+
+
+def _sorted_by(values: I64, id_rank: I64, by_id: Callable[[], I64]) -> I64:
+    """Record indexes sorted by (``values``, ``id_rank``), as ``np.lexsort((id_rank, values))`` gives them.
+
+    Values on a grid (half hours, milliseconds) are numbered by grid step first. Up to 65,536 steps: a stable radix
+    sort of those numbers over the records in id order; else one sort of the combined (step, rank) key when it fits
+    in 63 bits (ranks are distinct, so there are no ties); else ``lexsort``.
+    """
+    if len(values) == 0:
+        return _EMPTY
+    low = int(values.min())
+    shifted = values - low
+    step = int(np.gcd.reduce(shifted)) or 1
+    steps = int(shifted.max()) // step + 1
+    if steps <= 2**16:
+        ordered = by_id()
+        grid = (shifted[ordered] // step).astype(np.uint16)
+        return ordered[np.argsort(grid, kind="stable")]
+    rank_low = int(id_rank.min())
+    ranks = int(id_rank.max()) - rank_low + 1
+    if steps * ranks < 2**62:
+        key = shifted // step * ranks + (id_rank - rank_low)
+        return np.argsort(key).astype(np.int64)
+    return np.lexsort((id_rank, values)).astype(np.int64)
+
+
+@dataclass
+class _Part:
+    """A run of matches in order: ``base`` itself, or ``base[positions]`` (gathered only where a page needs it)."""
+
+    base: Indexes
+    positions: npt.NDArray[np.signedinteger[Any]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.base if self.positions is None else self.positions)
+
+    def take(self, start: int, stop: int) -> Indexes:
+        if self.positions is None:
+            return self.base[start:stop]
+        taken: Indexes = self.base[self.positions[start:stop]]
+        return taken
+
+
 @dataclass
 class Store:
-    """Records answer queries through ``columns``; ``render(i)`` builds record ``i``'s JSON when served."""
+    """Records answer queries through ``columns``; ``render(i)`` builds record ``i``'s JSON when served, and
+    ``render_page`` (when given) builds a page's records in one pass, byte for byte the same."""
 
     columns: Columns
     render: Callable[[int], dict[str, Any]]
-    cache_size: int = 8192
-    _orders: dict[str, tuple[npt.NDArray[np.signedinteger[Any]], I64]] = field(default_factory=dict, repr=False)
-    _rendered: OrderedDict[int, bytes] = field(default_factory=OrderedDict, repr=False)
+    render_page: PageRenderer | None = None
+    cache_size: int = 4096
+    _orders: dict[str, _Order] = field(default_factory=dict, repr=False)
+    _spreads: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict, repr=False)
+    _aligned: dict[tuple[str, str], I64] = field(default_factory=dict, repr=False)
+    _rendered: dict[int, bytes] = field(default_factory=dict, repr=False)
     _id_order: tuple[I64, I64] | None = field(default=None, repr=False)
+    _by_id: I64 | None = field(default=None, repr=False)
+    _building: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def prepare(self, fields: tuple[str, ...]) -> Store:
-        """Sort by each of ``fields`` now (at start-up) rather than on the first query that orders by it."""
-        for name in fields:
-            self._order(name)
+        """Sort by each of ``fields`` before queries need them: the first (the default order) now, the others now
+        too for small data, else in a background thread (numpy's sorts release the GIL, so the server answers
+        meanwhile); a query that needs an order not built yet builds it, or waits while it is being built."""
+        if fields:
+            self._order(fields[0])
+        if len(fields) > 1 and self.columns.count >= BACKGROUND_FROM:
+            threading.Thread(target=self._build, args=(fields[1:],), name="mockserver-orders", daemon=True).start()
+        else:
+            self._build(fields[1:])
         return self
 
-    def _order(self, name: str) -> tuple[npt.NDArray[np.signedinteger[Any]], I64]:
-        """Record indexes sorted by (``name``, id rank), and the sorted values; indexes 32-bit where they fit."""
-        if name not in self._orders:
+    def _build(self, fields: tuple[str, ...]) -> None:
+        for name in fields:
+            self._order(name)
+        with self._building:
+            self._by_id = None  # needed only to build orders
+
+    def _order(self, name: str) -> _Order:
+        found = self._orders.get(name)
+        if found is not None:
+            return found
+        with self._building:
+            if name in self._orders:  # built by another thread while this one waited
+                return self._orders[name]
             values = self.columns.times[name]
-            perm = np.lexsort((self.columns.id_rank, values))
-            small = self.columns.count < 2**31
-            self._orders[name] = (perm.astype(np.int32 if small else np.int64), values[perm])
+            perm = _sorted_by(values, self.columns.id_rank, self._records_by_id)
+            if self.columns.count < 2**31:
+                perm = perm.astype(np.int32)
+            by_category: tuple[I32, ...] = ()
+            if self.columns.category is not None and len(self.columns.category_names):
+                codes = self.columns.category[perm]
+                grouped = np.argsort(codes, kind="stable").astype(np.int32)  # positions, by category then order
+                ends = np.cumsum(np.bincount(codes, minlength=len(self.columns.category_names)))
+                by_category = tuple(np.split(grouped, ends[:-1]))
+            self._orders[name] = _Order(perm, values[perm[::_SAMPLE]], by_category)
         return self._orders[name]
 
-    def matches(self, q: Query) -> npt.NDArray[np.signedinteger[Any]]:
-        """Every matching record index, in order."""
-        if q.empty:
-            return _EMPTY
+    def _records_by_id(self) -> I64:
+        if self._by_id is None:
+            self._by_id = _by_id(self.columns.id_rank)
+        return self._by_id
+
+    def _spread(self, order: str, other: str) -> tuple[int, int]:
+        """The least and greatest ``record[other] - record[order]`` over the records."""
+        if (order, other) not in self._spreads:
+            difference = self.columns.times[other] - self.columns.times[order]
+            self._spreads[order, other] = (int(difference.min()), int(difference.max()))
+        return self._spreads[order, other]
+
+    def _parts(self, q: Query) -> list[_Part]:
+        """The matches of ``q`` as runs in order (the concatenation of the runs is every match)."""
+        count = self.columns.count
+        if q.empty or count == 0:
+            return []
         category: int | None = None
         if q.category is not None:
             names = self.columns.category_names
             if q.category not in names:
-                return _EMPTY
+                return []
             category = names.index(q.category)
-        perm, values = self._order(q.order)
-        lo, hi = 0, len(perm)
+        order = self._order(q.order)
+        values = self.columns.times[q.order]
+
+        def at(micros: int, side: str) -> int:
+            return order.position(values, micros, side)
+
+        lo, hi = 0, count
+        sure_lo, sure_hi = 0, count  # within [sure_lo, sure_hi) every bound on another field holds
         rest: list[Bound] = []
         for b in q.bounds:
-            if b.field != q.order:
-                rest.append(b)
-            elif b.op == ">=":
-                lo = max(lo, int(np.searchsorted(values, b.micros, side="left")))
+            if b.field == q.order:
+                if b.op == ">=":
+                    lo = max(lo, at(b.micros, "left"))
+                elif b.op == "<":
+                    hi = min(hi, at(b.micros, "left"))
+                else:
+                    hi = min(hi, at(b.micros, "right"))
+                continue
+            rest.append(b)
+            least, most = self._spread(q.order, b.field)  # record[field] - record[order] lies in [least, most]
+            if b.op == ">=":
+                lo, sure_lo = max(lo, at(b.micros - most, "left")), max(sure_lo, at(b.micros - least, "left"))
             elif b.op == "<":
-                hi = min(hi, int(np.searchsorted(values, b.micros, side="left")))
+                hi, sure_hi = min(hi, at(b.micros - least, "left")), min(sure_hi, at(b.micros - most, "left"))
             else:
-                hi = min(hi, int(np.searchsorted(values, b.micros, side="right")))
-        found = perm[lo:hi] if lo < hi else _EMPTY
-        if category is not None:  # filtering the window's slice keeps no per-category copy of each order
+                hi, sure_hi = min(hi, at(b.micros - least, "right")), min(sure_hi, at(b.micros - most, "right"))
+        if lo >= hi:
+            return []
+        sure_lo = min(max(sure_lo, lo), hi)
+        sure_hi = min(max(sure_hi, sure_lo), hi)
+        parts = [
+            self._checked(q.order, lo, sure_lo, rest, category),
+            self._sure(order, sure_lo, sure_hi, category),
+            self._checked(q.order, sure_hi, hi, rest, category),
+        ]
+        return [part for part in parts if len(part)]
+
+    def _sure(self, order: _Order, start: int, stop: int, category: int | None) -> _Part:
+        if category is None:
+            return _Part(order.perm[start:stop])
+        positions = order.by_category[category]
+        kind = positions.dtype.type
+        first, last = positions.searchsorted(kind(start)), positions.searchsorted(kind(stop))
+        return _Part(order.perm, positions[first:last])
+
+    def _in_order(self, order: str, other: str) -> I64:
+        """``times[other]`` in the order of ``order`` (so that a band's values are read as one run, not gathered)."""
+        if (order, other) not in self._aligned:
+            self._aligned[order, other] = self.columns.times[other][self._order(order).perm]
+        return self._aligned[order, other]
+
+    def _checked(self, order: str, start: int, stop: int, rest: list[Bound], category: int | None) -> _Part:
+        """The records at positions [start, stop) of ``order`` (a thin band at an end of the window) that meet every
+        bound and the category."""
+        band = self._order(order).perm[start:stop]
+        if not len(band):
+            return _Part(_EMPTY)
+        keep = np.ones(len(band), dtype=bool)
+        if category is not None:
             assert self.columns.category is not None
-            found = found[self.columns.category[found] == category]
+            keep &= self.columns.category[band] == category
         for b in rest:
-            column = self.columns.times[b.field][found]
-            keep = column >= b.micros if b.op == ">=" else column < b.micros if b.op == "<" else column <= b.micros
-            found = found[keep]
-        return found
+            column = self._in_order(order, b.field)[start:stop]
+            keep &= column >= b.micros if b.op == ">=" else column < b.micros if b.op == "<" else column <= b.micros
+        return _Part(band, np.flatnonzero(keep))
+
+    def matches(self, q: Query) -> Indexes:
+        """Every matching record index, in order."""
+        parts = self._parts(q)
+        return np.concatenate([part.take(0, len(part)) for part in parts]) if parts else _EMPTY
 
     def index_of_id(self, record_id: int) -> int | None:
         """The record whose integer id is ``record_id``, if any."""
@@ -100,8 +274,11 @@ class Store:
         if ids is None:
             return None
         if self._id_order is None:
-            order = np.argsort(ids, kind="stable").astype(np.int64)
-            self._id_order = (order, ids[order])
+            if len(ids) < 2 or bool(np.all(ids[1:] > ids[:-1])):  # already ascending (numbered records)
+                self._id_order = (np.arange(len(ids), dtype=np.int64), ids)
+            else:
+                order = np.argsort(ids, kind="stable").astype(np.int64)
+                self._id_order = (order, ids[order])
         order, sorted_ids = self._id_order
         at = int(np.searchsorted(sorted_ids, record_id))
         if at < len(ids) and sorted_ids[at] == record_id:
@@ -109,28 +286,51 @@ class Store:
         return None
 
     def query(self, q: Query) -> Page:
-        found = self.matches(q)
-        total = len(found)
+        parts = self._parts(q)
+        total = sum(len(part) for part in parts)
         page = q.page
         if q.find_id is not None and q.size >= 1:
             index = self.index_of_id(q.find_id)
             if index is not None:
-                hits = np.flatnonzero(found == index)
+                hits = np.flatnonzero(self.matches(q) == index)
                 if len(hits):
                     page = int(hits[0]) // q.size + 1
         if page < 1 or q.size < 1 or (page - 1) * q.size >= total:
             return Page(_EMPTY, total, page, q.size)
         start = (page - 1) * q.size
-        return Page(found[start : start + q.size], total, page, q.size)
+        stop = min(start + q.size, total)
+        taken: list[Indexes] = []
+        for part in parts:
+            length = len(part)
+            if start < length and stop > 0:
+                taken.append(part.take(max(start, 0), min(stop, length)))
+            start, stop = start - length, stop - length
+        return Page(taken[0] if len(taken) == 1 else np.concatenate(taken), total, page, q.size)
 
     def record_json(self, index: int) -> bytes:
-        """Record ``index`` as JSON bytes; the most recently served records are kept rendered."""
+        """Record ``index`` as JSON bytes; records served since the cache last filled up are kept rendered."""
         cached = self._rendered.get(index)
         if cached is not None:
-            self._rendered.move_to_end(index)
             return cached
-        body = orjson.dumps(self.render(index))
-        self._rendered[index] = body
-        if len(self._rendered) > self.cache_size:
-            self._rendered.popitem(last=False)
+        body = bytes(memoryview(orjson.dumps(self.render(index))))  # exact size: orjson's keeps a ~8 KB buffer
+        self._remember(index, body)
         return body
+
+    def records_json(self, indexes: Sequence[int]) -> list[bytes]:
+        """Records ``indexes`` as JSON bytes: cached ones as they are, the others rendered in one pass."""
+        found = [self._rendered.get(i) for i in indexes]
+        missing = [i for i, body in zip(indexes, found, strict=True) if body is None]
+        if missing and (self.render_page is None or len(missing) == 1):
+            return [self.record_json(i) for i in indexes]
+        fresh = dict(zip(missing, self.render_page(missing), strict=True)) if missing and self.render_page else {}
+        bodies = [fresh[i] if body is None else body for i, body in zip(indexes, found, strict=True)]
+        for i, body in fresh.items():
+            self._remember(i, body)
+        return bodies
+
+    def _remember(self, index: int, body: bytes) -> None:
+        """Keep ``body``; a full cache starts afresh (cheaper than keeping an LRU order on every request, and a
+        dataset that fits is never evicted)."""
+        if len(self._rendered) >= self.cache_size:
+            self._rendered.clear()
+        self._rendered[index] = body

@@ -89,6 +89,11 @@ def _plans(settings: Settings, stores: dict[ApiId, Store]) -> dict[tuple[str, st
     return plans
 
 
+def _methods(method: str) -> tuple[str, ...]:
+    """The request methods that reach an operation of ``method`` (Starlette routes a GET's HEAD to it too)."""
+    return ("GET", "HEAD") if method.upper() == "GET" else (method.upper(),)
+
+
 def _header_params(apis: tuple[ApiId, ...], free_only: bool = False) -> list[str]:
     """The header parameters of the served operations (``free_only``: required ones of no fixed value, sessions)."""
     return list(
@@ -190,13 +195,25 @@ def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> 
         )
     if settings.chaos.active:
         app.add_middleware(chaos_middleware(settings.chaos, set(owners)), position=outer)
+    literal = {key: plan for key, plan in plans.items() if "{" not in plan.api.operation.path}
+    routes = {
+        (method, plan.api.base_path + plan.api.operation.path): plan
+        for plan in literal.values()
+        for method in _methods(plan.api.operation.method)
+    }
+    authenticator = Authenticator(settings.accepted_tokens)
     app.add_middleware(
-        RequestStage,
-        position=MiddlewarePosition.BEFORE_SECURITY,
-        plans=plans,
-        authenticator=Authenticator(settings.accepted_tokens),
-        book=book,
+        RequestStage, position=MiddlewarePosition.BEFORE_SWAGGER, routes=routes, authenticator=authenticator, book=book
     )
+    templated = {key: plan for key, plan in plans.items() if key not in literal}
+    if templated:  # found after Connexion's routing, which reads the path's parameters
+        app.add_middleware(
+            RequestStage,
+            position=MiddlewarePosition.BEFORE_SECURITY,
+            plans=templated,
+            authenticator=authenticator,
+            book=book,
+        )
     app.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
     app.add_url_rule("/oauth/token", "oauth_token", token_endpoint, methods=["POST"])
     for rule, view in inspector_routes().items():

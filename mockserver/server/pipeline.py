@@ -1,8 +1,11 @@
 """The request stage: auth, scenarios, parameters, data and response of every API operation, compiled once.
 
-It is inserted into Connexion's stack through its extension point, right after routing
-(``MiddlewarePosition.BEFORE_SECURITY``), and answers every operation of the served specs itself;
-the stock stages behind it see only the routes outside the APIs (health, token, docs). It raises
+It is inserted into Connexion's stack through its extension point, right inside Connexion's exception stage
+(``MiddlewarePosition.BEFORE_SWAGGER``), and answers every operation of the served specs itself: an operation whose
+path is literal (every list operation) is found by its method and path, which is all Connexion's routing would do
+for it, without the docs' and the APIs' routers; one with path parameters is found after Connexion's routing by a
+second instance (``BEFORE_SECURITY``). The stock stages behind it see only the routes outside the APIs (health,
+token, docs). It raises
 Connexion's own problems, so Connexion's exception stage writes the 4xx answers, and it honours the
 ``Prefer`` scenarios. ``tests/server/test_pipeline.py`` checks on generated requests that it answers
 exactly as Connexion's stock stages would.
@@ -82,26 +85,49 @@ def _header(scope: Scope, name: bytes) -> list[str]:
     return [value.decode("latin-1") for key, value in scope["headers"] if key == name]
 
 
+def _route_path(scope: Scope) -> str:
+    """The path routes match, as Starlette's routing computes it (``root_path`` taken off)."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root) and path != root and path[len(root)] == "/":
+        return path[len(root) :]
+    return "" if root and path == root else path
+
+
 class RequestStage:
-    """The ASGI stage (``app.add_middleware(RequestStage, position=..., plans=..., authenticator=..., book=...)``)."""
+    """The ASGI stage (``app.add_middleware(RequestStage, position=..., plans=..., authenticator=..., book=...)``).
+
+    ``routes`` maps (method, path) to the plan of an operation with a literal path (a GET also answers HEAD, as
+    Starlette's routes do); ``plans`` maps (base path, operation id), as Connexion's routing names an operation, to
+    the plan of any other.
+    """
 
     def __init__(
         self,
         next_app: ASGIApp,
         *,
-        plans: Mapping[tuple[str, str], OperationPlan],
         authenticator: Authenticator,
+        routes: Mapping[tuple[str, str], OperationPlan] | None = None,
+        plans: Mapping[tuple[str, str], OperationPlan] | None = None,
         book: ScenarioBook | None = None,
     ) -> None:
         self.next_app = next_app
-        self.plans = plans
+        self.routes = routes or {}
+        self.plans = plans or {}
         self.authenticator = authenticator
         self.book = book if book is not None else ScenarioBook()
 
+    def _plan(self, scope: Scope) -> OperationPlan | None:
+        if scope["type"] != "http":
+            return None
+        plan = self.routes.get((scope["method"], _route_path(scope))) if self.routes else None
+        if plan is None and self.plans:
+            routing = scope.get("extensions", {}).get(_ROUTING, {})
+            plan = self.plans.get((routing.get("api_base_path"), routing.get("operation_id")))
+        return plan
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        routing = scope.get("extensions", {}).get(_ROUTING, {})
-        key = (routing.get("api_base_path"), routing.get("operation_id"))
-        plan = self.plans.get(key) if scope["type"] == "http" else None
+        plan = self._plan(scope)
         if plan is None:
             await self.next_app(scope, receive, send)
             return

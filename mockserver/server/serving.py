@@ -15,6 +15,7 @@ from uvicorn.supervisors import ChangeReload, Multiprocess
 from mockserver.apis import scopes, shipped, table
 from mockserver.core.listening import base_url, bind
 from mockserver.core.tokens import mint_token
+from mockserver.server.allocator import keep_large_blocks_mapped, release_freed_memory
 from mockserver.server.app import build_stores, create_app
 from mockserver.server.banner import print_banner
 from mockserver.server.protocol import DEFAULT_HEAD_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS, configure
@@ -37,7 +38,10 @@ def configure_logging() -> None:
 def app_from_environment() -> AsyncApp:
     """A worker's app: every worker builds the same data from the same settings (uvicorn factory)."""
     configure_logging()
-    return create_app(Settings.from_json(os.environ[SETTINGS_VARIABLE]))
+    keep_large_blocks_mapped()
+    app = create_app(Settings.from_json(os.environ[SETTINGS_VARIABLE]))
+    release_freed_memory()
+    return app
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,9 @@ def serve(
             raise ValueError(f"{', '.join(registered)}: an API registered at run time is served with one worker")
     # Our own access line (uvicorn's goes through logging, 6× slower); /__mock is open without a token on loopback only.
     settings = replace(settings, access_log=True, admin_loopback=host in _LOOPBACK)
+    keep_large_blocks_mapped()
     stores = build_stores(settings)
+    release_freed_memory()
     sock = bind(host, port)
     if host not in _LOOPBACK:
         warning = f"warning: listening on {host}: the mock is reachable from other machines"
