@@ -11,6 +11,7 @@ or is a valid request whose page the page checks judge against the rules.
 from __future__ import annotations
 
 import base64
+import collections
 import itertools
 import re
 from collections.abc import Iterator
@@ -531,6 +532,7 @@ class _Builder:
         size_param = profile.param(size)
         if size_param is not None and size_param.maximum is not None:
             queries.append({size: size_param.maximum})
+        queries.extend(self.category_pages())
         for extra in queries:
             query = {**wide_query(profile), **extra}
             yield Edge(query, self.headers)
@@ -538,6 +540,19 @@ class _Builder:
                 yield Edge({**query, profile.count_param: "true"}, self.headers)
             for field in profile.order_fields[1:2]:
                 yield Edge({**query, profile.order_param: field}, self.headers)  # type: ignore[dict-item]
+
+    def category_pages(self) -> list[dict[str, Any]]:
+        """The category filter on later pages too: the commonest category seen, its second and last pages."""
+        profile = self.profile
+        counts = collections.Counter(r.category for r in self.land.records if r.category is not None)
+        if not profile.category_param or not profile.page_param or not counts:
+            return []
+        category, seen = min(counts.items(), key=lambda item: (-item[1], item[0]))
+        last = max(2, -(-seen // 2))  # at two records a page
+        return [
+            {profile.size_param: 2, profile.page_param: page, profile.category_param: category}
+            for page in sorted({2, last})
+        ]
 
     def all(self) -> Iterator[Edge]:
         yield from self.credentials()

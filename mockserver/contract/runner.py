@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import time
 import uuid
@@ -15,6 +16,7 @@ import schemathesis
 from schemathesis import GenerationMode
 from schemathesis.baseline import Baseline
 from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.checks import CheckResult as CheckOutcome
 from schemathesis.cli.events import LoadingFinished
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import Failure, FailureGroup
@@ -369,58 +371,77 @@ def _send_edge_requests(
     baseline = _fetch_body(call, result.errors, "baseline request")
     bodies: dict[str, Any] = {}
     transport = {"session": session} if session is not None else {}
-    for planned_edge in planned:
-        edge = planned_edge
-        if edge.baseline is not None:  # sent with the run's own headers, like the edge
-            key = repr(sorted(edge.baseline.items(), key=str))
-            if key not in bodies:
-                bodies[key] = baseline(dict(edge.baseline))
-            if bodies[key] is None:
+    outcomes: list[CheckOutcome] = []
+
+    def collect(_context: Any, _case: Any, _response: Any, results: list[CheckOutcome]) -> None:
+        outcomes.extend(results)
+
+    # Schemathesis's own after_validate hook names each check's outcome, so that one validation per answer runs
+    # every check (one check context per answer, not one per check), and each failure keeps its check's name.
+    op.schema.hooks.register_hook_with_name(collect, "after_validate")
+    try:
+        for planned_edge in planned:
+            edge = planned_edge
+            if edge.baseline is not None:  # sent with the run's own headers, like the edge
+                key = repr(sorted(edge.baseline.items(), key=str))
+                if key not in bodies:
+                    bodies[key] = baseline(dict(edge.baseline))
+                if bodies[key] is None:
+                    continue
+                edge = with_baseline(edge, bodies[key])
+            case = op.Case(query=dict(edge.query), headers=dict(edge.headers))
+            state = active(case)
+            if edge.expectation is not None and state is not None:
+                state.expectations[case.id] = edge.expectation
+            try:
+                response = case.call(session=session, timeout=options.timeout, headers=dict(edge.headers))
+            except requests.exceptions.InvalidHeader:
+                continue  # a header value this HTTP client cannot send: nothing to learn from it
+            except requests.RequestException as exc:
+                result.errors.append(f"edge request ({describe_error(exc)})")
+                result.stopped = "the run stopped at its first network error"
+                return
+            except Exception as exc:  # an in-process app that raises: the target failed this request
+                result.errors.append(
+                    f"edge request {job.secrets.mask(plain_curl(case, edge.headers))}: the target "
+                    f"raised {type(exc).__name__}: {exc}"
+                )
                 continue
-            edge = with_baseline(edge, bodies[key])
-        case = op.Case(query=dict(edge.query), headers=dict(edge.headers))
-        state = active(case)
-        if edge.expectation is not None and state is not None:
-            state.expectations[case.id] = edge.expectation
-        try:
-            response = case.call(session=session, timeout=options.timeout, headers=dict(edge.headers))
-        except requests.exceptions.InvalidHeader:
-            continue  # a header value this HTTP client cannot send: nothing to learn from it
-        except requests.RequestException as exc:
-            result.errors.append(f"edge request ({describe_error(exc)})")
-            result.stopped = "the run stopped at its first network error"
-            return
-        except Exception as exc:  # an in-process app that raises: the target failed this request
-            result.errors.append(
-                f"edge request {job.secrets.mask(plain_curl(case, edge.headers))}: the target "
-                f"raised {type(exc).__name__}: {exc}"
-            )
-            continue
-        result.requests += 1
-        recorder.record_case(case=case)
-        recorder.record_response(case_id=case.id, response=response)
-        result.timings.append((response.status_code, response.elapsed))
-        for check in checks:
-            _judge(job, check, case, response, edge.headers, transport, recorder)
+            result.requests += 1
+            recorder.record_case(case=case)
+            recorder.record_response(case_id=case.id, response=response)
+            result.timings.append((response.status_code, response.elapsed))
+            outcomes.clear()
+            with contextlib.suppress(FailureGroup, Failure):  # each check's outcome is in ``outcomes``
+                case.validate_response(
+                    response, checks=checks, headers=dict(edge.headers), transport_kwargs=dict(transport)
+                )
+            _judge(job, [c.__name__ for c in checks], outcomes, case, edge.headers, recorder)
+    finally:
+        op.schema.hooks.unregister(collect)
 
 
 def _judge(
     job: _Run,
-    check: Any,
+    names: list[str],
+    outcomes: list[CheckOutcome],
     case: Case,
-    response: Any,
     headers: dict[str, str],
-    transport: dict[str, Any],
     recorder: ScenarioRecorder,
 ) -> None:
-    """One check on one edge answer, recorded as the engine records its own (failures with their curl)."""
-    name = check.__name__
-    job.runs[name] += 1
-    try:
-        case.validate_response(response, checks=[check], headers=dict(headers), transport_kwargs=dict(transport))
-    except (FailureGroup, Failure) as exc:
-        step = ReproductionStep.from_case(case, headers=dict(headers), verify=True, roles={})
-        found = exc.exceptions if isinstance(exc, FailureGroup) else (exc,)
+    """The run's checks on one edge answer, recorded as the engine records its own (failures with their curl)."""
+    failures: dict[str, list[Failure]] = {}
+    for outcome in outcomes:
+        if outcome.failure is not None:
+            failures.setdefault(outcome.name, []).append(outcome.failure)
+    step: ReproductionStep | None = None
+    for name in names:
+        job.runs[name] += 1
+        found = failures.get(name)
+        if not found:
+            recorder.record_check_success(name=name, case_id=case.id)
+            continue
+        step = step or ReproductionStep.from_case(case, headers=dict(headers), verify=True, roles={})
         for failure in found:
             recorder.record_check_failure(
                 name=name, case_id=case.id, code_sample=step.curl, failure=failure, steps=[step]
@@ -430,8 +451,6 @@ def _judge(
             job.failed[name] += 1
         for failure in new:
             job.fail(name, failure, plain_curl(case, headers))
-    else:
-        recorder.record_check_success(name=name, case_id=case.id)
 
 
 def _fuzz(job: _Run, schema: BaseSchema) -> None:
