@@ -3,16 +3,21 @@
 uvicorn's own access log goes through ``logging`` (a record, a formatter, a handler): about a sixth
 of a request's time here. This outermost stage writes the same line directly. When the request journal
 is on, its stage writes the line instead (``access_line``), so that one stage does both.
+
+Lines are written at the end of the event loop's turn (``Lines``): one write for all the requests answered in that
+turn instead of one system call per line (about 5 % of a request's time under load), and no later than that, so a
+line still appears as its request is answered.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from typing import TextIO
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["AccessLog", "access_line"]
+__all__ = ["AccessLog", "Lines", "access_line"]
 
 
 def access_line(scope: Scope, status: int) -> str:
@@ -26,22 +31,48 @@ def access_line(scope: Scope, status: int) -> str:
     return f'INFO:     {peer} - "{scope["method"]} {target} HTTP/{scope.get("http_version", "1.1")}" {status}\n'
 
 
+class Lines:
+    """Log lines kept until the running event loop's turn ends, then written to ``AccessLog.stream`` at once (in
+    the order given). Outside an event loop a line is written at once."""
+
+    def __init__(self) -> None:
+        self.pending: list[str] = []
+
+    def write(self, line: str) -> None:
+        if not self.pending:
+            try:
+                asyncio.get_running_loop().call_soon(self.flush)
+            except RuntimeError:  # no loop running: nothing would flush later
+                AccessLog.stream.write(line)
+                return
+        self.pending.append(line)
+
+    def flush(self) -> None:
+        if self.pending:
+            text = "".join(self.pending)
+            self.pending.clear()
+            AccessLog.stream.write(text)
+
+
 class AccessLog:
     """The access log alone (the journal off): the line is written when the response starts."""
 
     stream: TextIO = sys.stderr
 
-    def __init__(self, next_app: ASGIApp) -> None:
+    def __init__(self, next_app: ASGIApp, lines: Lines | None = None) -> None:
         self.next_app = next_app
+        self.lines = lines or Lines()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.next_app(scope, receive, send)
             return
 
+        write = self.lines.write
+
         async def logged(message: Message) -> None:
             if message["type"] == "http.response.start":
-                self.stream.write(access_line(scope, message["status"]))
+                write(access_line(scope, message["status"]))
             await send(message)
 
         await self.next_app(scope, receive, logged)

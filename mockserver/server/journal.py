@@ -19,14 +19,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from time import perf_counter
-from typing import Any, TextIO
+from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.core.query import Query
-from mockserver.server.access_log import AccessLog, access_line
+from mockserver.server.access_log import AccessLog, Lines, access_line
 
 __all__ = ["DEFAULT_CAPACITY", "EXTENSION", "Entry", "Journal", "JournalStage", "Served", "Understand", "fingerprint"]
 
@@ -264,8 +264,8 @@ class JournalStage:
         self.owned = {path: (api, path) for path, api in owners.items()}
         self.skipped = skipped
         self.paths = tuple(owners)  # to suggest one for a request that found none
-        self.log: TextIO | None = AccessLog.stream if log else None
-        self.logged: ASGIApp = AccessLog(next_app) if log else next_app  # for the requests the journal skips
+        self.log: Lines | None = Lines() if log else None
+        self.logged: ASGIApp = AccessLog(next_app, self.log) if log else next_app  # for the requests it skips
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -3,15 +3,19 @@ line) as off (the access log's own stage)."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import io
+import time
+from collections.abc import Callable
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
 from mockserver.server.access_log import AccessLog
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
-from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION
+from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION, ServerProcess
 
 PEER = "testclient:50000"  # Starlette's TestClient's client address
 REQUESTS = [
@@ -53,3 +57,33 @@ def test_a_head_on_an_api_path_is_logged_with_its_status(monkeypatch: pytest.Mon
     with TestClient(create_app(Settings(count=50, access_log=True)), base_url="http://localhost") as client:
         status = client.head(EVENTS, headers=AUTH).status_code
     assert stream.getvalue() == f'INFO:     {PEER} - "HEAD {EVENTS} HTTP/1.1" {status}\n'
+
+
+def _logged(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("INFO:     127.0.0.1:")]
+
+
+def test_a_real_server_logs_each_request_once_as_it_is_answered(serve_process: Callable[..., ServerProcess]) -> None:
+    """Lines are written in batches at the end of the event loop's turn: each one still appears without any
+    further request, and under concurrent clients every request has exactly its line, none lost at shutdown."""
+    server = serve_process("--count", "200")
+    query = "from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&limit=3&page="
+    assert httpx.get(f"{server.base}{EVENTS}?{query}0", headers=AUTH).status_code == 200
+    alone = f'"GET {EVENTS}?{query}0 HTTP/1.1" 200'
+    for _ in range(200):  # written without waiting for another request (polled: a wait, not a timing assertion)
+        if any(line.endswith(alone) for line in _logged(server.output())):
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError(f"no line for the lone request:\n{server.output()}")
+
+    def client(first: int) -> list[str]:
+        with httpx.Client(base_url=server.base, headers=AUTH) as http:
+            return [f"{query}{n}" for n in range(first, first + 25) if http.get(f"{EVENTS}?{query}{n}").is_success]
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        sent = [q for answered in pool.map(client, (1, 101, 201, 301)) for q in answered]
+    server.stop()
+    requested = [line.split('"')[1] for line in _logged(server.output()) if f" {EVENTS}?" in line]
+    assert len(sent) == 100
+    assert sorted(requested) == sorted(f"GET {EVENTS}?{q} HTTP/1.1" for q in [f"{query}0", *sent])
