@@ -135,6 +135,7 @@ class Store:
     _id_order: tuple[I64, I64] | None = field(default=None, repr=False)
     _by_id: I64 | None = field(default=None, repr=False)
     _building: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _builder: threading.Thread | None = field(default=None, repr=False)
 
     def prepare(self, fields: tuple[str, ...]) -> Store:
         """Sort by each of ``fields`` before queries need them: the first (the default order) now, the others now
@@ -143,9 +144,18 @@ class Store:
         if fields:
             self._order(fields[0])
         if len(fields) > 1 and self.columns.count >= BACKGROUND_FROM:
-            threading.Thread(target=self._build, args=(fields[1:],), name="mockserver-orders", daemon=True).start()
+            self._builder = threading.Thread(
+                target=self._build, args=(fields[1:],), name="mockserver-orders", daemon=True
+            )
+            self._builder.start()
         else:
             self._build(fields[1:])
+        return self
+
+    def settle(self) -> Store:
+        """Wait until every order is built (before a fork: no thread may hold a lock the child inherits)."""
+        if self._builder is not None:
+            self._builder.join()
         return self
 
     def _build(self, fields: tuple[str, ...]) -> None:

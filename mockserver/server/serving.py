@@ -1,4 +1,5 @@
-"""Running the server: bind the socket, print the banner, then uvicorn with one worker or several."""
+"""Running the server: bind the socket, print the banner, then uvicorn with one worker, or several forked from one
+build of the data (``workers.Forked``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import uvicorn
 from connexion import AsyncApp
 from rich.console import Console
-from uvicorn.supervisors import ChangeReload, Multiprocess
+from uvicorn.supervisors import ChangeReload
 
 from mockserver.apis import scopes, shipped, table
 from mockserver.core.listening import base_url, bind
@@ -20,6 +21,7 @@ from mockserver.server.app import build_stores, create_app
 from mockserver.server.banner import print_banner
 from mockserver.server.protocol import DEFAULT_HEAD_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS, configure
 from mockserver.server.settings import Settings
+from mockserver.server.workers import Forked
 
 __all__ = ["Limits", "app_from_environment", "serve"]
 
@@ -63,10 +65,10 @@ def serve(
     settings: Settings, host: str, port: int, workers: int = 1, reload: bool = False, limits: Limits = Limits()
 ) -> None:
     """Serve until interrupted; data errors (SpecError) and a busy port (BindError) raise before any output."""
-    if workers > 1 or reload:  # worker processes import the package afresh: they know the shipped APIs only
+    if reload:  # the reloaded process imports the package afresh: it knows the shipped APIs only
         registered = [api for api in settings.apis if not shipped(api)]
         if registered:
-            raise ValueError(f"{', '.join(registered)}: an API registered at run time is served with one worker")
+            raise ValueError(f"{', '.join(registered)}: an API registered at run time is served without --reload")
     # Our own access line (uvicorn's goes through logging, 6× slower); /__mock is open without a token on loopback only.
     settings = replace(settings, access_log=True, admin_loopback=host in _LOOPBACK)
     keep_large_blocks_mapped()
@@ -101,7 +103,6 @@ def serve(
         configure_logging()
         uvicorn.Server(config).run(sockets=[sock])
         return
-    del stores  # each worker builds its own, identical ones
-    os.environ[SETTINGS_VARIABLE] = settings.to_json()
-    config = _config("mockserver.server.serving:app_from_environment", limits, factory=True, workers=workers)
-    Multiprocess(config, sockets=[sock]).run()
+    for store in stores.values():
+        store.settle()  # every order built: no thread runs while the supervisor forks
+    Forked(_config(create_app(settings, stores), limits), sock, workers, configure_logging).run()

@@ -1,0 +1,101 @@
+"""Several worker processes on one socket, sharing one build of the data: the supervisor builds, then forks.
+
+uvicorn's own supervisor spawns its workers: each imports the package and builds every dataset afresh, so N workers
+hold N copies and each takes the whole start-up. Here the supervisor builds the app once (every order sorted, no
+thread left running), freezes the garbage collector's view of what exists (so that a collection in a worker does not
+write to, and so copy, the shared pages), and forks: the workers share the datasets' pages copy-on-write, and each
+serves the same bytes, built from the same settings by the same code. A worker that dies is forked again from the
+same build; one that dies within a second of its start stops the supervisor (a crash loop is not served).
+
+SIGINT or SIGTERM to the supervisor sends SIGTERM to every worker: each finishes its in-flight answers (uvicorn's
+graceful shutdown) and exits; the supervisor exits once all have. Journal and scenarios are per worker, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import signal
+import socket
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from types import FrameType
+
+import uvicorn
+
+__all__ = ["Forked"]
+
+CRASH_LOOP_S = 1.0  # a worker that exits sooner than this after its start, unasked, stops the supervisor
+
+
+class Forked:
+    """``Forked(config, sock, workers, prepare).run()``: ``prepare`` runs in each worker before it serves."""
+
+    def __init__(
+        self, config: uvicorn.Config, sock: socket.socket, workers: int, prepare: Callable[[], None] = lambda: None
+    ) -> None:
+        self.config = config
+        self.sock = sock
+        self.workers = workers
+        self.prepare = prepare
+        self.children: dict[int, float] = {}  # pid -> when it was forked (monotonic)
+        self.stopping = False
+        self.failed = False
+
+    def run(self) -> None:
+        gc.collect()
+        gc.freeze()  # what exists now is shared: the workers' collections leave it alone
+        previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            for _ in range(self.workers):
+                self._fork()
+            self._supervise()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        if self.failed:
+            raise SystemExit(1)
+
+    def _fork(self) -> None:
+        pid = os.fork()
+        if pid == 0:  # the worker: uvicorn installs its own handlers for the signals
+            code = 1
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                self.prepare()
+                uvicorn.Server(self.config).run(sockets=[self.sock])
+                code = 0
+            except BaseException:  # a worker never returns into the supervisor's code
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        self.children[pid] = time.monotonic()
+
+    def _supervise(self) -> None:
+        while self.children:
+            try:
+                pid, status = os.wait()
+            except ChildProcessError:
+                return
+            started = self.children.pop(pid, None)
+            if started is None or self.stopping:
+                continue
+            code = os.waitstatus_to_exitcode(status)
+            print(f"worker {pid} exited ({code}) unasked", file=sys.stderr, flush=True)
+            if time.monotonic() - started < CRASH_LOOP_S:
+                self.failed = True
+                self._stop(signal.SIGTERM, None)
+            else:
+                self._fork()
+
+    def _stop(self, _signum: int, _frame: FrameType | None) -> None:
+        self.stopping = True
+        for pid in self.children:
+            with contextlib.suppress(ProcessLookupError):  # already gone, not yet reaped
+                os.kill(pid, signal.SIGTERM)
