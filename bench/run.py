@@ -6,7 +6,8 @@ run, idle while another is measured), with the spread of req/s, so that drift of
 1. peers: req/s, p50, p99 and RSS for one repeated request and a never-repeating stream of valid requests, for
    both APIs, beside a bare Starlette app returning fixed bytes (the ceiling), Prism, Connexion's mock, WireMock;
 2. scaling: the mock at 1k, 100k and 1M records per API on the stream of each API; launch to /healthz 200
-   (alternated launches), RSS after the runs, and RSS of `--workers 2` at the largest size (summed, and proportional: shared pages once);
+   (alternated launches), RSS after the runs, and the memory of `--workers 2` at the largest size (RSS summed, and
+   proportional: shared pages counted once);
 3. the in-process profile at the largest size (bench/inprocess.py) that explains what is left.
 
 Prints the ratios measured in this run and writes bench/RESULTS.md and bench/latency-vs-records.svg.
