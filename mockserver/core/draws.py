@@ -69,11 +69,11 @@ def mix64(x: int) -> int:
     return z ^ (z >> 31)
 
 
-def _splitmix64(x: U64) -> U64:
-    """SplitMix64's finaliser: a bijective, well-mixed 64-bit hash (wrapping arithmetic: numpy's unsigned arrays
-    wrap silently). In place on one new array and one scratch array, which matters for columns of a million."""
-    z = x + _GOLDEN
-    t = z >> _S30
+def _mix(z: U64, t: U64) -> None:
+    """SplitMix64's finaliser on ``z`` in place (``t``: scratch of the same length): a bijective, well-mixed 64-bit
+    hash (wrapping arithmetic: numpy's unsigned arrays wrap silently)."""
+    z += _GOLDEN
+    np.right_shift(z, _S30, out=t)
     z ^= t
     z *= _M1
     np.right_shift(z, _S27, out=t)
@@ -81,6 +81,22 @@ def _splitmix64(x: U64) -> U64:
     z *= _M2
     np.right_shift(z, _S31, out=t)
     z ^= t
+
+
+# Long columns are hashed a chunk at a time: the eight passes of the finaliser then run on data in the CPU's cache
+# instead of streaming 8 MB through memory eight times (about 3x faster at a million records).
+_CHUNK = 32_768
+_IOTA = np.arange(_CHUNK, dtype=np.uint64)
+
+
+def _splitmix64(x: U64) -> U64:
+    """SplitMix64's finaliser of each value of ``x`` (any shape), as a new array."""
+    z = np.array(x, dtype=np.uint64, order="C")
+    flat = z.reshape(-1)
+    scratch = np.empty(min(len(flat), _CHUNK), dtype=np.uint64)
+    for start in range(0, len(flat), _CHUNK):
+        part = flat[start : start + _CHUNK]
+        _mix(part, scratch[: len(part)])
     return z
 
 
@@ -108,13 +124,31 @@ class Hasher:
         return _key(self.seed, self.api, field)
 
     def at(self, field: str, index: U64) -> U64:
-        """The values of ``field`` at the given record indexes."""
-        mixed = _splitmix64(index ^ self.key(field))
-        mixed += np.uint64(self.seed & (2**64 - 1))
-        return _splitmix64(mixed)
+        """The values of ``field`` at the given record indexes (any shape): mix(mix(index ^ key) + seed)."""
+        out = np.bitwise_xor(index, self.key(field), dtype=np.uint64)  # C order
+        self._finish(out.reshape(-1), None)
+        return out
 
     def column(self, field: str, count: int) -> U64:
-        return self.at(field, np.arange(count, dtype=np.uint64))
+        """The values of ``field`` at records 0 to ``count - 1`` (``at`` of ``arange(count)``, without building it)."""
+        out = np.empty(count, dtype=np.uint64)
+        self._finish(out, self.key(field))
+        return out
+
+    def _finish(self, flat: U64, key: np.uint64 | None) -> None:
+        """The rest of ``at`` on ``flat`` in place, a chunk at a time; with ``key``, ``flat`` is first filled with
+        ``index ^ key`` for its own indexes."""
+        seed = np.uint64(self.seed & _MASK)
+        scratch = np.empty(min(len(flat), _CHUNK), dtype=np.uint64)
+        for start in range(0, len(flat), _CHUNK):
+            part = flat[start : start + _CHUNK]
+            t = scratch[: len(part)]
+            if key is not None:
+                np.add(_IOTA[: len(part)], np.uint64(start), out=part)
+                part ^= key
+            _mix(part, t)
+            part += seed
+            _mix(part, t)
 
     def integers(self, field: str, count: int, low: int, high: int) -> I64:
         """Integers uniform in ``[low, high)`` (the modulo bias is below 2**-40 for these spans)."""
