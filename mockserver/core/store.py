@@ -8,6 +8,8 @@ open; everything else is a view, and only the page's records are gathered.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -148,7 +150,7 @@ class Store:
             self._order(fields[0])
         if len(fields) > 1 and self.columns.count >= BACKGROUND_FROM:
             self._builder = threading.Thread(
-                target=self._build, args=(fields[1:],), name="mockserver-orders", daemon=True
+                target=self._background, args=(fields[1:],), name="mockserver-orders", daemon=True
             )
             self._builder.start()
         else:
@@ -160,6 +162,13 @@ class Store:
         if self._builder is not None:
             self._builder.join()
         return self
+
+    def _background(self, fields: tuple[str, ...]) -> None:
+        """``_build`` at the lowest CPU priority (Linux: a thread has its own nice value): on a shared core the
+        server's start-up and its answers come first."""
+        with contextlib.suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        self._build(fields)
 
     def _build(self, fields: tuple[str, ...]) -> None:
         for name in fields:
