@@ -7,7 +7,9 @@ built at once or in the background.
 
 from __future__ import annotations
 
+import os
 import random
+import threading
 from typing import Any
 
 import numpy as np
@@ -93,6 +95,26 @@ def test_orders_built_in_the_background_are_the_ones_built_at_once(monkeypatch: 
     later = Store(columns, lambda i: {}).prepare(("start", "end", "created"))
     for q in _queries(random.Random(4))[:50]:  # the first of these may wait for the background thread
         assert later.matches(q).tolist() == at_once.matches(q).tolist()
+
+
+def test_orders_are_built_in_the_background_at_the_lowest_cpu_priority(monkeypatch: Any) -> None:
+    """The build thread's own nice value, as the OS reports it from inside the thread, is 19; the server's is not
+    lowered, and every order is built once ``settle`` returns."""
+    seen: list[tuple[int, int]] = []
+    build = Store._build
+
+    def observed(self: Store, fields: tuple[str, ...]) -> None:
+        seen.append((os.getpriority(os.PRIO_PROCESS, threading.get_native_id()), threading.get_native_id()))
+        build(self, fields)
+
+    monkeypatch.setattr(store_module, "BACKGROUND_FROM", 0)
+    monkeypatch.setattr(Store, "_build", observed)
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    served = Store(_columns(6), lambda i: {}).prepare(("start", "end", "created")).settle()
+    assert [nice for nice, _ in seen] == [19]
+    assert seen[0][1] != threading.get_native_id()
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine
+    assert set(served._orders) == {"start", "end", "created"}
 
 
 def test_a_record_is_found_by_its_id() -> None:
