@@ -28,6 +28,7 @@ import uvicorn
 
 __all__ = ["Forked"]
 
+_STOPPING = (signal.SIGINT, signal.SIGTERM)
 CRASH_LOOP_S = 1.0  # a worker that exits sooner than this after its start, unasked, stops the supervisor
 
 
@@ -48,7 +49,7 @@ class Forked:
     def run(self) -> None:
         gc.collect()
         gc.freeze()  # what exists now is shared: the workers' collections leave it alone
-        previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        previous = {sig: signal.signal(sig, self._stop) for sig in _STOPPING}
         try:
             for _ in range(self.workers):
                 self._fork()
@@ -60,12 +61,15 @@ class Forked:
             raise SystemExit(1)
 
     def _fork(self) -> None:
+        # Signals wait until each side has its handlers: the supervisor's must never run in a worker.
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
         pid = os.fork()
         if pid == 0:  # the worker: uvicorn installs its own handlers for the signals
             code = 1
             try:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
                 self.prepare()
                 uvicorn.Server(self.config).run(sockets=[self.sock])
                 code = 0
@@ -76,6 +80,7 @@ class Forked:
                 sys.stderr.flush()
                 os._exit(code)
         self.children[pid] = time.monotonic()
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
 
     def _supervise(self) -> None:
         while self.children:
