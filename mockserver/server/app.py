@@ -10,8 +10,9 @@ from connexion import AsyncApp
 from connexion.exceptions import Unauthorized
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
+from starlette.datastructures import MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from mockserver.apis import table
 from mockserver.apis.datasets import generated_store, load_store
@@ -113,13 +114,36 @@ def _not_reached(operation_id: str) -> Callable[..., Any]:
 
 
 class _CorsOutsideAdmin(CORSMiddleware):
-    """The APIs' CORS; the admin routes never send CORS headers (no other origin may read or steer them)."""
+    """The APIs' CORS; the admin routes never send CORS headers (no other origin may read or steer them).
+
+    A request without ``Origin`` (curl, a server, a load test: not a browser's cross-origin request) gets what
+    Starlette's stage gives it, the answer plus ``Vary: Origin``, without building its header objects."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and is_admin(scope["path"]):
-            await self.app(scope, receive, send)
-        else:
+        if scope["type"] != "http":
             await super().__call__(scope, receive, send)
+        elif is_admin(scope["path"]):
+            await self.app(scope, receive, send)
+        elif any(name == b"origin" for name, _ in scope["headers"]):
+            await super().__call__(scope, receive, send)
+        else:
+
+            async def vary(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    _vary_origin(message)
+                await send(message)
+
+            await self.app(scope, receive, vary)
+
+
+def _vary_origin(message: Message) -> None:
+    """``Vary: Origin`` added as Starlette's CORS stage adds it to an answer to a request without ``Origin``."""
+    headers = message.setdefault("headers", [])
+    if isinstance(headers, list) and not any(name.lower() == b"vary" for name, _ in headers):
+        headers.append((b"vary", b"Origin"))
+        return
+    found = MutableHeaders(scope=message)
+    found["Vary"] = ", ".join([*found.getlist("Vary"), "Origin"])
 
 
 def _owners(apis: tuple[ApiId, ...]) -> dict[str, ApiId]:

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from starlette.testclient import TestClient
+import asyncio
+import copy
+from typing import Any
 
+import pytest
+from starlette.middleware.cors import CORSMiddleware
+from starlette.testclient import TestClient
+from starlette.types import Message, Receive, Scope, Send
+
+from mockserver.server.app import _CorsOutsideAdmin
 from tests.conftest import AUTH, EVENTS, ClientFactory, events_params
 
 PREFLIGHT = {
@@ -37,3 +45,46 @@ def test_restricted_origins(make_client: ClientFactory) -> None:
     assert client.options(EVENTS, headers={**PREFLIGHT, "Origin": "http://evil.local"}).status_code == 400
     allowed = client.options(EVENTS, headers={**PREFLIGHT, "Origin": "http://app.local"})
     assert allowed.headers["access-control-allow-origin"] == "http://app.local"
+
+
+# The answers a downstream app may start with: no headers key, none, a Vary already, two, mixed case, a tuple.
+STARTS: list[dict[str, Any]] = [
+    {"type": "http.response.start", "status": 200},
+    {"type": "http.response.start", "status": 200, "headers": []},
+    {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]},
+    {"type": "http.response.start", "status": 400, "headers": [(b"vary", b"Prefer"), (b"x-a", b"1")]},
+    {"type": "http.response.start", "status": 200, "headers": [(b"Vary", b"Accept"), (b"vary", b"Prefer")]},
+    {"type": "http.response.start", "status": 200, "headers": ((b"vary", b"Prefer"),)},
+]
+REQUEST_HEADERS = [
+    [(b"host", b"127.0.0.1")],
+    [(b"host", b"127.0.0.1"), (b"origin", b"http://localhost:5173")],
+    [(b"host", b"127.0.0.1"), (b"origin", b"http://evil.local"), (b"authorization", b"Bearer x")],
+]
+
+
+def _sent(stage_type: type[CORSMiddleware], start: dict[str, Any], headers: list[tuple[bytes, bytes]]) -> list[Any]:
+    async def inner(scope: Scope, receive: Receive, send: Send) -> None:
+        await send(copy.deepcopy(start))
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    sent: list[Any] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b""}
+
+    scope = {"type": "http", "method": "GET", "path": EVENTS, "headers": headers, "query_string": b""}
+    for origins in (("*",), ("http://localhost:5173",)):
+        stage = stage_type(inner, allow_origins=origins, expose_headers=["Preference-Applied"])
+        asyncio.run(stage(scope, receive, send))
+    return sent
+
+
+@pytest.mark.parametrize("start", STARTS)
+@pytest.mark.parametrize("headers", REQUEST_HEADERS, ids=["no origin", "origin", "other origin"])
+def test_the_apis_cors_stage_answers_as_starlettes(start: dict[str, Any], headers: list[tuple[bytes, bytes]]) -> None:
+    """Our stage's short way for requests without Origin sends exactly what Starlette's CORS stage sends."""
+    assert _sent(_CorsOutsideAdmin, start, headers) == _sent(CORSMiddleware, start, headers)
