@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import copy
 from typing import Any
 
@@ -79,7 +80,9 @@ def _sent(stage_type: type[CORSMiddleware], start: dict[str, Any], headers: list
     scope = {"type": "http", "method": "GET", "path": EVENTS, "headers": headers, "query_string": b""}
     for origins in (("*",), ("http://localhost:5173",)):
         stage = stage_type(inner, allow_origins=origins, expose_headers=["Preference-Applied"])
-        asyncio.run(stage(scope, receive, send))
+        # A thread of its own: an earlier test (Playwright's sync API) may leave an event loop in this one.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            pool.submit(lambda: asyncio.run(stage(scope, receive, send))).result()  # noqa: B023 (run at once)
     return sent
 
 
