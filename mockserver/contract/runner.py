@@ -371,6 +371,7 @@ def _send_edge_requests(
     baseline = _fetch_body(call, result.errors, "baseline request")
     bodies: dict[str, Any] = {}
     transport = {"session": session} if session is not None else {}
+    judged = [check.__name__ for check in checks]  # the semantic checks and the built-ins, by name
     outcomes: list[CheckOutcome] = []
 
     def collect(_context: Any, _case: Any, _response: Any, results: list[CheckOutcome]) -> None:
@@ -416,7 +417,7 @@ def _send_edge_requests(
                 case.validate_response(
                     response, checks=checks, headers=dict(edge.headers), transport_kwargs=dict(transport)
                 )
-            _judge(job, [c.__name__ for c in checks], outcomes, case, edge.headers, recorder)
+            _judge(job, judged, outcomes, case, edge.headers, recorder)
     finally:
         op.schema.hooks.unregister(collect)
 

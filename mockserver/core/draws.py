@@ -90,16 +90,10 @@ _IOTA = np.arange(_CHUNK, dtype=np.uint64)
 
 
 def _splitmix64(x: U64) -> U64:
-    """SplitMix64's finaliser of each value of ``x`` (any shape), as a new array."""
-    z = np.array(x, dtype=np.uint64, order="C")
-    if z.size <= _CHUNK:  # one chunk: no loop
-        _mix(z, np.empty_like(z))
-        return z
-    flat = z.reshape(-1)
-    scratch = np.empty(min(len(flat), _CHUNK), dtype=np.uint64)
-    for start in range(0, len(flat), _CHUNK):
-        part = flat[start : start + _CHUNK]
-        _mix(part, scratch[: len(part)])
+    """SplitMix64's finaliser of each value of ``x`` (any shape), as a new array: for a page's values (columns go
+    through ``Hasher._finish``, a chunk at a time)."""
+    z = np.array(x, dtype=np.uint64)
+    _mix(z, np.empty_like(z))
     return z
 
 
