@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from time import perf_counter
@@ -39,6 +38,8 @@ _HEADER_CACHE = 4096  # distinct headers remembered before the cache starts afre
 # The wall clock at one instant of the monotonic one: an entry keeps only perf_counter() and is dated from this pair.
 _EPOCH = (time.time(), perf_counter())
 
+# The headers as an entry keeps them: secrets fingerprinted, the tuple shared with other entries.
+Headers = tuple[tuple[bytes, bytes], ...]
 # A served page, as the request stage leaves it: matches, page and size served, records shown, the dataset named.
 Served = tuple[int, int, int, int, str]
 # (API, query string) -> the query the request stage understood from it, or None (for the explanation, on reading)
@@ -66,6 +67,7 @@ class Entry:
     """
 
     __slots__ = (
+        "answering",
         "api",
         "applied",
         "detail",
@@ -82,23 +84,39 @@ class Entry:
         "status",
     )
 
-    def __init__(
-        self, entry_id: int, scope: Scope, path: str, headers: list[tuple[bytes, bytes]], api: str | None
-    ) -> None:
+    id: int
+    started: float
+    method: str
+    path: str
+    query_string: bytes
+    headers: Headers  # as the journal keeps them: secrets fingerprinted
+    api: str | None
+    status: int  # 0 until the answer starts
+    duration_ms: float
+    applied: tuple[str, ...]
+    kind: str
+    rule: str | None
+    detail: str
+    served: Served | None
+    answering: bool  # the request is still in the journal's stage: the entry is not to be reused
+
+    def start(self, entry_id: int, scope: Scope, path: str, headers: Headers, api: str | None) -> None:
+        """Record a new request in this entry (new, or reused from the ring)."""
         self.id = entry_id
         self.started = perf_counter()
-        self.method: str = scope["method"]
+        self.method = scope["method"]
         self.path = path
-        self.query_string: bytes = scope.get("query_string", b"")
-        self.headers = headers  # as the journal keeps them: secrets fingerprinted
+        self.query_string = scope.get("query_string", b"")
+        self.headers = headers
         self.api = api
         self.status = 0
         self.duration_ms = 0.0
-        self.applied: tuple[str, ...] = ()
+        self.applied = ()
         self.kind = "no-route"
-        self.rule: str | None = None
+        self.rule = None
         self.detail = ""
-        self.served: Served | None = None
+        self.served = None
+        self.answering = True
 
     def explain(self, kind: str, detail: str = "", rule: str | None = None) -> None:
         self.kind, self.detail, self.rule = kind, detail, rule
@@ -177,23 +195,47 @@ def _served_detail(served: Served, q: Query | None) -> str:
     return f"{total} records match{inverted}{named}; page {page} of size {size} holds {shown}"
 
 
-class _Shown(dict[tuple[bytes, bytes], tuple[bytes, bytes]]):
-    """Each header seen -> the one tuple entries keep for it (secrets fingerprinted); a cache, not the journal."""
+class _Shown:
+    """A request's headers -> the tuple an entry keeps for them (secrets fingerprinted), one tuple shared by every
+    request that sent the very same headers; a cache, not the journal.
+
+    A client sends the same headers request after request (host, its token, its user agent), so most requests cost
+    one lookup of their whole header list, not one per header.
+    """
 
     def __init__(self, secrets: frozenset[bytes]) -> None:
-        super().__init__()
         self.secrets = secrets
+        self.lists: dict[Headers, Headers] = {}
+        self.headers: dict[tuple[bytes, bytes], tuple[bytes, bytes]] = {}  # each header -> its shown tuple
 
-    def __missing__(self, header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
-        if len(self) >= _HEADER_CACHE:
-            self.clear()
-        name, value = header
-        shown = self[header] = (name, _hidden(name, value)) if name in self.secrets else header
+    def of(self, headers: list[tuple[bytes, bytes]]) -> Headers:
+        key = tuple(headers)
+        shown = self.lists.get(key)
+        return self._miss(key) if shown is None else shown
+
+    def _miss(self, key: Headers) -> Headers:
+        if len(self.lists) >= _HEADER_CACHE:
+            self.lists.clear()
+        if len(self.headers) >= _HEADER_CACHE:
+            self.headers.clear()
+        shown = self.lists[key] = tuple(map(self._header, key))
+        return shown
+
+    def _header(self, header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
+        shown = self.headers.get(header)
+        if shown is None:
+            name, value = header
+            shown = self.headers[header] = (name, _hidden(name, value)) if name in self.secrets else header
         return shown
 
 
 class Journal:
-    """The latest ``capacity`` entries (0: none kept), ids increasing for the process's lifetime."""
+    """The latest ``capacity`` entries (0: none kept), ids increasing for the process's lifetime.
+
+    The entries are a ring: the entry of id ``i`` sits at ``(i - 1) % capacity``, and once the ring is full a new
+    request reuses the oldest entry's object (no allocation, nothing left for the garbage collector), unless that
+    request is still being answered: then it keeps its entry, and the ring takes a new one.
+    """
 
     def __init__(
         self,
@@ -203,10 +245,11 @@ class Journal:
     ) -> None:
         self.capacity = capacity
         self.understand = understand
-        self._entries: deque[Entry] = deque(maxlen=max(capacity, 1))
-        self._next = 1
-        # Headers repeat from request to request (host, the token, the content type): an entry keeps the shared
-        # tuples, never the request's own bytes. Secret header names are lower-case bytes.
+        self._ring: list[Entry] = []
+        self._last = 0  # the last id given
+        self._first = 1  # the first id kept (cleared before it)
+        # Headers repeat from request to request (host, the token, the content type): an entry keeps a shared
+        # tuple, never the request's own bytes. Secret header names are lower-case bytes.
         self._shown = _Shown(_SECRET_HEADERS | secrets)
 
     @property
@@ -214,23 +257,42 @@ class Journal:
         return self.capacity > 0
 
     def open(self, scope: Scope, path: str, api: str | None) -> Entry:
-        entry = Entry(self._next, scope, path, list(map(self._shown.__getitem__, scope["headers"])), api)
-        self._next += 1
-        self._entries.append(entry)
+        self._last = entry_id = self._last + 1
+        ring = self._ring
+        if len(ring) < self.capacity:
+            entry = Entry()
+            ring.append(entry)
+        elif self.capacity:
+            slot = (entry_id - 1) % self.capacity
+            entry = ring[slot]
+            if entry.answering:
+                entry = ring[slot] = Entry()
+        else:
+            entry = Entry()  # kept by nobody
+        entry.start(entry_id, scope, path, self._shown.of(scope["headers"]), api)
         return entry
 
     def render(self, entry: Entry) -> dict[str, Any]:
         return entry.to_json(self.understand)
 
     def clear(self) -> None:
-        self._entries.clear()
+        self._first = self._last + 1
+
+    def _kept(self, entry_id: int) -> Entry | None:
+        if not self._first <= entry_id <= self._last or entry_id <= self._last - len(self._ring):
+            return None
+        entry = self._ring[(entry_id - 1) % self.capacity]
+        return entry if entry.id == entry_id else None
 
     def get(self, entry_id: int) -> Entry | None:
-        return next((e for e in self._entries if e.id == entry_id), None)
+        return self._kept(entry_id)
 
     def select(self, api: str | None = None, status: int | None = None, since: int | None = None) -> Iterator[Entry]:
         """Matching entries, newest first (only finished ones: an answer in flight has status 0)."""
-        return (e for e in reversed(self._entries) if e.status and e.matches_filters(api, status, since))
+        for entry_id in range(self._last, max(self._first, self._last - len(self._ring) + 1) - 1, -1):
+            entry = self._kept(entry_id)
+            if entry is not None and entry.status and entry.matches_filters(api, status, since):
+                yield entry
 
 
 def _problem_detail(body: bytes) -> str:
@@ -290,6 +352,7 @@ class JournalStage:
                 if entry.status and self.log is not None:
                     self.log.write(access_line(scope, entry.status))
                 entry.status = entry.status or 499  # the connection dropped before an answer
+                entry.answering = False
             return
         if scope["method"] == "OPTIONS" and any(n == b"access-control-request-method" for n, _ in scope["headers"]):
             entry.explain("served", "a CORS preflight")
@@ -313,6 +376,7 @@ class JournalStage:
             entry.duration_ms = (perf_counter() - entry.started) * 1000
             if entry.kind != "served":
                 self._finish(entry, problem)
+            entry.answering = False
 
     def _finish(self, entry: Entry, problem: list[bytes]) -> None:
         if problem and entry.kind == "refused":
