@@ -142,8 +142,9 @@ def _compile(schema: Mapping[str, Any]) -> Callable[[Any], bool] | None:
     Only for the keywords our parameters use; any other keyword leaves the verdict to jsonschema.
     A value it rejects goes to jsonschema as well, for the message, so both always agree on rejections.
     """
-    if not set(schema) <= _COMPILABLE or schema.get("format", "date-time") != "date-time":
-        return None
+    form = schema.get("format")
+    if not set(schema) <= _COMPILABLE or (form != "date-time" and form in FORMAT_CHECKER.checkers):
+        return None  # a format jsonschema checks, other than date-time (one it does not check is a comment: int64)
     tests: list[Callable[[Any], bool]] = []
     if schema.get("format") == "date-time":
         tests.append(is_date_time)
