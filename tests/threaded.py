@@ -1,18 +1,31 @@
-"""A real uvicorn server on a loopback port, in a thread of the test process, for an app built by a test."""
+"""Threads of the test process: a real uvicorn server on a loopback port for an app built by a test, and an event
+loop of a test's own."""
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import uvicorn
 
 from mockserver.core.listening import base_url, bind
 
-__all__ = ["serving"]
+__all__ = ["run_in_own_loop", "serving"]
+
+
+T = TypeVar("T")
+
+
+def run_in_own_loop(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """``asyncio.run(main())`` in a thread of its own: an earlier test (Playwright's sync API) may leave an event
+    loop running in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(main())).result()
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from starlette.types import Receive, Scope, Send
 from uvicorn.server import ServerState
 
 from mockserver.server.protocol import BatchedWrites, HeadTimeoutProtocol, configure
+from tests.threaded import run_in_own_loop
 
 REQUEST = b"GET /x HTTP/1.1\r\nhost: localhost\r\n\r\n"
 
@@ -72,7 +73,7 @@ def _serve(requests: bytes) -> list[tuple[str, bytes]]:
         protocol.connection_lost(None)
         return socket.calls
 
-    return asyncio.run(run())
+    return run_in_own_loop(run)
 
 
 def test_an_answer_is_one_write_of_its_head_and_body() -> None:
@@ -101,7 +102,7 @@ def test_closing_sends_what_is_held_first() -> None:
         await asyncio.sleep(0)  # the end of the turn finds nothing left to send
         return socket.calls
 
-    assert asyncio.run(run()) == [("write", b"abc"), ("close", b"")]
+    assert run_in_own_loop(run) == [("write", b"abc"), ("close", b"")]
 
 
 def test_a_connection_closed_meanwhile_or_aborted_gets_nothing_more() -> None:
@@ -116,4 +117,4 @@ def test_a_connection_closed_meanwhile_or_aborted_gets_nothing_more() -> None:
         await asyncio.sleep(0)
         return closed.calls, aborted.calls
 
-    assert asyncio.run(run()) == ([], [("abort", b"")])
+    assert run_in_own_loop(run) == ([], [("abort", b"")])

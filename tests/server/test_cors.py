@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import copy
 from typing import Any
 
@@ -14,6 +12,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from mockserver.server.app import _CorsOutsideAdmin
 from tests.conftest import AUTH, EVENTS, ClientFactory, events_params
+from tests.threaded import run_in_own_loop
 
 PREFLIGHT = {
     "Origin": "http://localhost:5173",
@@ -80,9 +79,7 @@ def _sent(stage_type: type[CORSMiddleware], start: dict[str, Any], headers: list
     scope = {"type": "http", "method": "GET", "path": EVENTS, "headers": headers, "query_string": b""}
     for origins in (("*",), ("http://localhost:5173",)):
         stage = stage_type(inner, allow_origins=origins, expose_headers=["Preference-Applied"])
-        # A thread of its own: an earlier test (Playwright's sync API) may leave an event loop in this one.
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            pool.submit(lambda: asyncio.run(stage(scope, receive, send))).result()  # noqa: B023 (run at once)
+        run_in_own_loop(lambda: stage(scope, receive, send))  # noqa: B023 (run at once)
     return sent
 
 
