@@ -77,8 +77,8 @@ def measure(args: argparse.Namespace, token: str, off_args: list[str]) -> dict[s
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=6, help="fresh pairs of server processes")
-    parser.add_argument("--pairs", type=int, default=3, help="alternated pairs of runs per API and round")
+    parser.add_argument("--rounds", type=int, default=10, help="fresh pairs of server processes")
+    parser.add_argument("--pairs", type=int, default=2, help="alternated pairs of runs per API and round")
     parser.add_argument("--seconds", type=int, default=2, help="seconds per run")
     parser.add_argument("--control", action="store_true", help="also measure two identical servers (noise floor)")
     args = parser.parse_args()
