@@ -146,7 +146,7 @@ def _compile(schema: Mapping[str, Any]) -> Callable[[Any], bool] | None:
     if not set(schema) <= _COMPILABLE or (form != "date-time" and form in FORMAT_CHECKER.checkers):
         return None  # a format jsonschema checks, other than date-time (one it does not check is a comment: int64)
     tests: list[Callable[[Any], bool]] = []
-    if schema.get("format") == "date-time":
+    if form == "date-time":
         tests.append(is_date_time)
     if "minimum" in schema:
         low = schema["minimum"]

@@ -278,19 +278,16 @@ class Journal:
     def clear(self) -> None:
         self._first = self._last + 1
 
-    def _kept(self, entry_id: int) -> Entry | None:
+    def get(self, entry_id: int) -> Entry | None:
         if not self._first <= entry_id <= self._last or entry_id <= self._last - len(self._ring):
             return None
         entry = self._ring[(entry_id - 1) % self.capacity]
         return entry if entry.id == entry_id else None
 
-    def get(self, entry_id: int) -> Entry | None:
-        return self._kept(entry_id)
-
     def select(self, api: str | None = None, status: int | None = None, since: int | None = None) -> Iterator[Entry]:
         """Matching entries, newest first (only finished ones: an answer in flight has status 0)."""
         for entry_id in range(self._last, max(self._first, self._last - len(self._ring) + 1) - 1, -1):
-            entry = self._kept(entry_id)
+            entry = self.get(entry_id)
             if entry is not None and entry.status and entry.matches_filters(api, status, since):
                 yield entry
 

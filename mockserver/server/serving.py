@@ -99,15 +99,17 @@ def serve(
         )
         ChangeReload(config, target=uvicorn.Server(config).run, sockets=[sock]).run()
         return
+    if workers > 1:
+        for store in stores.values():
+            store.settle()  # every order built: no thread runs while the supervisor forks
+    config = _config(create_app(settings, stores), limits)
+    # The app and its data live as long as the server: the collector's full passes (made more frequent by what the
+    # journal keeps; one over the app took 20-30 ms) leave them alone, and forked workers do not write to, so copy,
+    # the pages they share.
+    gc.collect()
+    gc.freeze()
     if workers == 1:
-        config = _config(create_app(settings, stores), limits)
-        # The app and its data live as long as the server: the collector's full passes, made more frequent by what
-        # the journal keeps, leave them alone (a full pass over the app took 20-30 ms per few seconds of load).
-        gc.collect()
-        gc.freeze()
         configure_logging()
         uvicorn.Server(config).run(sockets=[sock])
         return
-    for store in stores.values():
-        store.settle()  # every order built: no thread runs while the supervisor forks
-    Forked(_config(create_app(settings, stores), limits), sock, workers, configure_logging).run()
+    Forked(config, sock, workers, configure_logging).run()

@@ -2,10 +2,11 @@
 
 uvicorn's own supervisor spawns its workers: each imports the package and builds every dataset afresh, so N workers
 hold N copies and each takes the whole start-up. Here the supervisor builds the app once (every order sorted, no
-thread left running), freezes the garbage collector's view of what exists (so that a collection in a worker does not
-write to, and so copy, the shared pages), and forks: the workers share the datasets' pages copy-on-write, and each
-serves the same bytes, built from the same settings by the same code. A worker that dies is forked again from the
-same build; one that dies within a second of its start stops the supervisor (a crash loop is not served).
+thread left running; ``serving`` then freezes the garbage collector's view of it, so that a collection in a worker
+does not write to, and so copy, the shared pages), and forks: the workers share the datasets' pages
+copy-on-write, and each serves the same bytes, built from the same settings by the same code. A worker that dies is
+forked again from the same build; one that dies within a second of its start stops the supervisor (a crash loop is
+not served).
 
 SIGINT or SIGTERM to the supervisor sends SIGTERM to every worker: each finishes its in-flight answers (uvicorn's
 graceful shutdown) and exits; the supervisor exits once all have. Journal and scenarios are per worker, as before.
@@ -14,7 +15,6 @@ graceful shutdown) and exits; the supervisor exits once all have. Journal and sc
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import signal
 import socket
@@ -47,8 +47,6 @@ class Forked:
         self.failed = False
 
     def run(self) -> None:
-        gc.collect()
-        gc.freeze()  # what exists now is shared: the workers' collections leave it alone
         previous = {sig: signal.signal(sig, self._stop) for sig in _STOPPING}
         try:
             for _ in range(self.workers):
