@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 import numpy as np
@@ -94,9 +94,16 @@ def parse_instant(text: str) -> Instant | None:
     m = _RFC3339.fullmatch(text)
     if m is None:
         return None
-    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
-    fraction, zulu, sign, off_h, off_m = m.group(7), m.group(8), m.group(9), m.group(10), m.group(11)
-    if not (1 <= month <= 12 and 1 <= day <= _days_in_month(year, month)):
+    year_, month_, day_, hour_, minute_, second_, fraction, zulu, sign, off_h, off_m = m.groups()
+    year, month, day, hour, minute, second = int(year_), int(month_), int(day_), int(hour_), int(minute_), int(second_)
+    if year:  # datetime's C code checks the day and counts the days (years 1-9999)
+        try:
+            days = date(year, month, day).toordinal() - _EPOCH_ORDINAL
+        except ValueError:
+            return None
+    elif 1 <= month <= 12 and 1 <= day <= _days_in_month(year, month):
+        days = _days_from_civil(year, month, day)
+    else:
         return None
     if hour > 23 or minute > 59 or second > 60:
         return None
@@ -107,10 +114,11 @@ def parse_instant(text: str) -> Instant | None:
         offset = (int(off_h) * 3600 + int(off_m) * 60) * (1 if sign == "+" else -1)
     if second == 60 and (hour * 3600 + minute * 60 - offset) % 86_400 != 86_340:
         return None  # a leap second is inserted at 23:59:60 UTC only
-    seconds = _days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset
-    digits = fraction or ""
-    micros = int(digits[:6].ljust(6, "0"))
-    return Instant(seconds * _US_PER_SECOND + micros, digits[6:].rstrip("0"))
+    seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+    if not fraction:
+        return Instant(seconds * _US_PER_SECOND)
+    micros = int(fraction[:6].ljust(6, "0"))
+    return Instant(seconds * _US_PER_SECOND + micros, fraction[6:].rstrip("0"))
 
 
 def valid_instant(text: str) -> Instant:
@@ -142,6 +150,7 @@ def _civil_from_days(days: Days) -> tuple[Days, Days, Days]:
 
 
 _EPOCH = datetime(1970, 1, 1)
+_EPOCH_ORDINAL = _EPOCH.toordinal()
 _DATETIME_RANGE = (
     int((datetime.min - _EPOCH).total_seconds()) * _US_PER_SECOND,
     int((datetime.max - _EPOCH).total_seconds()) * _US_PER_SECOND,

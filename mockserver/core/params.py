@@ -10,9 +10,10 @@ server's request stage answers it with a 400 problem, the proxy logs it.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -163,7 +164,16 @@ def _compile(schema: Mapping[str, Any]) -> Callable[[Any], bool] | None:
     if "minLength" in schema:
         shortest = schema["minLength"]
         tests.append(lambda v: len(v) >= shortest)
-    return lambda value: all(test(value) for test in tests)
+    return _all_of(tuple(tests))
+
+
+def _all_of(tests: tuple[Callable[[Any], bool], ...]) -> Callable[[Any], bool]:
+    """Whether a value passes every test: the tests chained by ``and`` (no generator per value checked)."""
+
+    def both(first: Callable[[Any], bool], second: Callable[[Any], bool]) -> Callable[[Any], bool]:
+        return lambda value: first(value) and second(value)
+
+    return functools.reduce(both, tests) if tests else lambda value: True
 
 
 def _wire(example: Any) -> str:
@@ -173,11 +183,20 @@ def _wire(example: Any) -> str:
 
 
 def _query_values(query_string: bytes) -> dict[str, list[str]]:
+    """Each name's values, as ``parse_qsl`` reads them (blank values kept; ``%`` escapes as UTF-8). A query string
+    without ``%`` or ``+`` has nothing to decode: it is split as ``parse_qsl`` splits it, without its calls."""
+    text = query_string.decode("latin-1")
+    pairs: Iterable[tuple[str, str]]
+    if "%" in text or "+" in text:
+        pairs = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="replace")
+    else:
+        pairs = ((name, value) for name, _, value in (part.partition("=") for part in text.split("&") if part))
     values: dict[str, list[str]] = {}
-    for name, value in parse_qsl(
-        query_string.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="replace"
-    ):
-        values.setdefault(name, []).append(value)
+    for name, value in pairs:
+        if name in values:
+            values[name].append(value)
+        else:
+            values[name] = [value]
     return values
 
 

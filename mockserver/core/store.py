@@ -8,7 +8,9 @@ open; everything else is a view, and only the page's records are gathered.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
+import functools
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -55,20 +57,21 @@ class Columns:
 
 @dataclass(frozen=True)
 class _Order:
-    """Record indexes sorted by (a field, id rank), 32-bit; every ``_SAMPLE``-th sorted value; and per category
-    code the positions (in ``perm``) of its records, ascending."""
+    """Record indexes sorted by (a field, id rank), 32-bit; every ``_SAMPLE``-th sorted value (a list: a search
+    there is ``bisect``'s, with no numpy call); and per category code the positions (in ``perm``) of its records,
+    ascending."""
 
     perm: Indexes
-    sample: I64
+    sample: list[int]
     by_category: tuple[I32, ...] = ()
 
     def position(self, values: I64, micros: int, side: str) -> int:
         """Where ``micros`` goes in ``values`` sorted by ``perm`` (``searchsorted``'s answer), reading only the
-        sample and one run of ``_SAMPLE`` values."""
-        k = int(self.sample.searchsorted(micros, side=side))  # type: ignore[call-overload]
+        sample and one run of ``_SAMPLE`` values (a binary search of that run, through ``perm``)."""
+        find = bisect.bisect_left if side == "left" else bisect.bisect_right
+        k = find(self.sample, micros)
         start, stop = max(k - 1, 0) * _SAMPLE, min(k * _SAMPLE, len(self.perm))
-        run = values[self.perm[start:stop]]
-        return start + int(run.searchsorted(micros, side=side))  # type: ignore[call-overload]
+        return find(self.perm, micros, start, stop, key=values.__getitem__)
 
 
 def _by_id(id_rank: I64) -> I64:
@@ -107,15 +110,15 @@ def _sorted_by(values: I64, id_rank: I64, by_id: Callable[[], I64]) -> I64:
     return np.lexsort((id_rank, values)).astype(np.int64)
 
 
-@dataclass
 class _Part:
     """A run of matches in order: ``base`` itself, or ``base[positions]`` (gathered only where a page needs it)."""
 
-    base: Indexes
-    positions: npt.NDArray[np.signedinteger[Any]] | None = None
+    __slots__ = ("base", "length", "positions")
 
-    def __len__(self) -> int:
-        return len(self.base if self.positions is None else self.positions)
+    def __init__(self, base: Indexes, positions: npt.NDArray[np.signedinteger[Any]] | None = None) -> None:
+        self.base = base
+        self.positions = positions
+        self.length = len(base if positions is None else positions)
 
     def take(self, start: int, stop: int) -> Indexes:
         if self.positions is None:
@@ -193,7 +196,7 @@ class Store:
                 grouped = np.argsort(codes, kind="stable").astype(np.int32)  # positions, by category then order
                 ends = np.cumsum(np.bincount(codes, minlength=len(self.columns.category_names)))
                 by_category = tuple(np.split(grouped, ends[:-1]))
-            self._orders[name] = _Order(perm, values[perm[::_SAMPLE]], by_category)
+            self._orders[name] = _Order(perm, values[perm[::_SAMPLE]].tolist(), by_category)
         return self._orders[name]
 
     def _records_by_id(self) -> I64:
@@ -229,32 +232,33 @@ class Store:
         sure_lo, sure_hi = 0, count  # within [sure_lo, sure_hi) every bound on another field holds
         rest: list[Bound] = []
         for b in q.bounds:
+            micros = b.micros
             if b.field == q.order:
                 if b.op == ">=":
-                    lo = max(lo, at(b.micros, "left"))
+                    lo = max(lo, at(micros, "left"))
                 elif b.op == "<":
-                    hi = min(hi, at(b.micros, "left"))
+                    hi = min(hi, at(micros, "left"))
                 else:
-                    hi = min(hi, at(b.micros, "right"))
+                    hi = min(hi, at(micros, "right"))
                 continue
             rest.append(b)
             least, most = self._spread(q.order, b.field)  # record[field] - record[order] lies in [least, most]
             if b.op == ">=":
-                lo, sure_lo = max(lo, at(b.micros - most, "left")), max(sure_lo, at(b.micros - least, "left"))
+                lo, sure_lo = max(lo, at(micros - most, "left")), max(sure_lo, at(micros - least, "left"))
             elif b.op == "<":
-                hi, sure_hi = min(hi, at(b.micros - least, "left")), min(sure_hi, at(b.micros - most, "left"))
+                hi, sure_hi = min(hi, at(micros - least, "left")), min(sure_hi, at(micros - most, "left"))
             else:
-                hi, sure_hi = min(hi, at(b.micros - least, "right")), min(sure_hi, at(b.micros - most, "right"))
+                hi, sure_hi = min(hi, at(micros - least, "right")), min(sure_hi, at(micros - most, "right"))
         if lo >= hi:
             return []
         sure_lo = min(max(sure_lo, lo), hi)
         sure_hi = min(max(sure_hi, sure_lo), hi)
         parts = [
-            self._checked(q.order, lo, sure_lo, rest, category),
+            self._checked(q.order, lo, sure_lo, rest, category) if lo < sure_lo else None,
             self._sure(order, sure_lo, sure_hi, category),
-            self._checked(q.order, sure_hi, hi, rest, category),
+            self._checked(q.order, sure_hi, hi, rest, category) if sure_hi < hi else None,
         ]
-        return [part for part in parts if len(part)]
+        return [part for part in parts if part is not None and part.length]
 
     def _sure(self, order: _Order, start: int, stop: int, category: int | None) -> _Part:
         if category is None:
@@ -274,21 +278,21 @@ class Store:
         """The records at positions [start, stop) of ``order`` (a thin band at an end of the window) that meet every
         bound and the category."""
         band = self._order(order).perm[start:stop]
-        if not len(band):
-            return _Part(_EMPTY)
-        keep = np.ones(len(band), dtype=bool)
+        tests: list[npt.NDArray[np.bool_]] = []
         if category is not None:
             assert self.columns.category is not None
-            keep &= self.columns.category[band] == category
+            tests.append(self.columns.category[band] == category)
         for b in rest:
             column = self._in_order(order, b.field)[start:stop]
-            keep &= column >= b.micros if b.op == ">=" else column < b.micros if b.op == "<" else column <= b.micros
+            micros = b.micros
+            tests.append(column >= micros if b.op == ">=" else column < micros if b.op == "<" else column <= micros)
+        keep = functools.reduce(np.logical_and, tests) if tests else np.ones(len(band), dtype=bool)
         return _Part(band, np.flatnonzero(keep))
 
     def matches(self, q: Query) -> Indexes:
         """Every matching record index, in order."""
         parts = self._parts(q)
-        return np.concatenate([part.take(0, len(part)) for part in parts]) if parts else _EMPTY
+        return np.concatenate([part.take(0, part.length) for part in parts]) if parts else _EMPTY
 
     def index_of_id(self, record_id: int) -> int | None:
         """The record whose integer id is ``record_id``, if any."""
@@ -309,7 +313,7 @@ class Store:
 
     def query(self, q: Query) -> Page:
         parts = self._parts(q)
-        total = sum(len(part) for part in parts)
+        total = sum(part.length for part in parts)
         page = q.page
         if q.find_id is not None and q.size >= 1:
             index = self.index_of_id(q.find_id)
@@ -323,7 +327,7 @@ class Store:
         stop = min(start + q.size, total)
         taken: list[Indexes] = []
         for part in parts:
-            length = len(part)
+            length = part.length
             if start < length and stop > 0:
                 taken.append(part.take(max(start, 0), min(stop, length)))
             start, stop = start - length, stop - length
