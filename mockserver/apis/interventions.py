@@ -211,9 +211,9 @@ _UUID_COLUMNS = np.array([n + (n >= 8) + (n >= 12) + (n >= 16) + (n >= 20) for n
 _SIGNATURE = b'"signatures/00000000-0000-0000-0000-000000000000.png"'
 
 
-def _numbers(values: I64, present: npt.NDArray[np.bool_]) -> list[bytes]:
-    """Small positive integers (up to 500) as JSON, or null."""
-    return _NUMBERS[np.where(present, values, 0)].tolist()  # type: ignore[no-any-return]
+def _numbers(values: I64, present: npt.NDArray[np.bool_]) -> list[list[bytes]]:
+    """Small positive integers (up to 500) as JSON, or null: a column of them per column of ``values``."""
+    return _NUMBERS[np.where(present, values, 0)].T.tolist()  # type: ignore[no-any-return]
 
 
 def _signatures(bits: U64, present: npt.NDArray[np.bool_]) -> list[bytes]:
@@ -301,30 +301,49 @@ def _page(d: _Interventions, hasher: Hasher, indexes: Sequence[int]) -> list[byt
     times = np.concatenate([start, end, actual_start, actual_end, verified_at, archived_at, created, updated])
     shown = np.concatenate([everywhere, everywhere, begun, ended, verified, archived, everywhere, everywhere])
     written = format_instants(times, shown)
-    text = d.text
+    description, company, email, action, general, decision = d.text.picks_of(
+        _TEXTS,
+        bits[:, _TEXT_COLUMNS],
+        np.stack(
+            [
+                everywhere,
+                everywhere,
+                everywhere,
+                begun & chanced("providerActionComment"),
+                chanced("providerGeneralComment"),
+                (status == 4) | chanced("decisionComment"),
+            ],
+            axis=1,
+        ),
+    )
+    contact, user, verifier, routine, creator = _numbers(
+        drawn[:, _NUMBER_COLUMNS],
+        np.stack(
+            [chanced("assignedCompanyContactId"), chanced("assignedUserId"), verified, chanced("routineId"), ~auto],
+            axis=1,
+        ),
+    )
     values: dict[str, list[Any]] = {
         "id": (at + 1).tolist(),
         "status": status.tolist(),
         "type": number("type").tolist(),
-        "description": text.picks("description", b("description")),
+        "description": description,
         "imgSignature": _signatures(b("imgSignature"), ended),
         "codePin": number("codePin").tolist(),
         "autoCreated": _BOOLEANS[auto.astype(np.intp)].tolist(),
         "creationStatus": number("creationStatus").tolist(),
-        "providerName": text.picks("company", b("providerName")),
-        "providerEmail": text.picks("email", b("providerEmail")),
-        "providerActionComment": text.picks(
-            "comment", b("providerActionComment"), begun & chanced("providerActionComment")
-        ),
-        "providerGeneralComment": text.picks("comment", b("providerGeneralComment"), chanced("providerGeneralComment")),
-        "assignedCompanyContactId": _numbers(number("assignedCompanyContactId"), chanced("assignedCompanyContactId")),
-        "assignedUserId": _numbers(number("assignedUserId"), chanced("assignedUserId")),
-        "verifiedByUserId": _numbers(number("verifiedByUserId"), verified),
-        "decisionComment": text.picks("comment", b("decisionComment"), (status == 4) | chanced("decisionComment")),
+        "providerName": company,
+        "providerEmail": email,
+        "providerActionComment": action,
+        "providerGeneralComment": general,
+        "assignedCompanyContactId": contact,
+        "assignedUserId": user,
+        "verifiedByUserId": verifier,
+        "decisionComment": decision,
         "attendeeCount": number("attendeeCount").tolist(),
-        "routineId": _numbers(number("routineId"), chanced("routineId")),
+        "routineId": routine,
         "organizationId": number("organizationId").tolist(),
-        "createdByUserId": _numbers(number("createdByUserId"), ~auto),
+        "createdByUserId": creator,
         "eventType": _EVENT_TYPE_ARRAY[number("eventType")].tolist(),
     }
     for k, name in enumerate(
@@ -336,6 +355,23 @@ def _page(d: _Interventions, hasher: Hasher, indexes: Sequence[int]) -> list[byt
 
 
 _EVENT_TYPE_ARRAY = np.array(_EVENT_TYPES, dtype=np.int64)
+# The text fields and the nullable small numbers, each picked for the whole page in one gather (in this order).
+_TEXTS = ("description", "company", "email", "comment", "comment", "comment")
+_TEXT_COLUMNS = [
+    _COLUMN[name]
+    for name in (
+        "description",
+        "providerName",
+        "providerEmail",
+        "providerActionComment",
+        "providerGeneralComment",
+        "decisionComment",
+    )
+]
+_NUMBER_COLUMNS = [
+    _COLUMN[name]
+    for name in ("assignedCompanyContactId", "assignedUserId", "verifiedByUserId", "routineId", "createdByUserId")
+]
 
 
 def generate(

@@ -223,8 +223,9 @@ def more_bits(bits: int) -> int:
     return mix64(bits)
 
 
-def chances(bits: U64, p: float) -> npt.NDArray[np.bool_]:
-    """``chance`` of each value (the comparison is exact: the high halves are below 2**32)."""
+def chances(bits: U64, p: float | npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+    """``chance`` of each value (the comparison is exact: the high halves are below 2**32); ``p`` may hold one
+    probability per column of ``bits``."""
     return (bits >> np.uint64(32)).astype(np.float64) < p * 4294967296.0
 
 
@@ -349,6 +350,7 @@ class TextPools:
         self._makers = makers
         self._pools: dict[str, tuple[str, ...]] = {}
         self._json: dict[str, npt.NDArray[np.object_]] = {}
+        self._together: dict[tuple[str, ...], tuple[npt.NDArray[np.object_], npt.NDArray[np.intp]]] = {}
 
     def pool(self, name: str) -> tuple[str, ...]:
         if name not in self._pools:
@@ -363,12 +365,37 @@ class TextPools:
 
     def picks(self, name: str, bits: U64, present: npt.NDArray[np.bool_] | None = None) -> list[bytes]:
         """``pick`` of each value as JSON (``null`` where ``present`` is False), from the pool written as JSON once."""
-        written = self._json.get(name)
-        if written is None:
-            # exact-size copies: a bytes object orjson returns keeps its ~4 KB working buffer
-            written = np.array([*(bytes(memoryview(orjson.dumps(s))) for s in self.pool(name)), b"null"], dtype=object)
-            self._json[name] = written
+        written = self._written(name)
         at = (bits & np.uint64(POOL_SIZE - 1)).astype(np.intp)
         if present is not None:
             at[~present] = POOL_SIZE
         return written[at].tolist()  # type: ignore[no-any-return]
+
+    def _written(self, name: str) -> npt.NDArray[np.object_]:
+        """Pool ``name`` as JSON, then ``null``, written once (exact-size copies: a bytes object orjson returns keeps
+        its ~4 KB working buffer)."""
+        written = self._json.get(name)
+        if written is None:
+            written = np.array([*(bytes(memoryview(orjson.dumps(s))) for s in self.pool(name)), b"null"], dtype=object)
+            self._json[name] = written
+        return written
+
+    def picks_of(self, names: tuple[str, ...], bits: U64, present: npt.NDArray[np.bool_]) -> list[list[bytes]]:
+        """``picks`` of several fields at once: ``bits`` and ``present`` hold a column per name (a pool may be
+        named twice), and each name's column of picks comes back; one gather for all of them."""
+        written, offsets = self._joined(names)
+        at = (bits & np.uint64(POOL_SIZE - 1)).astype(np.intp) + offsets
+        at[~present] = len(written) - 1
+        return written[at].T.tolist()  # type: ignore[no-any-return]
+
+    def _joined(self, names: tuple[str, ...]) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.intp]]:
+        """The JSON of the named pools, one after the other (each once), then ``null``; and where each name's starts."""
+        found = self._together.get(names)
+        if found is None:
+            pools = tuple(dict.fromkeys(names))
+            written = np.concatenate(
+                [*(self._written(pool)[:POOL_SIZE] for pool in pools), np.array([b"null"], object)]
+            )
+            offsets = np.array([pools.index(name) * POOL_SIZE for name in names], dtype=np.intp)
+            found = self._together[names] = (written, offsets)
+        return found

@@ -75,6 +75,11 @@ class ParamRule:
             accepts=_compile(param.schema),
         )
 
+    @functools.cached_property
+    def wire_name(self) -> bytes:
+        """The name as ASGI carries a header's: lower-case bytes."""
+        return self.name.lower().encode("latin-1")
+
     @property
     def expected(self) -> str:
         """What a valid value looks like, for messages."""
@@ -228,7 +233,7 @@ def _header_values(scope: Mapping[str, Any], names: frozenset[bytes]) -> dict[by
 def _check_headers(rules: list[ParamRule], headers: dict[bytes, list[str]]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for rule in rules:
-        given = headers.get(rule.name.lower().encode("latin-1"))
+        given = headers.get(rule.wire_name)
         if given is None:
             if rule.required:
                 raise _problem(f"Missing header parameter '{rule.name}'; expected {rule.expected}")
@@ -236,7 +241,7 @@ def _check_headers(rules: list[ParamRule], headers: dict[bytes, list[str]]) -> d
         if len(given) > 1:
             raise _problem(f"header {rule.name} is given {len(given)} times; give it once")
         raw = given[0]
-        if rule.name.lower() == "content-type":
+        if rule.wire_name == b"content-type":
             raw = raw.lower()  # media types compare case-insensitively (RFC 9110 §8.3.1)
         values[rule.name] = rule.check(raw)
     return values
@@ -260,7 +265,7 @@ class ParameterRules:
             query,
             headers,
             frozenset(r.name for r in query),
-            frozenset(r.name.lower().encode("latin-1") for r in headers),
+            frozenset(r.wire_name for r in headers),
         )
 
     def query_values(self, query_string: bytes) -> dict[str, Any]:
