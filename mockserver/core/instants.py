@@ -180,25 +180,34 @@ def format_instant(micros: int, offset_minutes: int = 0) -> str:
     )
 
 
-# ``YYYY-MM-DD`` of every day from 1900 to 2199, built on first use: a page's dates are then one lookup.
+# A written instant is ``"YYYY-MM-DDT`` ``HH:MM:SS`` ``.`` ``mmm`` and its zone with the closing quote: the first,
+# second and fourth pieces come from tables of every day from 1900 to 2199, every second of a day and every millisecond
+# (built on first use), so a page's instants are three gathers of fixed-width strings into one record array.
 _TABLE_FIRST_DAY, _TABLE_DAYS = -25567, 109573  # 1900-01-01, and the days up to 2199-12-31
 _DATE_DIVISORS = np.array([1000, 100, 10, 1, 10, 1, 10, 1], dtype=np.int64)
-_DATE_COLUMNS = np.array([0, 1, 2, 3, 5, 6, 8, 9])
+_DATE_COLUMNS = np.array([1, 2, 3, 4, 6, 7, 9, 10])  # after the opening quote
 _DATE_PARTS = np.array([0, 0, 0, 0, 1, 1, 2, 2])
-# A time of day from its milliseconds: ``HH:MM:SS.mmm`` digit by digit (digit = ms // divisor % modulus).
-_TIME_DIVISORS = np.array([36_000_000, 3_600_000, 600_000, 60_000, 10_000, 1000, 100, 10, 1], dtype=np.int64)
-_TIME_MODULI = np.array([10, 10, 6, 10, 6, 10, 10, 10, 10], dtype=np.int64)
-_TIME_COLUMNS = np.array([12, 13, 15, 16, 18, 19, 21, 22, 23])
-_NULL = np.frombuffer(b"null", dtype=np.uint8)
+_CLOCK_DIVISORS = np.array([36_000, 3_600, 600, 60, 10, 1], dtype=np.int64)
+_CLOCK_MODULI = np.array([10, 10, 6, 10, 6, 10], dtype=np.int64)
+_CLOCK_COLUMNS = np.array([0, 1, 3, 4, 6, 7])
+_MS_DIVISORS = np.array([100, 10, 1], dtype=np.int64)
 
 
 @functools.cache
-def _date_table() -> npt.NDArray[np.uint8]:
+def _tables() -> tuple[npt.NDArray[np.bytes_], npt.NDArray[np.bytes_], npt.NDArray[np.bytes_]]:
+    """``"YYYY-MM-DDT`` of every day of the table, ``HH:MM:SS`` of every second of a day, ``mmm`` of every ms."""
     year, month, day = _civil_from_days(np.arange(_TABLE_FIRST_DAY, _TABLE_FIRST_DAY + _TABLE_DAYS, dtype=np.int64))
-    table = np.full((_TABLE_DAYS, 10), ord("-"), dtype=np.uint8)
-    parts = np.stack([year, month, day], axis=1)
-    table[:, _DATE_COLUMNS] = parts[:, _DATE_PARTS] // _DATE_DIVISORS % 10 + 48
-    return table
+    dates = np.frombuffer(b'"0000-00-00T' * _TABLE_DAYS, dtype=np.uint8).reshape(_TABLE_DAYS, 12).copy()
+    dates[:, _DATE_COLUMNS] = np.stack([year, month, day], axis=1)[:, _DATE_PARTS] // _DATE_DIVISORS % 10 + 48
+    clock = np.full((86_400, 8), ord(":"), dtype=np.uint8)
+    clock[:, _CLOCK_COLUMNS] = np.arange(86_400, dtype=np.int64)[:, None] // _CLOCK_DIVISORS % _CLOCK_MODULI + 48
+    millis = (np.arange(1000, dtype=np.int64)[:, None] // _MS_DIVISORS % 10 + 48).astype(np.uint8)
+    return dates.view("S12").ravel(), clock.view("S8").ravel(), millis.view("S3").ravel()
+
+
+@functools.cache
+def _layout(zone: bytes) -> np.dtype[np.void]:
+    return np.dtype([("date", "S12"), ("clock", "S8"), ("dot", "S1"), ("ms", "S3"), ("close", f"S{len(zone) + 1}")])
 
 
 def format_instants(
@@ -216,13 +225,15 @@ def format_instants(
             for n, m in enumerate(micros.tolist())
         ]
     zone = _zone(offset_minutes).encode()
-    width = 25 + len(zone)
-    chars = np.empty((len(at), width), dtype=np.uint8)
-    chars[:] = np.frombuffer(b'"0000-00-00T00:00:00.000' + zone + b'"', dtype=np.uint8)
-    chars[:, 1:11] = _date_table()[at]
-    chars[:, _TIME_COLUMNS] = (rest // 1000)[:, None] // _TIME_DIVISORS % _TIME_MODULI + 48
+    dates, clock, thousandths = _tables()
+    seconds, millis = np.divmod(rest // 1000, 1000)
+    out = np.empty(len(at), dtype=_layout(zone))
+    out["date"] = dates[at]
+    out["clock"] = clock[seconds]
+    out["dot"] = b"."
+    out["ms"] = thousandths[millis]
+    out["close"] = zone + b'"'
+    written = out.view(f"S{out.itemsize}")
     if present is not None:
-        absent = ~present
-        chars[absent] = 0  # trailing NULs: a fixed-width bytes value drops them
-        chars[absent, :4] = _NULL
-    return chars.view(f"S{width}").ravel().tolist()
+        written = np.where(present, written, b"null")  # a fixed-width bytes value drops the padding after null
+    return written.tolist()
