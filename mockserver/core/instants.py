@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import TypeVar
 
 import numpy as np
@@ -149,14 +149,10 @@ def _civil_from_days(days: Days) -> tuple[Days, Days, Days]:
     return yoe + era * 400 + (month <= 2), month, day
 
 
-_EPOCH = datetime(1970, 1, 1)
-_EPOCH_ORDINAL = _EPOCH.toordinal()
-_DATETIME_RANGE = (
-    int((datetime.min - _EPOCH).total_seconds()) * _US_PER_SECOND,
-    int((datetime.max - _EPOCH).total_seconds()) * _US_PER_SECOND,
-)
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
+@functools.lru_cache(maxsize=64)
 def _zone(offset_minutes: int) -> str:
     if offset_minutes == 0:
         return "Z"
@@ -164,20 +160,19 @@ def _zone(offset_minutes: int) -> str:
     return f"{sign}{abs(offset_minutes) // 60:02d}:{abs(offset_minutes) % 60:02d}"
 
 
+@functools.lru_cache(maxsize=4096)  # a dataset's instants fall on a few hundred days
+def _date_text(days: int) -> str:
+    year, month, day = _civil_from_days(days)
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
 def format_instant(micros: int, offset_minutes: int = 0) -> str:
     """``micros`` as RFC 3339 with milliseconds, in UTC (``Z``) or at a fixed offset (``+08:00``)."""
-    local = micros + offset_minutes * 60 * _US_PER_SECOND
-    if _DATETIME_RANGE[0] <= local < _DATETIME_RANGE[1]:  # datetime's C code, where datetime can hold it
-        moment = _EPOCH + timedelta(microseconds=local - local % 1000)
-        return moment.isoformat(timespec="milliseconds") + _zone(offset_minutes)
-    days, rest = divmod(local, _US_PER_DAY)
-    year, month, day = _civil_from_days(days)
-    seconds, us = divmod(rest, _US_PER_SECOND)
-    hour, seconds = divmod(seconds, 3600)
-    minute, second = divmod(seconds, 60)
-    return (
-        f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{us // 1000:03d}{_zone(offset_minutes)}"
-    )
+    days, rest = divmod(micros + offset_minutes * 60 * _US_PER_SECOND, _US_PER_DAY)
+    seconds, millis = divmod(rest // 1000, 1000)
+    minutes, second = divmod(seconds, 60)
+    hour, minute = divmod(minutes, 60)
+    return f"{_date_text(days)}T{hour:02d}:{minute:02d}:{second:02d}.{millis:03d}{_zone(offset_minutes)}"
 
 
 # A written instant is ``"YYYY-MM-DDT`` ``HH:MM:SS`` ``.`` ``mmm`` and its zone with the closing quote: the first,

@@ -77,3 +77,11 @@ def test_a_page_of_instants_is_written_as_each_one_is(values: list[tuple[int, bo
     assert format_instants(micros, present, offset) == [
         w if p else b"null" for w, (_, p) in zip(one_by_one, values, strict=True)
     ]
+
+
+@given(moments.map(lambda m: m.replace(tzinfo=None)), st.sampled_from([0, 480, -90, 23 * 60 + 59]))
+def test_an_instant_is_written_as_datetime_writes_it(moment: datetime, offset: int) -> None:
+    micros = (moment - datetime(1970, 1, 1)) // timedelta(microseconds=1)
+    local = moment + timedelta(minutes=offset)
+    zone = "Z" if offset == 0 else f"{'+' if offset > 0 else '-'}{abs(offset) // 60:02d}:{abs(offset) % 60:02d}"
+    assert format_instant(micros, offset) == local.isoformat(timespec="milliseconds") + zone
