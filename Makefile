@@ -97,5 +97,5 @@ bench: install
 	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
 	cd bench && npm ci --silent --no-audit --no-fund
 	$(BIN)/python -m bench.render
-	$(BIN)/python -m bench.journal --control
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.journal --control --out bench/journal.json
+	$(BIN)/python -m bench.run --journal bench/journal.json

@@ -17,6 +17,9 @@ import argparse
 import statistics
 import subprocess
 from contextlib import ExitStack
+from pathlib import Path
+
+import orjson
 
 from bench.run import APIS, BENCH, BIN, running, wrk
 
@@ -55,8 +58,9 @@ def _round(
                     rates[api][name].append(wrk(f"http://127.0.0.1:{PORTS[name]}", args.seconds, {}, STREAM, env).rps)
 
 
-def measure(args: argparse.Namespace, token: str, off_args: list[str]) -> dict[str, tuple[float, float, float]]:
-    """Per API: the median paired ratio on ÷ off and its quartiles; prints each API's line."""
+def measure(args: argparse.Namespace, token: str, off_args: list[str]) -> dict[str, dict[str, float]]:
+    """Per API: the median paired ratio on ÷ off, its quartiles and each setting's median req/s; prints each API's
+    line."""
     rates: dict[str, dict[str, list[float]]] = {api: {"on": [], "off": []} for api in APIS}
     for number in range(args.rounds):
         _round(number, args, token, off_args, rates)
@@ -71,7 +75,13 @@ def measure(args: argparse.Namespace, token: str, off_args: list[str]) -> dict[s
             f"off {statistics.median(runs['off']):,.0f} req/s ({spread['off']}); {len(ratios)} paired ratios "
             f"on ÷ off: median {ratio:.3f} (quartiles {low:.3f}–{high:.3f})"
         )
-        found[api] = (ratio, low, high)
+        found[api] = {
+            "ratio": ratio,
+            "low": low,
+            "high": high,
+            "on": statistics.median(runs["on"]),
+            "off": statistics.median(runs["off"]),
+        }
     return found
 
 
@@ -81,6 +91,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=2, help="alternated pairs of runs per API and round")
     parser.add_argument("--seconds", type=int, default=2, help="seconds per run")
     parser.add_argument("--control", action="store_true", help="also measure two identical servers (noise floor)")
+    parser.add_argument("--out", type=Path, help="also write the figures there as JSON (bench.run --journal reads it)")
     args = parser.parse_args()
     token = subprocess.run([str(BIN / "mockserver"), "token"], capture_output=True, text=True, check=True).stdout
     token = token.strip()
@@ -89,14 +100,19 @@ def main() -> None:
         f"pairs of {args.seconds} s runs per round and API"
     )
     found = measure(args, token, ["--journal", "0"])
-    floor = {}
+    floor: dict[str, dict[str, float]] = {}
     if args.control:
         print("control: the same method on two identical servers (journal on in both)")
         floor = measure(args, token, [])
-    for api, (ratio, _, _) in found.items():
+    for api, figures in found.items():
+        ratio = figures["ratio"]
         verdict = "met" if 1 - ratio < TARGET else "missed"
-        noise = f"; the control's 'cost' {100 * (1 - floor[api][0]):.1f} %" if api in floor else ""
+        noise = f"; the control's 'cost' {100 * (1 - floor[api]['ratio']):.1f} %" if api in floor else ""
         print(f"  {api}: journal cost {100 * (1 - ratio):.1f} % (target < {100 * TARGET:.0f} %: {verdict}){noise}")
+    if args.out is not None:
+        method = {"rounds": args.rounds, "pairs": args.pairs, "seconds": args.seconds, "target": TARGET}
+        written = {"method": method, "journal": found, "control": floor}
+        args.out.write_bytes(orjson.dumps(written, option=orjson.OPT_INDENT_2) + b"\n")
 
 
 if __name__ == "__main__":

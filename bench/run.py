@@ -31,6 +31,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import httpx
 import orjson
@@ -394,6 +395,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
     parser.add_argument("--scales", default="1000,100000,1000000")
     parser.add_argument("--no-peers", action="store_true", help="Only the scaling and fuzz parts (a quick re-run).")
+    parser.add_argument("--journal", type=Path, help="bench.journal's figures (its --out) to report with this run's")
     args = parser.parse_args()
     bearer = token()
     auth = {"Authorization": f"Bearer {bearer}"}
@@ -530,6 +532,65 @@ def targets(rows: list[Row], scaled: Scaling) -> list[tuple[str, str, str]]:
     return found
 
 
+def journal_targets(journal: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Issue 12's target, from bench.journal's figures: the journal costs under 5 % of the throughput."""
+    target = journal["method"]["target"]
+    return [
+        (
+            f"{api}: the request journal costs < {100 * target:.0f} % of the stream's req/s (issue 12)",
+            f"{100 * (1 - f['ratio']):.1f} % (quartiles {100 * (1 - f['high']):.1f}–{100 * (1 - f['low']):.1f} %; "
+            f"control {100 * (1 - journal['control'][api]['ratio']):.1f} %)"
+            if api in journal["control"]
+            else f"{100 * (1 - f['ratio']):.1f} %",
+            _verdict(1 - f["ratio"] < target),
+        )
+        for api, f in journal["journal"].items()
+    ]
+
+
+def journal_section(journal: dict[str, Any]) -> list[str]:
+    """bench.journal's method and figures, as a section of RESULTS.md."""
+    m = journal["method"]
+    rows = [
+        (
+            api,
+            "on ÷ off",
+            f"{f['on']:,.0f}",
+            f"{f['off']:,.0f}",
+            f"{f['ratio']:.3f}",
+            f"{f['low']:.3f}–{f['high']:.3f}",
+            f"{100 * (1 - f['ratio']):.1f} %",
+        )
+        for api, f in journal["journal"].items()
+    ] + [
+        (
+            api,
+            "control (on ÷ on)",
+            f"{f['on']:,.0f}",
+            f"{f['off']:,.0f}",
+            f"{f['ratio']:.3f}",
+            f"{f['low']:.3f}–{f['high']:.3f}",
+            f"{100 * (1 - f['ratio']):.1f} %",
+        )
+        for api, f in journal["control"].items()
+    ]
+    return [
+        "## The request journal's cost",
+        "",
+        f"`bench/journal.py --control` (run by `make bench` before this report): {m['rounds']} rounds of fresh "
+        f"server processes, {m['pairs']} alternated pairs of {m['seconds']} s runs of the never-repeating stream per "
+        "round and API, journal on (its default size) against `--journal 0`; the cost is one minus the median of "
+        "the paired ratios. The control runs the same method on two identical servers: its 'cost' is the noise.",
+        "",
+        *_table(
+            "The journal's cost on the never-repeating stream",
+            ("api", "pair", "req/s (first)", "req/s (second)", "median ratio", "quartiles", "cost"),
+            rows,
+        ),
+        "",
+    ]
+
+
 def report(
     rows: list[Row],
     scaled: Scaling,
@@ -589,8 +650,11 @@ def report(
             for count in scaled.counts
         ],
     )
+    journal = orjson.loads(args.journal.read_bytes()) if args.journal is not None and args.journal.exists() else None
     target_lines = _table(
-        "Issue 15's targets, measured in this run", ("target", "measured", "verdict"), targets(rows, scaled)
+        "Targets measured in this run (issue 15's; issue 12's journal cost)",
+        ("target", "measured", "verdict"),
+        targets(rows, scaled) + (journal_targets(journal) if journal else []),
     )
     write_latency_chart(
         BENCH / "latency-vs-records.svg",
@@ -646,6 +710,7 @@ def report(
             "",
             *start_lines,
             "",
+            *(journal_section(journal) if journal else []),
             "## Where a request's time goes at the largest size",
             "",
             "`bench/inprocess.py --profile`: the same stream sent straight into the ASGI app in one process (no "
