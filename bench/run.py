@@ -574,25 +574,15 @@ def journal_section(journal: dict[str, Any]) -> list[str]:
     rows = [
         (
             api,
-            "on ÷ off",
+            pair,
             f"{f['on']:,.0f}",
             f"{f['off']:,.0f}",
             f"{f['ratio']:.3f}",
             f"{f['low']:.3f}–{f['high']:.3f}",
             f"{100 * (1 - f['ratio']):.1f} %",
         )
-        for api, f in journal["journal"].items()
-    ] + [
-        (
-            api,
-            "control (on ÷ on)",
-            f"{f['on']:,.0f}",
-            f"{f['off']:,.0f}",
-            f"{f['ratio']:.3f}",
-            f"{f['low']:.3f}–{f['high']:.3f}",
-            f"{100 * (1 - f['ratio']):.1f} %",
-        )
-        for api, f in journal["control"].items()
+        for key, pair in (("journal", "on ÷ off"), ("control", "control (on ÷ on)"))
+        for api, f in journal[key].items()
     ]
     return [
         "## The request journal's cost",

@@ -355,19 +355,18 @@ def _page(d: _Interventions, hasher: Hasher, indexes: Sequence[int]) -> list[byt
 
 
 _EVENT_TYPE_ARRAY = np.array(_EVENT_TYPES, dtype=np.int64)
-# The text fields and the nullable small numbers, each picked for the whole page in one gather (in this order).
-_TEXTS = ("description", "company", "email", "comment", "comment", "comment")
-_TEXT_COLUMNS = [
-    _COLUMN[name]
-    for name in (
-        "description",
-        "providerName",
-        "providerEmail",
-        "providerActionComment",
-        "providerGeneralComment",
-        "decisionComment",
-    )
-]
+# The text fields (each with its pool) and the nullable small numbers, each picked for the whole page in one gather
+# (in this order).
+_TEXT_FIELDS = (
+    ("description", "description"),
+    ("providerName", "company"),
+    ("providerEmail", "email"),
+    ("providerActionComment", "comment"),
+    ("providerGeneralComment", "comment"),
+    ("decisionComment", "comment"),
+)
+_TEXTS = tuple(pool for _, pool in _TEXT_FIELDS)
+_TEXT_COLUMNS = [_COLUMN[name] for name, _ in _TEXT_FIELDS]
 _NUMBER_COLUMNS = [
     _COLUMN[name]
     for name in ("assignedCompanyContactId", "assignedUserId", "verifiedByUserId", "routineId", "createdByUserId")
