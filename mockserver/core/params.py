@@ -13,10 +13,10 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote
 
 from jsonschema import Draft4Validator, ValidationError
 
@@ -188,21 +188,25 @@ def _wire(example: Any) -> str:
 
 
 def _query_values(query_string: bytes) -> dict[str, list[str]]:
-    """Each name's values, as ``parse_qsl`` reads them (blank values kept; ``%`` escapes as UTF-8). A query string
-    without ``%`` or ``+`` has nothing to decode: it is split as ``parse_qsl`` splits it, without its calls."""
-    text = query_string.decode("latin-1")
-    pairs: Iterable[tuple[str, str]]
-    if "%" in text or "+" in text:
-        pairs = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="replace")
-    else:
-        pairs = ((name, value) for name, _, value in (part.partition("=") for part in text.split("&") if part))
+    """Each name's values, as ``parse_qsl`` reads them (blank values kept; ``%`` escapes as UTF-8), without its calls
+    per pair: a pair with no ``%`` and no ``+`` has nothing to decode."""
     values: dict[str, list[str]] = {}
-    for name, value in pairs:
+    for part in query_string.decode("latin-1").split("&"):
+        if not part:
+            continue
+        name, _, value = part.partition("=")
+        if "%" in part or "+" in part:
+            name, value = _decoded(name), _decoded(value)
         if name in values:
             values[name].append(value)
         else:
             values[name] = [value]
     return values
+
+
+def _decoded(text: str) -> str:
+    """A name or a value as ``parse_qsl`` decodes it: ``+`` is a space, then ``%`` escapes are read as UTF-8."""
+    return unquote(text.replace("+", " "), encoding="utf-8", errors="replace")
 
 
 def _check_query(rules: list[ParamRule], query: dict[str, list[str]]) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from mockserver.server.auth import stage_owned_security, unauthorized_response
 from mockserver.server.chaos import chaos_middleware
 from mockserver.server.docs import SPEC_ONLY, add_swagger_ui
 from mockserver.server.journal import Journal, JournalStage, Understand
-from mockserver.server.pipeline import OperationPlan, RequestStage, compile_plan
+from mockserver.server.pipeline import OperationPlan, RequestStage, Rethrow, compile_plan
 from mockserver.server.routes import OrjsonJsonifier, healthz, token_endpoint
 from mockserver.server.runtime import ScenarioBook
 from mockserver.server.scenarios import Preferences
@@ -226,9 +226,10 @@ def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> 
         for method in _methods(plan.api.operation.method)
     }
     authenticator = Authenticator(settings.accepted_tokens)
-    app.add_middleware(
-        RequestStage, position=MiddlewarePosition.BEFORE_SWAGGER, routes=routes, authenticator=authenticator, book=book
+    app.add_middleware(  # the innermost of the outer stages: an answered request skips the exception stage
+        RequestStage, position=outer, routes=routes, authenticator=authenticator, book=book, hand_off=True
     )
+    app.add_middleware(Rethrow, position=MiddlewarePosition.BEFORE_SWAGGER)  # its problems, raised for Connexion
     templated = {key: plan for key, plan in plans.items() if key not in literal}
     if templated:  # found after Connexion's routing, which reads the path's parameters
         app.add_middleware(

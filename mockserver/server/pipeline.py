@@ -1,14 +1,15 @@
 """The request stage: auth, scenarios, parameters, data and response of every API operation, compiled once.
 
-It is inserted into Connexion's stack through its extension point, right inside Connexion's exception stage
-(``MiddlewarePosition.BEFORE_SWAGGER``), and answers every operation of the served specs itself: an operation whose
-path is literal (every list operation) is found by its method and path, which is all Connexion's routing would do
-for it, without the docs' and the APIs' routers; one with path parameters is found after Connexion's routing by a
-second instance (``BEFORE_SECURITY``). The stock stages behind it see only the routes outside the APIs (health,
-token, docs). It raises
-Connexion's own problems, so Connexion's exception stage writes the 4xx answers, and it honours the
-``Prefer`` scenarios. ``tests/server/test_pipeline.py`` checks on generated requests that it answers
-exactly as Connexion's stock stages would.
+It is inserted into Connexion's stack through its extension point and answers every operation of the served specs
+itself. An operation whose path is literal (every list operation) is found by its method and path, which is all
+Connexion's routing would do for it, by an instance placed just outside Connexion's exception stage
+(``MiddlewarePosition.BEFORE_EXCEPTION``, inside the journal, the admin guard, CORS and chaos), so that an answered
+request does not pass through the exception stage, the docs' and the APIs' routers. An operation with path
+parameters is found after Connexion's routing by a second instance (``BEFORE_SECURITY``). The stock stages behind
+them see only the routes outside the APIs (health, token, docs). The stage raises Connexion's own problems, and the
+outer instance hands them to ``Rethrow`` inside the exception stage, so Connexion's exception stage writes every
+4xx answer. It honours the ``Prefer`` scenarios. ``tests/server/test_pipeline.py`` checks on generated requests
+that it answers exactly as Connexion's stock stages would.
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ from mockserver.server.journal import EXTENSION, Entry, fingerprint
 from mockserver.server.runtime import ScenarioBook, merge
 from mockserver.server.scenarios import Preferences, Scenarios
 
-__all__ = ["OperationPlan", "RequestStage", "compile_plan"]
+__all__ = ["OperationPlan", "RequestStage", "Rethrow", "compile_plan"]
 
 _ROUTING = "connexion_routing"
+PENDING = "mockserver.problem"  # the scope's key for a problem handed from the request stage to ``Rethrow``
 
 Datasets = Callable[[Preferences], Store]  # the store a request's preferences select
 
@@ -99,7 +101,9 @@ class RequestStage:
 
     ``routes`` maps (method, path) to the plan of an operation with a literal path (a GET also answers HEAD, as
     Starlette's routes do); ``plans`` maps (base path, operation id), as Connexion's routing names an operation, to
-    the plan of any other.
+    the plan of any other. With ``hand_off`` (the stage placed outside Connexion's exception stage), a request's
+    problem is not raised through the stages around it: it is put in the scope and the request handed to the next
+    app, where ``Rethrow`` (inside the exception stage) raises it, so that Connexion writes it as it writes any.
     """
 
     def __init__(
@@ -110,8 +114,10 @@ class RequestStage:
         routes: Mapping[tuple[str, str], OperationPlan] | None = None,
         plans: Mapping[tuple[str, str], OperationPlan] | None = None,
         book: ScenarioBook | None = None,
+        hand_off: bool = False,
     ) -> None:
         self.next_app = next_app
+        self.hand_off = hand_off
         self.routes = routes or {}
         self.plans = plans or {}
         self.authenticator = authenticator
@@ -132,6 +138,19 @@ class RequestStage:
             await self.next_app(scope, receive, send)
             return
         await _drain(scope, receive)
+        try:
+            answer = await self._answer(plan, scope)
+        except Exception as exc:
+            if not self.hand_off:
+                raise
+            scope[PENDING] = exc  # raised again inside Connexion's exception stage, which writes the problem
+            await self.next_app(scope, receive, send)
+            return
+        await _respond(send, *answer)
+
+    async def _answer(self, plan: OperationPlan, scope: Scope) -> tuple[int, str, bytes, Preferences, bool]:
+        """The request's answer (status, content type, body, preferences, whether ``Prefer`` shaped it), or the
+        problem it raises."""
         entry: Entry | None = scope.get(EXTENSION)
         authorization = _header(scope, b"authorization")
         prefer = _header(scope, b"prefer")
@@ -158,8 +177,7 @@ class RequestStage:
             if entry is not None:
                 entry.explain("scenario", f"the spec's example of status {canned.status} ({', '.join(prefs.applied)})")
                 entry.status = canned.status
-            await _respond(send, canned.status, canned.content_type, canned.body, prefs, preferred)
-            return
+            return canned.status, canned.content_type, canned.body, prefs, preferred
         body, _, page = plan.api.answer(plan.datasets(prefs), params)
         payload = orjson.dumps(body)
         if plan.response is not None:
@@ -168,7 +186,7 @@ class RequestStage:
             dataset = ", ".join(prefs.applied) if prefs.dataset or prefs.seed is not None else ""
             entry.kind, entry.status = "served", 200
             entry.served = (page.total, page.page, page.size, len(page.indexes), dataset)
-        await _respond(send, 200, "application/json", payload, prefs, preferred)
+        return 200, "application/json", payload, prefs, preferred
 
     def _preferences(
         self, plan: OperationPlan, scope: Scope, prefer: list[str], authorization: list[str], entry: Entry | None
@@ -189,6 +207,20 @@ class RequestStage:
             elif prefs.applied:
                 entry.applied += prefs.applied
         return prefs
+
+
+class Rethrow:
+    """The ASGI stage, inside Connexion's exception stage, that raises the problem a handing-off ``RequestStage``
+    put in the scope (``app.add_middleware(Rethrow, position=MiddlewarePosition.BEFORE_SWAGGER)``)."""
+
+    def __init__(self, next_app: ASGIApp) -> None:
+        self.next_app = next_app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        problem: Exception | None = scope.pop(PENDING, None)
+        if problem is not None:
+            raise problem
+        await self.next_app(scope, receive, send)
 
 
 def _validate(validator: OAS30Validator, payload: bytes, entry: Entry | None) -> None:
