@@ -108,37 +108,52 @@ class BatchedWrites(asyncio.Transport):
 
 
 class HeadTimeoutProtocol(HttpToolsProtocol):
+    """uvicorn's protocol, closing a connection whose request head is not complete ``head_timeout`` seconds after
+    it began (the first head's time runs from when the connection opened).
+
+    A request only notes when its head began and when it completed: the connection's one timer is armed when a head
+    begins and none is pending, and when it fires early (the head it was armed for completed, a later one began) it
+    is armed again for what is left of the current head's time, or not at all between requests. A timer per request
+    (armed, then cancelled once the head is read) cost about 2 % of a request on the hot path.
+    """
+
     def __init__(self, config: Config, *args: Any, **kwargs: Any) -> None:
         super().__init__(config, *args, **kwargs)
         self._head_timeout: float = getattr(config, _ATTRIBUTE, DEFAULT_HEAD_TIMEOUT_S)
         self._head_deadline: asyncio.TimerHandle | None = None
+        self._head_began: float | None = None  # loop time the current head began; None between heads
 
-    def _arm(self) -> None:
+    def _begin_head(self) -> None:
+        self._head_began = self.loop.time()
         if self._head_deadline is None:
             self._head_deadline = self.loop.call_later(self._head_timeout, self._head_expired)
 
-    def _disarm(self) -> None:
-        if self._head_deadline is not None:
-            self._head_deadline.cancel()
-            self._head_deadline = None
-
     def _head_expired(self) -> None:
         self._head_deadline = None
-        if not self.transport.is_closing():
+        if self._head_began is None or self.transport.is_closing():
+            return
+        left = self._head_began + self._head_timeout - self.loop.time()
+        if left > 0:
+            self._head_deadline = self.loop.call_later(left, self._head_expired)
+        else:
             self.transport.close()
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(BatchedWrites(transport, self.loop))
-        self._arm()  # a connection that sends nothing is held to the same deadline
+        self._begin_head()  # a connection that sends nothing is held to the same deadline
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self._arm()
+        if self._head_began is None:  # else the first head, whose time runs from when the connection opened
+            self._begin_head()
 
     def on_headers_complete(self) -> None:
-        self._disarm()
+        self._head_began = None
         super().on_headers_complete()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
+        self._head_began = None
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+            self._head_deadline = None
         super().connection_lost(exc)

@@ -52,6 +52,29 @@ def test_a_stalled_request_head_is_closed_after_the_head_timeout(
         assert _closed_within(silent, 8) is not None
 
 
+def test_a_later_request_s_stalled_head_gets_its_own_head_timeout(
+    serve_process: Callable[..., ServerProcess],
+) -> None:
+    """The deadline runs from when a head began, not from when the connection opened or its first head began."""
+    server = serve_process("--head-timeout", "2")
+    with _stalled(server.port, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") as sock:
+        assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+        time.sleep(1.5)
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 12")
+        assert (waited := _closed_within(sock, 8)) is not None and 1.5 < waited < 4
+
+
+def test_a_first_head_begun_late_keeps_the_deadline_of_the_connection_s_opening(
+    serve_process: Callable[..., ServerProcess],
+) -> None:
+    """A client cannot stretch its first head's time by waiting before the first byte (slowloris)."""
+    server = serve_process("--head-timeout", "2")
+    with _stalled(server.port, b"") as sock:
+        time.sleep(1.5)
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 12")
+        assert (waited := _closed_within(sock, 8)) is not None and waited < 1.4
+
+
 def test_the_server_answers_others_while_heads_are_stalled(serve_process: Callable[..., ServerProcess]) -> None:
     server = serve_process("--head-timeout", "30")
     with ExitStack() as stack:
