@@ -166,7 +166,9 @@ class Hasher:
             base = np.array([self.record_seed(i) for i in indexes], dtype=np.uint64)
         else:
             base = self.at("record", np.asarray(indexes, dtype=np.uint64))
-        return _splitmix64(base[:, None] ^ _keys(self.seed, self.api, tuple(fields)))
+        values = base[:, None] ^ _keys(self.seed, self.api, tuple(fields))  # a new array: mixed in place
+        _mix(values, np.empty_like(values))
+        return values
 
     def stream(self, field: str, index: int) -> int:
         """The 64-bit value rendered field ``field`` of record ``index`` is made from (``renderer`` computes the
