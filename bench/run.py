@@ -133,7 +133,8 @@ def _answers(url: str, headers: dict[str, str]) -> bool:
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=2)
     try:
-        connection.request("GET", parts.path or "/", headers=headers)
+        target = f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path or "/"
+        connection.request("GET", target, headers=headers)
         connection.getresponse().read()
     except OSError:
         return False

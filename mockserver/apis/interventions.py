@@ -302,14 +302,14 @@ def _page(d: _Interventions, hasher: Hasher, indexes: Sequence[int]) -> list[byt
     shown = np.concatenate([everywhere, everywhere, begun, ended, verified, archived, everywhere, everywhere])
     written = format_instants(times, shown)
     texts = np.empty((n, len(_TEXT_FIELDS)), dtype=bool)  # each text field's presence, in _TEXT_FIELDS' order
-    texts[:, :3] = True
+    texts[:, :3] = True  # description, providerName, providerEmail
     texts[:, 3] = begun & chanced("providerActionComment")
     texts[:, 4] = chanced("providerGeneralComment")
     texts[:, 5] = (status == 4) | chanced("decisionComment")
     description, company, email, action, general, decision = d.text.picks_of(_TEXTS, bits[:, _TEXT_COLUMNS], texts)
     numbers = lucky[:, _NUMBER_COLUMNS]  # each nullable number's presence, in _NUMBER_COLUMNS' order
-    numbers[:, 2] = verified
-    numbers[:, 4] = ~auto
+    numbers[:, 2] = verified  # verifiedByUserId (the others keep their own chance)
+    numbers[:, 4] = ~auto  # createdByUserId
     contact, user, verifier, routine, creator = _numbers(drawn[:, _NUMBER_COLUMNS], numbers)
     values: dict[str, list[Any]] = {
         "id": (at + 1).tolist(),
