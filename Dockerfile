@@ -6,7 +6,14 @@
 ARG BASE=docker.io/library/python:3.11-slim-bookworm
 
 FROM ${BASE} AS build
+# The page renderers are C (mockserver/apis/_pages.c): a compiler here, and Python's headers where the base has none.
+RUN apt-get update -qq \
+    && apt-get install -y -qq --no-install-recommends gcc libc6-dev >/dev/null \
+    && (python3 -c 'import pathlib, sys, sysconfig; sys.exit(not pathlib.Path(sysconfig.get_paths()["include"], "Python.h").exists())' \
+        || apt-get install -y -qq --no-install-recommends python3-dev >/dev/null) \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+COPY hatch_build.py ./
 COPY pyproject.toml README.md ./
 COPY mockserver ./mockserver
 COPY spec ./spec

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import orjson
 
+from mockserver.apis import _pages
 from mockserver.apis.shape import ApiTable, Renderer, Window
-from mockserver.core.draws import I64, U64, Field, Hasher, Records, Rng, TextPools, chance, chances, renderer
-from mockserver.core.instants import DAY_US, MINUTE_US, format_instant, format_instants
+from mockserver.core.draws import I64, U64, Field, Hasher, PageRenderer, Records, Rng, TextPools, chance, renderer
+from mockserver.core.instants import DAY_US, MINUTE_US, format_instant
 from mockserver.core.store import Columns
 
 __all__ = ["CATEGORIES", "TABLE"]
@@ -62,51 +63,25 @@ FIELDS: tuple[Field[_Events], ...] = (
 )
 
 
-# The page renderer: the same records as ``FIELDS`` make, computed a page at a time (test_page_render holds them
-# byte for byte equal). An id's 26 characters are 5-bit groups of (high << 66) | (low << 2) | (high & 3).
-_BASE32HEX = np.frombuffer(b"0123456789abcdefghijklmnopqrstuv", dtype=np.uint8)
-_HIGH_SHIFTS = np.array([59 - 5 * k for k in range(12)], dtype=np.uint64)  # characters 0-11: high bits 63..4
-_LOW_SHIFTS = np.array([58 - 5 * k for k in range(12)], dtype=np.uint64)  # characters 13-24: low bits 62..3
+# The page renderer (_pages.c): the same records as ``FIELDS`` make, written in C from the same columns, keys and
+# pools (test_page_render holds them byte for byte equal). The drawn fields, in the order the C reads their keys.
 _DRAWN = ("summary", "description", "location", "link")
-_PRESENT = np.array([1.0, 0.8, 0.85, 0.75])  # each drawn field's chance of being there (``chance`` in FIELDS)
-_TEMPLATE = (
-    b'{"id":"%b","created_at":%b,"updated_at":%b,"summary":%b,"description":%b,"location":%b,"category":%b,'
-    b'"start":%b,"end":%b,"link":%b}'
-)
-_CATEGORY_JSON = np.array([orjson.dumps(c) for c in CATEGORIES], dtype=object)
+_PRESENT = (1.0, 0.8, 0.85, 0.75)  # each drawn field's chance of being there (``chance`` in FIELDS)
 
 
-def _event_ids(high: U64, low: U64) -> list[bytes]:
-    """``_event_id`` of each (high, low), vectorised."""
-    five, three, one = np.uint64(31), np.uint64(7), np.uint64(1)
-    groups = np.empty((len(high), 26), dtype=np.uint64)
-    groups[:, :12] = (high[:, None] >> _HIGH_SHIFTS) & five
-    groups[:, 12] = ((high & np.uint64(15)) << one) | (low >> np.uint64(63))
-    groups[:, 13:25] = (low[:, None] >> _LOW_SHIFTS) & five
-    groups[:, 25] = ((low & three) << np.uint64(2)) | (high & np.uint64(3))
-    return _BASE32HEX[groups.astype(np.intp)].view("S26").ravel().tolist()
+def _page_renderer(d: _Events, hasher: Hasher) -> PageRenderer:
+    """The C page renderer of ``d``; its context (which writes the text pools) is made on the first page."""
 
+    @functools.cache
+    def context() -> _pages.Context:
+        record_key, seed, keys = hasher.page_keys(_DRAWN)
+        columns = (d.start, d.end, d.created, d.updated, d.high, d.low, d.category)
+        pools = tuple(d.text.written(name) for name in _DRAWN)
+        categories = tuple(orjson.dumps(c) for c in CATEGORIES)
+        thresholds = [p * 4294967296.0 for p in _PRESENT]
+        return _pages.events_context(*columns, record_key, seed, keys, thresholds, pools, categories, _OFFSET_MINUTES)
 
-def _page(d: _Events, hasher: Hasher, indexes: Sequence[int]) -> list[bytes]:
-    at = np.asarray(indexes, dtype=np.intp)
-    n = len(at)
-    bits = hasher.streams(_DRAWN, indexes)
-    summary, description, location, link = d.text.picks_of(_DRAWN, bits, chances(bits, _PRESENT))
-    times = np.concatenate([d.created[at], d.updated[at], d.start[at], d.end[at]])
-    written = format_instants(times, None, _OFFSET_MINUTES)
-    columns = (
-        _event_ids(d.high[at], d.low[at]),
-        written[:n],
-        written[n : 2 * n],
-        summary,
-        description,
-        location,
-        _CATEGORY_JSON[d.category[at]].tolist(),
-        written[2 * n : 3 * n],
-        written[3 * n :],
-        link,
-    )
-    return [_TEMPLATE % row for row in zip(*columns, strict=True)]
+    return lambda indexes: _pages.events_page(context(), indexes)
 
 
 def _ranks(high: U64, low: U64) -> I64:
@@ -157,7 +132,7 @@ def generate(
     render = renderer(rng.hasher, data, fields)
     if fields is not FIELDS:  # a changed table: only the one-record renderer knows it
         return columns, render
-    return columns, Records(render, lambda indexes: _page(data, rng.hasher, indexes))
+    return columns, Records(render, _page_renderer(data, rng.hasher))
 
 
 TABLE = ApiTable(

@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
+from mockserver.apis import _pages
 from mockserver.apis.shape import ApiTable, Renderer, Window
 from mockserver.core.draws import (
     I64,
-    U64,
     Field,
     Hasher,
     Maker,
+    PageRenderer,
     Records,
     Rng,
     TextPools,
     chance,
     integer,
     more_bits,
-    more_bits_of,
     renderer,
 )
-from mockserver.core.instants import DAY_US, MINUTE_US, format_instant, format_instants
+from mockserver.core.instants import DAY_US, MINUTE_US, format_instant
 from mockserver.core.store import Columns
 
 __all__ = ["TABLE"]
@@ -188,48 +187,12 @@ ORDER = (
 )
 
 
-# The page renderer: the same records as ``FIELDS`` make, computed a page at a time (test_page_render holds them
-# byte for byte equal). Each line mirrors the maker of the same field above.
+# The page renderer (_pages.c): the same records as ``FIELDS`` make, written in C from the same columns, keys and
+# pools (test_page_render holds them byte for byte equal). The C mirrors each maker above by the field's name, and
+# reads each field's key, ``integer`` range and ``chance`` probability from here, in FIELDS' order.
 _DRAWN = tuple(f.name for f in FIELDS)
-_COLUMN = {name: n for n, name in enumerate(_DRAWN)}
-_TEMPLATE = (
-    "{"
-    + ",".join(
-        f'"{name}":%d'
-        if name in ("id", "status", "type", "codePin", "creationStatus", "attendeeCount")
-        or name in ("organizationId", "eventType")
-        else f'"{name}":%b'
-        for name in ORDER
-    )
-    + "}"
-).encode()
-_NUMBERS = np.array([b"null", *(str(n).encode() for n in range(1, 501))], dtype=object)  # small ids, or null
-_BOOLEANS = np.array([b"false", b"true"], dtype=object)
-_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
-_NIBBLES = np.arange(60, -4, -4, dtype=np.uint64)
-_UUID_COLUMNS = np.array([n + (n >= 8) + (n >= 12) + (n >= 16) + (n >= 20) for n in range(32)]) + 12
-_SIGNATURE = b'"signatures/00000000-0000-0000-0000-000000000000.png"'
-
-
-def _numbers(values: I64, present: npt.NDArray[np.bool_]) -> list[list[bytes]]:
-    """Small positive integers (up to 500) as JSON, or null: a column of them per column of ``values``."""
-    return _NUMBERS[np.where(present, values, 0)].T.tolist()  # type: ignore[no-any-return]
-
-
-def _signatures(bits: U64, present: npt.NDArray[np.bool_]) -> list[bytes]:
-    """``_img_signature`` of each value: the UUID's version and variant bits set as ``uuid.UUID`` sets them."""
-    high = (bits & np.uint64(~0xF000 & (2**64 - 1))) | np.uint64(0x4000)
-    low = (more_bits_of(bits) & np.uint64(~(0xC000 << 48) & (2**64 - 1))) | np.uint64(0x8000 << 48)
-    nibbles = np.concatenate([high[:, None] >> _NIBBLES, low[:, None] >> _NIBBLES], axis=1) & np.uint64(15)
-    chars = np.empty((len(bits), len(_SIGNATURE)), dtype=np.uint8)
-    chars[:] = np.frombuffer(_SIGNATURE, dtype=np.uint8)
-    chars[:, _UUID_COLUMNS] = _HEX[nibbles.astype(np.intp)]
-    written: list[bytes] = chars.view(f"S{len(_SIGNATURE)}").ravel().tolist()
-    return [w if p else b"null" for w, p in zip(written, present.tolist(), strict=True)]
-
-
-# Each drawn field's ``integer`` range and ``chance`` probability, as its maker above reads them (all computed in one
-# pass over the page's bits; a field that reads neither has a unit range and a zero chance).
+if _DRAWN != _pages.INTERVENTIONS_FIELDS:
+    raise ImportError(f"_pages.c renders the fields {_pages.INTERVENTIONS_FIELDS}, FIELDS has {_DRAWN}")
 _RANGES = {
     "actualStart": (-30, 61),
     "actualEnd": (-60, 91),
@@ -262,103 +225,24 @@ _CHANCES = {
     "routineId": 0.4,
     "archivedAt": 0.3,
 }
-_LOWS = np.array([_RANGES.get(name, (0, 1))[0] for name in _DRAWN], dtype=np.int64)
-_SPANS = np.array([_RANGES.get(name, (0, 1))[1] - _RANGES.get(name, (0, 1))[0] for name in _DRAWN], dtype=np.uint64)
-_THRESHOLDS = np.array([_CHANCES.get(name, 0.0) * 4294967296.0 for name in _DRAWN])
+_POOLS = ("description", "company", "email", "comment")  # in the order the C reads them
 
 
-def _page(d: _Interventions, hasher: Hasher, indexes: Sequence[int]) -> list[bytes]:
-    at = np.asarray(indexes, dtype=np.intp)
-    n = len(at)
-    bits = hasher.streams(_DRAWN, indexes)
-    drawn = ((bits & np.uint64(2**32 - 1)) * _SPANS >> np.uint64(32)).astype(np.int64) + _LOWS  # ``integer``
-    lucky = (bits >> np.uint64(32)).astype(np.float64) < _THRESHOLDS  # ``chance``
+def _page_renderer(d: _Interventions, hasher: Hasher) -> PageRenderer:
+    """The C page renderer of ``d``; its context (which writes the text pools) is made on the first page."""
 
-    def b(name: str) -> U64:
-        return bits[:, _COLUMN[name]]
+    @functools.cache
+    def context() -> _pages.Context:
+        record_key, seed, keys = hasher.page_keys(_DRAWN)
+        ranges = [_RANGES.get(name, (0, 1)) for name in _DRAWN]
+        lows, spans = [low for low, _ in ranges], [high - low for low, high in ranges]
+        thresholds = [_CHANCES.get(name, 0.0) * 4294967296.0 for name in _DRAWN]
+        pools = tuple(d.text.written(name) for name in _POOLS)
+        return _pages.interventions_context(
+            d.start, d.end, d.anchor, record_key, seed, keys, lows, spans, thresholds, pools
+        )
 
-    def number(name: str) -> I64:
-        return drawn[:, _COLUMN[name]]
-
-    def chanced(name: str) -> npt.NDArray[np.bool_]:
-        return lucky[:, _COLUMN[name]]
-
-    start, end = d.start[at], d.end[at]
-    begun = (start < d.anchor) & chanced("actualStart")
-    actual_start = start + number("actualStart") * MINUTE_US
-    ended = begun & (end < d.anchor)
-    actual_end = actual_start + np.maximum(0, (end - start) + number("actualEnd") * MINUTE_US)
-    status = np.where(begun, np.where(ended, 3, 2), np.where(chanced("status"), 4, 1))
-    auto = chanced("autoCreated")
-    verified = ended & chanced("verifiedAt")
-    verified_at = actual_end + number("verifiedAt") * MINUTE_US
-    archived = verified & chanced("archivedAt")
-    archived_at = verified_at + number("archivedAt") * DAY_US
-    created = start - number("createdAt") * MINUTE_US
-    updated = created + number("updatedAt") * MINUTE_US
-    updated = np.maximum(updated, np.maximum(np.where(verified, verified_at, 0), np.where(archived, archived_at, 0)))
-    everywhere = np.ones(n, dtype=bool)
-    times = np.concatenate([start, end, actual_start, actual_end, verified_at, archived_at, created, updated])
-    shown = np.concatenate([everywhere, everywhere, begun, ended, verified, archived, everywhere, everywhere])
-    written = format_instants(times, shown)
-    texts = np.empty((n, len(_TEXT_FIELDS)), dtype=bool)  # each text field's presence, in _TEXT_FIELDS' order
-    texts[:, :3] = True  # description, providerName, providerEmail
-    texts[:, 3] = begun & chanced("providerActionComment")
-    texts[:, 4] = chanced("providerGeneralComment")
-    texts[:, 5] = (status == 4) | chanced("decisionComment")
-    description, company, email, action, general, decision = d.text.picks_of(_TEXTS, bits[:, _TEXT_COLUMNS], texts)
-    numbers = lucky[:, _NUMBER_COLUMNS]  # each nullable number's presence, in _NUMBER_COLUMNS' order
-    numbers[:, 2] = verified  # verifiedByUserId (the others keep their own chance)
-    numbers[:, 4] = ~auto  # createdByUserId
-    contact, user, verifier, routine, creator = _numbers(drawn[:, _NUMBER_COLUMNS], numbers)
-    values: dict[str, list[Any]] = {
-        "id": (at + 1).tolist(),
-        "status": status.tolist(),
-        "type": number("type").tolist(),
-        "description": description,
-        "imgSignature": _signatures(b("imgSignature"), ended),
-        "codePin": number("codePin").tolist(),
-        "autoCreated": _BOOLEANS[auto.astype(np.intp)].tolist(),
-        "creationStatus": number("creationStatus").tolist(),
-        "providerName": company,
-        "providerEmail": email,
-        "providerActionComment": action,
-        "providerGeneralComment": general,
-        "assignedCompanyContactId": contact,
-        "assignedUserId": user,
-        "verifiedByUserId": verifier,
-        "decisionComment": decision,
-        "attendeeCount": number("attendeeCount").tolist(),
-        "routineId": routine,
-        "organizationId": number("organizationId").tolist(),
-        "createdByUserId": creator,
-        "eventType": _EVENT_TYPE_ARRAY[number("eventType")].tolist(),
-    }
-    for k, name in enumerate(
-        ("scheduledStart", "scheduledEnd", "actualStart", "actualEnd", "verifiedAt", "archivedAt", "createdAt")
-    ):
-        values[name] = written[k * n : (k + 1) * n]
-    values["updatedAt"] = written[7 * n :]
-    return [_TEMPLATE % row for row in zip(*(values[name] for name in ORDER), strict=True)]
-
-
-_EVENT_TYPE_ARRAY = np.array(_EVENT_TYPES, dtype=np.int64)
-# The text fields (each with its pool) and the nullable small numbers, each picked for the whole page in one gather
-# (in this order).
-_TEXT_FIELDS = (
-    ("description", "description"),
-    ("providerName", "company"),
-    ("providerEmail", "email"),
-    ("providerActionComment", "comment"),
-    ("providerGeneralComment", "comment"),
-    ("decisionComment", "comment"),
-)
-_TEXTS = tuple(pool for _, pool in _TEXT_FIELDS)
-_TEXT_COLUMNS = [_COLUMN[name] for name, _ in _TEXT_FIELDS]
-_NUMBER_COLUMNS = [
-    _COLUMN[name]
-    for name in ("assignedCompanyContactId", "assignedUserId", "verifiedByUserId", "routineId", "createdByUserId")
-]
+    return lambda indexes: _pages.interventions_page(context(), indexes)
 
 
 def generate(
@@ -388,7 +272,7 @@ def generate(
     render = renderer(rng.hasher, data, fields, ORDER)
     if fields is not FIELDS:  # a changed table: only the one-record renderer knows it
         return columns, render
-    return columns, Records(render, lambda indexes: _page(data, rng.hasher, indexes))
+    return columns, Records(render, _page_renderer(data, rng.hasher))
 
 
 TABLE = ApiTable(

@@ -15,9 +15,9 @@ every process and on every machine, and adding a field changes no other.
   a record's ``mix64``s are computed together, in the lanes of one big int.
 - **Text** comes from pools that a Faker instance seeded for that pool writes on first use (never
   ``Faker.seed()``, which is process-wide); a field picks from its pool with its own stream's value.
-- **Pages** (``Records.page``): an API may also render many records in one vectorised pass, with the same values
-  as the functions above computed on arrays (``Hasher.streams``, ``chances``, ``integers``, ``TextPools.picks``);
-  the pass must give the one-record renderer's bytes exactly (``tests/apis/test_page_render.py``).
+- **Pages** (``Records.page``): an API may also write many records' JSON in one call of compiled code
+  (``mockserver/apis/_pages.c``), from the same keys (``Hasher.page_keys``) and pools written as JSON
+  (``TextPools.written``); it must give the one-record renderer's bytes exactly (``tests/apis/test_page_render.py``).
 """
 
 from __future__ import annotations
@@ -44,12 +44,9 @@ __all__ = [
     "Rng",
     "TextPools",
     "chance",
-    "chances",
     "integer",
-    "integers",
     "mix64",
     "more_bits",
-    "more_bits_of",
     "renderer",
 ]
 
@@ -89,19 +86,8 @@ _CHUNK = 32_768
 _IOTA = np.arange(_CHUNK, dtype=np.uint64)
 
 
-def _splitmix64(x: U64) -> U64:
-    """SplitMix64's finaliser of each value of ``x`` (any shape), as a new array: for a page's values (columns go
-    through ``Hasher._finish``, a chunk at a time)."""
-    z = np.array(x, dtype=np.uint64)
-    _mix(z, np.empty_like(z))
-    return z
-
-
 _S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-
-
-_FEW = 12
 
 
 @functools.lru_cache(maxsize=1024)
@@ -160,15 +146,14 @@ class Hasher:
         """The base of record ``index``'s rendered fields (equal to ``at("record", [index])``, without numpy)."""
         return mix64((mix64(index ^ _int_key(self.seed, self.api, "record")) + (self.seed & _MASK)) & _MASK)
 
-    def streams(self, fields: Sequence[str], indexes: Sequence[int]) -> U64:
-        """``stream(f, i)`` for every record ``i`` (rows) and field ``f`` (columns), in one vectorised pass."""
-        if len(indexes) <= _FEW:  # a few records: their bases in Python cost less than numpy's calls
-            base = np.array([self.record_seed(i) for i in indexes], dtype=np.uint64)
-        else:
-            base = self.at("record", np.asarray(indexes, dtype=np.uint64))
-        values = base[:, None] ^ _keys(self.seed, self.api, tuple(fields))  # a new array: mixed in place
-        _mix(values, np.empty_like(values))
-        return values
+    def page_keys(self, fields: Sequence[str]) -> tuple[int, int, list[int]]:
+        """What a compiled page renderer needs to compute ``stream(f, i)`` for each of ``fields``: the record key, the
+        seed (64 bits) and each field's key."""
+        return (
+            _int_key(self.seed, self.api, "record"),
+            self.seed & _MASK,
+            [_int_key(self.seed, self.api, f) for f in fields],
+        )
 
     def stream(self, field: str, index: int) -> int:
         """The 64-bit value rendered field ``field`` of record ``index`` is made from (``renderer`` computes the
@@ -179,11 +164,6 @@ class Hasher:
 @functools.lru_cache(maxsize=1024)
 def _int_key(seed: int, api: str, field: str) -> int:
     return int(_key(seed, api, field))
-
-
-@functools.lru_cache(maxsize=256)
-def _keys(seed: int, api: str, fields: tuple[str, ...]) -> U64:
-    return np.array([_key(seed, api, f) for f in fields], dtype=np.uint64)
 
 
 class Rng:
@@ -223,22 +203,6 @@ def integer(bits: int, low: int, high: int) -> int:
 def more_bits(bits: int) -> int:
     """The next 64 bits of a field's own stream, for a field that needs more than 64 (SplitMix64 from ``bits``)."""
     return mix64(bits)
-
-
-def chances(bits: U64, p: float | npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
-    """``chance`` of each value (the comparison is exact: the high halves are below 2**32); ``p`` may hold one
-    probability per column of ``bits``."""
-    return (bits >> np.uint64(32)).astype(np.float64) < p * 4294967296.0
-
-
-def integers(bits: U64, low: int, high: int) -> I64:
-    """``integer`` of each value."""
-    return ((bits & np.uint64(_LOW32)) * np.uint64(high - low) >> np.uint64(32)).astype(np.int64) + low
-
-
-def more_bits_of(bits: U64) -> U64:
-    """``more_bits`` of each value."""
-    return _splitmix64(bits)
 
 
 # --- Records: an ordered table of fields ----------------------------------------------------------------------------
@@ -351,8 +315,7 @@ class TextPools:
         self._hasher = hasher
         self._makers = makers
         self._pools: dict[str, tuple[str, ...]] = {}
-        self._json: dict[str, npt.NDArray[np.object_]] = {}
-        self._together: dict[tuple[str, ...], tuple[npt.NDArray[np.object_], npt.NDArray[np.intp]]] = {}
+        self._json: dict[str, tuple[bytes, ...]] = {}
 
     def pool(self, name: str) -> tuple[str, ...]:
         if name not in self._pools:
@@ -365,39 +328,10 @@ class TextPools:
         pool = self._pools.get(name) or self.pool(name)
         return pool[bits & (POOL_SIZE - 1)]
 
-    def picks(self, name: str, bits: U64, present: npt.NDArray[np.bool_] | None = None) -> list[bytes]:
-        """``pick`` of each value as JSON (``null`` where ``present`` is False), from the pool written as JSON once."""
-        written = self._written(name)
-        at = (bits & np.uint64(POOL_SIZE - 1)).astype(np.intp)
-        if present is not None:
-            at[~present] = POOL_SIZE
-        return written[at].tolist()  # type: ignore[no-any-return]
-
-    def _written(self, name: str) -> npt.NDArray[np.object_]:
-        """Pool ``name`` as JSON, then ``null``, written once (exact-size copies: a bytes object orjson returns keeps
-        its ~4 KB working buffer)."""
+    def written(self, name: str) -> tuple[bytes, ...]:
+        """Pool ``name``, each string written as JSON once (exact-size copies: a bytes object orjson returns keeps
+        its ~4 KB working buffer), for a compiled page renderer."""
         written = self._json.get(name)
         if written is None:
-            written = np.array([*(bytes(memoryview(orjson.dumps(s))) for s in self.pool(name)), b"null"], dtype=object)
-            self._json[name] = written
+            written = self._json[name] = tuple(bytes(memoryview(orjson.dumps(s))) for s in self.pool(name))
         return written
-
-    def picks_of(self, names: tuple[str, ...], bits: U64, present: npt.NDArray[np.bool_]) -> list[list[bytes]]:
-        """``picks`` of several fields at once: ``bits`` and ``present`` hold a column per name (a pool may be
-        named twice), and each name's column of picks comes back; one gather for all of them."""
-        written, offsets = self._joined(names)
-        at = (bits & np.uint64(POOL_SIZE - 1)).astype(np.intp) + offsets
-        at[~present] = len(written) - 1
-        return written[at].T.tolist()  # type: ignore[no-any-return]
-
-    def _joined(self, names: tuple[str, ...]) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.intp]]:
-        """The JSON of the named pools, one after the other (each once), then ``null``; and where each name's starts."""
-        found = self._together.get(names)
-        if found is None:
-            pools = tuple(dict.fromkeys(names))
-            written = np.concatenate(
-                [*(self._written(pool)[:POOL_SIZE] for pool in pools), np.array([b"null"], object)]
-            )
-            offsets = np.array([pools.index(name) * POOL_SIZE for name in names], dtype=np.intp)
-            found = self._together[names] = (written, offsets)
-        return found

@@ -21,7 +21,6 @@ __all__ = [
     "MINUTE_US",
     "Instant",
     "format_instant",
-    "format_instants",
     "is_date_time",
     "parse_instant",
     "valid_instant",
@@ -173,62 +172,3 @@ def format_instant(micros: int, offset_minutes: int = 0) -> str:
     minutes, second = divmod(seconds, 60)
     hour, minute = divmod(minutes, 60)
     return f"{_date_text(days)}T{hour:02d}:{minute:02d}:{second:02d}.{millis:03d}{_zone(offset_minutes)}"
-
-
-# A written instant is ``"YYYY-MM-DDT`` ``HH:MM:SS`` ``.`` ``mmm`` and its zone with the closing quote: the first,
-# second and fourth pieces come from tables of every day from 1900 to 2199, every second of a day and every millisecond
-# (built on first use), so a page's instants are three gathers of fixed-width strings into one record array.
-_TABLE_FIRST_DAY, _TABLE_DAYS = -25567, 109573  # 1900-01-01, and the days up to 2199-12-31
-_DATE_DIVISORS = np.array([1000, 100, 10, 1, 10, 1, 10, 1], dtype=np.int64)
-_DATE_COLUMNS = np.array([1, 2, 3, 4, 6, 7, 9, 10])  # after the opening quote
-_DATE_PARTS = np.array([0, 0, 0, 0, 1, 1, 2, 2])
-_CLOCK_DIVISORS = np.array([36_000, 3_600, 600, 60, 10, 1], dtype=np.int64)
-_CLOCK_MODULI = np.array([10, 10, 6, 10, 6, 10], dtype=np.int64)
-_CLOCK_COLUMNS = np.array([0, 1, 3, 4, 6, 7])
-_MS_DIVISORS = np.array([100, 10, 1], dtype=np.int64)
-
-
-@functools.cache
-def _tables() -> tuple[npt.NDArray[np.bytes_], npt.NDArray[np.bytes_], npt.NDArray[np.bytes_]]:
-    """``"YYYY-MM-DDT`` of every day of the table, ``HH:MM:SS`` of every second of a day, ``mmm`` of every ms."""
-    year, month, day = _civil_from_days(np.arange(_TABLE_FIRST_DAY, _TABLE_FIRST_DAY + _TABLE_DAYS, dtype=np.int64))
-    dates = np.frombuffer(b'"0000-00-00T' * _TABLE_DAYS, dtype=np.uint8).reshape(_TABLE_DAYS, 12).copy()
-    dates[:, _DATE_COLUMNS] = np.stack([year, month, day], axis=1)[:, _DATE_PARTS] // _DATE_DIVISORS % 10 + 48
-    clock = np.full((86_400, 8), ord(":"), dtype=np.uint8)
-    clock[:, _CLOCK_COLUMNS] = np.arange(86_400, dtype=np.int64)[:, None] // _CLOCK_DIVISORS % _CLOCK_MODULI + 48
-    millis = (np.arange(1000, dtype=np.int64)[:, None] // _MS_DIVISORS % 10 + 48).astype(np.uint8)
-    return dates.view("S12").ravel(), clock.view("S8").ravel(), millis.view("S3").ravel()
-
-
-@functools.cache
-def _layout(zone: bytes) -> np.dtype[np.void]:
-    return np.dtype([("date", "S12"), ("clock", "S8"), ("dot", "S1"), ("ms", "S3"), ("close", f"S{len(zone) + 1}")])
-
-
-def format_instants(
-    micros: npt.NDArray[np.int64], present: npt.NDArray[np.bool_] | None = None, offset_minutes: int = 0
-) -> list[bytes]:
-    """``format_instant`` of each value as a JSON string (quoted), or ``null`` where ``present`` is False: one
-    vectorised pass, byte for byte the same as the one-value function (which it falls back to outside 1900-2199)."""
-    days, rest = np.divmod(micros + offset_minutes * 60 * _US_PER_SECOND, _US_PER_DAY)
-    at = days - _TABLE_FIRST_DAY
-    if present is not None:
-        at[~present] = 0
-    if len(at) and (int(at.min()) < 0 or int(at.max()) >= _TABLE_DAYS):
-        return [
-            f'"{format_instant(m, offset_minutes)}"'.encode() if present is None or present[n] else b"null"
-            for n, m in enumerate(micros.tolist())
-        ]
-    zone = _zone(offset_minutes).encode()
-    dates, clock, thousandths = _tables()
-    seconds, millis = np.divmod(rest // 1000, 1000)
-    out = np.empty(len(at), dtype=_layout(zone))
-    out["date"] = dates[at]
-    out["clock"] = clock[seconds]
-    out["dot"] = b"."
-    out["ms"] = thousandths[millis]
-    out["close"] = zone + b'"'
-    written = out.view(f"S{out.itemsize}")
-    if present is not None:
-        written = np.where(present, written, b"null")  # a fixed-width bytes value drops the padding after null
-    return written.tolist()

@@ -31,9 +31,6 @@ Indexes = npt.NDArray[np.signedinteger[Any]]  # record indexes: 32-bit in orders
 _EMPTY: I64 = np.empty(0, dtype=np.int64)
 BACKGROUND_FROM = 100_000  # records from which orders other than the default are built in the background
 _SAMPLE = 64  # an order keeps every 64th sorted value: a search is a binary search there, then within 64 values
-# Fewer records than this are rendered one by one: the vectorised pass has a fixed cost of some 40 numpy calls
-# (~80 µs), one record costs ~25 µs (both APIs, measured at 1M records).
-PAGE_RENDER_FROM = 4
 
 PageRenderer = Callable[[Sequence[int]], list[bytes]]  # record indexes -> each record's JSON, in one pass
 
@@ -343,16 +340,11 @@ class Store:
         return body
 
     def records_json(self, indexes: Sequence[int]) -> list[bytes]:
-        """Records ``indexes`` as JSON bytes: cached ones as they are, the others rendered in one pass."""
-        found = [self._rendered.get(i) for i in indexes]
-        missing = [i for i, body in zip(indexes, found, strict=True) if body is None]
-        if missing and (self.render_page is None or len(missing) < PAGE_RENDER_FROM):
-            return [self.record_json(i) for i in indexes]
-        fresh = dict(zip(missing, self.render_page(missing), strict=True)) if missing and self.render_page else {}
-        bodies = [fresh[i] if body is None else body for i, body in zip(indexes, found, strict=True)]
-        for i, body in fresh.items():
-            self._remember(i, body)
-        return bodies
+        """Records ``indexes`` as JSON bytes: written by the page renderer when there is one (it costs less than a
+        cache would), else each from the cache or rendered alone."""
+        if self.render_page is not None:
+            return self.render_page(indexes)
+        return [self.record_json(i) for i in indexes]
 
     def _remember(self, index: int, body: bytes) -> None:
         """Keep ``body``; a full cache starts afresh (cheaper than keeping an LRU order on every request, and a

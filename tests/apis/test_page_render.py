@@ -1,18 +1,23 @@
-"""A page rendered in one vectorised pass is, record for record, the one-record renderer's JSON, byte for byte.
+"""A page written by the C page renderer (mockserver/apis/_pages.c) is, record for record, the one-record renderer's
+JSON, byte for byte.
 
 The oracle is the one-record renderer (``FIELDS``, written by ``orjson.dumps``), which the golden sample files and
-test_draw_streams pin; the page renderer is checked against it over every record of several seeds and anchors, in
-pages of every size a client can ask for, in any order and with repeats of the cache's state.
+test_draw_streams pin; the page renderer is checked against it over every record of several seeds and anchors (the
+first and last days ``--anchor`` accepts among them: years 0 and below, and 10000, are written as Python writes
+them), in pages of every size a client can ask for, in any order. Bad input to the renderer is an exception, never
+a crash.
 """
 
 from __future__ import annotations
 
 import random
+from datetime import date
 
+import numpy as np
 import orjson
 import pytest
 
-from mockserver.apis import table
+from mockserver.apis import _pages, table
 from mockserver.apis.datasets import generated_store
 from mockserver.core.draws import Records
 from mockserver.core.openapi import ApiId
@@ -39,6 +44,15 @@ def test_a_page_of_every_record_is_each_record_as_rendered_alone(api: ApiId, see
     assert render.page(indexes) == [orjson.dumps(render(i)) for i in indexes]
 
 
+@pytest.mark.parametrize("day", [date.min, date.max], ids=["first-anchor", "last-anchor"])
+@pytest.mark.parametrize("api", API_IDS)
+def test_a_page_at_either_end_of_the_calendar_is_each_record_as_rendered_alone(api: ApiId, day: date) -> None:
+    render = _records(api, 0, anchor_micros(day))
+    assert render.page is not None
+    indexes = list(range(COUNT))
+    assert render.page(indexes) == [orjson.dumps(render(i)) for i in indexes]
+
+
 @pytest.mark.parametrize("api", API_IDS)
 def test_pages_of_any_size_and_order_are_each_record_as_rendered_alone(api: ApiId) -> None:
     render = _records(api, 5, ANCHORS[0])
@@ -58,3 +72,30 @@ def test_the_store_serves_the_same_bytes_with_or_without_the_page_renderer(api: 
     for _ in range(200):
         indexes = pick.sample(range(COUNT), pick.randint(1, 60))
         assert paged.records_json(indexes) == alone.records_json(indexes)
+
+
+@pytest.mark.parametrize("api", API_IDS)
+@pytest.mark.parametrize(
+    ("index", "error"), [(COUNT, IndexError), (-1, IndexError), ("7", TypeError), (2**70, OverflowError)]
+)
+def test_an_index_outside_the_dataset_is_an_exception(api: ApiId, index: object, error: type[Exception]) -> None:
+    render = _records(api, 0, ANCHORS[0])
+    assert render.page is not None
+    with pytest.raises(error):
+        render.page([0, index])  # type: ignore[list-item]
+
+
+def test_columns_of_different_lengths_are_refused() -> None:
+    column = np.zeros(3, dtype=np.int64)
+    with pytest.raises(ValueError, match="end: 2 values, the other columns have 3"):
+        _pages.interventions_context(column, column[:2], 0, 1, 2, [0] * 29, [0] * 29, [1] * 29, [0.0] * 29, ())
+
+
+def test_a_category_code_without_a_name_is_refused() -> None:
+    times, bits = np.zeros(2, dtype=np.int64), np.zeros(2, dtype=np.uint64)
+    codes = np.array([0, 6], dtype=np.int8)
+    pools = (tuple([b'"x"'] * 1024),) * 4
+    with pytest.raises(ValueError, match="code 6 of record 1 has no name"):
+        _pages.events_context(
+            times, times, times, times, bits, bits, codes, 1, 2, [0] * 4, [0.0] * 4, pools, (b'"a"',) * 6, 0
+        )

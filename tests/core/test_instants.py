@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.core.instants import Instant, format_instant, format_instants, parse_instant
+from mockserver.core.instants import Instant, format_instant, parse_instant
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 offsets = st.integers(-(23 * 60 + 59), 23 * 60 + 59).map(lambda m: timezone(timedelta(minutes=m)))
@@ -57,26 +56,6 @@ def test_a_leap_second_is_the_next_second_and_only_at_the_end_of_a_utc_day() -> 
     assert parse_instant("2016-12-31T23:60:00Z") is None
     assert parse_instant("2016-12-31T24:00:00Z") is None
     assert parse_instant("2016-12-31T23:00:00+24:00") is None
-
-
-# Around the table's ends (1900, 2199) and far outside them (the one-value fallback), at whole milliseconds or not.
-micros_values = st.integers(-2_300_000_000, 7_300_000_000).map(lambda s: s * 10**6) | st.integers(
-    -62_135_596_800 * 10**6, 253_402_300_799 * 10**6
-)
-
-
-@given(
-    st.lists(st.tuples(micros_values, st.booleans()), max_size=40),
-    st.integers(-(23 * 60 + 59), 23 * 60 + 59) | st.sampled_from([0, 480, -90]),
-)
-def test_a_page_of_instants_is_written_as_each_one_is(values: list[tuple[int, bool]], offset: int) -> None:
-    micros = np.array([m for m, _ in values], dtype=np.int64)
-    present = np.array([p for _, p in values], dtype=bool)
-    one_by_one = [f'"{format_instant(m, offset)}"'.encode() for m, _ in values]
-    assert format_instants(micros, None, offset) == one_by_one
-    assert format_instants(micros, present, offset) == [
-        w if p else b"null" for w, (_, p) in zip(one_by_one, values, strict=True)
-    ]
 
 
 @given(moments.map(lambda m: m.replace(tzinfo=None)), st.sampled_from([0, 480, -90, 23 * 60 + 59]))

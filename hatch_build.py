@@ -1,0 +1,31 @@
+"""Build hook: compiles the page renderers (``mockserver/apis/_pages.c``) into the package, for wheels and for
+editable installs alike (setuptools' ``build_ext`` finds the compiler and the flags Python was built with)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+from setuptools import Distribution, Extension
+
+
+class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # (generic in hatchling)
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        root = Path(self.root)
+        extension = Extension(
+            "mockserver.apis._pages",
+            sources=["mockserver/apis/_pages.c"],
+            extra_compile_args=["-std=c11", "-Wall"],  # and the optimisation Python was built with
+        )
+        dist = Distribution({"name": "mockserver", "ext_modules": [extension], "script_name": "hatch_build.py"})
+        build = dist.get_command_obj("build_ext")
+        build.inplace = True  # beside the sources: an editable install imports it from there
+        build.force = True  # never a copy left from another build (another Python, other flags)
+        build.build_temp = str(root / "build" / "temp")
+        build.ensure_finalized()
+        build.run()
+        built = Path(build.get_ext_fullpath(extension.name)).resolve().relative_to(root)
+        build_data["pure_python"] = False
+        build_data["infer_tag"] = True
+        build_data["artifacts"].append(f"/{built.as_posix()}")

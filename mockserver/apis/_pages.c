@@ -1,0 +1,662 @@
+/* Page renderers of the two APIs in C: record indexes -> each record's JSON, byte for byte what the one-record
+ * renderer (the field makers of events.py and interventions.py, then orjson) writes for them.
+ *
+ * Each maker is mirrored here, next to its name; tests/apis/test_page_render.py holds the two equal on generated
+ * pages of every dataset shape (seeds, anchors, counts). Everything a dataset draws from comes in as data when its
+ * context is made (columns, field keys, ranges, chances, text pools already written as JSON), so the C knows only
+ * the arithmetic of a record: SplitMix64 streams, ``integer`` and ``chance``, instants written as RFC 3339 text.
+ *
+ *   events_context(start, end, created, updated, high, low, category, record_key, seed, keys, thresholds, pools,
+ *                  categories, offset_minutes) -> context
+ *   events_page(context, indexes) -> list[bytes]
+ *   interventions_context(start, end, anchor, record_key, seed, keys, lows, spans, thresholds, pools) -> context
+ *   interventions_page(context, indexes) -> list[bytes]
+ *
+ * Columns are 1-D C-contiguous arrays (int64; uint64 for the id halves; int8 for categories); keys, lows, spans
+ * and thresholds hold one value per drawn field, in the order of the API's ``_DRAWN`` (``INTERVENTIONS_FIELDS``
+ * below names it for the interventions: their makers read one another by name). A context keeps its arrays and
+ * pools alive.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define MINUTE_US INT64_C(60000000)
+#define DAY_US INT64_C(86400000000)
+#define POOL_SIZE 1024
+
+static inline uint64_t mix64(uint64_t z) {
+    z += UINT64_C(0x9E3779B97F4A7C15);
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+/* Hasher.record_seed: the base of record ``index``'s rendered fields. */
+static inline uint64_t record_base(uint64_t index, uint64_t record_key, uint64_t seed) {
+    return mix64(mix64(index ^ record_key) + seed);
+}
+
+/* ``integer``: uniform in [low, low + span) from the low 32 bits. */
+static inline int64_t draw_integer(uint64_t bits, int64_t low, uint64_t span) {
+    return (int64_t)(((bits & UINT64_C(0xFFFFFFFF)) * span) >> 32) + low;
+}
+
+/* ``chance``: the high 32 bits against p * 2**32 (exact in a double). */
+static inline int draw_chance(uint64_t bits, double threshold) { return (double)(bits >> 32) < threshold; }
+
+static inline int64_t floor_div(int64_t a, int64_t b) {
+    int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+/* --- Writing ------------------------------------------------------------------------------------------------------ */
+
+typedef struct {
+    char *at;
+} Out;
+
+static inline void put(Out *o, const char *s, size_t n) {
+    memcpy(o->at, s, n);
+    o->at += n;
+}
+#define PUT(o, literal) put((o), (literal), sizeof(literal) - 1)
+
+/* ``str(v)`` of an integer. */
+static void put_int(Out *o, int64_t v) {
+    char digits[24];
+    int n = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *o->at++ = '-';
+    while (n) *o->at++ = digits[--n];
+}
+
+/* ``f"{v:0{width}d}"`` of a non-negative integer. */
+static void put_padded(Out *o, int64_t v, int width) {
+    char digits[24];
+    int n = 0;
+    uint64_t u = (uint64_t)v;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    for (int k = n; k < width; k++) *o->at++ = '0';
+    while (n) *o->at++ = digits[--n];
+}
+
+static void put_bytes(Out *o, PyObject *bytes) { put(o, PyBytes_AS_STRING(bytes), (size_t)PyBytes_GET_SIZE(bytes)); }
+
+/* ``format_instant(micros, offset_minutes)`` as a JSON string: "YYYY-MM-DDTHH:MM:SS.mmm" then Z or ±HH:MM. */
+static void put_instant(Out *o, int64_t micros, int offset_minutes) {
+    int64_t local = micros + (int64_t)offset_minutes * MINUTE_US;
+    int64_t days = floor_div(local, DAY_US);
+    int64_t rest = (local - days * DAY_US) / 1000; /* milliseconds into the day */
+    int64_t seconds = rest / 1000, millis = rest % 1000;
+    /* H. Hinnant's civil_from_days, as instants._civil_from_days (floor divisions) */
+    int64_t z = days + 719468;
+    int64_t era = floor_div(z, 146097);
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t day = doy - (153 * mp + 2) / 5 + 1;
+    int64_t month = mp < 10 ? mp + 3 : mp - 9;
+    int64_t year = yoe + era * 400 + (month <= 2);
+    *o->at++ = '"';
+    if (year < 0) { /* Python's {:04d}: the sign counts in the width */
+        *o->at++ = '-';
+        put_padded(o, -year, 3);
+    } else {
+        put_padded(o, year, 4);
+    }
+    *o->at++ = '-';
+    put_padded(o, month, 2);
+    *o->at++ = '-';
+    put_padded(o, day, 2);
+    *o->at++ = 'T';
+    put_padded(o, seconds / 3600, 2);
+    *o->at++ = ':';
+    put_padded(o, seconds / 60 % 60, 2);
+    *o->at++ = ':';
+    put_padded(o, seconds % 60, 2);
+    *o->at++ = '.';
+    put_padded(o, millis, 3);
+    if (offset_minutes == 0) {
+        *o->at++ = 'Z';
+    } else {
+        int m = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+        *o->at++ = offset_minutes < 0 ? '-' : '+';
+        put_padded(o, m / 60, 2);
+        *o->at++ = ':';
+        put_padded(o, m % 60, 2);
+    }
+    *o->at++ = '"';
+}
+
+static void put_instant_or_null(Out *o, int present, int64_t micros) {
+    if (present)
+        put_instant(o, micros, 0);
+    else
+        PUT(o, "null");
+}
+
+static void put_int_or_null(Out *o, int present, int64_t v) {
+    if (present)
+        put_int(o, v);
+    else
+        PUT(o, "null");
+}
+
+/* --- Contexts ----------------------------------------------------------------------------------------------------- */
+
+#define MAX_ARRAYS 8
+#define MAX_FIELDS 40
+#define MAX_POOLS 8
+
+typedef struct {
+    Py_buffer arrays[MAX_ARRAYS];
+    int array_count;
+    Py_ssize_t count; /* records: the length of every column */
+    uint64_t record_key, seed;
+    int field_count;
+    uint64_t keys[MAX_FIELDS];
+    int64_t lows[MAX_FIELDS];
+    uint64_t spans[MAX_FIELDS];
+    double thresholds[MAX_FIELDS];
+    PyObject *pools[MAX_POOLS]; /* tuples of POOL_SIZE bytes: each string written as JSON */
+    int pool_count;
+    PyObject *categories; /* tuple of bytes (events) */
+    int64_t anchor;
+    int offset_minutes;
+    Py_ssize_t longest; /* an upper bound of one record's length */
+} Context;
+
+static const char CAPSULE[] = "mockserver.apis._pages.Context";
+
+static void context_free(PyObject *capsule) {
+    Context *c = PyCapsule_GetPointer(capsule, CAPSULE);
+    if (c == NULL) return;
+    for (int k = 0; k < c->array_count; k++) PyBuffer_Release(&c->arrays[k]);
+    for (int k = 0; k < c->pool_count; k++) Py_XDECREF(c->pools[k]);
+    Py_XDECREF(c->categories);
+    PyMem_Free(c);
+}
+
+/* Take a 1-D contiguous column of ``itemsize``-byte items (all columns share one length). */
+static const void *take_array(Context *c, PyObject *array, Py_ssize_t itemsize, const char *what) {
+    Py_buffer *view = &c->arrays[c->array_count];
+    if (PyObject_GetBuffer(array, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return NULL;
+    c->array_count++;
+    if (view->ndim != 1 || view->itemsize != itemsize) {
+        PyErr_Format(PyExc_ValueError, "%s: a 1-D column of %zd-byte items expected", what, itemsize);
+        return NULL;
+    }
+    Py_ssize_t length = view->len / itemsize;
+    if (c->count < 0) {
+        c->count = length;
+    } else if (length != c->count) {
+        PyErr_Format(PyExc_ValueError, "%s: %zd values, the other columns have %zd", what, length, c->count);
+        return NULL;
+    }
+    return view->buf;
+}
+
+/* Fill ``out`` (``size``-byte items) from a sequence of numbers read by ``read`` (one per field). */
+static int take_numbers(Context *c, PyObject *seq, const char *what, void *out, int kind) {
+    PyObject *fast = PySequence_Fast(seq, what);
+    if (fast == NULL) return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    if (n > MAX_FIELDS || (c->field_count >= 0 && n != c->field_count)) {
+        PyErr_Format(PyExc_ValueError, "%s: %zd values for %d fields", what, n, c->field_count);
+        Py_DECREF(fast);
+        return -1;
+    }
+    c->field_count = (int)n;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(fast, k);
+        if (kind == 'u')
+            ((uint64_t *)out)[k] = PyLong_AsUnsignedLongLongMask(item);
+        else if (kind == 'i')
+            ((int64_t *)out)[k] = PyLong_AsLongLong(item);
+        else
+            ((double *)out)[k] = PyFloat_AsDouble(item);
+        if (PyErr_Occurred()) {
+            Py_DECREF(fast);
+            return -1;
+        }
+    }
+    Py_DECREF(fast);
+    return 0;
+}
+
+/* The longest item of a tuple of bytes of exactly ``length`` items. */
+static Py_ssize_t longest_of(PyObject *tuple, Py_ssize_t length, const char *what) {
+    if (!PyTuple_Check(tuple) || (length >= 0 && PyTuple_GET_SIZE(tuple) != length)) {
+        PyErr_Format(PyExc_ValueError, "%s: a tuple of %zd bytes expected", what, length);
+        return -1;
+    }
+    Py_ssize_t most = 0;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(tuple); k++) {
+        PyObject *item = PyTuple_GET_ITEM(tuple, k);
+        if (!PyBytes_Check(item)) {
+            PyErr_Format(PyExc_TypeError, "%s: bytes expected", what);
+            return -1;
+        }
+        if (PyBytes_GET_SIZE(item) > most) most = PyBytes_GET_SIZE(item);
+    }
+    return most;
+}
+
+static int take_pools(Context *c, PyObject *pools, int expected) {
+    if (!PyTuple_Check(pools) || PyTuple_GET_SIZE(pools) != expected) {
+        PyErr_Format(PyExc_ValueError, "pools: a tuple of %d pools expected", expected);
+        return -1;
+    }
+    for (int k = 0; k < expected; k++) {
+        PyObject *pool = PyTuple_GET_ITEM(pools, k);
+        Py_ssize_t most = longest_of(pool, POOL_SIZE, "a pool");
+        if (most < 0) return -1;
+        Py_INCREF(pool);
+        c->pools[c->pool_count++] = pool;
+        c->longest += most;
+    }
+    return 0;
+}
+
+static Context *new_context(void) {
+    Context *c = PyMem_Calloc(1, sizeof(Context));
+    if (c == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    c->count = -1;
+    c->field_count = -1;
+    return c;
+}
+
+static PyObject *wrap(Context *c) {
+    PyObject *capsule = PyCapsule_New(c, CAPSULE, context_free);
+    if (capsule == NULL) {
+        for (int k = 0; k < c->array_count; k++) PyBuffer_Release(&c->arrays[k]);
+        for (int k = 0; k < c->pool_count; k++) Py_XDECREF(c->pools[k]);
+        Py_XDECREF(c->categories);
+        PyMem_Free(c);
+    }
+    return capsule;
+}
+
+static void drop(Context *c) {
+    PyObject *capsule = wrap(c);
+    Py_XDECREF(capsule);
+}
+
+/* A page: each index checked against the dataset, each record written by ``write`` into one scratch buffer. */
+typedef void (*Writer)(const Context *c, int64_t index, Out *o);
+
+static PyObject *page(PyObject *const *args, Py_ssize_t nargs, Writer write) {
+    if (nargs != 2) return PyErr_Format(PyExc_TypeError, "(context, indexes) expected, got %zd arguments", nargs);
+    PyObject *indexes = args[1];
+    Context *c = PyCapsule_GetPointer(args[0], CAPSULE);
+    if (c == NULL) return NULL;
+    PyObject *fast = PySequence_Fast(indexes, "indexes: a sequence of record indexes expected");
+    if (fast == NULL) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    PyObject *out = PyList_New(n);
+    char *scratch = PyMem_Malloc((size_t)c->longest);
+    if (out == NULL || scratch == NULL) {
+        Py_XDECREF(out);
+        Py_DECREF(fast);
+        PyMem_Free(scratch);
+        return scratch == NULL ? PyErr_NoMemory() : NULL;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        long long index = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(fast, k));
+        if (index == -1 && PyErr_Occurred()) goto fail;
+        if (index < 0 || index >= c->count) {
+            PyErr_Format(PyExc_IndexError, "record %lld of %zd", index, c->count);
+            goto fail;
+        }
+        Out o = {scratch};
+        write(c, (int64_t)index, &o);
+        PyObject *body = PyBytes_FromStringAndSize(scratch, o.at - scratch);
+        if (body == NULL) goto fail;
+        PyList_SET_ITEM(out, k, body);
+    }
+    PyMem_Free(scratch);
+    Py_DECREF(fast);
+    return out;
+fail:
+    PyMem_Free(scratch);
+    Py_DECREF(fast);
+    Py_DECREF(out);
+    return NULL;
+}
+
+static PyObject *pick(const Context *c, int pool, uint64_t bits) {
+    return PyTuple_GET_ITEM(c->pools[pool], (Py_ssize_t)(bits & (POOL_SIZE - 1)));
+}
+
+/* --- events ------------------------------------------------------------------------------------------------------- */
+
+enum { E_START, E_END, E_CREATED, E_UPDATED, E_HIGH, E_LOW, E_CATEGORY };
+enum { E_SUMMARY, E_DESCRIPTION, E_LOCATION, E_LINK, E_FIELDS }; /* events._DRAWN */
+static const char BASE32HEX[] = "0123456789abcdefghijklmnopqrstuv";
+
+/* ``_event_id``: 26 base32hex characters of (high << 66) | (low << 2) | (high & 3). */
+static void put_event_id(Out *o, uint64_t high, uint64_t low) {
+    char *s = o->at;
+    *s++ = '"';
+    for (int k = 0; k < 12; k++) *s++ = BASE32HEX[(high >> (59 - 5 * k)) & 31];
+    *s++ = BASE32HEX[((high & 15) << 1) | (low >> 63)];
+    for (int k = 0; k < 12; k++) *s++ = BASE32HEX[(low >> (58 - 5 * k)) & 31];
+    *s++ = BASE32HEX[((low & 7) << 2) | (high & 3)];
+    *s++ = '"';
+    o->at = s;
+}
+
+static void put_pick_or_null(Out *o, const Context *c, int pool, int field, uint64_t bits) {
+    if (draw_chance(bits, c->thresholds[field]))
+        put_bytes(o, pick(c, pool, bits));
+    else
+        PUT(o, "null");
+}
+
+static void write_event(const Context *c, int64_t i, Out *o) {
+    const int64_t *start = c->arrays[E_START].buf, *end = c->arrays[E_END].buf;
+    const int64_t *created = c->arrays[E_CREATED].buf, *updated = c->arrays[E_UPDATED].buf;
+    const uint64_t *high = c->arrays[E_HIGH].buf, *low = c->arrays[E_LOW].buf;
+    const int8_t *category = c->arrays[E_CATEGORY].buf;
+    uint64_t base = record_base((uint64_t)i, c->record_key, c->seed), bits[E_FIELDS];
+    for (int f = 0; f < E_FIELDS; f++) bits[f] = mix64(base ^ c->keys[f]);
+    int offset = c->offset_minutes;
+    PUT(o, "{\"id\":");
+    put_event_id(o, high[i], low[i]);
+    PUT(o, ",\"created_at\":");
+    put_instant(o, created[i], offset);
+    PUT(o, ",\"updated_at\":");
+    put_instant(o, updated[i], offset);
+    PUT(o, ",\"summary\":");
+    put_pick_or_null(o, c, 0, E_SUMMARY, bits[E_SUMMARY]);
+    PUT(o, ",\"description\":");
+    put_pick_or_null(o, c, 1, E_DESCRIPTION, bits[E_DESCRIPTION]);
+    PUT(o, ",\"location\":");
+    put_pick_or_null(o, c, 2, E_LOCATION, bits[E_LOCATION]);
+    PUT(o, ",\"category\":");
+    put_bytes(o, PyTuple_GET_ITEM(c->categories, category[i]));
+    PUT(o, ",\"start\":");
+    put_instant(o, start[i], offset);
+    PUT(o, ",\"end\":");
+    put_instant(o, end[i], offset);
+    PUT(o, ",\"link\":");
+    put_pick_or_null(o, c, 3, E_LINK, bits[E_LINK]);
+    *o->at++ = '}';
+}
+
+static PyObject *events_context(PyObject *self, PyObject *args) {
+    PyObject *columns[7], *keys, *thresholds, *pools, *categories;
+    unsigned long long record_key, seed;
+    int offset_minutes;
+    if (!PyArg_ParseTuple(args, "OOOOOOOKKOOOOi", &columns[0], &columns[1], &columns[2], &columns[3], &columns[4],
+                          &columns[5], &columns[6], &record_key, &seed, &keys, &thresholds, &pools, &categories,
+                          &offset_minutes))
+        return NULL;
+    if (offset_minutes <= -24 * 60 || offset_minutes >= 24 * 60)
+        return PyErr_Format(PyExc_ValueError, "offset_minutes: %d is not within a day", offset_minutes);
+    Context *c = new_context();
+    if (c == NULL) return NULL;
+    static const Py_ssize_t sizes[7] = {8, 8, 8, 8, 8, 8, 1};
+    static const char *names[7] = {"start", "end", "created", "updated", "high", "low", "category"};
+    for (int k = 0; k < 7; k++)
+        if (take_array(c, columns[k], sizes[k], names[k]) == NULL) goto fail;
+    c->record_key = record_key;
+    c->seed = seed;
+    c->offset_minutes = offset_minutes;
+    c->field_count = E_FIELDS;
+    if (take_numbers(c, keys, "keys", c->keys, 'u') < 0) goto fail;
+    if (take_numbers(c, thresholds, "thresholds", c->thresholds, 'd') < 0) goto fail;
+    if (take_pools(c, pools, E_FIELDS) < 0) goto fail;
+    Py_ssize_t most = longest_of(categories, -1, "categories");
+    if (most < 0) goto fail;
+    Py_INCREF(categories);
+    c->categories = categories;
+    const int8_t *codes = c->arrays[E_CATEGORY].buf;
+    for (Py_ssize_t k = 0; k < c->count; k++)
+        if (codes[k] < 0 || codes[k] >= PyTuple_GET_SIZE(categories)) {
+            PyErr_Format(PyExc_ValueError, "category: code %d of record %zd has no name", codes[k], k);
+            goto fail;
+        }
+    c->longest += most + 512; /* the keys, the id and four instants */
+    return wrap(c);
+fail:
+    drop(c);
+    return NULL;
+}
+
+static PyObject *events_page(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    return page(args, nargs, write_event);
+}
+
+/* --- interventions ------------------------------------------------------------------------------------------------ */
+
+/* interventions.FIELDS, in order (``_DRAWN``): every field has a stream, a range and a chance. */
+#define INTERVENTION_FIELDS(X)                                                                                         \
+    X(ID, "id") X(SCHEDULED_START, "scheduledStart") X(SCHEDULED_END, "scheduledEnd") X(ACTUAL_START, "actualStart")   \
+    X(ACTUAL_END, "actualEnd") X(STATUS, "status") X(TYPE, "type") X(DESCRIPTION, "description")                       \
+    X(IMG_SIGNATURE, "imgSignature") X(CODE_PIN, "codePin") X(AUTO_CREATED, "autoCreated")                             \
+    X(CREATION_STATUS, "creationStatus") X(PROVIDER_NAME, "providerName") X(PROVIDER_EMAIL, "providerEmail")           \
+    X(PROVIDER_ACTION_COMMENT, "providerActionComment") X(PROVIDER_GENERAL_COMMENT, "providerGeneralComment")          \
+    X(ASSIGNED_COMPANY_CONTACT_ID, "assignedCompanyContactId") X(ASSIGNED_USER_ID, "assignedUserId")                   \
+    X(VERIFIED_AT, "verifiedAt") X(VERIFIED_BY_USER_ID, "verifiedByUserId") X(DECISION_COMMENT, "decisionComment")     \
+    X(ATTENDEE_COUNT, "attendeeCount") X(ROUTINE_ID, "routineId") X(ORGANIZATION_ID, "organizationId")                 \
+    X(CREATED_BY_USER_ID, "createdByUserId") X(ARCHIVED_AT, "archivedAt") X(CREATED_AT, "createdAt")                   \
+    X(UPDATED_AT, "updatedAt") X(EVENT_TYPE, "eventType")
+#define AS_ENUM(name, text) I_##name,
+#define AS_TEXT(name, text) text,
+enum { INTERVENTION_FIELDS(AS_ENUM) I_FIELDS };
+static const char *INTERVENTION_NAMES[] = {INTERVENTION_FIELDS(AS_TEXT)};
+enum { P_DESCRIPTION, P_COMPANY, P_EMAIL, P_COMMENT, P_POOLS }; /* the pools, in this order */
+enum { I_COLUMN_START, I_COLUMN_END };
+static const int64_t EVENT_TYPES[] = {101, 123, 130, 205, 310};
+
+static const char HEX[] = "0123456789abcdef";
+
+/* ``_img_signature``: "signatures/<uuid>.png", a version-4 UUID of (bits << 64) | more_bits(bits). */
+static void put_signature(Out *o, uint64_t bits) {
+    uint64_t high = (bits & ~UINT64_C(0xF000)) | UINT64_C(0x4000);
+    uint64_t low = (mix64(bits) & ~(UINT64_C(0xC000) << 48)) | (UINT64_C(0x8000) << 48);
+    PUT(o, "\"signatures/");
+    char *s = o->at;
+    for (int k = 0; k < 32; k++) {
+        if (k == 8 || k == 12 || k == 16 || k == 20) *s++ = '-';
+        uint64_t word = k < 16 ? high : low;
+        *s++ = HEX[(word >> (60 - 4 * (k % 16))) & 15];
+    }
+    o->at = s;
+    PUT(o, ".png\"");
+}
+
+static void write_intervention(const Context *c, int64_t i, Out *o) {
+    const int64_t start = ((const int64_t *)c->arrays[I_COLUMN_START].buf)[i];
+    const int64_t end = ((const int64_t *)c->arrays[I_COLUMN_END].buf)[i];
+    uint64_t base = record_base((uint64_t)i, c->record_key, c->seed), bits[I_FIELDS];
+    int64_t drawn[I_FIELDS];
+    int lucky[I_FIELDS];
+    for (int f = 0; f < I_FIELDS; f++) {
+        bits[f] = mix64(base ^ c->keys[f]);
+        drawn[f] = draw_integer(bits[f], c->lows[f], c->spans[f]);
+        lucky[f] = draw_chance(bits[f], c->thresholds[f]);
+    }
+    const int64_t anchor = c->anchor;
+    int begun = start < anchor && lucky[I_ACTUAL_START];
+    int64_t actual_start = start + drawn[I_ACTUAL_START] * MINUTE_US;
+    int ended = begun && end < anchor;
+    int64_t length = (end - start) + drawn[I_ACTUAL_END] * MINUTE_US;
+    int64_t actual_end = actual_start + (length > 0 ? length : 0);
+    int status = begun ? (ended ? 3 : 2) : (lucky[I_STATUS] ? 4 : 1);
+    int automatic = lucky[I_AUTO_CREATED];
+    int verified = ended && lucky[I_VERIFIED_AT];
+    int64_t verified_at = actual_end + drawn[I_VERIFIED_AT] * MINUTE_US;
+    int archived = verified && lucky[I_ARCHIVED_AT];
+    int64_t archived_at = verified_at + drawn[I_ARCHIVED_AT] * DAY_US;
+    int64_t created = start - drawn[I_CREATED_AT] * MINUTE_US;
+    int64_t updated = created + drawn[I_UPDATED_AT] * MINUTE_US;
+    /* max(edited, verifiedAt or 0, archivedAt or 0): an absent one counts as 0 (archived implies verified) */
+    if (verified && verified_at > updated) updated = verified_at;
+    if (archived && archived_at > updated) updated = archived_at;
+    if (!archived && updated < 0) updated = 0;
+
+    PUT(o, "{\"id\":");
+    put_int(o, i + 1);
+    PUT(o, ",\"status\":");
+    put_int(o, status);
+    PUT(o, ",\"type\":");
+    put_int(o, drawn[I_TYPE]);
+    PUT(o, ",\"description\":");
+    put_bytes(o, pick(c, P_DESCRIPTION, bits[I_DESCRIPTION]));
+    PUT(o, ",\"imgSignature\":");
+    if (ended)
+        put_signature(o, bits[I_IMG_SIGNATURE]);
+    else
+        PUT(o, "null");
+    PUT(o, ",\"codePin\":");
+    put_int(o, drawn[I_CODE_PIN]);
+    PUT(o, ",\"autoCreated\":");
+    if (automatic)
+        PUT(o, "true");
+    else
+        PUT(o, "false");
+    PUT(o, ",\"creationStatus\":");
+    put_int(o, drawn[I_CREATION_STATUS]);
+    PUT(o, ",\"scheduledStart\":");
+    put_instant(o, start, 0);
+    PUT(o, ",\"scheduledEnd\":");
+    put_instant(o, end, 0);
+    PUT(o, ",\"actualStart\":");
+    put_instant_or_null(o, begun, actual_start);
+    PUT(o, ",\"actualEnd\":");
+    put_instant_or_null(o, ended, actual_end);
+    PUT(o, ",\"providerName\":");
+    put_bytes(o, pick(c, P_COMPANY, bits[I_PROVIDER_NAME]));
+    PUT(o, ",\"providerEmail\":");
+    put_bytes(o, pick(c, P_EMAIL, bits[I_PROVIDER_EMAIL]));
+    PUT(o, ",\"providerActionComment\":");
+    if (begun && lucky[I_PROVIDER_ACTION_COMMENT])
+        put_bytes(o, pick(c, P_COMMENT, bits[I_PROVIDER_ACTION_COMMENT]));
+    else
+        PUT(o, "null");
+    PUT(o, ",\"providerGeneralComment\":");
+    if (lucky[I_PROVIDER_GENERAL_COMMENT])
+        put_bytes(o, pick(c, P_COMMENT, bits[I_PROVIDER_GENERAL_COMMENT]));
+    else
+        PUT(o, "null");
+    PUT(o, ",\"assignedCompanyContactId\":");
+    put_int_or_null(o, lucky[I_ASSIGNED_COMPANY_CONTACT_ID], drawn[I_ASSIGNED_COMPANY_CONTACT_ID]);
+    PUT(o, ",\"assignedUserId\":");
+    put_int_or_null(o, lucky[I_ASSIGNED_USER_ID], drawn[I_ASSIGNED_USER_ID]);
+    PUT(o, ",\"verifiedByUserId\":");
+    put_int_or_null(o, verified, drawn[I_VERIFIED_BY_USER_ID]);
+    PUT(o, ",\"verifiedAt\":");
+    put_instant_or_null(o, verified, verified_at);
+    PUT(o, ",\"decisionComment\":");
+    if (status == 4 || lucky[I_DECISION_COMMENT])
+        put_bytes(o, pick(c, P_COMMENT, bits[I_DECISION_COMMENT]));
+    else
+        PUT(o, "null");
+    PUT(o, ",\"attendeeCount\":");
+    put_int(o, drawn[I_ATTENDEE_COUNT]);
+    PUT(o, ",\"routineId\":");
+    put_int_or_null(o, lucky[I_ROUTINE_ID], drawn[I_ROUTINE_ID]);
+    PUT(o, ",\"organizationId\":");
+    put_int(o, drawn[I_ORGANIZATION_ID]);
+    PUT(o, ",\"createdByUserId\":");
+    put_int_or_null(o, !automatic, drawn[I_CREATED_BY_USER_ID]);
+    PUT(o, ",\"archivedAt\":");
+    put_instant_or_null(o, archived, archived_at);
+    PUT(o, ",\"updatedAt\":");
+    put_instant(o, updated, 0);
+    PUT(o, ",\"createdAt\":");
+    put_instant(o, created, 0);
+    PUT(o, ",\"eventType\":");
+    put_int(o, EVENT_TYPES[drawn[I_EVENT_TYPE]]);
+    *o->at++ = '}';
+}
+
+static PyObject *interventions_context(PyObject *self, PyObject *args) {
+    PyObject *start, *end, *keys, *lows, *spans, *thresholds, *pools;
+    long long anchor;
+    unsigned long long record_key, seed;
+    if (!PyArg_ParseTuple(args, "OOLKKOOOOO", &start, &end, &anchor, &record_key, &seed, &keys, &lows, &spans,
+                          &thresholds, &pools))
+        return NULL;
+    Context *c = new_context();
+    if (c == NULL) return NULL;
+    if (take_array(c, start, 8, "start") == NULL || take_array(c, end, 8, "end") == NULL) goto fail;
+    c->anchor = anchor;
+    c->record_key = record_key;
+    c->seed = seed;
+    c->field_count = I_FIELDS;
+    if (take_numbers(c, keys, "keys", c->keys, 'u') < 0 || take_numbers(c, lows, "lows", c->lows, 'i') < 0 ||
+        take_numbers(c, spans, "spans", c->spans, 'u') < 0 ||
+        take_numbers(c, thresholds, "thresholds", c->thresholds, 'd') < 0)
+        goto fail;
+    if (c->lows[I_EVENT_TYPE] < 0 || c->lows[I_EVENT_TYPE] + (int64_t)c->spans[I_EVENT_TYPE] > 5) {
+        PyErr_SetString(PyExc_ValueError, "eventType: its range must index the 5 event types");
+        goto fail;
+    }
+    for (int f = 0; f < I_FIELDS; f++)
+        if (c->spans[f] >> 32) {
+            PyErr_Format(PyExc_ValueError, "%s: a range of 2**32 values or more", INTERVENTION_NAMES[f]);
+            goto fail;
+        }
+    if (take_pools(c, pools, P_POOLS) < 0) goto fail;
+    Py_ssize_t comment = longest_of(PyTuple_GET_ITEM(pools, P_COMMENT), POOL_SIZE, "comments");
+    c->longest += 2 * comment + 2048; /* comments are picked three times; then the keys, numbers and instants */
+    return wrap(c);
+fail:
+    drop(c);
+    return NULL;
+}
+
+static PyObject *interventions_page(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    return page(args, nargs, write_intervention);
+}
+
+/* --- The module --------------------------------------------------------------------------------------------------- */
+
+static PyMethodDef METHODS[] = {
+    {"events_context", events_context, METH_VARARGS, "The events dataset's context for events_page."},
+    {"events_page", (PyCFunction)(void (*)(void))events_page, METH_FASTCALL, "events_page(context, indexes) -> each record's JSON."},
+    {"interventions_context", interventions_context, METH_VARARGS, "The interventions dataset's context."},
+    {"interventions_page", (PyCFunction)(void (*)(void))interventions_page, METH_FASTCALL, "interventions_page(context, indexes) -> JSON."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef MODULE = {PyModuleDef_HEAD_INIT, "mockserver.apis._pages", NULL, -1, METHODS};
+
+PyMODINIT_FUNC PyInit__pages(void) {
+    PyObject *module = PyModule_Create(&MODULE);
+    if (module == NULL) return NULL;
+    PyObject *names = PyTuple_New(I_FIELDS);
+    if (names == NULL) goto fail;
+    for (int k = 0; k < I_FIELDS; k++) {
+        PyObject *name = PyUnicode_FromString(INTERVENTION_NAMES[k]);
+        if (name == NULL) {
+            Py_DECREF(names);
+            goto fail;
+        }
+        PyTuple_SET_ITEM(names, k, name);
+    }
+    if (PyModule_AddObject(module, "INTERVENTIONS_FIELDS", names) < 0) {
+        Py_DECREF(names);
+        goto fail;
+    }
+    return module;
+fail:
+    Py_DECREF(module);
+    return NULL;
+}
