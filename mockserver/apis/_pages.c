@@ -53,8 +53,17 @@ static inline int64_t floor_div(int64_t a, int64_t b) {
 
 /* --- Writing ------------------------------------------------------------------------------------------------------ */
 
+/* The text of one day, "YYYY-MM-DDT" (a year of up to 7 characters: int64 microseconds reach year ±292,277). */
+typedef struct {
+    int64_t days;
+    uint8_t length; /* 0: an empty slot */
+    char text[15];
+} DateText;
+#define DATE_SLOTS 2048
+
 typedef struct {
     char *at;
+    DateText *dates; /* the context's days written lately, by days modulo DATE_SLOTS */
 } Out;
 
 static inline void put(Out *o, const char *s, size_t n) {
@@ -91,13 +100,19 @@ static void put_padded(Out *o, int64_t v, int width) {
 
 static void put_bytes(Out *o, PyObject *bytes) { put(o, PyBytes_AS_STRING(bytes), (size_t)PyBytes_GET_SIZE(bytes)); }
 
-/* ``format_instant(micros, offset_minutes)`` as a JSON string: "YYYY-MM-DDTHH:MM:SS.mmm" then Z or ±HH:MM. */
-static void put_instant(Out *o, int64_t micros, int offset_minutes) {
-    int64_t local = micros + (int64_t)offset_minutes * MINUTE_US;
-    int64_t days = floor_div(local, DAY_US);
-    int64_t rest = (local - days * DAY_US) / 1000; /* milliseconds into the day */
-    int64_t seconds = rest / 1000, millis = rest % 1000;
-    /* H. Hinnant's civil_from_days, as instants._civil_from_days (floor divisions) */
+/* "00" to "99", for two digits at a time. */
+static const char PAIRS[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+static inline void put_pair(Out *o, int64_t v) {
+    memcpy(o->at, PAIRS + 2 * v, 2);
+    o->at += 2;
+}
+
+/* ``_date_text(days) + "T"``: H. Hinnant's civil_from_days, as instants._civil_from_days (floor divisions). */
+static void write_date(DateText *d, int64_t days) {
     int64_t z = days + 719468;
     int64_t era = floor_div(z, 146097);
     int64_t doe = z - era * 146097;
@@ -107,33 +122,50 @@ static void put_instant(Out *o, int64_t micros, int offset_minutes) {
     int64_t day = doy - (153 * mp + 2) / 5 + 1;
     int64_t month = mp < 10 ? mp + 3 : mp - 9;
     int64_t year = yoe + era * 400 + (month <= 2);
-    *o->at++ = '"';
+    Out o = {d->text, NULL};
     if (year < 0) { /* Python's {:04d}: the sign counts in the width */
-        *o->at++ = '-';
-        put_padded(o, -year, 3);
+        *o.at++ = '-';
+        put_padded(&o, -year, 3);
     } else {
-        put_padded(o, year, 4);
+        put_padded(&o, year, 4);
     }
-    *o->at++ = '-';
-    put_padded(o, month, 2);
-    *o->at++ = '-';
-    put_padded(o, day, 2);
-    *o->at++ = 'T';
-    put_padded(o, seconds / 3600, 2);
+    *o.at++ = '-';
+    put_pair(&o, month);
+    *o.at++ = '-';
+    put_pair(&o, day);
+    *o.at++ = 'T';
+    d->days = days;
+    d->length = (uint8_t)(o.at - d->text);
+}
+
+/* ``format_instant(micros, offset_minutes)`` as a JSON string: "YYYY-MM-DDTHH:MM:SS.mmm" then Z or ±HH:MM. The
+ * date comes from the context's table of the days written lately (a dataset's instants fall on a few hundred). */
+static void put_instant(Out *o, int64_t micros, int offset_minutes) {
+    int64_t local = micros + (int64_t)offset_minutes * MINUTE_US;
+    int64_t days = floor_div(local, DAY_US);
+    int64_t millis = (local - days * DAY_US) / 1000; /* into the day */
+    DateText *d = &o->dates[(uint64_t)days & (DATE_SLOTS - 1)];
+    if (d->length == 0 || d->days != days) write_date(d, days);
+    *o->at++ = '"';
+    memcpy(o->at, d->text, sizeof d->text);
+    o->at += d->length;
+    int64_t seconds = millis / 1000;
+    put_pair(o, seconds / 3600);
     *o->at++ = ':';
-    put_padded(o, seconds / 60 % 60, 2);
+    put_pair(o, seconds / 60 % 60);
     *o->at++ = ':';
-    put_padded(o, seconds % 60, 2);
+    put_pair(o, seconds % 60);
     *o->at++ = '.';
-    put_padded(o, millis, 3);
+    *o->at++ = (char)('0' + millis % 1000 / 100);
+    put_pair(o, millis % 100);
     if (offset_minutes == 0) {
         *o->at++ = 'Z';
     } else {
         int m = offset_minutes < 0 ? -offset_minutes : offset_minutes;
         *o->at++ = offset_minutes < 0 ? '-' : '+';
-        put_padded(o, m / 60, 2);
+        put_pair(o, m / 60);
         *o->at++ = ':';
-        put_padded(o, m % 60, 2);
+        put_pair(o, m % 60);
     }
     *o->at++ = '"';
 }
@@ -174,6 +206,7 @@ typedef struct {
     int64_t anchor;
     int offset_minutes;
     Py_ssize_t longest; /* an upper bound of one record's length */
+    DateText dates[DATE_SLOTS];
 } Context;
 
 static const char CAPSULE[] = "mockserver.apis._pages.Context";
@@ -321,7 +354,7 @@ static PyObject *page(PyObject *const *args, Py_ssize_t nargs, Writer write) {
             PyErr_Format(PyExc_IndexError, "record %lld of %zd", index, c->count);
             goto fail;
         }
-        Out o = {scratch};
+        Out o = {scratch, c->dates};
         write(c, (int64_t)index, &o);
         PyObject *body = PyBytes_FromStringAndSize(scratch, o.at - scratch);
         if (body == NULL) goto fail;
