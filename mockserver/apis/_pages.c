@@ -1,5 +1,5 @@
-/* Page renderers of the two APIs in C: record indexes -> each record's JSON, byte for byte what the one-record
- * renderer (the field makers of events.py and interventions.py, then orjson) writes for them.
+/* Page renderers of the two APIs in C: record indexes -> the JSON array of their records, byte for byte what the
+ * one-record renderer (the field makers of events.py and interventions.py, then orjson) writes for each.
  *
  * Each maker is mirrored here, next to its name; tests/apis/test_page_render.py holds the two equal on generated
  * pages of every dataset shape (seeds, anchors, counts). Everything a dataset draws from comes in as data when its
@@ -8,9 +8,9 @@
  *
  *   events_context(start, end, created, updated, high, low, category, record_key, seed, keys, thresholds, pools,
  *                  categories, offset_minutes) -> context
- *   events_page(context, indexes) -> list[bytes]
+ *   events_page(context, indexes) -> bytes (the JSON array of the records)
  *   interventions_context(start, end, anchor, record_key, seed, keys, lows, spans, thresholds, pools) -> context
- *   interventions_page(context, indexes) -> list[bytes]
+ *   interventions_page(context, indexes) -> bytes
  *
  * Columns are 1-D C-contiguous arrays (int64; uint64 for the id halves; int8 for categories); keys, lows, spans
  * and thresholds hold one value per drawn field, in the order of the API's ``_DRAWN`` (``INTERVENTIONS_FIELDS``
@@ -328,45 +328,89 @@ static void drop(Context *c) {
     Py_XDECREF(capsule);
 }
 
-/* A page: each index checked against the dataset, each record written by ``write`` into one scratch buffer. */
+/* A page's record indexes: a 1-D array of int32 or int64, read in place, or any sequence of ints. */
+typedef struct {
+    Py_buffer view; /* view.obj is NULL unless an array is read */
+    PyObject *fast;
+    int width;
+    Py_ssize_t n;
+} Indexes;
+
+static int open_indexes(PyObject *given, Indexes *ix) {
+    memset(ix, 0, sizeof *ix);
+    if (!PyObject_CheckBuffer(given)) {
+        ix->fast = PySequence_Fast(given, "indexes: a sequence of record indexes expected");
+        if (ix->fast == NULL) return -1;
+        ix->n = PySequence_Fast_GET_SIZE(ix->fast);
+        return 0;
+    }
+    if (PyObject_GetBuffer(given, &ix->view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
+    const char *format = ix->view.format != NULL ? ix->view.format : "B";
+    if (*format == '@' || *format == '=' || *format == '<') format++;
+    int integer = format[1] == '\0' && strchr("ilq", format[0]) != NULL;
+    if (ix->view.ndim != 1 || !integer || (ix->view.itemsize != 4 && ix->view.itemsize != 8)) {
+        PyBuffer_Release(&ix->view);
+        PyErr_SetString(PyExc_TypeError, "indexes: a 1-D array of int32 or int64 expected");
+        return -1;
+    }
+    ix->width = (int)ix->view.itemsize;
+    ix->n = ix->view.len / ix->view.itemsize;
+    return 0;
+}
+
+static int index_at(const Indexes *ix, Py_ssize_t k, long long *index) {
+    if (ix->width == 4)
+        *index = ((const int32_t *)ix->view.buf)[k];
+    else if (ix->width == 8)
+        *index = ((const int64_t *)ix->view.buf)[k];
+    else if ((*index = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(ix->fast, k))) == -1 && PyErr_Occurred())
+        return -1;
+    return 0;
+}
+
+static void close_indexes(Indexes *ix) {
+    if (ix->view.obj != NULL) PyBuffer_Release(&ix->view);
+    Py_XDECREF(ix->fast);
+}
+
+/* A page: its records' JSON as one JSON array, each index checked against the dataset; the bytes object grows by
+ * doubling while records are written into it, and is cut to size at the end. */
 typedef void (*Writer)(const Context *c, int64_t index, Out *o);
 
 static PyObject *page(PyObject *const *args, Py_ssize_t nargs, Writer write) {
     if (nargs != 2) return PyErr_Format(PyExc_TypeError, "(context, indexes) expected, got %zd arguments", nargs);
-    PyObject *indexes = args[1];
     Context *c = PyCapsule_GetPointer(args[0], CAPSULE);
     if (c == NULL) return NULL;
-    PyObject *fast = PySequence_Fast(indexes, "indexes: a sequence of record indexes expected");
-    if (fast == NULL) return NULL;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
-    PyObject *out = PyList_New(n);
-    char *scratch = PyMem_Malloc((size_t)c->longest);
-    if (out == NULL || scratch == NULL) {
-        Py_XDECREF(out);
-        Py_DECREF(fast);
-        PyMem_Free(scratch);
-        return scratch == NULL ? PyErr_NoMemory() : NULL;
-    }
-    for (Py_ssize_t k = 0; k < n; k++) {
-        long long index = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(fast, k));
-        if (index == -1 && PyErr_Occurred()) goto fail;
+    Indexes ix;
+    if (open_indexes(args[1], &ix) < 0) return NULL;
+    Py_ssize_t size = 2 + (ix.n < 16 ? ix.n : 16) * c->longest, length = 0;
+    PyObject *out = PyBytes_FromStringAndSize(NULL, size);
+    if (out == NULL) goto fail;
+    PyBytes_AS_STRING(out)[length++] = '[';
+    for (Py_ssize_t k = 0; k < ix.n; k++) {
+        long long index;
+        if (index_at(&ix, k, &index) < 0) goto fail;
         if (index < 0 || index >= c->count) {
             PyErr_Format(PyExc_IndexError, "record %lld of %zd", index, c->count);
             goto fail;
         }
-        Out o = {scratch, c->dates};
+        if (size - length < c->longest + 2) {
+            size = 2 * size + c->longest;
+            if (_PyBytes_Resize(&out, size) < 0) goto fail; /* out is NULL then */
+        }
+        char *start = PyBytes_AS_STRING(out);
+        if (k) start[length++] = ',';
+        Out o = {start + length, c->dates};
         write(c, (int64_t)index, &o);
-        PyObject *body = PyBytes_FromStringAndSize(scratch, o.at - scratch);
-        if (body == NULL) goto fail;
-        PyList_SET_ITEM(out, k, body);
+        length = o.at - start;
     }
-    PyMem_Free(scratch);
-    Py_DECREF(fast);
+    PyBytes_AS_STRING(out)[length++] = ']';
+    close_indexes(&ix);
+    if (_PyBytes_Resize(&out, length) < 0) return NULL;
     return out;
 fail:
-    PyMem_Free(scratch);
-    Py_DECREF(fast);
-    Py_DECREF(out);
+    close_indexes(&ix);
+    Py_XDECREF(out);
     return NULL;
 }
 
@@ -663,9 +707,9 @@ static PyObject *interventions_page(PyObject *self, PyObject *const *args, Py_ss
 
 static PyMethodDef METHODS[] = {
     {"events_context", events_context, METH_VARARGS, "The events dataset's context for events_page."},
-    {"events_page", (PyCFunction)(void (*)(void))events_page, METH_FASTCALL, "events_page(context, indexes) -> each record's JSON."},
+    {"events_page", (PyCFunction)(void (*)(void))events_page, METH_FASTCALL, "events_page(context, indexes) -> the records' JSON array."},
     {"interventions_context", interventions_context, METH_VARARGS, "The interventions dataset's context."},
-    {"interventions_page", (PyCFunction)(void (*)(void))interventions_page, METH_FASTCALL, "interventions_page(context, indexes) -> JSON."},
+    {"interventions_page", (PyCFunction)(void (*)(void))interventions_page, METH_FASTCALL, "interventions_page(context, indexes) -> the records' JSON array."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,5 +1,6 @@
 # The page renderers written in C (_pages.c): what they take is described there.
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -25,7 +26,7 @@ def events_context(
     offset_minutes: int,
     /,
 ) -> Context: ...
-def events_page(context: Context, indexes: Sequence[int], /) -> list[bytes]: ...
+def events_page(context: Context, indexes: Sequence[int] | npt.NDArray[np.signedinteger[Any]], /) -> bytes: ...
 def interventions_context(
     start: npt.NDArray[np.int64],
     end: npt.NDArray[np.int64],
@@ -39,4 +40,4 @@ def interventions_context(
     pools: tuple[tuple[bytes, ...], ...],
     /,
 ) -> Context: ...
-def interventions_page(context: Context, indexes: Sequence[int], /) -> list[bytes]: ...
+def interventions_page(context: Context, indexes: Sequence[int] | npt.NDArray[np.signedinteger[Any]], /) -> bytes: ...

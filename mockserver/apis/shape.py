@@ -141,8 +141,7 @@ class ApiTable:
         """The page body, with the query the parameters asked for and the page it found (to explain the answer)."""
         query = self.to_query(params)
         page = store.query(query)
-        fragment = orjson.Fragment
-        body: dict[str, Any] = {self.items_key: [fragment(r) for r in store.records_json(page.indexes.tolist())]}
+        body: dict[str, Any] = {self.items_key: orjson.Fragment(store.page_json(page.indexes))}
         if self.count_param is None or params.get(self.count_param, False):
             body[self.count_key] = page.total
         _put(body, self.page_key, page.page)

@@ -254,7 +254,7 @@ def _lanes(keys: Sequence[int]) -> Callable[[int], tuple[int, ...]]:
     return mix
 
 
-PageRenderer = Callable[[Sequence[int]], list[bytes]]
+PageRenderer = Callable[[Sequence[int] | npt.NDArray[np.signedinteger[Any]]], bytes]  # indexes -> their JSON array
 
 
 class Records:

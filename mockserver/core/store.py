@@ -32,7 +32,7 @@ _EMPTY: I64 = np.empty(0, dtype=np.int64)
 BACKGROUND_FROM = 100_000  # records from which orders other than the default are built in the background
 _SAMPLE = 64  # an order keeps every 64th sorted value: a search is a binary search there, then within 64 values
 
-PageRenderer = Callable[[Sequence[int]], list[bytes]]  # record indexes -> each record's JSON, in one pass
+PageRenderer = Callable[[Sequence[int] | Indexes], bytes]  # record indexes -> the JSON array of those records
 
 
 @dataclass(frozen=True)
@@ -339,12 +339,12 @@ class Store:
         self._remember(index, body)
         return body
 
-    def records_json(self, indexes: Sequence[int]) -> list[bytes]:
-        """Records ``indexes`` as JSON bytes: written by the page renderer when there is one (it costs less than a
-        cache would), else each from the cache or rendered alone."""
+    def page_json(self, indexes: Indexes) -> bytes:
+        """The JSON array of records ``indexes``: written by the page renderer when there is one (it costs less than
+        a cache would), else each record from the cache or rendered alone."""
         if self.render_page is not None:
             return self.render_page(indexes)
-        return [self.record_json(i) for i in indexes]
+        return b"[" + b",".join([self.record_json(i) for i in indexes.tolist()]) + b"]"
 
     def _remember(self, index: int, body: bytes) -> None:
         """Keep ``body``; a full cache starts afresh (cheaper than keeping an LRU order on every request, and a

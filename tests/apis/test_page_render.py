@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import orjson
 import pytest
 
@@ -34,6 +36,11 @@ def _records(api: ApiId, seed: int, anchor: int) -> Records:
     return render
 
 
+def _array(render: Records, indexes: list[int]) -> bytes:
+    """The oracle: the JSON array of the records as rendered alone."""
+    return orjson.dumps([orjson.Fragment(orjson.dumps(render(i))) for i in indexes])
+
+
 @pytest.mark.parametrize("anchor", ANCHORS, ids=["default-anchor", "odd-anchor"])
 @pytest.mark.parametrize("seed", [0, 1, 987654321])
 @pytest.mark.parametrize("api", API_IDS)
@@ -41,7 +48,7 @@ def test_a_page_of_every_record_is_each_record_as_rendered_alone(api: ApiId, see
     render = _records(api, seed, anchor)
     assert render.page is not None
     indexes = list(range(COUNT))
-    assert render.page(indexes) == [orjson.dumps(render(i)) for i in indexes]
+    assert render.page(indexes) == _array(render, indexes)
 
 
 @pytest.mark.parametrize("day", [date.min, date.max], ids=["first-anchor", "last-anchor"])
@@ -50,7 +57,7 @@ def test_a_page_at_either_end_of_the_calendar_is_each_record_as_rendered_alone(a
     render = _records(api, 0, anchor_micros(day))
     assert render.page is not None
     indexes = list(range(COUNT))
-    assert render.page(indexes) == [orjson.dumps(render(i)) for i in indexes]
+    assert render.page(indexes) == _array(render, indexes)
 
 
 @pytest.mark.parametrize("api", API_IDS)
@@ -60,7 +67,7 @@ def test_pages_of_any_size_and_order_are_each_record_as_rendered_alone(api: ApiI
     pick = random.Random(7)
     for size in (1, 2, 3, 5, 10, 27, 50, 250):
         indexes = pick.sample(range(COUNT), size)
-        assert render.page(indexes) == [orjson.dumps(render(i)) for i in indexes], size
+        assert render.page(indexes) == _array(render, indexes), size
 
 
 @pytest.mark.parametrize("api", API_IDS)
@@ -71,7 +78,7 @@ def test_the_store_serves_the_same_bytes_with_or_without_the_page_renderer(api: 
     pick = random.Random(11)
     for _ in range(200):
         indexes = pick.sample(range(COUNT), pick.randint(1, 60))
-        assert paged.records_json(indexes) == alone.records_json(indexes)
+        assert paged.page_json(np.array(indexes)) == alone.page_json(np.array(indexes))
 
 
 @pytest.mark.parametrize("api", API_IDS)
@@ -99,3 +106,25 @@ def test_a_category_code_without_a_name_is_refused() -> None:
         _pages.events_context(
             times, times, times, times, bits, bits, codes, 1, 2, [0] * 4, [0.0] * 4, pools, (b'"a"',) * 6, 0
         )
+
+
+@pytest.mark.parametrize("api", API_IDS)
+def test_indexes_as_a_list_or_an_array_of_either_width_give_the_same_page(api: ApiId) -> None:
+    render = _records(api, 2, ANCHORS[0])
+    assert render.page is not None
+    indexes = random.Random(3).sample(range(COUNT), 40)
+    expected = _array(render, indexes)
+    assert render.page(np.array(indexes, dtype=np.int32)) == expected
+    assert render.page(np.array(indexes, dtype=np.int64)) == expected
+    assert render.page(np.array([], dtype=np.int32)) == render.page([]) == b"[]"
+
+
+@pytest.mark.parametrize("api", API_IDS)
+@pytest.mark.parametrize(
+    "indexes", [np.zeros((2, 2), dtype=np.int64), np.zeros(3, dtype=np.float64), np.zeros(3, dtype=np.int16)]
+)
+def test_an_array_of_other_indexes_is_refused(api: ApiId, indexes: npt.NDArray[Any]) -> None:
+    render = _records(api, 2, ANCHORS[0])
+    assert render.page is not None
+    with pytest.raises(TypeError, match="a 1-D array of int32 or int64 expected"):
+        render.page(indexes)
