@@ -1,5 +1,6 @@
-"""Build hook: compiles the page renderers (``mockserver/apis/_pages.c``) into the package, for wheels and for
-editable installs alike (setuptools' ``build_ext`` finds the compiler and the flags Python was built with)."""
+"""Build hook: compiles the C modules (the page renderers, ``mockserver/apis/_pages.c``, and the store's band check,
+``mockserver/core/_bands.c``) into the package, for wheels and for editable installs alike (setuptools' ``build_ext``
+finds the compiler and the flags Python was built with)."""
 
 from __future__ import annotations
 
@@ -13,19 +14,23 @@ from setuptools import Distribution, Extension
 class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # (generic in hatchling)
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         root = Path(self.root)
-        extension = Extension(
-            "mockserver.apis._pages",
-            sources=["mockserver/apis/_pages.c"],
-            extra_compile_args=["-std=c11", "-Wall"],  # and the optimisation Python was built with
-        )
-        dist = Distribution({"name": "mockserver", "ext_modules": [extension], "script_name": "hatch_build.py"})
+        extensions = [
+            Extension(
+                f"mockserver.{module}",
+                sources=[f"mockserver/{module.replace('.', '/')}.c"],
+                extra_compile_args=["-std=c11", "-Wall"],  # and the optimisation Python was built with
+            )
+            for module in ("apis._pages", "core._bands")
+        ]
+        dist = Distribution({"name": "mockserver", "ext_modules": extensions, "script_name": "hatch_build.py"})
         build = dist.get_command_obj("build_ext")
         build.inplace = True  # beside the sources: an editable install imports it from there
         build.force = True  # never a copy left from another build (another Python, other flags)
         build.build_temp = str(root / "build" / "temp")
         build.ensure_finalized()
         build.run()
-        built = Path(build.get_ext_fullpath(extension.name)).resolve().relative_to(root)
+        for extension in extensions:
+            built = Path(build.get_ext_fullpath(extension.name)).resolve().relative_to(root)
+            build_data["artifacts"].append(f"/{built.as_posix()}")
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
-        build_data["artifacts"].append(f"/{built.as_posix()}")

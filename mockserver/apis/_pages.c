@@ -220,13 +220,18 @@ static void context_free(PyObject *capsule) {
     PyMem_Free(c);
 }
 
-/* Take a 1-D contiguous column of ``itemsize``-byte items (all columns share one length). */
-static const void *take_array(Context *c, PyObject *array, Py_ssize_t itemsize, const char *what) {
+/* Take a 1-D contiguous column of ``itemsize``-byte integers, signed unless ``is_unsigned`` (all columns share one
+ * length). */
+static const void *take_array(Context *c, PyObject *array, Py_ssize_t itemsize, int is_unsigned, const char *what) {
     Py_buffer *view = &c->arrays[c->array_count];
     if (PyObject_GetBuffer(array, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return NULL;
     c->array_count++;
-    if (view->ndim != 1 || view->itemsize != itemsize) {
-        PyErr_Format(PyExc_ValueError, "%s: a 1-D column of %zd-byte items expected", what, itemsize);
+    const char *format = view->format != NULL ? view->format : "B";
+    if (*format == '@' || *format == '=' || *format == '<') format++;
+    int integer = format[0] != '\0' && format[1] == '\0' && strchr(is_unsigned ? "BHILQ" : "bhilq", format[0]) != NULL;
+    if (view->ndim != 1 || view->itemsize != itemsize || !integer) {
+        PyErr_Format(PyExc_ValueError, "%s: a 1-D column of %zd-byte %s integers expected", what, itemsize,
+                     is_unsigned ? "unsigned" : "signed");
         return NULL;
     }
     Py_ssize_t length = view->len / itemsize;
@@ -487,9 +492,10 @@ static PyObject *events_context(PyObject *self, PyObject *args) {
     Context *c = new_context();
     if (c == NULL) return NULL;
     static const Py_ssize_t sizes[7] = {8, 8, 8, 8, 8, 8, 1};
+    static const int is_unsigned[7] = {0, 0, 0, 0, 1, 1, 0};
     static const char *names[7] = {"start", "end", "created", "updated", "high", "low", "category"};
     for (int k = 0; k < 7; k++)
-        if (take_array(c, columns[k], sizes[k], names[k]) == NULL) goto fail;
+        if (take_array(c, columns[k], sizes[k], is_unsigned[k], names[k]) == NULL) goto fail;
     c->record_key = record_key;
     c->seed = seed;
     c->offset_minutes = offset_minutes;
@@ -672,7 +678,7 @@ static PyObject *interventions_context(PyObject *self, PyObject *args) {
         return NULL;
     Context *c = new_context();
     if (c == NULL) return NULL;
-    if (take_array(c, start, 8, "start") == NULL || take_array(c, end, 8, "end") == NULL) goto fail;
+    if (take_array(c, start, 8, 0, "start") == NULL || take_array(c, end, 8, 0, "end") == NULL) goto fail;
     c->anchor = anchor;
     c->record_key = record_key;
     c->seed = seed;

@@ -8,9 +8,7 @@ open; everything else is a view, and only the page's records are gathered.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
-import functools
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -21,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
+from mockserver.core import _bands
 from mockserver.core.query import Bound, Page, Query
 
 __all__ = ["Columns", "PageRenderer", "Store"]
@@ -30,6 +29,7 @@ I32 = npt.NDArray[np.int32]
 Indexes = npt.NDArray[np.signedinteger[Any]]  # record indexes: 32-bit in orders, 64-bit elsewhere
 _EMPTY: I64 = np.empty(0, dtype=np.int64)
 BACKGROUND_FROM = 100_000  # records from which orders other than the default are built in the background
+_OPS = {">=": ">", "<": "<", "<=": "="}  # a bound's operator as _bands.keep reads it
 _SAMPLE = 64  # an order keeps every 64th sorted value: a search is a binary search there, then within 64 values
 
 PageRenderer = Callable[[Sequence[int] | Indexes], bytes]  # record indexes -> the JSON array of those records
@@ -54,21 +54,17 @@ class Columns:
 
 @dataclass(frozen=True)
 class _Order:
-    """Record indexes sorted by (a field, id rank), 32-bit; every ``_SAMPLE``-th sorted value (a list: a search
-    there is ``bisect``'s, with no numpy call); and per category code the positions (in ``perm``) of its records,
-    ascending."""
+    """Record indexes sorted by (a field, id rank), 32-bit; every ``_SAMPLE``-th sorted value; and per category
+    code the positions (in ``perm``) of its records, ascending."""
 
     perm: Indexes
-    sample: list[int]
+    sample: I64
     by_category: tuple[I32, ...] = ()
 
     def position(self, values: I64, micros: int, side: str) -> int:
         """Where ``micros`` goes in ``values`` sorted by ``perm`` (``searchsorted``'s answer), reading only the
-        sample and one run of ``_SAMPLE`` values (a binary search of that run, through ``perm``)."""
-        find = bisect.bisect_left if side == "left" else bisect.bisect_right
-        k = find(self.sample, micros)
-        start, stop = max(k - 1, 0) * _SAMPLE, min(k * _SAMPLE, len(self.perm))
-        return find(self.perm, micros, start, stop, key=values.__getitem__)
+        sample and one run of ``_SAMPLE`` values (binary searches in C, through ``perm`` within the run)."""
+        return _bands.position(values, self.perm, self.sample, _SAMPLE, micros, side == "right")
 
 
 def _by_id(id_rank: I64) -> I64:
@@ -107,20 +103,34 @@ def _sorted_by(values: I64, id_rank: I64, by_id: Callable[[], I64]) -> I64:
     return np.lexsort((id_rank, values)).astype(np.int64)
 
 
+Band = tuple[int, int, tuple[I64, ...], bytes, tuple[int, ...], Indexes, Any, int]  # _bands' (start, stop, ...)
+
+
 class _Part:
-    """A run of matches in order: ``base`` itself, or ``base[positions]`` (gathered only where a page needs it)."""
+    """A run of matches in order: ``base`` itself, ``base[positions]`` (gathered only where a page needs it), or
+    the records of ``base`` that pass a band's tests (counted at once, found only as far as a page reads)."""
 
-    __slots__ = ("base", "length", "positions")
+    __slots__ = ("band", "base", "length", "positions")
 
-    def __init__(self, base: Indexes, positions: npt.NDArray[np.signedinteger[Any]] | None = None) -> None:
+    def __init__(
+        self, base: Indexes, positions: npt.NDArray[np.signedinteger[Any]] | None = None, band: Band | None = None
+    ) -> None:
         self.base = base
         self.positions = positions
-        self.length = len(base if positions is None else positions)
+        self.band = band
+        if band is not None:
+            self.length = _bands.count(*band)
+        else:
+            self.length = len(base if positions is None else positions)
 
     def take(self, start: int, stop: int) -> Indexes:
+        if self.band is not None:
+            kept = np.empty(stop - start, dtype=np.int64)
+            taken: Indexes = self.base[kept[: _bands.select(kept, start, stop, *self.band)]]
+            return taken
         if self.positions is None:
             return self.base[start:stop]
-        taken: Indexes = self.base[self.positions[start:stop]]
+        taken = self.base[self.positions[start:stop]]
         return taken
 
 
@@ -193,7 +203,7 @@ class Store:
                 grouped = np.argsort(codes, kind="stable").astype(np.int32)  # positions, by category then order
                 ends = np.cumsum(np.bincount(codes, minlength=len(self.columns.category_names)))
                 by_category = tuple(np.split(grouped, ends[:-1]))
-            self._orders[name] = _Order(perm, values[perm[::_SAMPLE]].tolist(), by_category)
+            self._orders[name] = _Order(perm, values[perm[::_SAMPLE]], by_category)
         return self._orders[name]
 
     def _records_by_id(self) -> I64:
@@ -274,17 +284,18 @@ class Store:
     def _checked(self, order: str, start: int, stop: int, rest: list[Bound], category: int | None) -> _Part:
         """The records at positions [start, stop) of ``order`` (a thin band at an end of the window) that meet every
         bound and the category."""
-        band = self._order(order).perm[start:stop]
-        tests: list[npt.NDArray[np.bool_]] = []
-        if category is not None:
-            assert self.columns.category is not None
-            tests.append(self.columns.category[band] == category)
-        for b in rest:
-            column = self._in_order(order, b.field)[start:stop]
-            micros = b.micros
-            tests.append(column >= micros if b.op == ">=" else column < micros if b.op == "<" else column <= micros)
-        keep = functools.reduce(np.logical_and, tests) if tests else np.ones(len(band), dtype=bool)
-        return _Part(band, np.flatnonzero(keep))
+        perm = self._order(order).perm
+        band: Band = (
+            start,
+            stop,
+            tuple(self._in_order(order, b.field) for b in rest),
+            "".join([_OPS[b.op] for b in rest]).encode(),
+            tuple(b.micros for b in rest),
+            perm,
+            None if category is None else self.columns.category,
+            -1 if category is None else category,
+        )
+        return _Part(perm[start:stop], band=band)
 
     def matches(self, q: Query) -> Indexes:
         """Every matching record index, in order."""

@@ -59,11 +59,20 @@ def _queries(pick: random.Random) -> list[Query]:
         high = low + pick.randint(0, 400_000)
         order = pick.choice(("start", "end", "created"))
         category = pick.choice((None, None, *NAMES))
-        if pick.random() < 0.5:
+        kind = pick.random()
+        bounds: tuple[Bound, ...]
+        if kind < 0.5:
             bounds = (Bound(order, ">=", Instant(low)), Bound(order, "<", Instant(high)))
-        else:  # an overlap window: start <= high and end >= low
+        elif kind < 0.85:  # an overlap window: start <= high and end >= low
             order = "start"
             bounds = (Bound("start", "<=", Instant(high)), Bound("end", ">=", Instant(low)))
+        else:  # and bounds on two other fields at once, each of the three operators
+            order = "start"
+            bounds = (
+                Bound("start", "<=", Instant(high)),
+                Bound("end", ">=", Instant(low)),
+                Bound("created", "<" if pick.random() < 0.5 else "<=", Instant(low + pick.randint(-(10**9), 0))),
+            )
         found.append(Query(order=order, bounds=bounds, page=1, size=10**9, category=category))
     return found
 

@@ -1,0 +1,107 @@
+"""The store's C search and band check (mockserver/core/_bands.c) against numpy's answers on generated data.
+
+Values are drawn from a few distinct ones (long runs of ties, bounds equal to values), so that every operator's
+edge and a search's side show; ``select`` writes into a longer array whose tail must stay untouched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mockserver.core import _bands
+
+OPS = {">=": b">", "<": b"<", "<=": b"="}
+SENTINEL = -7
+
+
+def _kept(columns: list[npt.NDArray[np.int64]], ops: list[str], bounds: list[int], start: int, stop: int) -> list[int]:
+    """The oracle: positions of [start, stop) where every test holds, less start."""
+    keep = np.ones(stop - start, dtype=bool)
+    for column, op, bound in zip(columns, ops, bounds, strict=True):
+        v = column[start:stop]
+        keep &= v >= bound if op == ">=" else v < bound if op == "<" else v <= bound
+    return np.flatnonzero(keep).tolist()
+
+
+bands = st.integers(1, 300).flatmap(
+    lambda n: st.tuples(
+        st.lists(
+            st.tuples(
+                st.lists(st.integers(-3, 3), min_size=n, max_size=n),
+                st.sampled_from(list(OPS)),
+                st.integers(-4, 4),
+            ),
+            max_size=3,
+        ),
+        st.integers(0, n).flatmap(lambda a: st.tuples(st.just(a), st.integers(a, n))),
+    )
+)
+
+
+@given(bands, st.integers(0, 40), st.integers(0, 40))
+def test_count_and_select_are_a_scan_of_the_band(band: tuple[Any, Any], first: int, more: int) -> None:
+    tests, (start, stop) = band
+    columns = [np.array(values, dtype=np.int64) for values, _, _ in tests]
+    ops, bounds = [op for _, op, _ in tests], [bound for _, _, bound in tests]
+    n = max([len(c) for c in columns], default=stop)
+    perm = np.arange(n, dtype=np.int32)
+    args = (start, stop, tuple(columns), b"".join(OPS[op] for op in ops), tuple(bounds), perm, None, -1)
+    expected = _kept(columns, ops, bounds, start, stop)
+    assert _bands.count(*args) == len(expected)
+    out = np.full(more + 5, SENTINEL, dtype=np.int64)
+    written = _bands.select(out, first, first + more, *args)
+    assert out[:written].tolist() == expected[first : first + more]
+    assert (out[written:] == SENTINEL).all()
+
+
+@given(
+    st.lists(st.integers(0, 4), min_size=1, max_size=200),
+    st.lists(st.integers(0, 2), min_size=1, max_size=200),
+    st.integers(0, 2),
+)
+def test_a_category_keeps_the_records_of_its_code(values: list[int], codes: list[int], category: int) -> None:
+    n = min(len(values), len(codes))
+    column = np.array(values[:n], dtype=np.int64)
+    perm = np.random.default_rng(n).permutation(n).astype(np.int64)  # positions name records through perm
+    code = np.array(codes[:n], dtype=np.int8)
+    keep = (column >= 2) & (code[perm] == category)
+    args = (0, n, (column,), b">", (2,), perm, code, category)
+    assert _bands.count(*args) == int(keep.sum())
+    out = np.empty(n, dtype=np.int64)
+    assert out[: _bands.select(out, 0, n, *args)].tolist() == np.flatnonzero(keep).tolist()
+
+
+@given(
+    st.lists(st.integers(-5, 5), min_size=0, max_size=500),
+    st.integers(1, 70),
+    st.integers(-6, 6),
+    st.booleans(),
+)
+def test_a_position_is_searchsorted_of_the_sorted_values(
+    values: list[int], step: int, micros: int, right: bool
+) -> None:
+    column = np.array(values, dtype=np.int64)
+    perm = np.argsort(column, kind="stable").astype(np.int32)
+    sample = column[perm[::step]]
+    expected = int(np.searchsorted(column[perm], micros, "right" if right else "left"))
+    assert _bands.position(column, perm, sample, step, micros, right) == expected
+
+
+def test_bad_arguments_are_exceptions() -> None:
+    column, perm = np.zeros(4, dtype=np.int64), np.arange(4, dtype=np.int64)
+    with pytest.raises(IndexError):
+        _bands.count(0, 5, (column,), b">", (0,), perm, None, -1)
+    with pytest.raises(ValueError, match="op"):
+        _bands.count(0, 4, (column,), b"!", (0,), perm, None, -1)
+    with pytest.raises(ValueError, match="do not fit"):
+        _bands.select(np.empty(1, dtype=np.int64), 0, 2, 0, 4, (column,), b">", (0,), perm, None, -1)
+    with pytest.raises(TypeError):
+        _bands.count(0, 4, (column.astype(np.float64),), b">", (0,), perm, None, -1)
+    with pytest.raises(IndexError, match="outside values"):
+        _bands.position(column, perm + 10, column[:1], 4, 1, False)
