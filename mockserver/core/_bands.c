@@ -10,7 +10,7 @@
  * Position k of [start, stop) matches when, for every test t, ``columns[t][k] <op> bounds[t]`` holds (``columns``:
  * int64 arrays aligned with the order, ``ops``: b">" for >=, b"<" for <, b"=" for <=) and, when ``codes`` is not
  * None, ``codes[perm[k]] == category`` (``perm``: the order's record indexes; ``codes``: an integer column by
- * record). ``count`` says how many match; ``select`` writes the positions (less ``start``) of the matches ranked
+ * record). ``count`` says how many match; ``select`` writes the records (``perm[k]``) of the matches ranked
  * [first, last) in order to ``out`` (int64, at least last - first long) and says how many it wrote.
  * ``position`` is ``searchsorted`` of ``micros`` (side right when ``right``) in ``values`` sorted by ``perm``, reading
  * only ``sample`` (every ``step``-th sorted value) and one run of ``step`` values through ``perm``.
@@ -169,7 +169,7 @@ static PyObject *select_(PyObject *self, PyObject *const *args, Py_ssize_t nargs
     Py_ssize_t rank = 0, written = 0;
     for (Py_ssize_t k = band.start; k < band.stop && rank < last; k++) {
         if (matches(&band, k)) {
-            if (rank >= first) kept[written++] = k - band.start;
+            if (rank >= first) kept[written++] = item(&band.perm, k);
             rank++;
         }
     }

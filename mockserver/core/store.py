@@ -20,7 +20,7 @@ import numpy.typing as npt
 import orjson
 
 from mockserver.core import _bands
-from mockserver.core.query import Bound, Page, Query
+from mockserver.core.query import Page, Query
 
 __all__ = ["Columns", "PageRenderer", "Store"]
 
@@ -29,7 +29,7 @@ I32 = npt.NDArray[np.int32]
 Indexes = npt.NDArray[np.signedinteger[Any]]  # record indexes: 32-bit in orders, 64-bit elsewhere
 _EMPTY: I64 = np.empty(0, dtype=np.int64)
 BACKGROUND_FROM = 100_000  # records from which orders other than the default are built in the background
-_OPS = {">=": ">", "<": "<", "<=": "="}  # a bound's operator as _bands.keep reads it
+_OPS = {">=": b">", "<": b"<", "<=": b"="}  # a bound's operator as _bands reads it
 _SAMPLE = 64  # an order keeps every 64th sorted value: a search is a binary search there, then within 64 values
 
 PageRenderer = Callable[[Sequence[int] | Indexes], bytes]  # record indexes -> the JSON array of those records
@@ -125,12 +125,11 @@ class _Part:
 
     def take(self, start: int, stop: int) -> Indexes:
         if self.band is not None:
-            kept = np.empty(stop - start, dtype=np.int64)
-            taken: Indexes = self.base[kept[: _bands.select(kept, start, stop, *self.band)]]
-            return taken
+            kept: I64 = np.empty(stop - start, dtype=np.int64)
+            return kept[: _bands.select(kept, start, stop, *self.band)]
         if self.positions is None:
             return self.base[start:stop]
-        taken = self.base[self.positions[start:stop]]
+        taken: Indexes = self.base[self.positions[start:stop]]
         return taken
 
 
@@ -237,7 +236,7 @@ class Store:
 
         lo, hi = 0, count
         sure_lo, sure_hi = 0, count  # within [sure_lo, sure_hi) every bound on another field holds
-        rest: list[Bound] = []
+        rest: list[tuple[str, str, int]] = []  # bounds on other fields: (field, op, micros)
         for b in q.bounds:
             micros = b.micros
             if b.field == q.order:
@@ -248,7 +247,7 @@ class Store:
                 else:
                     hi = min(hi, at(micros, "right"))
                 continue
-            rest.append(b)
+            rest.append((b.field, b.op, micros))
             least, most = self._spread(q.order, b.field)  # record[field] - record[order] lies in [least, most]
             if b.op == ">=":
                 lo, sure_lo = max(lo, at(micros - most, "left")), max(sure_lo, at(micros - least, "left"))
@@ -281,16 +280,18 @@ class Store:
             self._aligned[order, other] = self.columns.times[other][self._order(order).perm]
         return self._aligned[order, other]
 
-    def _checked(self, order: str, start: int, stop: int, rest: list[Bound], category: int | None) -> _Part:
+    def _checked(
+        self, order: str, start: int, stop: int, rest: list[tuple[str, str, int]], category: int | None
+    ) -> _Part:
         """The records at positions [start, stop) of ``order`` (a thin band at an end of the window) that meet every
         bound and the category."""
         perm = self._order(order).perm
         band: Band = (
             start,
             stop,
-            tuple(self._in_order(order, b.field) for b in rest),
-            "".join([_OPS[b.op] for b in rest]).encode(),
-            tuple(b.micros for b in rest),
+            tuple([self._in_order(order, field) for field, _, _ in rest]),
+            b"".join([_OPS[op] for _, op, _ in rest]),
+            tuple([micros for _, _, micros in rest]),
             perm,
             None if category is None else self.columns.category,
             -1 if category is None else category,

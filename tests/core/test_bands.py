@@ -21,12 +21,12 @@ SENTINEL = -7
 
 
 def _kept(columns: list[npt.NDArray[np.int64]], ops: list[str], bounds: list[int], start: int, stop: int) -> list[int]:
-    """The oracle: positions of [start, stop) where every test holds, less start."""
+    """The oracle: the records (here position k names record k) of [start, stop) where every test holds."""
     keep = np.ones(stop - start, dtype=bool)
     for column, op, bound in zip(columns, ops, bounds, strict=True):
         v = column[start:stop]
         keep &= v >= bound if op == ">=" else v < bound if op == "<" else v <= bound
-    return np.flatnonzero(keep).tolist()
+    return (start + np.flatnonzero(keep)).tolist()
 
 
 bands = st.integers(1, 300).flatmap(
@@ -74,7 +74,7 @@ def test_a_category_keeps_the_records_of_its_code(values: list[int], codes: list
     args = (0, n, (column,), b">", (2,), perm, code, category)
     assert _bands.count(*args) == int(keep.sum())
     out = np.empty(n, dtype=np.int64)
-    assert out[: _bands.select(out, 0, n, *args)].tolist() == np.flatnonzero(keep).tolist()
+    assert out[: _bands.select(out, 0, n, *args)].tolist() == perm[np.flatnonzero(keep)].tolist()
 
 
 @given(
