@@ -53,8 +53,8 @@ image-test: install image
 	@podman image inspect --format 'image $(IMAGE): {{.Size}} bytes' $(IMAGE)
 
 check: install lint-spec
-	$(BIN)/ruff check mockserver tests bench
-	$(BIN)/ruff format --check mockserver tests bench
+	$(BIN)/ruff check mockserver tests bench hatch_build.py
+	$(BIN)/ruff format --check mockserver tests bench hatch_build.py
 	$(BIN)/mypy
 	$(BIN)/mypy -p bench
 	$(BIN)/lint-imports
