@@ -118,8 +118,6 @@ STAGES = (
     ("    the page body (ApiTable.answer)", "apis/shape.py", "answer"),
     ("      query (Store.query)", "core/store.py", "query"),
     ("      records (Store.page_json)", "core/store.py", "page_json"),
-    ("        rendering a page (events._page)", "apis/events.py", "_page"),
-    ("        rendering a page (interventions._page)", "apis/interventions.py", "_page"),
     ("    sending (pipeline._respond)", "server/pipeline.py", "_respond"),
 )
 

@@ -100,6 +100,10 @@ class Entry:
     served: Served | None
     answering: bool  # the request is still in the journal's stage: the entry is not to be reused
 
+    def __init__(self) -> None:
+        self.id = 0  # a slot of the ring no request has used yet
+        self.answering = False
+
     def start(self, entry_id: int, scope: Scope, path: str, headers: Headers, api: str | None) -> None:
         """Record a new request in this entry (new, or reused from the ring)."""
         self.id = entry_id
@@ -245,7 +249,7 @@ class Journal:
     ) -> None:
         self.capacity = capacity
         self.understand = understand
-        self._ring: list[Entry] = []
+        self._ring = [Entry() for _ in range(capacity)]  # every slot made at once: a request only reuses one
         self._last = 0  # the last id given
         self._first = 1  # the first id kept (cleared before it)
         # Headers repeat from request to request (host, the token, the content type): an entry keeps a shared
@@ -258,15 +262,11 @@ class Journal:
 
     def open(self, scope: Scope, path: str, api: str | None) -> Entry:
         self._last = entry_id = self._last + 1
-        ring = self._ring
-        if len(ring) < self.capacity:
-            entry = Entry()
-            ring.append(entry)
-        elif self.capacity:
+        if self.capacity:
             slot = (entry_id - 1) % self.capacity
-            entry = ring[slot]
+            entry = self._ring[slot]
             if entry.answering:
-                entry = ring[slot] = Entry()
+                entry = self._ring[slot] = Entry()
         else:
             entry = Entry()  # kept by nobody
         entry.start(entry_id, scope, path, self._shown.of(scope["headers"]), api)
@@ -279,14 +279,14 @@ class Journal:
         self._first = self._last + 1
 
     def get(self, entry_id: int) -> Entry | None:
-        if not self._first <= entry_id <= self._last or entry_id <= self._last - len(self._ring):
+        if not self._first <= entry_id <= self._last or entry_id <= self._last - self.capacity:
             return None
         entry = self._ring[(entry_id - 1) % self.capacity]
         return entry if entry.id == entry_id else None
 
     def select(self, api: str | None = None, status: int | None = None, since: int | None = None) -> Iterator[Entry]:
         """Matching entries, newest first (only finished ones: an answer in flight has status 0)."""
-        for entry_id in range(self._last, max(self._first, self._last - len(self._ring) + 1) - 1, -1):
+        for entry_id in range(self._last, max(self._first, self._last - self.capacity + 1) - 1, -1):
             entry = self.get(entry_id)
             if entry is not None and entry.status and entry.matches_filters(api, status, since):
                 yield entry
