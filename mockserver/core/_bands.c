@@ -122,10 +122,14 @@ static inline int matches(const Band *band, Py_ssize_t k) {
     return 1;
 }
 
-/* How many of v[0..n) are >= (or <, or <=) b: loops the compiler vectorises (AVX2's 64-bit compares, where the CPU
- * has them, chosen when the module loads). */
-__attribute__((target_clones("avx2", "default"))) static Py_ssize_t count_one(const int64_t *v, Py_ssize_t n,
-                                                                                int64_t b, char op) {
+/* How many of v[0..n) are >= (or <, or <=) b: loops the compiler vectorises; on x86-64 with glibc, also with AVX2's
+ * 64-bit compares, the variant chosen when the module loads (an ifunc) by what the CPU has. */
+#if defined(__x86_64__) && defined(__GLIBC__) && (defined(__clang__) || __GNUC__ >= 6)
+#define BY_CPU __attribute__((target_clones("avx2", "default")))
+#else
+#define BY_CPU
+#endif
+BY_CPU static Py_ssize_t count_one(const int64_t *v, Py_ssize_t n, int64_t b, char op) {
     Py_ssize_t count = 0;
     if (op == '>')
         for (Py_ssize_t k = 0; k < n; k++) count += v[k] >= b;
