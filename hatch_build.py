@@ -4,6 +4,7 @@ finds the compiler and the flags Python was built with)."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from setuptools import Distribution, Extension
 
 class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # (generic in hatchling)
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
-        root = Path(self.root)
+        root = Path(self.root).resolve()
         extensions = [
             Extension(
                 f"mockserver.{module}",
@@ -23,14 +24,14 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # (generic
             for module in ("apis._pages", "core._bands")
         ]
         dist = Distribution({"name": "mockserver", "ext_modules": extensions, "script_name": "hatch_build.py"})
-        build = dist.get_command_obj("build_ext")
-        build.inplace = True  # beside the sources: an editable install imports it from there
-        build.force = True  # never a copy left from another build (another Python, other flags)
-        build.build_temp = str(root / "build" / "temp")
-        build.ensure_finalized()
-        build.run()
-        for extension in extensions:
-            built = Path(build.get_ext_fullpath(extension.name)).resolve().relative_to(root)
-            build_data["artifacts"].append(f"/{built.as_posix()}")
+        with contextlib.chdir(root):  # the sources and the in-place outputs are relative to the project
+            build = dist.get_command_obj("build_ext")
+            build.inplace = True  # beside the sources: an editable install imports it from there
+            build.force = True  # never a copy left from another build (another Python, other flags)
+            build.build_temp = str(root / "build" / "temp")
+            build.ensure_finalized()
+            build.run()
+            built = [Path(build.get_ext_fullpath(e.name)).resolve().relative_to(root) for e in extensions]
+        build_data["artifacts"].extend(f"/{path.as_posix()}" for path in built)
         build_data["pure_python"] = False
         build_data["infer_tag"] = True

@@ -209,10 +209,12 @@ typedef struct {
     DateText dates[DATE_SLOTS];
 } Context;
 
-static const char CAPSULE[] = "mockserver.apis._pages.Context";
+/* Each kind of context has its own capsule name: a page of one API is never written from the other's context. */
+static const char EVENTS[] = "mockserver.apis._pages.events";
+static const char INTERVENTIONS[] = "mockserver.apis._pages.interventions";
 
 static void context_free(PyObject *capsule) {
-    Context *c = PyCapsule_GetPointer(capsule, CAPSULE);
+    Context *c = PyCapsule_GetPointer(capsule, PyCapsule_GetName(capsule));
     if (c == NULL) return;
     for (int k = 0; k < c->array_count; k++) PyBuffer_Release(&c->arrays[k]);
     for (int k = 0; k < c->pool_count; k++) Py_XDECREF(c->pools[k]);
@@ -317,8 +319,8 @@ static Context *new_context(void) {
     return c;
 }
 
-static PyObject *wrap(Context *c) {
-    PyObject *capsule = PyCapsule_New(c, CAPSULE, context_free);
+static PyObject *wrap(Context *c, const char *kind) {
+    PyObject *capsule = PyCapsule_New(c, kind, context_free);
     if (capsule == NULL) {
         for (int k = 0; k < c->array_count; k++) PyBuffer_Release(&c->arrays[k]);
         for (int k = 0; k < c->pool_count; k++) Py_XDECREF(c->pools[k]);
@@ -329,7 +331,7 @@ static PyObject *wrap(Context *c) {
 }
 
 static void drop(Context *c) {
-    PyObject *capsule = wrap(c);
+    PyObject *capsule = wrap(c, EVENTS);
     Py_XDECREF(capsule);
 }
 
@@ -352,7 +354,7 @@ static int open_indexes(PyObject *given, Indexes *ix) {
     if (PyObject_GetBuffer(given, &ix->view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
     const char *format = ix->view.format != NULL ? ix->view.format : "B";
     if (*format == '@' || *format == '=' || *format == '<') format++;
-    int integer = format[1] == '\0' && strchr("ilq", format[0]) != NULL;
+    int integer = format[0] != '\0' && format[1] == '\0' && strchr("ilq", format[0]) != NULL;
     if (ix->view.ndim != 1 || !integer || (ix->view.itemsize != 4 && ix->view.itemsize != 8)) {
         PyBuffer_Release(&ix->view);
         PyErr_SetString(PyExc_TypeError, "indexes: a 1-D array of int32 or int64 expected");
@@ -368,8 +370,14 @@ static int index_at(const Indexes *ix, Py_ssize_t k, long long *index) {
         *index = ((const int32_t *)ix->view.buf)[k];
     else if (ix->width == 8)
         *index = ((const int64_t *)ix->view.buf)[k];
-    else if ((*index = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(ix->fast, k))) == -1 && PyErr_Occurred())
-        return -1;
+    else {
+        PyObject *given = PySequence_Fast_GET_ITEM(ix->fast, k);
+        if (!PyLong_Check(given)) { /* no __index__ of the caller's runs while its list is read */
+            PyErr_Format(PyExc_TypeError, "indexes: an int expected, not %.100s", Py_TYPE(given)->tp_name);
+            return -1;
+        }
+        if ((*index = PyLong_AsLongLong(given)) == -1 && PyErr_Occurred()) return -1;
+    }
     return 0;
 }
 
@@ -382,9 +390,9 @@ static void close_indexes(Indexes *ix) {
  * doubling while records are written into it, and is cut to size at the end. */
 typedef void (*Writer)(const Context *c, int64_t index, Out *o);
 
-static PyObject *page(PyObject *const *args, Py_ssize_t nargs, Writer write) {
+static PyObject *page(PyObject *const *args, Py_ssize_t nargs, Writer write, const char *kind) {
     if (nargs != 2) return PyErr_Format(PyExc_TypeError, "(context, indexes) expected, got %zd arguments", nargs);
-    Context *c = PyCapsule_GetPointer(args[0], CAPSULE);
+    Context *c = PyCapsule_GetPointer(args[0], kind); /* a ValueError for another kind of context */
     if (c == NULL) return NULL;
     Indexes ix;
     if (open_indexes(args[1], &ix) < 0) return NULL;
@@ -514,14 +522,14 @@ static PyObject *events_context(PyObject *self, PyObject *args) {
             goto fail;
         }
     c->longest += most + 512; /* the keys, the id and four instants */
-    return wrap(c);
+    return wrap(c, EVENTS);
 fail:
     drop(c);
     return NULL;
 }
 
 static PyObject *events_page(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    return page(args, nargs, write_event);
+    return page(args, nargs, write_event, EVENTS);
 }
 
 /* --- interventions ------------------------------------------------------------------------------------------------ */
@@ -687,7 +695,8 @@ static PyObject *interventions_context(PyObject *self, PyObject *args) {
         take_numbers(c, spans, "spans", c->spans, 'u') < 0 ||
         take_numbers(c, thresholds, "thresholds", c->thresholds, 'd') < 0)
         goto fail;
-    if (c->lows[I_EVENT_TYPE] < 0 || c->lows[I_EVENT_TYPE] + (int64_t)c->spans[I_EVENT_TYPE] > 5) {
+    int64_t low = c->lows[I_EVENT_TYPE];
+    if (low < 0 || low >= 5 || c->spans[I_EVENT_TYPE] < 1 || c->spans[I_EVENT_TYPE] > (uint64_t)(5 - low)) {
         PyErr_SetString(PyExc_ValueError, "eventType: its range must index the 5 event types");
         goto fail;
     }
@@ -699,14 +708,14 @@ static PyObject *interventions_context(PyObject *self, PyObject *args) {
     if (take_pools(c, pools, P_POOLS) < 0) goto fail;
     Py_ssize_t comment = longest_of(PyTuple_GET_ITEM(pools, P_COMMENT), POOL_SIZE, "comments");
     c->longest += 2 * comment + 2048; /* comments are picked three times; then the keys, numbers and instants */
-    return wrap(c);
+    return wrap(c, INTERVENTIONS);
 fail:
     drop(c);
     return NULL;
 }
 
 static PyObject *interventions_page(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    return page(args, nargs, write_intervention);
+    return page(args, nargs, write_intervention, INTERVENTIONS);
 }
 
 /* --- The module --------------------------------------------------------------------------------------------------- */

@@ -60,9 +60,8 @@ static void release(Band *band) {
  * whatever was taken is released. */
 static int open_band(PyObject *const *args, Band *band) {
     memset(band, 0, sizeof *band);
-    band->start = PyLong_AsSsize_t(args[0]);
-    band->stop = PyLong_AsSsize_t(args[1]);
-    if (PyErr_Occurred()) return -1;
+    if ((band->start = PyLong_AsSsize_t(args[0])) == -1 && PyErr_Occurred()) return -1;
+    if ((band->stop = PyLong_AsSsize_t(args[1])) == -1 && PyErr_Occurred()) return -1;
     PyObject *columns = args[2], *ops = args[3], *bounds = args[4];
     if (!PyTuple_Check(columns) || !PyBytes_Check(ops) || !PyTuple_Check(bounds))
         return PyErr_SetString(PyExc_TypeError, "columns, ops, bounds: a tuple, bytes and a tuple expected"), -1;
@@ -156,8 +155,10 @@ static PyObject *count(PyObject *self, PyObject *const *args, Py_ssize_t nargs) 
 
 static PyObject *select_(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 11) return PyErr_Format(PyExc_TypeError, "select takes 11 arguments, got %zd", nargs);
-    Py_ssize_t first = PyLong_AsSsize_t(args[1]), last = PyLong_AsSsize_t(args[2]);
-    if (PyErr_Occurred()) return NULL;
+    Py_ssize_t first = PyLong_AsSsize_t(args[1]);
+    if (first == -1 && PyErr_Occurred()) return NULL;
+    Py_ssize_t last = PyLong_AsSsize_t(args[2]);
+    if (last == -1 && PyErr_Occurred()) return NULL;
     Py_buffer out;
     if (take(args[0], &out, PyBUF_WRITABLE, 8, "out") < 0) return NULL;
     if (first < 0 || last < first || out.len / 8 < last - first) {
@@ -185,9 +186,11 @@ static PyObject *select_(PyObject *self, PyObject *const *args, Py_ssize_t nargs
 static PyObject *position(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 6) return PyErr_Format(PyExc_TypeError, "position takes 6 arguments, got %zd", nargs);
     Py_ssize_t step = PyLong_AsSsize_t(args[3]);
+    if (step == -1 && PyErr_Occurred()) return NULL;
     long long micros = PyLong_AsLongLong(args[4]);
+    if (micros == -1 && PyErr_Occurred()) return NULL;
     int right = PyObject_IsTrue(args[5]);
-    if (PyErr_Occurred() || right < 0) return NULL;
+    if (right < 0) return NULL;
     if (step < 1) return PyErr_Format(PyExc_ValueError, "step: %zd is not positive", step);
     Py_buffer values = {0}, perm = {0}, sample = {0};
     PyObject *result = NULL;
@@ -195,6 +198,10 @@ static PyObject *position(PyObject *self, PyObject *const *args, Py_ssize_t narg
         take(args[2], &sample, 0, 8, "sample") < 0)
         goto done;
     Py_ssize_t records = values.len / 8, length = perm.len / perm.itemsize, samples = sample.len / 8;
+    if (samples > PY_SSIZE_T_MAX / step) {
+        PyErr_Format(PyExc_ValueError, "step: %zd samples of %zd values overflow", samples, step);
+        goto done;
+    }
     const int64_t *value = values.buf, *sampled = sample.buf;
     Py_ssize_t low = 0, high = samples;
     while (low < high) { /* the first sampled value above micros (right), or at or above it (left) */

@@ -128,3 +128,36 @@ def test_an_array_of_other_indexes_is_refused(api: ApiId, indexes: npt.NDArray[A
     assert render.page is not None
     with pytest.raises(TypeError, match="a 1-D array of int32 or int64 expected"):
         render.page(indexes)
+
+
+def test_a_context_of_one_api_is_refused_by_the_others_renderer() -> None:
+    times, bits = np.zeros(2, dtype=np.int64), np.zeros(2, dtype=np.uint64)
+    pools = (tuple([b'"x"'] * 1024),) * 4
+    codes = np.zeros(2, dtype=np.int8)
+    events = _pages.events_context(
+        times, times, times, times, bits, bits, codes, 1, 2, [0] * 4, [0.0] * 4, pools, (b'"a"',), 0
+    )
+    assert _pages.events_page(events, [1]).startswith(b'[{"id":')
+    with pytest.raises(ValueError):
+        _pages.interventions_page(events, [1])
+
+
+def test_an_event_type_range_beyond_the_five_types_is_refused() -> None:
+    column = np.zeros(3, dtype=np.int64)
+    lows, spans = [0] * 29, [1] * 29
+    lows[-1], spans[-1] = 5, 1  # eventType is the last field
+    pools = (tuple([b'"x"'] * 1024),) * 4
+    with pytest.raises(ValueError, match="eventType"):
+        _pages.interventions_context(column, column, 0, 1, 2, [0] * 29, lows, spans, [0.0] * 29, pools)
+
+
+class _Index(int):
+    """An int subclass still reads as its value; an object that is not an int is refused without being asked."""
+
+
+def test_indexes_that_are_not_ints_are_refused() -> None:
+    render = _records(ApiId("events"), 0, ANCHORS[0])
+    assert render.page is not None
+    assert render.page([_Index(3)]) == render.page([3])
+    with pytest.raises(TypeError, match="an int expected"):
+        render.page([np.int64(3)])  # type: ignore[list-item]

@@ -105,3 +105,5 @@ def test_bad_arguments_are_exceptions() -> None:
         _bands.count(0, 4, (column.astype(np.float64),), b">", (0,), perm, None, -1)
     with pytest.raises(IndexError, match="outside values"):
         _bands.position(column, perm + 10, column[:1], 4, 1, False)
+    with pytest.raises(ValueError, match="overflow"):
+        _bands.position(column, perm, np.zeros(3, dtype=np.int64), 2**62, 1, False)
