@@ -22,18 +22,34 @@ from mockserver.server.settings import DEFAULT_ANCHOR, DEFAULT_COUNT, Settings, 
 __all__ = ["main"]
 
 
+# The generators write instants up to about 490 days before the anchor and 580 days after it (events: starts within
+# a year, created up to 120 days earlier, long events and edits up to 210 days later); RFC 3339 has years 0000 to
+# 9999 only, so an anchor keeps two years clear of both ends (tests/test_cli.py checks every record at both bounds).
+ANCHOR_RANGE = (date(2, 1, 1), date(9997, 12, 31))
+
+
 class AnchorType(click.ParamType):  # type: ignore[type-arg]
     name = "DATE|today"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
-            return value
-        if value == "today":
-            return datetime.now(UTC).date()
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            self.fail(f"{value!r} is not a date (expected YYYY-MM-DD or 'today')", param, ctx)
+            day = value
+        elif value == "today":
+            day = datetime.now(UTC).date()
+        else:
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                self.fail(f"{value!r} is not a date (expected YYYY-MM-DD or 'today')", param, ctx)
+        low, high = ANCHOR_RANGE
+        if not low <= day <= high:
+            self.fail(
+                f"{value!r} is outside {low.isoformat()} to {high.isoformat()} (records' instants must stay within "
+                "years 0000-9999, as RFC 3339 writes them)",
+                param,
+                ctx,
+            )
+        return day
 
 
 class LatencyType(click.ParamType):  # type: ignore[type-arg]

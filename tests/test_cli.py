@@ -5,10 +5,18 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import jwt
 import pytest
+
+from mockserver.apis import table
+from mockserver.cli import ANCHOR_RANGE
+from mockserver.core.instants import parse_instant
+from mockserver.core.openapi import ApiId
+from mockserver.server.settings import anchor_micros
+from tests.specs import SHIPPED
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -22,6 +30,8 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
         pytest.param(["serve", "--bogus"], "No such option", id="unknown-flag"),
         pytest.param(["serve", "--port", "99999"], "99999", id="port-out-of-range"),
         pytest.param(["serve", "--anchor", "yesterday"], "not a date", id="bad-anchor"),
+        pytest.param(["serve", "--anchor", "0001-06-30"], "outside 0002-01-01 to 9997-12-31", id="anchor-too-early"),
+        pytest.param(["fixtures", "--anchor", "9998-01-01"], "outside 0002-01-01 to 9997-12-31", id="anchor-too-late"),
         pytest.param(["serve", "--fixtures", "calendar=x.json"], "API=FILE", id="bad-fixture-api"),
         pytest.param(
             ["serve", "--fixtures", "events=/nonexistent.json"],
@@ -65,3 +75,15 @@ def test_default_token_is_stable_and_has_no_expiry() -> None:
     first, second = _run("token").stdout, _run("token").stdout
     assert first == second
     assert "exp" not in jwt.decode(first.strip(), options={"verify_signature": False})
+
+
+@pytest.mark.parametrize("day", ANCHOR_RANGE, ids=["first-anchor", "last-anchor"])
+@pytest.mark.parametrize("api", SHIPPED)
+def test_records_at_either_end_of_the_anchor_range_write_rfc_3339_instants(api: ApiId, day: date) -> None:
+    """The oracle is the server's own RFC 3339 parser: every instant field of 20,000 records, with the widest spans
+    the generators draw (a year either side, and up to 210 days beyond), must parse."""
+    shape = table(api)
+    fields = set(shape.time_fields) | set(shape.utc_millis)
+    _, render = shape.generate(1, 20_000, anchor_micros(day))
+    written = [render(i)[name] for i in range(20_000) for name in fields]
+    assert all(parse_instant(text) is not None for text in written if text is not None)

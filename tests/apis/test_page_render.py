@@ -3,7 +3,7 @@ JSON, byte for byte.
 
 The oracle is the one-record renderer (``FIELDS``, written by ``orjson.dumps``), which the golden sample files and
 test_draw_streams pin; the page renderer is checked against it over every record of several seeds and anchors (the
-first and last days ``--anchor`` accepts among them: years 0 and below, and 10000, are written as Python writes
+first and last days of Python's calendar among them: years 0 and below, and 10000, are written as Python writes
 them), in pages of every size a client can ask for, in any order. Bad input to the renderer is an exception, never
 a crash.
 """
