@@ -213,13 +213,24 @@ typedef struct {
 static const char EVENTS[] = "mockserver.apis._pages.events";
 static const char INTERVENTIONS[] = "mockserver.apis._pages.interventions";
 
-static void context_free(PyObject *capsule) {
-    Context *c = PyCapsule_GetPointer(capsule, PyCapsule_GetName(capsule));
-    if (c == NULL) return;
+/* Release what a context took (its arrays' buffers, its pools and categories) and the context itself. */
+static void free_context(Context *c) {
     for (int k = 0; k < c->array_count; k++) PyBuffer_Release(&c->arrays[k]);
     for (int k = 0; k < c->pool_count; k++) Py_XDECREF(c->pools[k]);
     Py_XDECREF(c->categories);
     PyMem_Free(c);
+}
+
+static void context_free(PyObject *capsule) {
+    Context *c = PyCapsule_GetPointer(capsule, PyCapsule_GetName(capsule));
+    if (c != NULL) free_context(c);
+}
+
+/* Whether ``view`` holds items of one of the struct format codes ``kinds`` (native or little-endian order). */
+static int format_is(const Py_buffer *view, const char *kinds) {
+    const char *format = view->format != NULL ? view->format : "B";
+    if (*format == '@' || *format == '=' || *format == '<') format++;
+    return format[0] != '\0' && format[1] == '\0' && strchr(kinds, format[0]) != NULL;
 }
 
 /* Take a 1-D contiguous column of ``itemsize``-byte integers, signed unless ``is_unsigned`` (all columns share one
@@ -228,10 +239,7 @@ static const void *take_array(Context *c, PyObject *array, Py_ssize_t itemsize, 
     Py_buffer *view = &c->arrays[c->array_count];
     if (PyObject_GetBuffer(array, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return NULL;
     c->array_count++;
-    const char *format = view->format != NULL ? view->format : "B";
-    if (*format == '@' || *format == '=' || *format == '<') format++;
-    int integer = format[0] != '\0' && format[1] == '\0' && strchr(is_unsigned ? "BHILQ" : "bhilq", format[0]) != NULL;
-    if (view->ndim != 1 || view->itemsize != itemsize || !integer) {
+    if (view->ndim != 1 || view->itemsize != itemsize || !format_is(view, is_unsigned ? "BHILQ" : "bhilq")) {
         PyErr_Format(PyExc_ValueError, "%s: a 1-D column of %zd-byte %s integers expected", what, itemsize,
                      is_unsigned ? "unsigned" : "signed");
         return NULL;
@@ -321,18 +329,8 @@ static Context *new_context(void) {
 
 static PyObject *wrap(Context *c, const char *kind) {
     PyObject *capsule = PyCapsule_New(c, kind, context_free);
-    if (capsule == NULL) {
-        for (int k = 0; k < c->array_count; k++) PyBuffer_Release(&c->arrays[k]);
-        for (int k = 0; k < c->pool_count; k++) Py_XDECREF(c->pools[k]);
-        Py_XDECREF(c->categories);
-        PyMem_Free(c);
-    }
+    if (capsule == NULL) free_context(c);
     return capsule;
-}
-
-static void drop(Context *c) {
-    PyObject *capsule = wrap(c, EVENTS);
-    Py_XDECREF(capsule);
 }
 
 /* A page's record indexes: a 1-D array of int32 or int64, read in place, or any sequence of ints. */
@@ -352,10 +350,7 @@ static int open_indexes(PyObject *given, Indexes *ix) {
         return 0;
     }
     if (PyObject_GetBuffer(given, &ix->view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
-    const char *format = ix->view.format != NULL ? ix->view.format : "B";
-    if (*format == '@' || *format == '=' || *format == '<') format++;
-    int integer = format[0] != '\0' && format[1] == '\0' && strchr("ilq", format[0]) != NULL;
-    if (ix->view.ndim != 1 || !integer || (ix->view.itemsize != 4 && ix->view.itemsize != 8)) {
+    if (ix->view.ndim != 1 || !format_is(&ix->view, "ilq") || (ix->view.itemsize != 4 && ix->view.itemsize != 8)) {
         PyBuffer_Release(&ix->view);
         PyErr_SetString(PyExc_TypeError, "indexes: a 1-D array of int32 or int64 expected");
         return -1;
@@ -524,7 +519,7 @@ static PyObject *events_context(PyObject *self, PyObject *args) {
     c->longest += most + 512; /* the keys, the id and four instants */
     return wrap(c, EVENTS);
 fail:
-    drop(c);
+    free_context(c);
     return NULL;
 }
 
@@ -710,7 +705,7 @@ static PyObject *interventions_context(PyObject *self, PyObject *args) {
     c->longest += 2 * comment + 2048; /* comments are picked three times; then the keys, numbers and instants */
     return wrap(c, INTERVENTIONS);
 fail:
-    drop(c);
+    free_context(c);
     return NULL;
 }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ import numpy.typing as npt
 import orjson
 
 from mockserver.core import _bands
+from mockserver.core.draws import PageRenderer
 from mockserver.core.query import Page, Query
 
 __all__ = ["Columns", "PageRenderer", "Store"]
@@ -31,8 +32,6 @@ _EMPTY: I64 = np.empty(0, dtype=np.int64)
 BACKGROUND_FROM = 100_000  # records from which orders other than the default are built in the background
 _OPS = {">=": b">", "<": b"<", "<=": b"="}  # a bound's operator as _bands reads it
 _SAMPLE = 64  # an order keeps every 64th sorted value: a search is a binary search there, then within 64 values
-
-PageRenderer = Callable[[Sequence[int] | Indexes], bytes]  # record indexes -> the JSON array of those records
 
 
 @dataclass(frozen=True)
