@@ -1,9 +1,11 @@
-"""``create_app(settings)``: the only wiring of specs, data, auth and the request stage into one Connexion app."""
+"""``create_app(settings)``: the only wiring of specs, data, auth and the request stage into one Connexion app
+(``create_served``: the app and its fast lane, ``lane.Lane``, which shares its journal, log and scenarios)."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from connexion import AsyncApp
@@ -21,19 +23,20 @@ from mockserver.core.openapi import ApiId, SpecError, compile_spec, data_dir
 from mockserver.core.params import ParameterError
 from mockserver.core.query import Query
 from mockserver.core.store import Store
-from mockserver.server.access_log import AccessLog
+from mockserver.server.access_log import AccessLog, Lines
 from mockserver.server.admin import PREFIX, AdminGuard, admin_handlers, inspector_routes, is_admin
 from mockserver.server.auth import stage_owned_security, unauthorized_response
 from mockserver.server.chaos import chaos_middleware
 from mockserver.server.docs import SPEC_ONLY, add_swagger_ui
 from mockserver.server.journal import Journal, JournalStage, Understand
+from mockserver.server.lane import Lane
 from mockserver.server.pipeline import OperationPlan, RequestStage, Rethrow, compile_plan
 from mockserver.server.routes import OrjsonJsonifier, healthz, token_endpoint
 from mockserver.server.runtime import ScenarioBook
 from mockserver.server.scenarios import Preferences
 from mockserver.server.settings import Settings, anchor_micros
 
-__all__ = ["build_stores", "create_app"]
+__all__ = ["Served", "build_stores", "create_app", "create_served"]
 
 
 def build_stores(settings: Settings) -> dict[ApiId, Store]:
@@ -179,7 +182,19 @@ def _understanding(plans: Mapping[tuple[str, str], OperationPlan]) -> Understand
     return understand
 
 
+@dataclass(frozen=True)
+class Served:
+    """The app, and the lane that answers its plain pages before it (None: every request goes to the app)."""
+
+    app: AsyncApp
+    lane: Lane | None
+
+
 def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> AsyncApp:
+    return create_served(settings, stores).app
+
+
+def create_served(settings: Settings, stores: dict[ApiId, Store] | None = None) -> Served:
     stores = build_stores(settings) if stores is None else stores
     plans = _plans(settings, stores)
     secrets = frozenset(n.lower().encode("latin-1") for n in _header_params(settings.apis, free_only=True))
@@ -195,19 +210,16 @@ def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> 
     # log (outside CORS and chaos, so that it sees preflights and faults), the admin guard, CORS, chaos.
     outer = MiddlewarePosition.BEFORE_EXCEPTION
     owners = _owners(settings.apis)
+    lines = Lines() if settings.access_log else None
     if journal.enabled:  # the journal stage writes the access log too
         app.add_middleware(
-            JournalStage,
-            position=outer,
-            journal=journal,
-            owners=owners,
-            skipped=_skipped(settings.apis),
-            log=settings.access_log,
+            JournalStage, position=outer, journal=journal, owners=owners, skipped=_skipped(settings.apis), log=lines
         )
-    elif settings.access_log:
-        app.add_middleware(AccessLog, position=outer)
+    elif lines is not None:
+        app.add_middleware(AccessLog, position=outer, lines=lines)
     app.add_middleware(AdminGuard, position=outer, token=settings.admin_token, loopback=settings.admin_loopback)
-    if settings.cors_origins:
+    cors = bool(settings.cors_origins)
+    if cors:
         app.add_middleware(
             _CorsOutsideAdmin,
             position=outer,
@@ -252,4 +264,6 @@ def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> 
         app.add_api(dict(served.spec.document), base_path=served.base_path, name=api, swagger_ui_options=SPEC_ONLY)
         add_swagger_ui(app, api, served.spec, served.base_path)
     app.add_error_handler(Unauthorized, unauthorized_response)
-    return app
+    # Chaos may fault any API request, so with it on every request goes through the app.
+    lane = None if settings.chaos.active else Lane(routes, authenticator, book, journal, owners, lines, cors)
+    return Served(app, lane)

@@ -122,6 +122,10 @@ class Entry:
         self.served = None
         self.answering = True
 
+    def serve(self, served: Served) -> None:
+        """The request was answered 200 with a page of the data."""
+        self.kind, self.status, self.served = "served", 200, served
+
     def explain(self, kind: str, detail: str = "", rule: str | None = None) -> None:
         self.kind, self.detail, self.rule = kind, detail, rule
 
@@ -304,8 +308,8 @@ def _problem_detail(body: bytes) -> str:
 class JournalStage:
     """The ASGI stage that records requests (``app.add_middleware(JournalStage, journal=..., ...)``).
 
-    With ``log`` it also writes the access log's line of every request, so that the journal and the log cost one
-    stage, not two.
+    With ``log`` it also writes the access log's line of every request there, so that the journal and the log cost
+    one stage, not two.
     """
 
     def __init__(
@@ -315,7 +319,7 @@ class JournalStage:
         journal: Journal,
         owners: Mapping[str, str],
         skipped: Callable[[str], bool],
-        log: bool = False,
+        log: Lines | None = None,
     ) -> None:
         self.next_app = next_app
         self.journal = journal
@@ -323,8 +327,8 @@ class JournalStage:
         self.owned = {path: (api, path) for path, api in owners.items()}
         self.skipped = skipped
         self.paths = tuple(owners)  # to suggest one for a request that found none
-        self.log: Lines | None = Lines() if log else None
-        self.logged: ASGIApp = AccessLog(next_app, self.log) if log else next_app  # for the requests it skips
+        self.log = log
+        self.logged: ASGIApp = AccessLog(next_app, log) if log is not None else next_app  # for the requests it skips
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 from connexion.exceptions import BadRequestProblem, NonConformingResponseBody, OAuthProblem, OAuthScopeProblem
@@ -29,11 +30,11 @@ from mockserver.core.openapi import Operation, SpecError
 from mockserver.core.params import ParameterError, ParameterRules
 from mockserver.core.store import Store
 from mockserver.server.auth import Access
-from mockserver.server.journal import EXTENSION, Entry, fingerprint
+from mockserver.server.journal import EXTENSION, Entry, Served, fingerprint
 from mockserver.server.runtime import ScenarioBook, merge
 from mockserver.server.scenarios import Preferences, Scenarios
 
-__all__ = ["OperationPlan", "RequestStage", "Rethrow", "compile_plan"]
+__all__ = ["OperationPlan", "RequestStage", "Rethrow", "compile_plan", "page_answer", "route_path"]
 
 _ROUTING = "connexion_routing"
 PENDING = "mockserver.problem"  # the scope's key for a problem handed from the request stage to ``Rethrow``
@@ -87,7 +88,7 @@ def _header(scope: Scope, name: bytes) -> list[str]:
     return [value.decode("latin-1") for key, value in scope["headers"] if key == name]
 
 
-def _route_path(scope: Scope) -> str:
+def route_path(scope: Scope) -> str:
     """The path routes match, as Starlette's routing computes it (``root_path`` taken off)."""
     path: str = scope["path"]
     root: str = scope.get("root_path", "")
@@ -126,7 +127,7 @@ class RequestStage:
     def _plan(self, scope: Scope) -> OperationPlan | None:
         if scope["type"] != "http":
             return None
-        plan = self.routes.get((scope["method"], _route_path(scope))) if self.routes else None
+        plan = self.routes.get((scope["method"], route_path(scope))) if self.routes else None
         if plan is None and self.plans:
             routing = scope.get("extensions", {}).get(_ROUTING, {})
             plan = self.plans.get((routing.get("api_base_path"), routing.get("operation_id")))
@@ -178,14 +179,11 @@ class RequestStage:
                 entry.explain("scenario", f"the spec's example of status {canned.status} ({', '.join(prefs.applied)})")
                 entry.status = canned.status
             return canned.status, canned.content_type, canned.body, prefs, preferred
-        body, _, page = plan.api.answer(plan.datasets(prefs), params)
-        payload = orjson.dumps(body)
+        payload, served = page_answer(plan, prefs, params)
         if plan.response is not None:
             _validate(plan.response, payload, entry)
         if entry is not None:
-            dataset = ", ".join(prefs.applied) if prefs.dataset or prefs.seed is not None else ""
-            entry.kind, entry.status = "served", 200
-            entry.served = (page.total, page.page, page.size, len(page.indexes), dataset)
+            entry.serve(served)
         return 200, "application/json", payload, prefs, preferred
 
     def _preferences(
@@ -207,6 +205,13 @@ class RequestStage:
             elif prefs.applied:
                 entry.applied += prefs.applied
         return prefs
+
+
+def page_answer(plan: OperationPlan, prefs: Preferences, params: Mapping[str, Any]) -> tuple[bytes, Served]:
+    """The body of the page ``params`` ask for in the dataset ``prefs`` select, and what the journal keeps of it."""
+    body, _, page = plan.api.answer(plan.datasets(prefs), params)
+    dataset = ", ".join(prefs.applied) if prefs.dataset or prefs.seed is not None else ""
+    return orjson.dumps(body), (page.total, page.page, page.size, len(page.indexes), dataset)
 
 
 class Rethrow:

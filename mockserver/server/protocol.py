@@ -15,23 +15,38 @@ requests per second on one core (``bench/RESULTS.md``). Closing the connection s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from starlette.types import Scope
 from uvicorn.config import Config
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol, RequestResponseCycle
 
-__all__ = ["DEFAULT_HEAD_TIMEOUT_S", "DEFAULT_MAX_CONNECTIONS", "BatchedWrites", "HeadTimeoutProtocol", "configure"]
+__all__ = [
+    "DEFAULT_HEAD_TIMEOUT_S",
+    "DEFAULT_MAX_CONNECTIONS",
+    "BatchedWrites",
+    "HeadTimeoutProtocol",
+    "Lane",
+    "configure",
+]
 
 DEFAULT_HEAD_TIMEOUT_S = 20.0
 DEFAULT_MAX_CONNECTIONS = 1000  # beyond it, a request is answered 503 (uvicorn's limit_concurrency)
 _ATTRIBUTE = "mockserver_head_timeout"  # carried on uvicorn's Config, which worker processes receive pickled
+_LANE = "mockserver_lane"
+_OK = STATUS_LINE[200]
+
+Headers = list[tuple[bytes, bytes]]
+# A lane: the headers (after uvicorn's own) and body of a request's 200 answer, or None to leave it to the app.
+Lane = Callable[[Scope], tuple[Headers, bytes] | None]
 
 
-def configure(config: Config, head_timeout_s: float) -> Config:
-    """``config`` serving with this protocol and this head deadline."""
+def configure(config: Config, head_timeout_s: float, lane: Lane | None = None) -> Config:
+    """``config`` serving with this protocol, this head deadline and this lane."""
     config.http = HeadTimeoutProtocol
     setattr(config, _ATTRIBUTE, head_timeout_s)
+    setattr(config, _LANE, lane)
     return config
 
 
@@ -48,6 +63,13 @@ class BatchedWrites(asyncio.Transport):
         if not self.held:
             self.loop.call_soon(self.flush)
         self.held.append(data)
+
+    def write_now(self, data: bytes) -> None:
+        """Send ``data`` now (one whole answer), or after what is held."""
+        if self.held:
+            self.write(data)
+        else:
+            self.transport.write(data)
 
     def writelines(self, list_of_data: Iterable[bytes | bytearray | memoryview]) -> None:
         for data in list_of_data:
@@ -122,6 +144,46 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
         self._head_timeout: float = getattr(config, _ATTRIBUTE, DEFAULT_HEAD_TIMEOUT_S)
         self._head_deadline: asyncio.TimerHandle | None = None
         self._head_began: float | None = None  # loop time the current head began; None between heads
+        self._lane: Lane | None = getattr(config, _LANE, None)
+        self._completing = False  # within on_response_complete, which starts the next pipelined request
+
+    def on_response_complete(self) -> None:
+        self._completing = True
+        try:
+            super().on_response_complete()
+        finally:
+            self._completing = False
+
+    def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
+        """Start the app on a request whose head is read, unless the lane answers it at once.
+
+        Not a 503 beyond the concurrency limit, nor while writing is paused (the app waits for the client), nor a
+        request queued behind one the app answers (``_completing``): it would be answered, and logged, before the
+        app has finished with the one before it."""
+        lane = self._lane
+        if lane is not None and app is self.app and not self.flow.write_paused and not self._completing:
+            try:
+                answer = lane(cycle.scope)  # type: ignore[arg-type]  # an HTTPScope is a Scope
+            except Exception:  # a defect of the lane: the app answers, as it would without one
+                answer = None
+            if answer is not None:
+                self._write_answer(cycle, *answer)
+                return
+        super()._start_asgi_task(cycle, app)
+
+    def _write_answer(self, cycle: RequestResponseCycle, headers: Headers, body: bytes) -> None:
+        """What ``cycle.send`` writes for a 200 answer of these headers and body, at once, and its completion."""
+        content = [_OK]
+        for name, value in (*self.server_state.default_headers, *headers):
+            content += (name, b": ", value, b"\r\n")
+        if not cycle.keep_alive:
+            content.append(b"connection: close\r\n")
+        content += (b"\r\n", body)
+        self.transport.write_now(b"".join(content))  # type: ignore[attr-defined]
+        cycle.response_started = cycle.response_complete = True
+        if not cycle.keep_alive:
+            self.transport.close()
+        cycle.on_response()
 
     def _begin_head(self) -> None:
         self._head_began = self.loop.time()

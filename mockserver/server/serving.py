@@ -18,9 +18,9 @@ from mockserver.apis import scopes, shipped, table
 from mockserver.core.listening import base_url, bind
 from mockserver.core.tokens import mint_token
 from mockserver.server.allocator import keep_large_blocks_mapped, release_freed_memory
-from mockserver.server.app import build_stores, create_app
+from mockserver.server.app import build_stores, create_app, create_served
 from mockserver.server.banner import print_banner
-from mockserver.server.protocol import DEFAULT_HEAD_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS, configure
+from mockserver.server.protocol import DEFAULT_HEAD_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS, Lane, configure
 from mockserver.server.settings import Settings
 from mockserver.server.workers import Forked
 
@@ -55,11 +55,11 @@ class Limits:
     max_connections: int = DEFAULT_MAX_CONNECTIONS  # beyond it, requests are answered 503
 
 
-def _config(app: Any, limits: Limits, **options: Any) -> uvicorn.Config:
+def _config(app: Any, limits: Limits, lane: Lane | None = None, **options: Any) -> uvicorn.Config:
     config = uvicorn.Config(
         app, log_level="info", access_log=False, lifespan="off", limit_concurrency=limits.max_connections, **options
     )
-    return configure(config, limits.head_timeout_s)
+    return configure(config, limits.head_timeout_s, lane)
 
 
 def serve(
@@ -102,7 +102,8 @@ def serve(
     if workers > 1:
         for store in stores.values():
             store.settle()  # every order built: no thread runs while the supervisor forks
-    config = _config(create_app(settings, stores), limits)
+    served = create_served(settings, stores)
+    config = _config(served.app, limits, served.lane)
     # The app and its data live as long as the server: the collector's full passes (made more frequent by what the
     # journal keeps; one over the app took 20-30 ms) leave them alone, and forked workers do not write to, so copy,
     # the pages they share.

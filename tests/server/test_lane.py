@@ -1,0 +1,204 @@
+"""The fast lane changes nothing a client, the journal or the access log can see: only how fast a page comes.
+
+The oracle is the same server without its lane. Two wirings of the same settings and data each run under uvicorn's
+own protocol (``HeadTimeoutProtocol``) fed the same raw request bytes, one with the lane and one without, on a
+recording transport; the bytes written, whether the connection was closed, the journal's entries and the access log
+must be the same. Hypothesis builds the requests from the pools of ``test_pipeline`` (valid, invalid and hostile
+values, good and bad credentials) and adds what makes the lane step aside: ``Origin``, ``Prefer``, a body, a
+forwarded address, ``Connection: close``, HTTP/1.0, a runtime scenario armed, pipelined requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import uvicorn
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from starlette.types import Scope
+from uvicorn.server import ServerState
+
+from mockserver.apis import table
+from mockserver.server.access_log import AccessLog
+from mockserver.server.app import Served, build_stores, create_served
+from mockserver.server.chaos import Chaos
+from mockserver.server.lane import Lane
+from mockserver.server.protocol import Headers, HeadTimeoutProtocol, configure
+from mockserver.server.settings import Settings
+from tests.conftest import AUTH, SESSION, events_params, interventions_params
+from tests.server.test_batched_writes import Recording
+from tests.server.test_pipeline import requests
+from tests.specs import SHIPPED, raw_operation
+from tests.threaded import run_in_own_loop
+
+DEFAULT_HEADERS = [(b"date", b"Sat, 05 Dec 2026 11:00:00 GMT"), (b"server", b"uvicorn")]
+EXTRA_HEADERS = [
+    ("Origin", "https://app.example"),
+    ("Prefer", "code=404"),
+    ("Prefer", "dataset=empty"),
+    ("Content-Length", "0"),
+    ("X-Forwarded-For", "203.0.113.7"),
+    ("Connection", "close"),
+    ("Accept", "application/json"),
+]
+
+
+class Side:
+    """One wiring under uvicorn's protocol, with its lane or without."""
+
+    def __init__(self, served: Served, with_lane: bool) -> None:
+        assert served.lane is not None
+        self.lane = lane = served.lane
+        self.hits = 0  # requests the lane answered
+
+        def counted(scope: Scope) -> tuple[Headers, bytes] | None:
+            answer = lane(scope)
+            self.hits += answer is not None
+            return answer
+
+        self.config = configure(
+            uvicorn.Config(served.app, lifespan="off", access_log=False, log_level="warning"),
+            5.0,
+            counted if with_lane else None,
+        )
+
+    def answer(self, raw: bytes) -> tuple[bytes, bool, int, list[dict[str, Any]], str]:
+        """The bytes written for ``raw``, whether the connection closed, how many of its requests the lane answered,
+        the journal's new entries (less their clock readings) and the access log's lines."""
+        hits, journal = self.hits, self.lane.journal
+        assert journal is not None
+        last = max((e.id for e in journal.select()), default=0)
+        log = io.StringIO()
+        AccessLog.stream = log
+
+        async def run() -> list[tuple[str, bytes]]:
+            state = ServerState()
+            state.default_headers = list(DEFAULT_HEADERS)
+            protocol = HeadTimeoutProtocol(self.config, state, {}, asyncio.get_running_loop())
+            socket = Recording()
+            protocol.connection_made(socket)
+            protocol.data_received(raw)
+            for _ in range(5000):  # the app's tasks (Connexion writes a problem in a worker thread)
+                if not protocol.tasks and not protocol.pipeline:
+                    break
+                await asyncio.sleep(0.001)
+            await asyncio.sleep(0)  # the end of the turn sends what is held
+            calls = list(socket.calls)  # before the client goes (uvicorn then closes the transport)
+            protocol.connection_lost(None)
+            return calls
+
+        try:
+            calls = run_in_own_loop(run)
+        finally:
+            AccessLog.stream = sys.stderr
+        entries = [
+            {k: v for k, v in journal.render(e).items() if k not in ("time", "durationMs")}
+            for e in journal.select(since=last)
+        ]
+        written = b"".join(data for kind, data in calls if kind == "write")
+        return written, ("close", b"") in calls, self.hits - hits, entries, log.getvalue()
+
+
+@pytest.fixture(scope="module")
+def sides() -> Iterator[tuple[Side, Side]]:
+    config = Settings(count=200, seed=3, access_log=True)
+    stores = build_stores(config)
+    yield Side(create_served(config, stores), True), Side(create_served(config, stores), False)
+
+
+def _raw(url: str, headers: dict[str, str], extra: list[tuple[str, str]], version: str) -> bytes:
+    lines = [f"GET {url} HTTP/{version}", "host: mock.test", *(f"{k}: {v}" for k, v in headers.items())]
+    lines += [f"{k}: {v}" for k, v in extra]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+@st.composite
+def pages(draw: st.DrawFn, api: str) -> tuple[str, dict[str, str]]:
+    """A valid request for a page: a window, a page and its size, an order (the requests the lane answers)."""
+    _, op = raw_operation(api)
+    names = {p["name"] for p in op["parameters"]}
+    params = events_params() if api == "events" else interventions_params()
+    for name, values in (("limit", ("1", "7", "50")), ("pageSize", ("1", "7", "50")), ("page", ("1", "2", "4"))):
+        if name in names:
+            params[name] = draw(st.sampled_from(values))
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"{table(api).base_path}{raw_operation(api)[0]}?{query}", {**AUTH, **SESSION}
+
+
+@st.composite
+def raw_requests(draw: st.DrawFn) -> bytes:
+    """One to three requests sent together, each plain or with what the lane leaves to the app."""
+    chunks = []
+    for _ in range(draw(st.integers(1, 3))):
+        api = draw(st.sampled_from(SHIPPED))
+        url, headers = draw(pages(api) | requests(api))
+        extra = draw(st.lists(st.sampled_from(EXTRA_HEADERS), max_size=2, unique_by=lambda h: h[0]))
+        plain = draw(st.integers(0, 3)) > 0
+        chunks.append(_raw(url, headers, [] if plain else extra, draw(st.sampled_from(["1.1", "1.1", "1.0"]))))
+    return b"".join(chunks)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=raw_requests(), scenario=st.sampled_from([None, None, None, {"dataset": "empty"}, {"code": 401}]))
+def test_the_lane_answers_exactly_as_the_app(
+    sides: tuple[Side, Side], raw: bytes, scenario: dict[str, Any] | None
+) -> None:
+    lane, app = sides
+    for side in sides:
+        if scenario is not None:
+            side.lane.book.put(scenario, None, None, None, 1)
+    try:
+        fast, slow = lane.answer(raw), app.answer(raw)
+    finally:
+        for side in sides:
+            side.lane.book.clear()
+    event(f"the lane answered {fast[2]} of {raw.count(b'GET ')}")
+    assert (slow[2] == 0 and fast[0].count(b"HTTP/1.1 ") == raw.count(b"GET ")) or fast[1]  # each answered, or closed
+    assert (fast[0], fast[1], fast[3], fast[4]) == (slow[0], slow[1], slow[3], slow[4])
+
+
+def _plain(api: str = "events") -> bytes:
+    query = "&".join(f"{k}={v}" for k, v in events_params(limit=3).items())
+    return _raw(f"{table(api).base_path}/events?{query}", AUTH, [], "1.1")
+
+
+def test_a_plain_page_is_answered_by_the_lane_without_an_asgi_task(sides: tuple[Side, Side]) -> None:
+    lane, app = sides
+    fast, slow = lane.answer(_plain() * 2), app.answer(_plain() * 2)
+    assert (fast[2], slow[2]) == (2, 0)
+    assert fast[0] == slow[0] and fast[0].count(b"HTTP/1.1 200 OK\r\n") == 2
+    assert [e["status"] for e in fast[3]] == [200, 200] and fast[4].count('" 200\n') == 2
+
+
+@pytest.mark.parametrize(
+    ("extra", "version"),
+    [([("Origin", "https://app.example")], "1.1"), ([("Prefer", "dataset=empty")], "1.1"), ([], "1.0")],
+)
+def test_what_the_lane_leaves_to_the_app_still_gets_the_same_answer(
+    sides: tuple[Side, Side], extra: list[tuple[str, str]], version: str
+) -> None:
+    query = "&".join(f"{k}={v}" for k, v in events_params().items())
+    raw = _raw(f"/events?{query}", AUTH, extra, version)
+    fast, slow = (side.answer(raw) for side in sides)
+    assert fast[0] == slow[0] and fast[0].startswith(b"HTTP/1.1 200 OK\r\n")
+    assert fast[2] == (version == "1.0")  # HTTP/1.0 is plain: the lane answers it, and closes
+    assert fast[1] == (version == "1.0") and (b"connection: close\r\n" in fast[0]) == (version == "1.0")
+
+
+def test_a_refusal_is_left_to_the_app_and_recorded_once(sides: tuple[Side, Side]) -> None:
+    raw = _raw("/events?from=yesterday", AUTH, [], "1.1")
+    fast, slow = (side.answer(raw) for side in sides)
+    assert fast[0] == slow[0] and fast[0].startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert fast[2] == 0 and len(fast[3]) == 1 and fast[3][0]["explanation"]["kind"] == "refused"
+
+
+def test_with_chaos_on_there_is_no_lane() -> None:
+    stores = build_stores(Settings(count=10, apis=("events",)))
+    plain = create_served(Settings(count=10, apis=("events",)), stores)
+    chaotic = create_served(Settings(count=10, apis=("events",), chaos=Chaos(fault_rate=0.5)), stores)
+    assert isinstance(plain.lane, Lane) and chaotic.lane is None
