@@ -25,7 +25,6 @@ from mockserver.core.params import ParameterError
 from mockserver.server.access_log import Lines, access_line
 from mockserver.server.journal import Journal
 from mockserver.server.pipeline import OperationPlan, page_answer, route_path
-from mockserver.server.protocol import Headers
 from mockserver.server.runtime import ScenarioBook
 from mockserver.server.scenarios import Preferences
 
@@ -40,7 +39,7 @@ _PLAIN = Preferences()
 
 
 class Lane:
-    """``lane(scope)``: the headers and body of a plain GET's 200 page, or None when the app should answer it."""
+    """``lane(scope)``: the header lines and body of a plain GET's 200 page, or None when the app should answer it."""
 
     def __init__(
         self,
@@ -58,9 +57,9 @@ class Lane:
         self.journal = journal if journal.enabled else None
         self.owned = {path: (api, path) for path, api in owners.items()}
         self.lines = lines
-        self.extra = [(b"vary", b"Origin")] if vary_origin else []
+        self.extra = b"vary: Origin\r\n" if vary_origin else b""
 
-    def __call__(self, scope: Scope) -> tuple[Headers, bytes] | None:
+    def __call__(self, scope: Scope) -> tuple[bytes, bytes] | None:
         started = perf_counter()
         if scope["method"] != "GET" or self.book:
             return None
@@ -88,5 +87,4 @@ class Lane:
             entry.answering = False
         if self.lines is not None:
             self.lines.write(access_line(scope, 200))
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
-        return headers + self.extra, payload
+        return b"content-type: application/json\r\ncontent-length: %d\r\n%s" % (len(payload), self.extra), payload

@@ -37,9 +37,9 @@ _ATTRIBUTE = "mockserver_head_timeout"  # carried on uvicorn's Config, which wor
 _LANE = "mockserver_lane"
 _OK = STATUS_LINE[200]
 
-Headers = list[tuple[bytes, bytes]]
-# A lane: the headers (after uvicorn's own) and body of a request's 200 answer, or None to leave it to the app.
-Lane = Callable[[Scope], tuple[Headers, bytes] | None]
+# A lane: a request's 200 answer, as its header lines after uvicorn's own (``name: value\r\n`` each) and its body,
+# or None to leave the request to the app.
+Lane = Callable[[Scope], tuple[bytes, bytes] | None]
 
 
 def configure(config: Config, head_timeout_s: float, lane: Lane | None = None) -> Config:
@@ -139,6 +139,7 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
         self._head_began: float | None = None  # loop time the current head began; None between heads
         self._lane: Lane | None = getattr(config, _LANE, None)
         self._completing = False  # within on_response_complete, which starts the next pipelined request
+        self._head: tuple[object, bytes] = (None, b"")  # uvicorn's default headers, and the status line with them
 
     def on_response_complete(self) -> None:
         self._completing = True
@@ -164,17 +165,15 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
                 return
         super()._start_asgi_task(cycle, app)
 
-    def _write_answer(self, cycle: RequestResponseCycle, headers: Headers, body: bytes) -> None:
-        """What ``cycle.send`` writes for a 200 answer of these headers and body, at once, and its completion."""
-        content = [_OK]
-        for name, value in (*self.server_state.default_headers, *headers):
-            content += (name, b": ", value, b"\r\n")
-        if not cycle.keep_alive:
-            content.append(b"connection: close\r\n")
-        content += (b"\r\n", body)
+    def _write_answer(self, cycle: RequestResponseCycle, headers: bytes, body: bytes) -> None:
+        """What ``cycle.send`` writes for a 200 answer of these header lines and body, at once, and its completion."""
+        defaults = self.server_state.default_headers  # a new list when uvicorn dates them again (every second)
+        if defaults is not self._head[0]:
+            self._head = defaults, _OK + b"".join(b"%s: %s\r\n" % pair for pair in defaults)
+        end = b"\r\n" if cycle.keep_alive else b"connection: close\r\n\r\n"
         # Held to the end of the loop's turn as every answer is: sent at once here (inside the read of the request),
         # the stream measured 10,700 req/s instead of 15,400 (the answers of one turn no longer go out together).
-        self.transport.write(b"".join(content))
+        self.transport.write(b"".join((self._head[1], headers, end, body)))
         cycle.response_started = cycle.response_complete = True
         if not cycle.keep_alive:
             self.transport.close()

@@ -28,7 +28,7 @@ from mockserver.server.access_log import AccessLog
 from mockserver.server.app import Served, build_stores, create_served
 from mockserver.server.chaos import Chaos
 from mockserver.server.lane import Lane
-from mockserver.server.protocol import Headers, HeadTimeoutProtocol, configure
+from mockserver.server.protocol import HeadTimeoutProtocol, configure
 from mockserver.server.settings import Settings
 from tests.conftest import AUTH, SESSION, events_params, interventions_params
 from tests.server.test_batched_writes import Recording
@@ -56,7 +56,7 @@ class Side:
         self.lane = lane = served.lane
         self.hits = 0  # requests the lane answered
 
-        def counted(scope: Scope) -> tuple[Headers, bytes] | None:
+        def counted(scope: Scope) -> tuple[bytes, bytes] | None:
             answer = lane(scope)
             self.hits += answer is not None
             return answer
@@ -202,3 +202,25 @@ def test_with_chaos_on_there_is_no_lane() -> None:
     plain = create_served(Settings(count=10, apis=("events",)), stores)
     chaotic = create_served(Settings(count=10, apis=("events",), chaos=Chaos(fault_rate=0.5)), stores)
     assert isinstance(plain.lane, Lane) and chaotic.lane is None
+
+
+def test_each_answer_carries_uvicorns_headers_of_the_moment(sides: tuple[Side, Side]) -> None:
+    """uvicorn dates its default headers again every second (a new list): the lane's next answer has the new date."""
+    later = [(b"date", b"Sat, 05 Dec 2026 11:00:01 GMT"), (b"server", b"uvicorn")]
+
+    async def run() -> bytes:
+        state = ServerState()
+        state.default_headers = list(DEFAULT_HEADERS)
+        protocol = HeadTimeoutProtocol(sides[0].config, state, {}, asyncio.get_running_loop())
+        socket = Recording()
+        protocol.connection_made(socket)
+        protocol.data_received(_plain())
+        state.default_headers = later
+        protocol.data_received(_plain())
+        await asyncio.sleep(0)
+        protocol.connection_lost(None)
+        return b"".join(data for kind, data in socket.calls if kind == "write")
+
+    first, second = run_in_own_loop(run).split(b"HTTP/1.1 200 OK\r\n")[1:]
+    assert first.startswith(b"date: Sat, 05 Dec 2026 11:00:00 GMT\r\nserver: uvicorn\r\n")
+    assert second.startswith(b"date: Sat, 05 Dec 2026 11:00:01 GMT\r\nserver: uvicorn\r\n")
