@@ -1,9 +1,9 @@
 """`make bench` (part): µs per request straight into the ASGI app, no sockets, at several dataset sizes.
 
-The never-repeating stream of bench/stream.lua, rewritten here as ASGI scopes, is sent to ``create_app`` (and to the
-bare Starlette ceiling app) in one process, alternating the sizes run after run, so that the figures say what the
-mock's own code costs per request without the HTTP server, the network and wrk in the way. It also checks that each
-answer is a 200.
+The never-repeating stream of bench/stream.lua, rewritten here as ASGI scopes, is answered as the server answers it
+(``create_served``: by the fast lane, which answers every request of the stream, else by the ASGI app) in one
+process, alternating the sizes run after run, so that the figures say what the mock's own code costs per request
+without the HTTP server, the network and wrk in the way. It also checks that each answer is a 200.
 
     .venv/bin/python -m bench.inprocess [--counts 1000,1000000] [--requests 3000] [--runs 5] [--api events] [--profile]
 
@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mockserver.core.tokens import mint_token
-from mockserver.server.app import create_app
+from mockserver.server.app import Served, create_served
 from mockserver.server.settings import Settings
 
 __all__ = ["stream_scopes", "time_requests"]
@@ -95,13 +95,16 @@ async def _call(app: App, scope: dict[str, Any]) -> int:
     return status
 
 
-def time_requests(app: App, scopes: list[dict[str, Any]]) -> float:
-    """CPU seconds to answer ``scopes`` one after another; every answer must be a 200."""
+def time_requests(served: Served, scopes: list[dict[str, Any]]) -> float:
+    """CPU seconds to answer ``scopes`` one after another (the lane first, as the server does, then the app); every
+    answer must be a 200."""
+    lane = served.lane
 
     async def run() -> float:
         began = time.process_time()  # CPU time: time spent waiting for a core shared with others is not counted
         for scope in scopes:
-            status = await _call(app, scope)
+            answered = lane is not None and lane({**scope, "headers": list(scope["headers"])}) is not None
+            status = 200 if answered else await _call(served.app, scope)
             if status != 200:
                 raise SystemExit(f"{scope['path']}?{scope['query_string'].decode()} answered {status}")
         return time.process_time() - began
@@ -111,22 +114,21 @@ def time_requests(app: App, scopes: list[dict[str, Any]]) -> float:
 
 # The stages of a request, as (label, file suffix, function name), in the order a request meets them.
 STAGES = (
-    ("the whole app (Connexion's stack)", "connexion/middleware/main.py", "__call__"),
-    ("  the request stage (pipeline.RequestStage)", "server/pipeline.py", "__call__"),
-    ("    credentials (Access.check)", "server/auth.py", "check"),
-    ("    parameters (ParameterRules.parse)", "core/params.py", "parse"),
-    ("    the page body (ApiTable.answer)", "apis/shape.py", "answer"),
-    ("      query (Store.query)", "core/store.py", "query"),
-    ("      records (Store.page_json)", "core/store.py", "page_json"),
-    ("    sending (pipeline._respond)", "server/pipeline.py", "_respond"),
+    ("the fast lane (lane.Lane)", "server/lane.py", "__call__"),
+    ("  credentials (Access.check)", "server/auth.py", "check"),
+    ("  parameters (ParameterRules.parse)", "core/params.py", "parse"),
+    ("  the page body (ApiTable.answer)", "apis/shape.py", "answer"),
+    ("    query (Store.query)", "core/store.py", "query"),
+    ("    records (Store.page_json)", "core/store.py", "page_json"),
+    ("  the journal's entry (Journal.open)", "server/journal.py", "open"),
 )
 
 
-def where_time_goes(app: App, scopes: list[dict[str, Any]]) -> list[str]:
-    """The cumulative CPU time of each stage of ``STAGES`` while ``app`` answers ``scopes``, per request."""
+def where_time_goes(served: Served, scopes: list[dict[str, Any]]) -> list[str]:
+    """The cumulative CPU time of each stage of ``STAGES`` while ``served`` answers ``scopes``, per request."""
     profiler = cProfile.Profile(time.process_time)
     profiler.enable()
-    time_requests(app, scopes)
+    time_requests(served, scopes)
     profiler.disable()
     stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
     cumulative = {(file, name): ct for (file, _, name), (_, _, _, ct, _) in stats.items()}
@@ -149,7 +151,7 @@ def main() -> None:
     args = parser.parse_args()
     token = mint_token(["calendar.event.read"])
     counts = [int(c) for c in args.counts.split(",")]
-    apps = {count: create_app(Settings(count=count, journal=0)) for count in counts}
+    apps = {count: create_served(Settings(count=count)) for count in counts}
     for api in args.api.split(","):
         times: dict[int, list[float]] = {count: [] for count in counts}
         for run in range(args.runs + 1):

@@ -725,8 +725,10 @@ def report(
             *(journal_section(journal) if journal else []),
             "## Where a request's time goes at the largest size",
             "",
-            "`bench/inprocess.py --profile`: the same stream sent straight into the ASGI app in one process (no "
-            "sockets, no wrk), CPU time per request, then cProfile's cumulative share of the named stages.",
+            "`bench/inprocess.py --profile`: the same stream answered in one process as the server answers it (by "
+            "the fast lane; no sockets, no uvicorn, no wrk), CPU time per request, then cProfile's cumulative share "
+            "of the named stages. What the lane leaves out (uvicorn's parsing and the event loop, the kernel's "
+            "sockets) is the difference between the stream's req/s above and these figures.",
             "",
             "```",
             profiled,

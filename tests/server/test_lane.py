@@ -71,8 +71,7 @@ class Side:
         """The bytes written for ``raw``, whether the connection closed, how many of its requests the lane answered,
         the journal's new entries (less their clock readings) and the access log's lines."""
         hits, journal = self.hits, self.lane.journal
-        assert journal is not None
-        last = max((e.id for e in journal.select()), default=0)
+        last = max((e.id for e in journal.select()), default=0) if journal is not None else 0
         log = io.StringIO()
         AccessLog.stream = log
 
@@ -96,10 +95,14 @@ class Side:
             calls = run_in_own_loop(run)
         finally:
             AccessLog.stream = sys.stderr
-        entries = [
-            {k: v for k, v in journal.render(e).items() if k not in ("time", "durationMs")}
-            for e in journal.select(since=last)
-        ]
+        entries = (
+            [
+                {k: v for k, v in journal.render(e).items() if k not in ("time", "durationMs")}
+                for e in journal.select(since=last)
+            ]
+            if journal is not None
+            else []
+        )
         written = b"".join(data for kind, data in calls if kind == "write")
         return written, ("close", b"") in calls, self.hits - hits, entries, log.getvalue()
 
@@ -224,3 +227,12 @@ def test_each_answer_carries_uvicorns_headers_of_the_moment(sides: tuple[Side, S
     first, second = run_in_own_loop(run).split(b"HTTP/1.1 200 OK\r\n")[1:]
     assert first.startswith(b"date: Sat, 05 Dec 2026 11:00:00 GMT\r\nserver: uvicorn\r\n")
     assert second.startswith(b"date: Sat, 05 Dec 2026 11:00:01 GMT\r\nserver: uvicorn\r\n")
+
+
+def test_with_the_journal_off_the_lane_still_writes_the_access_log() -> None:
+    config = Settings(count=50, apis=("events",), journal=0, access_log=True)
+    stores = build_stores(config)
+    lane, app = (Side(create_served(config, stores), with_lane) for with_lane in (True, False))
+    fast, slow = lane.answer(_plain() * 2), app.answer(_plain() * 2)
+    assert fast[2] == 2 and (fast[0], fast[1], fast[4]) == (slow[0], slow[1], slow[4])
+    assert fast[4].count('" 200\n') == 2 and fast[3] == slow[3] == []
