@@ -153,6 +153,8 @@ static PyObject *count(PyObject *self, PyObject *const *args, Py_ssize_t nargs) 
     return PyLong_FromSsize_t(found);
 }
 
+#define SKIP_BLOCK 64
+
 static PyObject *select_(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 11) return PyErr_Format(PyExc_TypeError, "select takes 11 arguments, got %zd", nargs);
     Py_ssize_t first = PyLong_AsSsize_t(args[1]);
@@ -171,8 +173,23 @@ static PyObject *select_(PyObject *self, PyObject *const *args, Py_ssize_t nargs
         return NULL;
     }
     int64_t *kept = out.buf;
-    Py_ssize_t rank = 0, written = 0;
-    for (Py_ssize_t k = band.start; k < band.stop && rank < last; k++) {
+    Py_ssize_t rank = 0, written = 0, k = band.start;
+    if (band.tests == 1 && band.codes.obj == NULL) {
+        /* One test (the overlap rule): whole blocks before the first rank wanted are counted, not scanned. */
+        const int64_t *v = band.column[0];
+        int64_t b = band.bound[0];
+        char op = band.op[0];
+        for (Py_ssize_t c; k + SKIP_BLOCK <= band.stop && rank + (c = count_one(v + k, SKIP_BLOCK, b, op)) <= first;
+             k += SKIP_BLOCK)
+            rank += c;
+        for (; k < band.stop && rank < last; k++) {
+            if (op == '>' ? v[k] >= b : op == '<' ? v[k] < b : v[k] <= b) {
+                if (rank >= first) kept[written++] = item(&band.perm, k);
+                rank++;
+            }
+        }
+    }
+    for (; k < band.stop && rank < last; k++) {
         if (matches(&band, k)) {
             if (rank >= first) kept[written++] = item(&band.perm, k);
             rank++;

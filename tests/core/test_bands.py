@@ -44,7 +44,7 @@ bands = st.integers(1, 300).flatmap(
 )
 
 
-@given(bands, st.integers(0, 40), st.integers(0, 40))
+@given(bands, st.integers(0, 300), st.integers(0, 40))
 def test_count_and_select_are_a_scan_of_the_band(band: tuple[Any, Any], first: int, more: int) -> None:
     tests, (start, stop) = band
     columns = [np.array(values, dtype=np.int64) for values, _, _ in tests]
