@@ -26,7 +26,7 @@ class FixtureError(SpecError):
 def generated_store(api: ApiTable, seed: int, count: int, anchor: int) -> Store:
     columns, render = api.generate(seed, count, anchor)
     page = render.page if isinstance(render, Records) else None
-    return Store(columns, render, page).prepare(api.order_fields)
+    return Store(columns, render, page).prepare(api.indexed_fields)
 
 
 def dump_records(store: Store) -> Iterator[bytes]:
@@ -62,7 +62,7 @@ def load_store(api: ApiTable, path: Path) -> Store:
         if error is not None:
             where = "/".join(str(p) for p in error.path) or "(record)"
             raise FixtureError(f"{path}: record {index}: field '{where}': {error.message}")
-    return Store(_columns(api, records, path), lambda i: records[i]).prepare(api.order_fields)
+    return Store(_columns(api, records, path), lambda i: records[i]).prepare(api.indexed_fields)
 
 
 def _columns(api_map: ApiTable, records: list[dict[str, Any]], path: Path) -> Columns:

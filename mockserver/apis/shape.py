@@ -107,6 +107,13 @@ class ApiTable:
         return self.spec.list_operation
 
     @functools.cached_property
+    def indexed_fields(self) -> tuple[str, ...]:
+        """The fields the store sorts by: the order fields, and the end of an overlap window's period (its order
+        counts the matches of the window's low band, ``Store._band_count``)."""
+        ends = (self.window.period[1],) if self.window.period is not None else ()
+        return tuple(dict.fromkeys((*self.order_fields, *ends)))
+
+    @functools.cached_property
     def size_cap(self) -> int:
         cap = self.operation.param(self.size_param).cap
         return cap if cap is not None else 2**63 - 1

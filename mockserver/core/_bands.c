@@ -4,14 +4,15 @@
  * page's matches stops at the page's last one.
  *
  *   count(start, stop, columns, ops, bounds, perm, codes, category) -> int
- *   select(out, first, last, start, stop, columns, ops, bounds, perm, codes, category) -> int
+ *   select(out, first, last, total, start, stop, columns, ops, bounds, perm, codes, category) -> int
  *   position(values, perm, sample, step, micros, right) -> int
  *
  * Position k of [start, stop) matches when, for every test t, ``columns[t][k] <op> bounds[t]`` holds (``columns``:
  * int64 arrays aligned with the order, ``ops``: b">" for >=, b"<" for <, b"=" for <=) and, when ``codes`` is not
  * None, ``codes[perm[k]] == category`` (``perm``: the order's record indexes; ``codes``: an integer column by
  * record). ``count`` says how many match; ``select`` writes the records (``perm[k]``) of the matches ranked
- * [first, last) in order to ``out`` (int64, at least last - first long) and says how many it wrote.
+ * [first, last) in order to ``out`` (int64, at least last - first long) and says how many it wrote. Given ``total``,
+ * how many match (-1: not known), a band of one test is read from its end when the ranks wanted lie nearer to it.
  * ``position`` is ``searchsorted`` of ``micros`` (side right when ``right``) in ``values`` sorted by ``perm``, reading
  * only ``sample`` (every ``step``-th sorted value) and one run of ``step`` values through ``perm``.
  * tests/core/test_store.py holds the store's answers to a brute-force filter of every record.
@@ -156,11 +157,13 @@ static PyObject *count(PyObject *self, PyObject *const *args, Py_ssize_t nargs) 
 #define SKIP_BLOCK 64
 
 static PyObject *select_(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 11) return PyErr_Format(PyExc_TypeError, "select takes 11 arguments, got %zd", nargs);
+    if (nargs != 12) return PyErr_Format(PyExc_TypeError, "select takes 12 arguments, got %zd", nargs);
     Py_ssize_t first = PyLong_AsSsize_t(args[1]);
     if (first == -1 && PyErr_Occurred()) return NULL;
     Py_ssize_t last = PyLong_AsSsize_t(args[2]);
     if (last == -1 && PyErr_Occurred()) return NULL;
+    Py_ssize_t total = PyLong_AsSsize_t(args[3]);
+    if (total == -1 && PyErr_Occurred()) return NULL;
     Py_buffer out;
     if (take(args[0], &out, PyBUF_WRITABLE, 8, "out") < 0) return NULL;
     if (first < 0 || last < first || out.len / 8 < last - first) {
@@ -168,17 +171,28 @@ static PyObject *select_(PyObject *self, PyObject *const *args, Py_ssize_t nargs
         return PyErr_Format(PyExc_ValueError, "ranks [%zd, %zd) do not fit in out", first, last);
     }
     Band band;
-    if (open_band(args + 3, &band) < 0) {
+    if (open_band(args + 4, &band) < 0) {
         PyBuffer_Release(&out);
         return NULL;
     }
     int64_t *kept = out.buf;
-    Py_ssize_t rank = 0, written = 0, k = band.start;
-    if (band.tests == 1 && band.codes.obj == NULL) {
+    Py_ssize_t rank = 0, written = 0;
+    if (band.tests == 1 && band.codes.obj == NULL && total >= 0 && total - first < last) {
+        /* Nearer the end (where the overlap rule's matches crowd): read backwards, ranking from the total. */
+        for (Py_ssize_t k = band.stop - 1; k >= band.start && total > first; k--) {
+            if (matches(&band, k) && --total < last) kept[written++] = item(&band.perm, k);
+        }
+        for (Py_ssize_t a = 0, z = written - 1; a < z; a++, z--) {
+            int64_t swap = kept[a];
+            kept[a] = kept[z];
+            kept[z] = swap;
+        }
+    } else if (band.tests == 1 && band.codes.obj == NULL) {
         /* One test (the overlap rule): whole blocks before the first rank wanted are counted, not scanned. */
         const int64_t *v = band.column[0];
         int64_t b = band.bound[0];
         char op = band.op[0];
+        Py_ssize_t k = band.start;
         for (Py_ssize_t c; k + SKIP_BLOCK <= band.stop && rank + (c = count_one(v + k, SKIP_BLOCK, b, op)) <= first;
              k += SKIP_BLOCK)
             rank += c;
@@ -188,11 +202,12 @@ static PyObject *select_(PyObject *self, PyObject *const *args, Py_ssize_t nargs
                 rank++;
             }
         }
-    }
-    for (; k < band.stop && rank < last; k++) {
-        if (matches(&band, k)) {
-            if (rank >= first) kept[written++] = item(&band.perm, k);
-            rank++;
+    } else {
+        for (Py_ssize_t k = band.start; k < band.stop && rank < last; k++) {
+            if (matches(&band, k)) {
+                if (rank >= first) kept[written++] = item(&band.perm, k);
+                rank++;
+            }
         }
     }
     release(&band);

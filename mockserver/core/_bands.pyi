@@ -19,6 +19,7 @@ def select(
     out: npt.NDArray[np.int64],
     first: int,
     last: int,
+    total: int,
     start: int,
     stop: int,
     columns: tuple[npt.NDArray[np.int64], ...],

@@ -112,20 +112,24 @@ class _Part:
     __slots__ = ("band", "base", "length", "positions")
 
     def __init__(
-        self, base: Indexes, positions: npt.NDArray[np.signedinteger[Any]] | None = None, band: Band | None = None
+        self,
+        base: Indexes,
+        positions: npt.NDArray[np.signedinteger[Any]] | None = None,
+        band: Band | None = None,
+        length: int | None = None,
     ) -> None:
         self.base = base
         self.positions = positions
         self.band = band
         if band is not None:
-            self.length = _bands.count(*band)
+            self.length = _bands.count(*band) if length is None else length
         else:
             self.length = len(base if positions is None else positions)
 
     def take(self, start: int, stop: int) -> Indexes:
         if self.band is not None:
             kept: I64 = np.empty(stop - start, dtype=np.int64)
-            return kept[: _bands.select(kept, start, stop, *self.band)]
+            return kept[: _bands.select(kept, start, stop, self.length, *self.band)]
         if self.positions is None:
             return self.base[start:stop]
         taken: Indexes = self.base[self.positions[start:stop]]
@@ -236,6 +240,7 @@ class Store:
         lo, hi = 0, count
         sure_lo, sure_hi = 0, count  # within [sure_lo, sure_hi) every bound on another field holds
         rest: list[tuple[str, str, int]] = []  # bounds on other fields: (field, op, micros)
+        band_of_lower = (-1, -1)  # the low band a ">=" bound on another field gives, before other bounds narrow it
         for b in q.bounds:
             micros = b.micros
             if b.field == q.order:
@@ -249,7 +254,8 @@ class Store:
             rest.append((b.field, b.op, micros))
             least, most = self._spread(q.order, b.field)  # record[field] - record[order] lies in [least, most]
             if b.op == ">=":
-                lo, sure_lo = max(lo, at(micros - most, "left")), max(sure_lo, at(micros - least, "left"))
+                band_of_lower = at(micros - most, "left"), at(micros - least, "left")
+                lo, sure_lo = max(lo, band_of_lower[0]), max(sure_lo, band_of_lower[1])
             elif b.op == "<":
                 hi, sure_hi = min(hi, at(micros - least, "left")), min(sure_hi, at(micros - most, "left"))
             else:
@@ -258,12 +264,30 @@ class Store:
             return []
         sure_lo = min(max(sure_lo, lo), hi)
         sure_hi = min(max(sure_hi, sure_lo), hi)
+        counted = self._band_count(rest, (lo, sure_lo), band_of_lower) if category is None else None
         parts = [
-            self._checked(q.order, lo, sure_lo, rest, category) if lo < sure_lo else None,
+            self._checked(q.order, lo, sure_lo, rest, category, counted) if lo < sure_lo else None,
             self._sure(order, sure_lo, sure_hi, category),
             self._checked(q.order, sure_hi, hi, rest, category) if sure_hi < hi else None,
         ]
         return [part for part in parts if part is not None and part.length]
+
+    def _band_count(
+        self, rest: list[tuple[str, str, int]], band: tuple[int, int], band_of_lower: tuple[int, int]
+    ) -> int | None:
+        """How many records of the low band [lo, sure_lo) meet the one bound on another field, ``record[other] >=
+        micros``, when the band is the whole of what that bound leaves open (no other bound narrowed it): read from
+        ``other``'s order, not counted (else None: the band is counted).
+
+        Every record at a position before ``sure_lo`` has ``record[order] < micros - least``; a record with
+        ``record[other] < micros`` has ``record[order] <= record[other] - least < micros - least``, so it lies there
+        too; and no record before the band meets the bound. So the band's matches are ``sure_lo`` less the records
+        with ``record[other] < micros``, one search of ``other``'s order (when it is built)."""
+        if len(rest) != 1 or band != band_of_lower:
+            return None
+        other, _, micros = rest[0]
+        found = self._orders.get(other)
+        return None if found is None else band[1] - found.position(self.columns.times[other], micros, "left")
 
     def _sure(self, order: _Order, start: int, stop: int, category: int | None) -> _Part:
         if category is None:
@@ -280,10 +304,16 @@ class Store:
         return self._aligned[order, other]
 
     def _checked(
-        self, order: str, start: int, stop: int, rest: list[tuple[str, str, int]], category: int | None
+        self,
+        order: str,
+        start: int,
+        stop: int,
+        rest: list[tuple[str, str, int]],
+        category: int | None,
+        counted: int | None = None,
     ) -> _Part:
         """The records at positions [start, stop) of ``order`` (a thin band at an end of the window) that meet every
-        bound and the category."""
+        bound and the category (``counted``: how many, when known)."""
         perm = self._order(order).perm
         band: Band = (
             start,
@@ -295,7 +325,7 @@ class Store:
             None if category is None else self.columns.category,
             -1 if category is None else category,
         )
-        return _Part(perm[start:stop], band=band)
+        return _Part(perm[start:stop], band=band, length=counted)
 
     def matches(self, q: Query) -> Indexes:
         """Every matching record index, in order."""

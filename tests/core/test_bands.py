@@ -54,10 +54,27 @@ def test_count_and_select_are_a_scan_of_the_band(band: tuple[Any, Any], first: i
     args = (start, stop, tuple(columns), b"".join(OPS[op] for op in ops), tuple(bounds), perm, None, -1)
     expected = _kept(columns, ops, bounds, start, stop)
     assert _bands.count(*args) == len(expected)
-    out = np.full(more + 5, SENTINEL, dtype=np.int64)
-    written = _bands.select(out, first, first + more, *args)
-    assert out[:written].tolist() == expected[first : first + more]
-    assert (out[written:] == SENTINEL).all()
+    for total in (-1, len(expected)):  # counted as it goes, or ranked from the total (read backwards where nearer)
+        out = np.full(more + 5, SENTINEL, dtype=np.int64)
+        written = _bands.select(out, first, first + more, total, *args)
+        assert out[:written].tolist() == expected[first : first + more]
+        assert (out[written:] == SENTINEL).all()
+
+
+@pytest.mark.parametrize("op", list(OPS))
+def test_every_page_of_a_one_test_band_is_found_from_either_end(op: str) -> None:
+    """Given the total, a page nearer the band's end is read backwards: every page of every size, both ways."""
+    values = np.random.default_rng(7).integers(-3, 4, 120).astype(np.int64)
+    perm = np.random.default_rng(8).permutation(120).astype(np.int32)
+    args = (5, 115, (values,), OPS[op], (0,), perm, None, -1)
+    expected = perm[_kept([values], [op], [0], 5, 115)].tolist()
+    for first in range(len(expected) + 2):
+        for more in (1, 3, 40):
+            for total in (-1, len(expected)):
+                out = np.full(more + 1, SENTINEL, dtype=np.int64)
+                written = _bands.select(out, first, first + more, total, *args)
+                assert out[:written].tolist() == expected[first : first + more], (first, more, total)
+                assert out[written] == SENTINEL
 
 
 @given(
@@ -74,7 +91,7 @@ def test_a_category_keeps_the_records_of_its_code(values: list[int], codes: list
     args = (0, n, (column,), b">", (2,), perm, code, category)
     assert _bands.count(*args) == int(keep.sum())
     out = np.empty(n, dtype=np.int64)
-    assert out[: _bands.select(out, 0, n, *args)].tolist() == perm[np.flatnonzero(keep)].tolist()
+    assert out[: _bands.select(out, 0, n, -1, *args)].tolist() == perm[np.flatnonzero(keep)].tolist()
 
 
 @given(
@@ -100,7 +117,7 @@ def test_bad_arguments_are_exceptions() -> None:
     with pytest.raises(ValueError, match="op"):
         _bands.count(0, 4, (column,), b"!", (0,), perm, None, -1)
     with pytest.raises(ValueError, match="do not fit"):
-        _bands.select(np.empty(1, dtype=np.int64), 0, 2, 0, 4, (column,), b">", (0,), perm, None, -1)
+        _bands.select(np.empty(1, dtype=np.int64), 0, 2, -1, 0, 4, (column,), b">", (0,), perm, None, -1)
     with pytest.raises(TypeError):
         _bands.count(0, 4, (column.astype(np.float64),), b">", (0,), perm, None, -1)
     with pytest.raises(IndexError, match="outside values"):
