@@ -200,7 +200,10 @@ typedef struct {
     int64_t lows[MAX_FIELDS];
     uint64_t spans[MAX_FIELDS];
     double thresholds[MAX_FIELDS];
-    PyObject *pools[MAX_POOLS]; /* tuples of POOL_SIZE bytes: each string written as JSON */
+    /* Each pool's POOL_SIZE strings (written as JSON) end to end, string k at [at[k], at[k + 1]): a pick reads one
+     * place, not a bytes object's header and then its text elsewhere (at 1M records, picks missed the caches). */
+    char *packed[MAX_POOLS];
+    uint32_t at[MAX_POOLS][POOL_SIZE + 1];
     int pool_count;
     PyObject *categories; /* tuple of bytes (events) */
     int64_t anchor;
@@ -216,7 +219,7 @@ static const char INTERVENTIONS[] = "mockserver.apis._pages.interventions";
 /* Release what a context took (its arrays' buffers, its pools and categories) and the context itself. */
 static void free_context(Context *c) {
     for (int k = 0; k < c->array_count; k++) PyBuffer_Release(&c->arrays[k]);
-    for (int k = 0; k < c->pool_count; k++) Py_XDECREF(c->pools[k]);
+    for (int k = 0; k < c->pool_count; k++) PyMem_Free(c->packed[k]);
     Py_XDECREF(c->categories);
     PyMem_Free(c);
 }
@@ -307,10 +310,20 @@ static int take_pools(Context *c, PyObject *pools, int expected) {
     }
     for (int k = 0; k < expected; k++) {
         PyObject *pool = PyTuple_GET_ITEM(pools, k);
-        Py_ssize_t most = longest_of(pool, POOL_SIZE, "a pool");
+        Py_ssize_t most = longest_of(pool, POOL_SIZE, "a pool"), size = 0;
         if (most < 0) return -1;
-        Py_INCREF(pool);
-        c->pools[c->pool_count++] = pool;
+        for (Py_ssize_t i = 0; i < POOL_SIZE; i++) size += PyBytes_GET_SIZE(PyTuple_GET_ITEM(pool, i));
+        if (size > UINT32_MAX) return PyErr_SetString(PyExc_ValueError, "a pool holds more than 4 GiB"), -1;
+        char *packed = PyMem_Malloc(size ? (size_t)size : 1);
+        if (packed == NULL) return PyErr_NoMemory(), -1;
+        uint32_t *at = c->at[c->pool_count];
+        at[0] = 0;
+        for (Py_ssize_t i = 0; i < POOL_SIZE; i++) {
+            PyObject *text = PyTuple_GET_ITEM(pool, i);
+            memcpy(packed + at[i], PyBytes_AS_STRING(text), (size_t)PyBytes_GET_SIZE(text));
+            at[i + 1] = at[i] + (uint32_t)PyBytes_GET_SIZE(text);
+        }
+        c->packed[c->pool_count++] = packed;
         c->longest += most;
     }
     return 0;
@@ -422,8 +435,10 @@ fail:
     return NULL;
 }
 
-static PyObject *pick(const Context *c, int pool, uint64_t bits) {
-    return PyTuple_GET_ITEM(c->pools[pool], (Py_ssize_t)(bits & (POOL_SIZE - 1)));
+/* The pool's string that ``bits`` pick, written out. */
+static void put_pick(Out *o, const Context *c, int pool, uint64_t bits) {
+    const uint32_t *at = c->at[pool] + (bits & (POOL_SIZE - 1));
+    put(o, c->packed[pool] + at[0], at[1] - at[0]);
 }
 
 /* --- events ------------------------------------------------------------------------------------------------------- */
@@ -446,7 +461,7 @@ static void put_event_id(Out *o, uint64_t high, uint64_t low) {
 
 static void put_pick_or_null(Out *o, const Context *c, int pool, int field, uint64_t bits) {
     if (draw_chance(bits, c->thresholds[field]))
-        put_bytes(o, pick(c, pool, bits));
+        put_pick(o, c, pool, bits);
     else
         PUT(o, "null");
 }
@@ -603,7 +618,7 @@ static void write_intervention(const Context *c, int64_t i, Out *o) {
     PUT(o, ",\"type\":");
     put_int(o, drawn[I_TYPE]);
     PUT(o, ",\"description\":");
-    put_bytes(o, pick(c, P_DESCRIPTION, bits[I_DESCRIPTION]));
+    put_pick(o, c, P_DESCRIPTION, bits[I_DESCRIPTION]);
     PUT(o, ",\"imgSignature\":");
     if (ended)
         put_signature(o, bits[I_IMG_SIGNATURE]);
@@ -627,17 +642,17 @@ static void write_intervention(const Context *c, int64_t i, Out *o) {
     PUT(o, ",\"actualEnd\":");
     put_instant_or_null(o, ended, actual_end);
     PUT(o, ",\"providerName\":");
-    put_bytes(o, pick(c, P_COMPANY, bits[I_PROVIDER_NAME]));
+    put_pick(o, c, P_COMPANY, bits[I_PROVIDER_NAME]);
     PUT(o, ",\"providerEmail\":");
-    put_bytes(o, pick(c, P_EMAIL, bits[I_PROVIDER_EMAIL]));
+    put_pick(o, c, P_EMAIL, bits[I_PROVIDER_EMAIL]);
     PUT(o, ",\"providerActionComment\":");
     if (begun && lucky[I_PROVIDER_ACTION_COMMENT])
-        put_bytes(o, pick(c, P_COMMENT, bits[I_PROVIDER_ACTION_COMMENT]));
+        put_pick(o, c, P_COMMENT, bits[I_PROVIDER_ACTION_COMMENT]);
     else
         PUT(o, "null");
     PUT(o, ",\"providerGeneralComment\":");
     if (lucky[I_PROVIDER_GENERAL_COMMENT])
-        put_bytes(o, pick(c, P_COMMENT, bits[I_PROVIDER_GENERAL_COMMENT]));
+        put_pick(o, c, P_COMMENT, bits[I_PROVIDER_GENERAL_COMMENT]);
     else
         PUT(o, "null");
     PUT(o, ",\"assignedCompanyContactId\":");
@@ -650,7 +665,7 @@ static void write_intervention(const Context *c, int64_t i, Out *o) {
     put_instant_or_null(o, verified, verified_at);
     PUT(o, ",\"decisionComment\":");
     if (status == 4 || lucky[I_DECISION_COMMENT])
-        put_bytes(o, pick(c, P_COMMENT, bits[I_DECISION_COMMENT]));
+        put_pick(o, c, P_COMMENT, bits[I_DECISION_COMMENT]);
     else
         PUT(o, "null");
     PUT(o, ",\"attendeeCount\":");
