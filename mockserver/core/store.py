@@ -3,7 +3,8 @@
 A query's cost does not grow with the data: the window's bounds on the order field are binary searches, a category
 is a binary search in that category's positions within the order, and a bound on another field (the interventions'
 overlap rule) is checked only on the thin band of records where the spread between the two fields leaves the answer
-open; everything else is a view, and only the page's records are gathered.
+open (and when that field has an order of its own, the band's matches are counted by one more search, and a page of
+them found from the band's nearer end); everything else is a view, and only the page's records are gathered.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ Most requests a mock serves are the same kind: a GET of a list operation with a 
 no ``Origin``, no body. The ASGI app answers them through uvicorn's request cycle (a task, a receive and a send,
 messages as dicts, status and headers checked and written by uvicorn) and the stages around the request stage
 (uvicorn's proxy headers, Connexion's entry, Starlette's server-error stage, the journal, the admin guard, CORS): about
-a third of such a request's time. The lane answers those requests itself, synchronously, with the request stage's
-own plan, and writes exactly the bytes the app would (``tests/server/test_lane.py`` compares them).
+a fifth of such a request's time at the server (the stream: 12,200 req/s through the app, 15,200 through the lane).
+The lane answers those requests itself, synchronously, with the request stage's own plan, and writes exactly the
+bytes the app would (``tests/server/test_lane.py`` compares them).
 
 It answers only what it is sure of: a 200 page. Anything else (a refusal, a scenario, a header that the stages
 around the request stage act on, a runtime scenario armed, responses validated) goes to the app, which then

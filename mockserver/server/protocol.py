@@ -10,6 +10,10 @@ uvicorn writes an answer's status line and headers as soon as the app starts it,
 (``BatchedWrites``) keeps the writes of one turn of the event loop and sends them together at its end, so an answer
 whose body follows its start at once (every answer of the mock) costs one system call: about a quarter more
 requests per second on one core (``bench/RESULTS.md``). Closing the connection sends what is held first.
+
+Given a lane (``configure(..., lane)``: ``lane.Lane``), the protocol asks it first, once a request's head is read:
+what the lane answers is written as uvicorn's request cycle would write it, with no ASGI task; what it declines
+starts the app as before.
 """
 
 from __future__ import annotations
