@@ -176,10 +176,11 @@ static PyObject *select_(PyObject *self, PyObject *const *args, Py_ssize_t nargs
         return NULL;
     }
     int64_t *kept = out.buf;
-    Py_ssize_t rank = 0, written = 0;
-    if (band.tests == 1 && band.codes.obj == NULL && total >= 0 && total - first < last) {
+    Py_ssize_t rank = 0, written = 0, k = band.start;
+    int one_test = band.tests == 1 && band.codes.obj == NULL;
+    if (one_test && total >= 0 && total - first < last) {
         /* Nearer the end (where the overlap rule's matches crowd): read backwards, ranking from the total. */
-        for (Py_ssize_t k = band.stop - 1; k >= band.start && total > first; k--) {
+        for (k = band.stop - 1; k >= band.start && total > first; k--) {
             if (matches(&band, k) && --total < last) kept[written++] = item(&band.perm, k);
         }
         for (Py_ssize_t a = 0, z = written - 1; a < z; a++, z--) {
@@ -187,27 +188,18 @@ static PyObject *select_(PyObject *self, PyObject *const *args, Py_ssize_t nargs
             kept[a] = kept[z];
             kept[z] = swap;
         }
-    } else if (band.tests == 1 && band.codes.obj == NULL) {
+        k = band.stop; /* nothing left for the forward reading below */
+    } else if (one_test) {
         /* One test (the overlap rule): whole blocks before the first rank wanted are counted, not scanned. */
-        const int64_t *v = band.column[0];
-        int64_t b = band.bound[0];
-        char op = band.op[0];
-        Py_ssize_t k = band.start;
-        for (Py_ssize_t c; k + SKIP_BLOCK <= band.stop && rank + (c = count_one(v + k, SKIP_BLOCK, b, op)) <= first;
+        for (Py_ssize_t c; k + SKIP_BLOCK <= band.stop &&
+                           rank + (c = count_one(band.column[0] + k, SKIP_BLOCK, band.bound[0], band.op[0])) <= first;
              k += SKIP_BLOCK)
             rank += c;
-        for (; k < band.stop && rank < last; k++) {
-            if (op == '>' ? v[k] >= b : op == '<' ? v[k] < b : v[k] <= b) {
-                if (rank >= first) kept[written++] = item(&band.perm, k);
-                rank++;
-            }
-        }
-    } else {
-        for (Py_ssize_t k = band.start; k < band.stop && rank < last; k++) {
-            if (matches(&band, k)) {
-                if (rank >= first) kept[written++] = item(&band.perm, k);
-                rank++;
-            }
+    }
+    for (; k < band.stop && rank < last; k++) {
+        if (matches(&band, k)) {
+            if (rank >= first) kept[written++] = item(&band.perm, k);
+            rank++;
         }
     }
     release(&band);
