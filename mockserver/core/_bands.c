@@ -238,6 +238,10 @@ static PyObject *position(PyObject *self, PyObject *const *args, Py_ssize_t narg
     Py_ssize_t start = (low > 0 ? low - 1 : 0) * step;
     high = low * step < length ? low * step : length;
     low = start < length ? start : length;
+    for (Py_ssize_t k = low; k < high; k++) { /* the run's values asked for at once: their cache misses overlap */
+        int64_t record = item(&perm, k);
+        if (record >= 0 && record < records) __builtin_prefetch(value + record);
+    }
     while (low < high) { /* the same within the run, through perm (every record index checked) */
         Py_ssize_t middle = low + (high - low) / 2;
         int64_t record = item(&perm, middle);

@@ -32,7 +32,8 @@ Indexes = npt.NDArray[np.signedinteger[Any]]  # record indexes: 32-bit in orders
 _EMPTY: I64 = np.empty(0, dtype=np.int64)
 BACKGROUND_FROM = 100_000  # records from which orders other than the default are built in the background
 _OPS = {">=": b">", "<": b"<", "<=": b"="}  # a bound's operator as _bands reads it
-_SAMPLE = 64  # an order keeps every 64th sorted value: a search is a binary search there, then within 64 values
+_SAMPLE = 16  # an order keeps every 16th sorted value: a search is a binary search there, then within 16 values
+# (its values asked for at once, so that their cache misses overlap: at a million records, a third less time than 64)
 
 
 @dataclass(frozen=True)
