@@ -7,8 +7,9 @@ REDOCLY := npx --yes @redocly/cli@2.77.0
 
 .PHONY: install browser serve test test-contract check lint-spec fuzz fuzz-volume soak bench image-tools image image-test
 
-# The page renderers are C (mockserver/apis/_pages.c, compiled by hatch_build.py): a compiler and Python's headers.
-$(STAMP): pyproject.toml hatch_build.py mockserver/apis/_pages.c mockserver/core/_bands.c
+# The page renderers, the band check and the column draws are C (mockserver/apis/_pages.c, mockserver/core/_bands.c,
+# mockserver/core/_splitmix.c, compiled by hatch_build.py): a compiler and Python's headers.
+$(STAMP): pyproject.toml hatch_build.py mockserver/apis/_pages.c mockserver/core/_bands.c mockserver/core/_splitmix.c
 	command -v cc >/dev/null || (apt-get update -qq && apt-get install -y -qq gcc libc6-dev)
 	$(PYTHON) -c 'import pathlib, sys, sysconfig; sys.exit(not pathlib.Path(sysconfig.get_paths()["include"], "Python.h").exists())' \
 	  || (apt-get update -qq && apt-get install -y -qq python3-dev)

@@ -1,6 +1,7 @@
-"""Build hook: compiles the C modules (the page renderers, ``mockserver/apis/_pages.c``, and the store's band check,
-``mockserver/core/_bands.c``) into the package, for wheels and for editable installs alike (setuptools' ``build_ext``
-finds the compiler and the flags Python was built with)."""
+"""Build hook: compiles the C modules (the page renderers, ``mockserver/apis/_pages.c``, the store's band check,
+``mockserver/core/_bands.c``, and the column draws, ``mockserver/core/_splitmix.c``) into the package, for wheels
+and for editable installs alike (setuptools' ``build_ext`` finds the compiler and the flags Python was built
+with)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # (generic
                 sources=[f"mockserver/{module.replace('.', '/')}.c"],
                 extra_compile_args=["-std=c11", "-Wall"],  # and the optimisation Python was built with
             )
-            for module in ("apis._pages", "core._bands")
+            for module in ("apis._pages", "core._bands", "core._splitmix")
         ]
         dist = Distribution({"name": "mockserver", "ext_modules": extensions, "script_name": "hatch_build.py"})
         with contextlib.chdir(root):  # the sources and the in-place outputs are relative to the project

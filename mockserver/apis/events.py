@@ -85,13 +85,27 @@ def _page_renderer(d: _Events, hasher: Hasher) -> PageRenderer:
 
 
 def _ranks(high: U64, low: U64) -> I64:
-    """Each id's rank in id order (ids compare as (high, low)): one sort of ``high`` unless two highs are equal."""
-    by_id = np.argsort(high)
-    ordered = high[by_id]
-    if len(high) > 1 and bool(np.any(ordered[1:] == ordered[:-1])):
-        by_id = np.lexsort((low, high))
-    rank = np.empty(len(high), dtype=np.int64)
-    rank[by_id] = np.arange(len(high), dtype=np.int64)
+    """Each id's rank in id order (ids compare as (high, low)).
+
+    One sort of plain values, not an argsort (numpy's SIMD sort is about 3x faster at a million): each record's
+    index is packed under the top bits of its ``high``; records whose top bits agree (a few pairs in a million, if
+    any) are then put in (high, low) order among themselves.
+    """
+    count = len(high)
+    bits = max(count - 1, 1).bit_length()
+    under = np.uint64(bits)
+    packed = (high >> under << under) | np.arange(count, dtype=np.uint64)
+    packed.sort()
+    by_id = (packed & np.uint64((1 << bits) - 1)).astype(np.int64)
+    top = packed >> under
+    tied = top[1:] == top[:-1]
+    if bool(tied.any()):
+        runs = np.concatenate(([0], np.cumsum(~tied)))  # positions with the same top bits share a run
+        at = np.flatnonzero(np.concatenate((tied, [False])) | np.concatenate(([False], tied)))
+        records = by_id[at]
+        by_id[at] = records[np.lexsort((low[records], high[records], runs[at]))]
+    rank = np.empty(count, dtype=np.int64)
+    rank[by_id] = np.arange(count, dtype=np.int64)
     return rank
 
 

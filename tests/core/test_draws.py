@@ -1,14 +1,52 @@
-"""What a rendered field makes of its 64 bits: ``chance`` reads the high half, ``integer`` the low half, exactly."""
+"""The draws: SplitMix64 (against its published sequence), columns of it (``Hasher.column`` and ``Hasher.at``, in C,
+against the Python ``mix64``), and what a rendered field makes of its 64 bits: ``chance`` reads the high half,
+``integer`` the low half, exactly."""
 
 from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pytest
 
-from mockserver.core.draws import Field, Hasher, chance, integer, renderer
+from mockserver.core import _splitmix
+from mockserver.core.draws import Field, Hasher, chance, integer, mix64, renderer
 
 LOW = 2**32 - 1
+MASK = 2**64 - 1
+GOLDEN = 0x9E3779B97F4A7C15
+
+
+def test_mix64_is_splitmix64_s_finaliser() -> None:
+    # SplitMix64 seeded with 1234567: its first five outputs, as published with the generator (Vigna's splitmix64.c)
+    published = [
+        6457827717110365317,
+        3203168211198807973,
+        9817491932198370423,
+        4593380528125082431,
+        16408922859458223821,
+    ]
+    assert [mix64((1234567 + k * GOLDEN) & MASK) for k in range(5)] == published
+
+
+@pytest.mark.parametrize("seed", [0, 1, 20251, -7, 2**64 + 5])
+def test_a_column_holds_each_index_s_draw(seed: int) -> None:
+    hasher = Hasher(seed, "events")
+    key = int(hasher.key("start"))
+    expected = [mix64((mix64(i ^ key) + (seed & MASK)) & MASK) for i in range(3000)]
+    assert hasher.column("start", 3000).tolist() == expected
+
+
+def test_draws_at_given_indexes_are_the_column_s_values_there() -> None:
+    hasher = Hasher(3, "interventions")
+    indexes = np.array([[2999, 0], [17, 1500]], dtype=np.uint64)
+    assert hasher.at("record", indexes).tolist() == hasher.column("record", 3000)[indexes.astype(np.int64)].tolist()
+
+
+@pytest.mark.parametrize("flat", [np.zeros(4, dtype=np.int64), np.zeros((2, 2), dtype=np.uint64), b"12345678"])
+def test_column_draws_refuse_anything_but_a_flat_uint64_array(flat: object) -> None:
+    with pytest.raises((TypeError, BufferError)):
+        _splitmix.finish(flat, None, 1)  # type: ignore[arg-type]
 
 
 def test_integer_covers_its_half_open_range_from_the_low_bits() -> None:
