@@ -81,11 +81,7 @@ class Lane:
         payload, served = page_answer(plan, _PLAIN, params)
         if self.journal is not None:
             api, path = self.owned.get(scope["path"]) or (None, scope["path"])
-            entry = self.journal.open(scope, path, api)
-            entry.started = started
-            entry.serve(served)
-            entry.duration_ms = (perf_counter() - started) * 1000
-            entry.answering = False
+            self.journal.served(scope, path, api, started, served)
         if self.lines is not None:
             self.lines.write(access_line(scope, 200))
         return b"content-type: application/json\r\ncontent-length: %d\r\n%s" % (len(payload), self.extra), payload
