@@ -11,7 +11,8 @@
  * int64 arrays aligned with the order, ``ops``: b">" for >=, b"<" for <, b"=" for <=) and, when ``codes`` is not
  * None, ``codes[perm[k]] == category`` (``perm``: the order's record indexes; ``codes``: an integer column by
  * record). ``count`` says how many match; ``select`` writes the records (``perm[k]``) of the matches ranked
- * [first, last) in order to ``out`` (int64, at least last - first long) and says how many it wrote. Given ``total``,
+ * [first, last) in order to ``out`` (int64, at least last - first long) and says how many it wrote (past those,
+ * out's first last - first values may hold scratch; nothing beyond them is written). Given ``total``,
  * how many match (-1: not known), a band of one test is read from its end when the ranks wanted lie nearer to it.
  * ``position`` is ``searchsorted`` of ``micros`` (side right when ``right``) in ``values`` sorted by ``perm``, reading
  * only ``sample`` (every ``step``-th sorted value) and one run of ``step`` values through ``perm``.
@@ -190,11 +191,35 @@ static PyObject *select_(PyObject *self, PyObject *const *args, Py_ssize_t nargs
         }
         k = band.stop; /* nothing left for the forward reading below */
     } else if (one_test) {
-        /* One test (the overlap rule): whole blocks before the first rank wanted are counted, not scanned. */
-        for (Py_ssize_t c; k + SKIP_BLOCK <= band.stop &&
-                           rank + (c = count_one(band.column[0] + k, SKIP_BLOCK, band.bound[0], band.op[0])) <= first;
-             k += SKIP_BLOCK)
-            rank += c;
+        /* One test (the overlap rule), a block at a time: a block with no rank wanted (before the first, or without
+         * a match) is counted, not scanned; a block with some is scanned without a branch per position (where the
+         * matches lie at random, a branch would be mispredicted one time in two). Until the last rank is written,
+         * written < last - first, so each position's tentative write stays within ``out``. */
+        const int64_t *v = band.column[0], b = band.bound[0];
+        const char op = band.op[0];
+        while (k < band.stop && rank < last) {
+            Py_ssize_t stop = k + SKIP_BLOCK < band.stop ? k + SKIP_BLOCK : band.stop;
+            Py_ssize_t c = count_one(v + k, stop - k, b, op);
+            if (c == 0 || rank + c <= first) {
+                rank += c;
+                k = stop;
+                continue;
+            }
+#define SCAN(test)                                                                                                     \
+    for (; k < stop && rank < last; k++) {                                                                             \
+        Py_ssize_t hit = (test);                                                                                       \
+        kept[written] = item(&band.perm, k);                                                                           \
+        written += hit & (rank >= first);                                                                              \
+        rank += hit;                                                                                                   \
+    }
+            if (op == '>')
+                SCAN(v[k] >= b)
+            else if (op == '<')
+                SCAN(v[k] < b)
+            else
+                SCAN(v[k] <= b)
+#undef SCAN
+        }
     }
     for (; k < band.stop && rank < last; k++) {
         if (matches(&band, k)) {

@@ -58,7 +58,7 @@ def test_count_and_select_are_a_scan_of_the_band(band: tuple[Any, Any], first: i
         out = np.full(more + 5, SENTINEL, dtype=np.int64)
         written = _bands.select(out, first, first + more, total, *args)
         assert out[:written].tolist() == expected[first : first + more]
-        assert (out[written:] == SENTINEL).all()
+        assert (out[more:] == SENTINEL).all()  # nothing written past the room of the ranks asked for
 
 
 @pytest.mark.parametrize("op", list(OPS))
@@ -74,7 +74,26 @@ def test_every_page_of_a_one_test_band_is_found_from_either_end(op: str) -> None
                 out = np.full(more + 1, SENTINEL, dtype=np.int64)
                 written = _bands.select(out, first, first + more, total, *args)
                 assert out[:written].tolist() == expected[first : first + more], (first, more, total)
-                assert out[written] == SENTINEL
+                assert out[more] == SENTINEL
+
+
+@pytest.mark.parametrize("op", list(OPS))
+def test_every_page_of_a_sparse_one_test_band_is_found(op: str) -> None:
+    """Matches few and far between (whole blocks of 64 positions without one, the overlap rule's band far from the
+    window), counted as it goes: every page of a few sizes."""
+    rng = np.random.default_rng(9)
+    hit, miss = (-1, 5) if op == "<" else (0, 5) if op == "<=" else (0, -5)
+    values = np.where(rng.random(3000) < 0.01, hit, miss).astype(np.int64)
+    perm = rng.permutation(3000).astype(np.int32)
+    args = (10, 2990, (values,), OPS[op], (0,), perm, None, -1)
+    expected = perm[_kept([values], [op], [0], 10, 2990)].tolist()
+    assert 10 < len(expected) < 60
+    for first in range(len(expected) + 2):
+        for more in (1, 7, 100):
+            out = np.full(more + 1, SENTINEL, dtype=np.int64)
+            written = _bands.select(out, first, first + more, -1, *args)
+            assert out[:written].tolist() == expected[first : first + more], (first, more)
+            assert out[more] == SENTINEL
 
 
 @given(
