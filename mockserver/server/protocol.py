@@ -145,6 +145,8 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
         self._completing = False  # within on_response_complete, which starts the next pipelined request
         self._head: tuple[object, bytes] = (None, b"")  # uvicorn's default headers, and the status line with them
 
+    lane_failure_logged = False  # for the whole process: the lane's first failure is logged, not the others
+
     def on_response_complete(self) -> None:
         self._completing = True
         try:
@@ -164,10 +166,23 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
                 answer = lane(cycle.scope)  # type: ignore[arg-type]  # an HTTPScope is a Scope
             except Exception:  # a defect of the lane: the app answers, as it would without one
                 answer = None
+                self._lane_failed(cycle.scope)  # type: ignore[arg-type]  # an HTTPScope is a Scope
             if answer is not None:
                 self._write_answer(cycle, *answer)
                 return
         super()._start_asgi_task(cycle, app)
+
+    def _lane_failed(self, scope: Scope) -> None:
+        """Log the lane's first failure in this process, with its traceback (a defect would otherwise show only as
+        lost speed; logged once, so that it cannot write a traceback per request)."""
+        if not HeadTimeoutProtocol.lane_failure_logged:
+            HeadTimeoutProtocol.lane_failure_logged = True
+            self.logger.exception(
+                "The fast lane failed on %s %s (the app answers it, as every request the lane fails on; "
+                "later failures are not logged)",
+                scope["method"],
+                scope["path"],
+            )
 
     def _write_answer(self, cycle: RequestResponseCycle, headers: bytes, body: bytes) -> None:
         """What ``cycle.send`` writes for a 200 answer of these header lines and body, at once, and its completion."""

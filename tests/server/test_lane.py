@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -51,12 +52,14 @@ EXTRA_HEADERS = [
 class Side:
     """One wiring under uvicorn's protocol, with its lane or without."""
 
-    def __init__(self, served: Served, with_lane: bool) -> None:
+    def __init__(self, served: Served, with_lane: bool, broken: bool = False) -> None:
         assert served.lane is not None
         self.lane = lane = served.lane
         self.hits = 0  # requests the lane answered
 
         def counted(scope: Scope) -> tuple[bytes, bytes] | None:
+            if broken:
+                raise RuntimeError("a defect of the lane")
             answer = lane(scope)
             self.hits += answer is not None
             return answer
@@ -236,3 +239,26 @@ def test_with_the_journal_off_the_lane_still_writes_the_access_log() -> None:
     fast, slow = lane.answer(_plain() * 2), app.answer(_plain() * 2)
     assert fast[2] == 2 and (fast[0], fast[1], fast[4]) == (slow[0], slow[1], slow[4])
     assert fast[4].count('" 200\n') == 2 and fast[3] == slow[3] == []
+
+
+def test_a_failing_lane_leaves_each_request_to_the_app_and_is_logged_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(HeadTimeoutProtocol, "lane_failure_logged", False)
+    config = Settings(count=50, apis=("events",), access_log=True)
+    stores = build_stores(config)
+    broken, app = Side(create_served(config, stores), True, broken=True), Side(create_served(config, stores), False)
+    logged: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.ERROR)
+    handler.emit = logged.append  # type: ignore[method-assign,assignment]
+    logger = logging.getLogger("uvicorn.error")  # the protocol's logger (uvicorn's own handlers stop propagation)
+    logger.addHandler(handler)
+    try:
+        fast, slow = broken.answer(_plain() * 2), app.answer(_plain() * 2)
+    finally:
+        logger.removeHandler(handler)
+    assert fast[2] == 0 and (fast[0], fast[1], fast[3], fast[4]) == (slow[0], slow[1], slow[3], slow[4])
+    assert fast[0].count(b"HTTP/1.1 200 OK\r\n") == 2
+    assert (
+        len(logged) == 1
+        and logged[0].exc_info is not None
+        and "fast lane failed on GET /events" in logged[0].getMessage()
+    )
