@@ -11,11 +11,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import jwt
 
-__all__ = ["MALFORMED", "NO_TOKEN", "Authenticator", "CredentialsError", "bearer_token"]
+__all__ = ["MALFORMED", "NO_TOKEN", "Authenticator", "CredentialsError", "Grant", "bearer_token"]
 
 _DECODED_MAX = 1024
 _NOT_JWT = "the bearer token is not a JWT (expected three base64url parts whose middle part is a JSON object)"
@@ -59,37 +59,65 @@ def _scopes(claims: dict[str, Any]) -> list[str] | None:
     return None
 
 
+class Grant(NamedTuple):
+    """What an accepted token may do: its subject, and its scopes in the token's order and as a set (both None: every
+    scope); ``expires`` is its expiry (a number of seconds), judged on every request."""
+
+    subject: Any
+    scopes: tuple[str, ...] | None
+    granted: frozenset[str] | None
+    expires: float | None = None
+
+
+_OPAQUE = Grant("opaque-token", None, None)
+
+
 @dataclass(frozen=True)
 class Authenticator:
     """Decides whether a bearer token is accepted and what it may do."""
 
     accepted_tokens: frozenset[str] = frozenset()
     clock: Callable[[], float] = field(default=time.time)
-    # Decoded claims (None: not a JWT) of recent tokens; expiry is still judged on every request.
-    _decoded: dict[str, dict[str, Any] | None] = field(default_factory=dict, compare=False, repr=False)
+    # What recent tokens grant (None: not a JWT), decoded once; expiry is still judged on every request.
+    _decoded: dict[str, Grant | None] = field(default_factory=dict, compare=False, repr=False)
 
-    def _claims(self, token: str) -> dict[str, Any] | None:
+    def _decode(self, token: str) -> Grant | None:
         if token in self._decoded:
             return self._decoded[token]
         try:
             claims: dict[str, Any] | None = jwt.decode(token, options={"verify_signature": False})
         except jwt.PyJWTError:
             claims = None
+        grant = None
+        if claims is not None:
+            exp = claims.get("exp")
+            scopes = _scopes(claims)
+            grant = Grant(
+                claims.get("sub"),
+                None if scopes is None else tuple(scopes),
+                None if scopes is None else frozenset(scopes),
+                exp if isinstance(exp, int | float) and not isinstance(exp, bool) else None,
+            )
         if len(self._decoded) >= _DECODED_MAX:
             del self._decoded[next(iter(self._decoded))]
-        self._decoded[token] = claims
-        return claims
+        self._decoded[token] = grant
+        return grant
+
+    def grant(self, token: str) -> Grant:
+        """What ``token`` may do, or a CredentialsError: not accepted (neither listed nor a JWT), or expired."""
+        if token in self.accepted_tokens:
+            return _OPAQUE
+        grant = self._decode(token)
+        if grant is None:
+            raise CredentialsError(_NOT_JWT)
+        if grant.expires is not None and grant.expires <= self.clock():
+            raise CredentialsError(f"the bearer token expired at {_when(grant.expires)}")
+        return grant
 
     def token_info(self, token: str) -> dict[str, Any]:
-        if token in self.accepted_tokens:
-            return {"sub": "opaque-token", "scope": None}
-        claims = self._claims(token)
-        if claims is None:
-            raise CredentialsError(_NOT_JWT)
-        exp = claims.get("exp")
-        if isinstance(exp, int | float) and not isinstance(exp, bool) and exp <= self.clock():
-            raise CredentialsError(f"the bearer token expired at {_when(exp)}")
-        return {"sub": claims.get("sub"), "scope": _scopes(claims)}
+        """``grant`` as Connexion's token info: ``sub`` and ``scope`` (a list, or None for every scope)."""
+        grant = self.grant(token)
+        return {"sub": grant.subject, "scope": None if grant.scopes is None else list(grant.scopes)}
 
     @staticmethod
     def validate_scope(required: Sequence[str], granted: list[str] | None) -> bool:

@@ -27,23 +27,26 @@ class Access:
     anonymous: bool  # a request without credentials satisfies it
     alternatives: tuple[tuple[str, ...], ...]  # per alternative, the scopes a token needs, as the spec lists them
     scoped: bool  # every alternative needs a scope (else any accepted token will do)
+    needed: tuple[frozenset[str], ...]  # the alternatives as sets
 
     @classmethod
     def of(cls, security: Security) -> Access:
         alternatives = tuple(tuple(s for _, scopes in alt for s in scopes) for alt in security.alternatives)
-        return cls(security.anonymous, alternatives, all(alternatives))
+        return cls(security.anonymous, alternatives, all(alternatives), tuple(map(frozenset, alternatives)))
 
     def check(self, authenticator: Authenticator, authorization: Sequence[str]) -> None:
-        """Raise the 401 or 403 problem a request with these ``Authorization`` values gets, as Connexion would."""
+        """Raise the 401 or 403 problem a request with these ``Authorization`` values gets, as Connexion would
+        (``Authenticator.validate_scope`` of each alternative, with sets made once)."""
         if self.anonymous:
             return
         try:
-            granted = authenticator.token_info(bearer_token(authorization))["scope"]
+            grant = authenticator.grant(bearer_token(authorization))
         except CredentialsError as exc:
             raise OAuthProblem(detail=exc.detail) from None
-        if self.scoped and not any(authenticator.validate_scope(scopes, granted) for scopes in self.alternatives):
+        granted = grant.granted
+        if self.scoped and granted is not None and not any(needed <= granted for needed in self.needed):
             # Connexion tries the alternatives in order and reports the last one's scopes.
-            raise OAuthScopeProblem(required_scopes=list(self.alternatives[-1]), token_scopes=granted)
+            raise OAuthScopeProblem(required_scopes=list(self.alternatives[-1]), token_scopes=list(grant.scopes or ()))
 
 
 def stage_owned_security() -> dict[str, type]:
