@@ -283,7 +283,7 @@ class ParsedType(click.ParamType):  # type: ignore[type-arg]
 
 
 SIZE = ParsedType("SIZE", "mockserver.contract.options:parse_size", int)
-FORMATS = ParsedType("FORMATS", "mockserver.contract.formats:parse_formats", tuple)
+FORMATS = ParsedType("FORMATS", "mockserver.contract.reports.formats:parse_formats", tuple)
 SHARD = ParsedType("I/N", "mockserver.contract.options:parse_shard", tuple)
 report_option = functools.partial(click.option, "--report", "reports", type=FORMATS, default=None, metavar="FORMATS")
 
@@ -381,7 +381,7 @@ def fuzz(
     Exit 0 clean, 1 violations, 2 usage error or unusable target, 3 no violation but some checks not exercised,
     130 Ctrl-C.
     """
-    from mockserver.contract.command import fuzz as run_fuzz  # noqa: PLC0415 (keeps other commands light)
+    from mockserver.contract.commands.fuzz import fuzz as run_fuzz  # noqa: PLC0415 (keeps other commands light)
     from mockserver.contract.options import FuzzOptions  # noqa: PLC0415
 
     if not target.startswith(("http://", "https://")):
@@ -436,7 +436,7 @@ def merge(directories: tuple[Path, ...], report_dir: Path, reports: tuple[str, .
     Exit codes as mockserver fuzz: 0 clean, 1 violations, 2 usage error or a shard that could not run, 3 no
     violation but some checks exercised by no shard.
     """
-    from mockserver.contract.merging import merge_reports  # noqa: PLC0415 (keeps other commands light)
+    from mockserver.contract.commands.merge import merge_reports  # noqa: PLC0415 (keeps other commands light)
 
     sys.exit(merge_reports(directories, report_dir, reports or ()))
 

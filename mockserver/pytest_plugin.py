@@ -100,7 +100,7 @@ def _options(config: pytest.Config) -> Any:
         url = "http://testserver" + table(api).base_path
     formats: tuple[str, ...] = ()
     if config.getoption("contract_report") is not None:
-        from mockserver.contract.formats import FormatError, parse_formats  # noqa: PLC0415
+        from mockserver.contract.reports.formats import FormatError, parse_formats  # noqa: PLC0415
 
         try:
             formats = parse_formats(config.getoption("contract_report"))
@@ -124,8 +124,8 @@ def _options(config: pytest.Config) -> Any:
 
 def _result(config: pytest.Config) -> RunResult:
     if _RESULT not in config.stash:
-        from mockserver.contract.command import run_reported  # noqa: PLC0415
-        from mockserver.contract.st_reports import ReportError  # noqa: PLC0415
+        from mockserver.contract.commands.fuzz import run_reported  # noqa: PLC0415
+        from mockserver.contract.reports.schemathesis import ReportError  # noqa: PLC0415
 
         try:
             config.stash[_RESULT] = run_reported(_options(config))[0]

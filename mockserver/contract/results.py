@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
-
-from mockserver.contract.state import Coverage
 
 __all__ = [
     "EXIT_CLEAN",
@@ -15,9 +14,12 @@ __all__ = [
     "EXIT_UNUSABLE",
     "EXIT_VIOLATIONS",
     "CheckResult",
+    "Coverage",
     "FailureReport",
+    "MergeError",
     "RunResult",
     "Verdict",
+    "merge",
 ]
 
 
@@ -26,6 +28,22 @@ EXIT_VIOLATIONS = 1  # violations, or network errors after the target first answ
 EXIT_UNUSABLE = 2  # usage error, bad spec, unusable target
 EXIT_NOT_EXERCISED = 3  # no violation, but some checks never had anything to verify
 EXIT_INTERRUPTED = 130
+
+
+@dataclass
+class Coverage:
+    """How much of the target's behaviour the run reached."""
+
+    responses: int = 0  # 200s to positive requests
+    non_empty: int = 0
+    pages: Counter[int] = field(default_factory=Counter)  # served page numbers of non-empty pages
+    last_pages: int = 0  # non-empty pages followed by an empty one
+    order_by: Counter[str] = field(default_factory=Counter)  # non-empty responses per ordered field
+    filters: Counter[str] = field(default_factory=Counter)  # non-empty responses per filter parameter used
+
+    @property
+    def non_empty_share(self) -> float:
+        return self.non_empty / self.responses if self.responses else 0.0
 
 
 class Verdict(StrEnum):
@@ -109,3 +127,89 @@ class RunResult:
         if self.failed:
             return EXIT_VIOLATIONS
         return EXIT_NOT_EXERCISED if self.not_exercised else EXIT_CLEAN
+
+
+class MergeError(ValueError):
+    """Results that do not make one run: other APIs, a shard missing or given twice; the message is one line."""
+
+
+def _shards(results: Sequence[RunResult]) -> None:
+    counts = {r.shard[1] for r in results}
+    if len(counts) != 1:
+        raise MergeError(
+            f"the results come from runs split differently ({', '.join(f'N={n}' for n in sorted(counts))})"
+        )
+    count = counts.pop()
+    given = Counter(r.shard[0] for r in results)
+    twice = sorted(i for i, n in given.items() if n > 1)
+    if twice:
+        raise MergeError(f"shard {twice[0]}/{count} is given more than once")
+    missing = sorted(set(range(1, count + 1)) - set(given))
+    if missing:
+        raise MergeError(f"shard {missing[0]}/{count} is missing: give the results of all {count} shards")
+
+
+def _checks(results: Sequence[RunResult]) -> list[CheckResult]:
+    merged: dict[str, CheckResult] = {}
+    for result in results:
+        for check in result.checks:
+            seen = merged.get(check.name)
+            if seen is None:
+                merged[check.name] = check
+            else:
+                merged[check.name] = replace(
+                    seen,
+                    runs=seen.runs + check.runs,
+                    fired=seen.fired + check.fired,
+                    failures=seen.failures + check.failures,
+                    reason=seen.reason or check.reason,
+                )
+    return [replace(c, reason="") if c.verdict is not Verdict.NOT_EXERCISED else c for c in merged.values()]
+
+
+def _coverage(results: Sequence[RunResult]) -> Coverage:
+    total = Coverage()
+    for result in results:
+        cov = result.coverage
+        total.responses += cov.responses
+        total.non_empty += cov.non_empty
+        total.pages.update(cov.pages)
+        total.last_pages += cov.last_pages
+        total.order_by.update(cov.order_by)
+        total.filters.update(cov.filters)
+    return total
+
+
+def merge(results: Sequence[RunResult]) -> RunResult:
+    """One verdict from every shard's (each shard once)."""
+    if not results:
+        raise MergeError("no results to merge")
+    apis = sorted({r.api for r in results})
+    if len(apis) > 1:
+        raise MergeError(f"the results are of different APIs ({', '.join(apis)})")
+    _shards(results)
+    first = results[0]
+    reached: dict[str, Counter[tuple[str, str]]] = {}
+    for result in results:
+        for name, counts in result.reached.items():
+            reached.setdefault(name, Counter()).update(counts)
+    fatal = [f"shard {r.shard[0]}/{r.shard[1]}: {r.fatal}" for r in results if r.fatal is not None]
+    stopped = [f"shard {r.shard[0]}/{r.shard[1]}: {r.stopped}" for r in results if r.stopped is not None]
+    return RunResult(
+        api=first.api,
+        target=", ".join(dict.fromkeys(r.target for r in results)),
+        seed=first.seed,
+        checks=_checks(results),
+        failures=list(dict.fromkeys(f for r in results for f in r.failures)),  # the union, in the shards' order
+        errors=list(dict.fromkeys(e for r in results for e in r.errors)),
+        coverage=_coverage(results),
+        requests=sum(r.requests for r in results),
+        sent=sum(r.sent for r in results),
+        survey_records=max(r.survey_records for r in results),  # every shard surveys the same data
+        elapsed=max(r.elapsed for r in results),  # shards run side by side
+        fatal="; ".join(fatal) or None,
+        interrupted=any(r.interrupted for r in results),
+        stopped="; ".join(stopped) or None,
+        timings=[t for r in results for t in r.timings],
+        reached=reached,
+    )

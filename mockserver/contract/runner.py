@@ -26,18 +26,18 @@ from schemathesis.engine.run import PhaseName
 from schemathesis.schemas import BaseSchema
 
 from mockserver.apis import table
-from mockserver.contract.bounded import BoundedSession, Limits, describe_error, origin_of, reached
 from mockserver.contract.checks import CHECK_NAMES, RULES, applicable_checks
-from mockserver.contract.curl import Secrets, plain_curl
-from mockserver.contract.edges import Edge, edges, with_baseline
-from mockserver.contract.engine import BoundedEngine, bind, probe
-from mockserver.contract.landscape import Landscape, survey, wide_query
 from mockserver.contract.options import DEFAULT_SESSION_TOKEN, FuzzOptions, shard_seed
-from mockserver.contract.profiles import ApiProfile, profile
+from mockserver.contract.requests.edges import Edge, edges, with_baseline
+from mockserver.contract.requests.steering import steering_hook
 from mockserver.contract.results import CheckResult, FailureReport, RunResult, Verdict
-from mockserver.contract.state import RunState, activated, active
-from mockserver.contract.steering import steering_hook
-from mockserver.contract.types import Case, Operation
+from mockserver.contract.schemathesis.curl import Secrets, plain_curl
+from mockserver.contract.schemathesis.engine import BoundedEngine, bind, probe
+from mockserver.contract.schemathesis.state import RunState, activated, active
+from mockserver.contract.schemathesis.transport import BoundedSession, Limits, describe_error, origin_of, reached
+from mockserver.contract.schemathesis.types import Case, Operation
+from mockserver.contract.target.profile import ApiProfile, profile
+from mockserver.contract.target.survey import Landscape, survey, wide_query
 from mockserver.core.openapi import Param, SpecError
 from mockserver.core.tokens import mint_token
 

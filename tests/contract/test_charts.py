@@ -8,7 +8,7 @@ import warnings
 
 import pytest
 
-from mockserver.contract.charts import bar, box, dots
+from mockserver.contract.reports.charts import bar, box, dots
 
 
 def test_pygal_leaves_no_legacy_import_finder_behind() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from mockserver.contract.command import fuzz
+from mockserver.contract.commands.fuzz import fuzz
 from mockserver.contract.options import FuzzOptions
 from mockserver.contract.runner import run
 

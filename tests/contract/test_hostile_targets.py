@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from mockserver.contract.bounded import BoundedSession, Limits, OffTargetRedirectError, origin_of
+from mockserver.contract.schemathesis.transport import BoundedSession, Limits, OffTargetRedirectError, origin_of
 from tests.contract import hostile
 from tests.contract.hostile import Target
 

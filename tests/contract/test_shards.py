@@ -16,9 +16,8 @@ from typing import Any
 
 import pytest
 
-from mockserver.contract.merge import MergeError, merge
 from mockserver.contract.options import FuzzOptions
-from mockserver.contract.results import CheckResult, FailureReport, RunResult
+from mockserver.contract.results import CheckResult, FailureReport, MergeError, RunResult, merge
 from mockserver.contract.runner import run
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings

@@ -1,7 +1,7 @@
 """Write the register's rules into the package, for the semantic report: `.venv/bin/python -m tests.rules.index`.
 
-The contract tester ships without tests/, so the report reads ``mockserver/contract/rules.json``: per rule of the
-register that a target can be checked on, its id, API, words and checks. ``test_index.py`` keeps it in step.
+The contract tester ships without tests/, so the report reads ``mockserver/contract/reports/rules.json``: per
+rule of the register that a target can be checked on, its id, API, words and checks. ``test_index.py`` keeps it in step.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from tests.rules.register import ROOT, Entry, load_register
 
 __all__ = ["COMMAND", "INDEX", "index"]
 
-INDEX = ROOT / "mockserver" / "contract" / "rules.json"
+INDEX = ROOT / "mockserver" / "contract" / "reports" / "rules.json"
 COMMAND = ".venv/bin/python -m tests.rules.index"
 
 

@@ -23,7 +23,7 @@ from schemathesis.cli.executor import initialize_report_handlers
 from schemathesis.config import ReportFormat
 from schemathesis.engine import events
 
-from mockserver.contract.formats import SCHEMATHESIS, report_path
+from mockserver.contract.reports.formats import SCHEMATHESIS, report_path
 from mockserver.contract.results import RunResult
 
 __all__ = ["ReportError", "SchemathesisReports"]

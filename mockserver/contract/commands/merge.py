@@ -8,18 +8,17 @@ from pathlib import Path
 
 from rich.console import Console
 
-from mockserver.contract import verdict_file
-from mockserver.contract.console import print_result, terminal
-from mockserver.contract.formats import OURS, RESULTS_FILE
-from mockserver.contract.merge import MergeError, merge
-from mockserver.contract.own_reports import write_own_reports
-from mockserver.contract.results import EXIT_UNUSABLE, RunResult
+from mockserver.contract.reports import results_json
+from mockserver.contract.reports.formats import OURS, RESULTS_FILE
+from mockserver.contract.reports.ours import write_own_reports
+from mockserver.contract.reports.terminal import print_result, terminal
+from mockserver.contract.results import EXIT_UNUSABLE, MergeError, RunResult, merge
 
 __all__ = ["merge_reports"]
 
 
 def _read(directories: tuple[Path, ...]) -> list[RunResult]:
-    return [verdict_file.load(directory / RESULTS_FILE) for directory in directories]
+    return [results_json.load(directory / RESULTS_FILE) for directory in directories]
 
 
 def merge_reports(
@@ -37,7 +36,7 @@ def merge_reports(
         return EXIT_UNUSABLE
     try:
         result = merge(_read(directories))
-    except (verdict_file.VerdictFileError, MergeError) as exc:
+    except (results_json.VerdictFileError, MergeError) as exc:
         print(f"mockserver report merge: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     write_own_reports(result, formats, out)

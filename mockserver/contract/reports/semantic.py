@@ -13,10 +13,10 @@ from collections import Counter
 from html import escape
 from pathlib import Path
 
-from mockserver.contract.charts import bar, box, dots
-from mockserver.contract.reach import FACETS
+from mockserver.contract.reports.charts import bar, box, dots
+from mockserver.contract.reports.rules import Rule, rules_of
 from mockserver.contract.results import EXIT_CLEAN, EXIT_NOT_EXERCISED, EXIT_VIOLATIONS, RunResult, Verdict
-from mockserver.contract.rules import Rule, rules_of
+from mockserver.contract.target.facets import FACETS
 
 __all__ = ["write_semantic"]
 

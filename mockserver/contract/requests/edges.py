@@ -20,9 +20,9 @@ from typing import Any
 
 import orjson
 
-from mockserver.contract.landscape import Landscape, Record, wide_query
-from mockserver.contract.profiles import ApiProfile
-from mockserver.contract.state import Expectation
+from mockserver.contract.target.expected import Expectation
+from mockserver.contract.target.profile import ApiProfile
+from mockserver.contract.target.survey import Landscape, Record, wide_query
 from mockserver.core.instants import Instant, format_instant, parse_instant
 from mockserver.core.openapi import Param
 

@@ -19,11 +19,11 @@ from typing import Any
 from schemathesis import GenerationMode
 from schemathesis.generation.meta import TestPhase
 
-from mockserver.contract.edges import render as render_instant
-from mockserver.contract.landscape import Landscape
-from mockserver.contract.profiles import ApiProfile
-from mockserver.contract.types import Case
-from mockserver.contract.window import window_of
+from mockserver.contract.requests.edges import render as render_instant
+from mockserver.contract.schemathesis.types import Case
+from mockserver.contract.target.profile import ApiProfile
+from mockserver.contract.target.survey import Landscape
+from mockserver.contract.target.window import window_of
 from mockserver.core.instants import Instant
 
 __all__ = ["steering_hook"]

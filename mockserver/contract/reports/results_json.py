@@ -8,8 +8,7 @@ from typing import Any
 
 import orjson
 
-from mockserver.contract.results import CheckResult, FailureReport, RunResult
-from mockserver.contract.state import Coverage
+from mockserver.contract.results import CheckResult, Coverage, FailureReport, RunResult
 
 __all__ = ["VERSION", "VerdictFileError", "dump", "load"]
 

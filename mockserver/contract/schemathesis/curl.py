@@ -16,7 +16,7 @@ from schemathesis.config import SanitizationConfig
 from schemathesis.core import curl
 from schemathesis.transport.prepare import prepare_request
 
-from mockserver.contract.types import Case
+from mockserver.contract.schemathesis.types import Case
 
 __all__ = ["Secrets", "plain_curl"]
 

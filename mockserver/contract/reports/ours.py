@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mockserver.contract import verdict_file
-from mockserver.contract.formats import RESULTS_FILE, report_path
-from mockserver.contract.markdown import write_report
+from mockserver.contract.reports import results_json
+from mockserver.contract.reports.formats import RESULTS_FILE, report_path
+from mockserver.contract.reports.markdown import write_report
+from mockserver.contract.reports.semantic import write_semantic
 from mockserver.contract.results import RunResult
-from mockserver.contract.semantic import write_semantic
 
 __all__ = ["write_own_reports"]
 
@@ -18,7 +18,7 @@ def write_own_reports(result: RunResult, formats: tuple[str, ...], directory: Pa
     if directory is None:
         return []
     written = [directory / RESULTS_FILE]
-    verdict_file.dump(result, written[0])
+    results_json.dump(result, written[0])
     if "markdown" in formats:
         written.append(report_path(directory, "markdown"))
         write_report(result, written[-1])

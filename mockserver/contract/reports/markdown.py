@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mockserver.contract.console import coverage_lines
+from mockserver.contract.reports.terminal import coverage_lines
 from mockserver.contract.results import RunResult
 
 __all__ = ["write_report"]

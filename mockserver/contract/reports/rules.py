@@ -22,7 +22,7 @@ class Rule:
 
 @cache
 def _all() -> tuple[Rule, ...]:
-    document = orjson.loads(files("mockserver.contract").joinpath("rules.json").read_bytes())
+    document = orjson.loads(files("mockserver.contract.reports").joinpath("rules.json").read_bytes())
     return tuple(Rule(r["id"], r["api"], r["words"], tuple(r["checks"])) for r in document["rules"])
 
 

@@ -7,12 +7,13 @@ answer: the matches in order, their count, and the page served. The checks compa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from mockserver.contract.landscape import Landscape, Record
-from mockserver.contract.profiles import ApiProfile
-from mockserver.contract.window import Window
+from mockserver.contract.target.profile import ApiProfile
+from mockserver.contract.target.survey import Landscape, Record
+from mockserver.contract.target.window import Window
 
-__all__ = ["Expected", "expected_matches", "expected_page"]
+__all__ = ["Expectation", "Expected", "expected_matches", "expected_page"]
 
 
 def expected_matches(profile: ApiProfile, land: Landscape, window: Window) -> list[Record] | None:
@@ -53,3 +54,17 @@ def expected_page(profile: ApiProfile, matches: list[Record], page: int, size: i
         return Expected(page, served_size, [], len(matches), hit)
     start = (page - 1) * served_size
     return Expected(page, served_size, matches[start : start + served_size], len(matches), hit)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What an edge request the run sends on purpose must get, and the check and rule that say so."""
+
+    check: str
+    rule: str  # the spec's rule, as the failure text states it
+    request: str  # what is special about the request, for a person
+    statuses: tuple[int, ...]
+    param: str | None = None  # the parameter a 400's detail must name
+    value: str | None = None  # the value it must name
+    challenge: bool = False  # a 401 must carry WWW-Authenticate: Bearer
+    same_as: Any = None  # the body a 200 must equal (set once the baseline was fetched)

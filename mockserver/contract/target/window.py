@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver.apis.shape import WindowKind
-from mockserver.contract.profiles import ApiProfile
-from mockserver.contract.wire import as_instant
+from mockserver.contract.target.profile import ApiProfile
+from mockserver.contract.target.wire import as_instant
 from mockserver.core.instants import Instant
 
 __all__ = ["Window", "window_of"]

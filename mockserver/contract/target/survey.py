@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.contract.profiles import ApiProfile
-from mockserver.contract.wire import record_instant
+from mockserver.contract.target.profile import ApiProfile
+from mockserver.contract.target.wire import record_instant
 from mockserver.core.instants import Instant
 
 __all__ = ["WIDE_WINDOW", "Landscape", "Record", "survey", "wide_query"]

@@ -11,13 +11,13 @@ from pathlib import Path
 
 from rich.console import Console
 
-from mockserver.contract.console import print_result, progress, terminal
-from mockserver.contract.formats import SCHEMATHESIS
 from mockserver.contract.options import FuzzOptions
-from mockserver.contract.own_reports import write_own_reports
+from mockserver.contract.reports.formats import SCHEMATHESIS
+from mockserver.contract.reports.ours import write_own_reports
+from mockserver.contract.reports.schemathesis import ReportError, SchemathesisReports
+from mockserver.contract.reports.terminal import print_result, progress, terminal
 from mockserver.contract.results import EXIT_CLEAN, EXIT_NOT_EXERCISED, EXIT_UNUSABLE, RunResult
 from mockserver.contract.runner import Progress, run
-from mockserver.contract.st_reports import ReportError, SchemathesisReports
 
 __all__ = ["fuzz", "run_reported"]
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mockserver.contract.profiles import ApiProfile
-from mockserver.contract.types import Case
-from mockserver.contract.window import window_of
-from mockserver.contract.wire import as_int
+from mockserver.contract.target.profile import ApiProfile
+from mockserver.contract.target.window import window_of
+from mockserver.contract.target.wire import as_int
 
 __all__ = ["FACETS", "facets"]
 
@@ -49,10 +48,13 @@ def _token(headers: dict[str, Any], run_headers: dict[str, str]) -> str:
     return "another scheme" if scheme.lower() != "bearer" else "another bearer token"
 
 
-def facets(profile: ApiProfile, case: Case, run_headers: dict[str, str], edge: str | None) -> list[tuple[str, str]]:
-    """The facets of ``case``'s request; ``edge`` says what is special about it when the run sent it on purpose."""
-    query = dict(case.query) if isinstance(case.query, dict) else {}
-    headers = {**run_headers, **dict(case.headers or {})}
+def facets(
+    profile: ApiProfile, query: Any, headers: Any, run_headers: dict[str, str], edge: str | None
+) -> list[tuple[str, str]]:
+    """The facets of a request (its query and headers, as sent); ``edge`` says what is special about it when the run
+    sent it on purpose."""
+    query = dict(query) if isinstance(query, dict) else {}
+    headers = {**run_headers, **dict(headers or {})}
     found = [("token", _token(headers, run_headers))]
     if edge is not None:
         found.append(("edge", edge))

@@ -13,41 +13,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.contract.landscape import Landscape
-from mockserver.contract.profiles import ApiProfile
-from mockserver.contract.reach import facets
+from mockserver.contract.results import Coverage
+from mockserver.contract.target.expected import Expectation
+from mockserver.contract.target.facets import facets
+from mockserver.contract.target.profile import ApiProfile
+from mockserver.contract.target.survey import Landscape
 
-__all__ = ["Coverage", "Expectation", "RunState", "activated", "active"]
-
-
-@dataclass(frozen=True)
-class Expectation:
-    """What an edge request the run sends on purpose must get, and the check and rule that say so."""
-
-    check: str
-    rule: str  # the spec's rule, as the failure text states it
-    request: str  # what is special about the request, for a person
-    statuses: tuple[int, ...]
-    param: str | None = None  # the parameter a 400's detail must name
-    value: str | None = None  # the value it must name
-    challenge: bool = False  # a 401 must carry WWW-Authenticate: Bearer
-    same_as: Any = None  # the body a 200 must equal (set once the baseline was fetched)
-
-
-@dataclass
-class Coverage:
-    """How much of the target's behaviour the run reached."""
-
-    responses: int = 0  # 200s to positive requests
-    non_empty: int = 0
-    pages: Counter[int] = field(default_factory=Counter)  # served page numbers of non-empty pages
-    last_pages: int = 0  # non-empty pages followed by an empty one
-    order_by: Counter[str] = field(default_factory=Counter)  # non-empty responses per ordered field
-    filters: Counter[str] = field(default_factory=Counter)  # non-empty responses per filter parameter used
-
-    @property
-    def non_empty_share(self) -> float:
-        return self.non_empty / self.responses if self.responses else 0.0
+__all__ = ["RunState", "activated", "active"]
 
 
 @dataclass
@@ -74,7 +46,7 @@ class RunState:
         if found is None:  # once per request, however many checks fire on its answer
             expectation = self.expectations.get(case.id)
             found = self.facets[case.id] = facets(
-                self.profile, case, self.headers, expectation.request if expectation else None
+                self.profile, case.query, case.headers, self.headers, expectation.request if expectation else None
             )
         with self.lock:
             self.fired[name] += 1

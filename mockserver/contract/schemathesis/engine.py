@@ -27,7 +27,7 @@ from schemathesis.transport.prepare import get_default_headers
 from schemathesis.transport.requests import REQUESTS_TRANSPORT, RequestsTransport
 from urllib3.exceptions import InsecureRequestWarning
 
-from mockserver.contract.bounded import BoundedSession
+from mockserver.contract.schemathesis.transport import BoundedSession
 
 __all__ = ["BoundedEngine", "bind", "probe"]
 

@@ -1,0 +1,154 @@
+"""What every semantic check shares: the failure it raises, the page it reads, and its follow-up requests."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from schemathesis import GenerationMode
+from schemathesis.core.failures import Failure, Severity
+from schemathesis.core.transport import Response
+
+from mockserver.contract.schemathesis.state import RunState, active
+from mockserver.contract.schemathesis.types import Case
+from mockserver.contract.target.expected import Expected, expected_matches, expected_page
+from mockserver.contract.target.page import PageView, read_page
+from mockserver.contract.target.profile import ApiProfile
+from mockserver.contract.target.wire import as_bool
+
+__all__ = [
+    "MAX_AUTH_PROBES",
+    "Check",
+    "ContractViolation",
+    "bounds",
+    "brief",
+    "expected_answer",
+    "fail",
+    "next_page",
+    "page_of",
+    "send",
+    "served_number",
+]
+
+Check = Callable[[Any, Response, Case], bool | None]
+MAX_AUTH_PROBES = 3
+UTC_MILLIS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z", re.ASCII)
+
+
+class ContractViolation(Failure):
+    """A response that breaks a rule of the contract; one finding per check and operation."""
+
+    kind_title: ClassVar[str] = "Contract violated"
+
+    @property
+    def _unique_key(self) -> str:
+        return self.title
+
+
+def fail(case: Case, name: str, received: str, expected: str) -> ContractViolation:
+    return ContractViolation(
+        operation=case.operation.label,
+        title=name,
+        message=f"Received: {received}\nExpected: {expected}",
+        severity=Severity.HIGH,
+    )
+
+
+def page_view(state: RunState, case: Case, response: Response) -> PageView | None:
+    """The page, with the run's coverage counted once per case."""
+    if response.status_code != 200 or not isinstance(case.query, dict):
+        return None
+    if case.meta is not None and case.meta.generation.mode != GenerationMode.POSITIVE:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    view = read_page(state.profile, case.query, body)
+    if view is None:
+        return None
+    with state.lock:
+        if case.id not in state.seen_cases:
+            state.seen_cases.add(case.id)
+            cov = state.coverage
+            cov.responses += 1
+            if view.items:
+                cov.non_empty += 1
+                cov.pages[view.served_page if view.served_page is not None else view.page] += 1
+                cov.order_by[view.window.field] += 1
+                for name in (state.profile.category_param, state.profile.find_param, state.profile.count_param):
+                    if name and name in view.query and (name != state.profile.count_param or as_bool(view.query[name])):
+                        cov.filters[name] += 1
+    return view
+
+
+def page_of(state: RunState | None, case: Case, response: Response) -> tuple[RunState, PageView] | None:
+    if state is None:
+        return None
+    view = page_view(state, case, response)
+    return None if view is None else (state, view)
+
+
+def send(ctx: Any, case: Case, query: dict[str, Any], headers: dict[str, str]) -> Response:
+    """A follow-up request of the same operation with the run's transport settings and exactly these headers."""
+    probe = case.operation.Case(query=query, headers=dict(headers))
+    kwargs = {k: v for k, v in (ctx.internals.transport_kwargs or {}).items() if k not in ("session", "headers")}
+    kwargs["headers"] = dict(headers)
+    state = active(case)
+    if state is not None and state.session is not None:
+        kwargs["session"] = state.session
+    if case.operation.app is not None:
+        kwargs.setdefault("app", case.operation.app)
+    ctx.internals.record_case(parent_id=case.id, case=probe)
+    response: Response = case.operation.schema.transport.send(probe, **kwargs)
+    ctx.internals.record_response(case_id=probe.id, response=response)
+    return response
+
+
+def served_number(view: PageView) -> int:
+    return view.served_page if view.served_page is not None else view.page
+
+
+def next_page(ctx: Any, state: RunState, case: Case, view: PageView) -> list[dict[str, Any]] | None:
+    """The items of the page after this one (same query, no findId), fetched once per case; None if unknown."""
+    served = served_number(view)
+    if not view.items or served < 1 or view.size < 1:
+        return None
+    with state.lock:
+        if case.id in state.next_pages:
+            return state.next_pages[case.id]  # type: ignore[no-any-return]
+    query = {k: v for k, v in view.query.items() if k != state.profile.find_param}
+    query[state.profile.page_param] = served + 1
+    try:
+        response = send(ctx, case, query, state.headers)
+        body = response.json() if response.status_code == 200 else None
+    except Exception:  # a follow-up that fails says nothing about this page
+        body = None
+    items = state.profile.items(body)
+    with state.lock:
+        state.next_pages[case.id] = items
+        if items == [] and view.items:
+            state.coverage.last_pages += 1
+    return items
+
+
+def expected_answer(state: RunState, case: Case, view: PageView) -> Expected | None:
+    """The page the rules give to this request, when the survey knows every record that could match (once per case:
+    several checks ask)."""
+    with state.lock:
+        if case.id in state.expected:
+            return state.expected[case.id]  # type: ignore[no-any-return]
+    found = expected_matches(state.profile, state.landscape, view.window)
+    expected = None if found is None else expected_page(state.profile, found, view.page, view.size, view.find_id)
+    with state.lock:
+        state.expected[case.id] = expected
+    return expected
+
+
+def brief(item: dict[str, Any], *names: str) -> str:
+    return "{" + ", ".join(f"{n}: {item.get(n)!r}" for n in ("id", *names)) + "}"
+
+
+def bounds(profile: ApiProfile, view: PageView) -> str:
+    return f"{profile.lower}={view.query[profile.lower]!r}, {profile.upper}={view.query[profile.upper]!r}"

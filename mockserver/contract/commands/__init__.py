@@ -1,0 +1,1 @@
+"""The contract tester's commands: ``mockserver fuzz`` and ``mockserver report merge``."""
