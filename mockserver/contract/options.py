@@ -6,7 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from mockserver.core.openapi import ApiId
 
@@ -15,7 +15,9 @@ __all__ = [
     "DEFAULT_MAX_EXAMPLES",
     "DEFAULT_SESSION_TOKEN",
     "PHASES",
+    "TARGET_KINDS",
     "FuzzOptions",
+    "TargetKind",
     "format_size",
     "parse_shard",
     "parse_size",
@@ -23,6 +25,8 @@ __all__ = [
 ]
 
 PHASES = ("examples", "coverage", "fuzzing")
+TargetKind = Literal["mock", "deployment"]
+TARGET_KINDS: tuple[TargetKind, ...] = ("mock", "deployment")
 DEFAULT_MAX_EXAMPLES = 100  # one default for the command, the pytest plugin and FuzzOptions
 DEFAULT_SESSION_TOKEN = "contract-tester"
 DEFAULT_MAX_BODY = 10 * 1024 * 1024  # bytes a response body may have, on the wire and decompressed
@@ -35,6 +39,7 @@ class FuzzOptions:
     app: Any = None  # an ASGI app to call in-process instead of over the network (target is then its URL)
     token: str | None = None  # None: a development token that the mock accepts
     unscoped_token: str | None = None
+    expired_token: str | None = None  # a token the target issued that has expired: refused with 401
     session_token: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
     max_examples: int = DEFAULT_MAX_EXAMPLES
@@ -49,6 +54,7 @@ class FuzzOptions:
     phases: tuple[str, ...] = PHASES
     max_time: float | None = None  # seconds for the whole run; fuzzing goes on until they are spent
     shard: tuple[int, int] = (1, 1)  # (I, N): this run is shard I of N
+    target_kind: TargetKind | None = None  # None: the mock if it says so (GET /.well-known/mockserver), else deployment
 
 
 def shard_seed(seed: int, shard: tuple[int, int]) -> int:
