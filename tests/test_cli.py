@@ -16,7 +16,7 @@ from mockserver.cli import ANCHOR_RANGE
 from mockserver.core.instants import parse_instant
 from mockserver.core.openapi import ApiId
 from mockserver.server.settings import anchor_micros
-from tests.specs import SHIPPED
+from tests.support.specs import SHIPPED
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -15,8 +15,9 @@ from mockserver.apis.datasets import FixtureError, load_store
 from mockserver.core.openapi import ApiId
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
-from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION
-from tests.specs import SHIPPED as API_IDS
+from tests.support.data import EVENTS, INTERVENTIONS, SESSION
+from tests.support.specs import SHIPPED as API_IDS
+from tests.support.tokens import AUTH
 
 URLS = {
     "events": (f"{EVENTS}?from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&limit=30&orderBy=end", AUTH),

@@ -6,11 +6,9 @@ JSON byte for byte as it was, for both APIs and two seeds; the same seed gives t
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,23 +20,14 @@ from mockserver.apis.datasets import dump_records, generated_store
 from mockserver.core.draws import Field, Hasher, chance, integer
 from mockserver.core.openapi import ApiId
 from mockserver.server.settings import DEFAULT_ANCHOR, anchor_micros
-from tests.specs import SHIPPED as API_IDS
-from tests.specs import raw_spec
+from tests.support.specs import SHIPPED as API_IDS
+from tests.support.specs import raw_spec
+from tests.support.streams import COUNT, Record, digest
+from tests.support.streams import records as _records
 
 ROOT = Path(__file__).resolve().parents[2]
-COUNT = 300
 SEEDS = (1, 2)
-ANCHOR = 1_735_689_600_000_000  # 2025-01-01T00:00:00Z in µs
 TABLES: dict[ApiId, tuple[Field[Any], ...]] = {"events": events.FIELDS, "interventions": interventions.FIELDS}
-GENERATE: dict[ApiId, Callable[..., Any]] = {"events": events.generate, "interventions": interventions.generate}
-
-Record = dict[str, Any]
-
-
-def _records(api: ApiId, seed: int, fields: tuple[Field[Any], ...] | None = None) -> list[Record]:
-    generate = GENERATE[api]
-    _, render = generate(seed, COUNT, ANCHOR) if fields is None else generate(seed, COUNT, ANCHOR, fields)
-    return [render(i) for i in range(COUNT)]
 
 
 def _extra(d: Any, i: int, bits: int, values: Record) -> int | None:
@@ -56,11 +45,6 @@ def _changed_fields(api: ApiId, seed: int, table: tuple[Field[Any], ...]) -> lis
             if orjson.dumps(before[name]) != orjson.dumps(after[name])
         }
     )
-
-
-def digest(api: ApiId, seed: int) -> str:
-    """The SHA-256 of ``COUNT`` records of ``api`` as JSON (also run in a fresh process by a test below)."""
-    return hashlib.sha256(b"\n".join(orjson.dumps(r) for r in _records(api, seed))).hexdigest()
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -94,7 +78,7 @@ def test_records_are_written_in_the_spec_property_order(api: ApiId) -> None:
 
 @pytest.mark.parametrize("api", API_IDS)
 def test_a_fresh_process_with_another_hash_seed_gives_the_same_bytes(api: ApiId) -> None:
-    code = f"from tests.apis.test_draw_streams import digest; print(digest({api!r}, {SEEDS[0]}))"
+    code = f"from tests.support.streams import digest; print(digest({api!r}, {SEEDS[0]}))"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     assert out.stdout.strip() == digest(api, SEEDS[0])

@@ -24,7 +24,7 @@ from mockserver.apis.datasets import generated_store
 from mockserver.core.draws import Records
 from mockserver.core.openapi import ApiId
 from mockserver.server.settings import DEFAULT_ANCHOR, anchor_micros
-from tests.specs import SHIPPED as API_IDS
+from tests.support.specs import SHIPPED as API_IDS
 
 COUNT = 20_000
 ANCHORS = (anchor_micros(DEFAULT_ANCHOR), 1_000_000_000_000_000 + 123_456_789)  # the default, and an odd instant

@@ -1,6 +1,6 @@
 """The shipped tables agree with their specs, and the registry serves what is registered.
 
-Oracles: the spec files read as plain YAML (``tests.specs``) and the numbers their prose states.
+Oracles: the spec files read as plain YAML (``tests.support.specs``) and the numbers their prose states.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from mockserver.apis import names, register, table
-from tests.specs import SHIPPED, raw_operation, raw_spec
+from tests.support.specs import SHIPPED, raw_operation, raw_spec
 
 
 def _param(api: str, name: str) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
 from tests.apis.bookings import TABLE
 from tests.contract.broken import Breakage, Fetch, Params, broken
-from tests.threaded import serving
+from tests.support.threaded import serving
 
 AUTH = {"Authorization": f"Bearer {mint_token([])}", "x-tenant": "acme"}
 SPEC = yaml.safe_load(TABLE.spec_path.read_text(encoding="utf-8"))

@@ -7,7 +7,7 @@ import pytest
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     from tests.contract.breakages import CATALOGUE  # noqa: PLC0415
-    from tests.contract.test_broken_servers import BROKEN_PHASES, CAUGHT, MAX_EXAMPLES  # noqa: PLC0415
+    from tests.support.detection import BROKEN_PHASES, CAUGHT, MAX_EXAMPLES  # noqa: PLC0415
 
     for seed, caught in sorted(CAUGHT.items()):
         terminalreporter.write_line(

@@ -9,11 +9,10 @@ phase in both modes.
 from __future__ import annotations
 
 import functools
-import os
 
 import pytest
 
-from mockserver.contract.options import DEFAULT_MAX_EXAMPLES, PHASES, FuzzOptions
+from mockserver.contract.options import PHASES, FuzzOptions
 from mockserver.contract.results import RunResult, Verdict
 from mockserver.contract.runner import run
 from mockserver.core.openapi import ApiId
@@ -21,12 +20,10 @@ from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
 from tests.contract.breakages import CATALOGUE
 from tests.contract.broken import broken
+from tests.support.data import EVENTS, INTERVENTIONS
+from tests.support.detection import BROKEN_PHASES, CAUGHT, MAX_EXAMPLES, SEEDS
 
-FULL = os.environ.get("CONTRACT_FULL") == "1"
-SEEDS = (1, 2, 3) if FULL else (1,)
-MAX_EXAMPLES = DEFAULT_MAX_EXAMPLES if FULL else 30
-BROKEN_PHASES = PHASES if FULL else ()  # make test: the edge requests alone catch every breakage
-PATHS = {"events": "/events", "interventions": "/main/calendar/v2/rs/events"}
+PATHS = {"events": EVENTS, "interventions": INTERVENTIONS}
 BASES = {"events": "http://testserver", "interventions": "http://testserver/main"}
 
 
@@ -51,7 +48,6 @@ def test_the_mock_passes_clean(api: ApiId, seed: int) -> None:
 
 
 CASES = [(name, seed) for name in CATALOGUE for seed in SEEDS]
-CAUGHT: dict[int, set[str]] = {}  # seed -> names caught; printed at the end by tests/contract/conftest.py
 
 
 @pytest.mark.parametrize(("name", "seed"), CASES, ids=[f"{n}-seed{s}" for n, s in CASES])

@@ -25,8 +25,8 @@ from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
 from tests.contract.breakages import CATALOGUE
 from tests.contract.broken import broken
-from tests.contract.offline import opened_offline
-from tests.threaded import serving
+from tests.support.browser import opened_offline
+from tests.support.threaded import serving
 
 MOCKSERVER = str(Path(sys.executable).parent / "mockserver")
 BROKEN = "events/cap-ignored"

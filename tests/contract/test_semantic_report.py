@@ -23,8 +23,8 @@ from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
 from tests.contract.breakages import CATALOGUE
 from tests.contract.broken import broken
-from tests.contract.offline import Opened, opened_offline
-from tests.threaded import serving
+from tests.support.browser import Opened, opened_offline
+from tests.support.threaded import serving
 
 MOCKSERVER = str(Path(sys.executable).parent / "mockserver")
 TOKEN = jwt.encode(

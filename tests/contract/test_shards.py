@@ -21,7 +21,7 @@ from mockserver.contract.results import CheckResult, FailureReport, MergeError, 
 from mockserver.contract.runner import run
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
-from tests.threaded import serving
+from tests.support.threaded import serving
 
 MOCKSERVER = str(Path(sys.executable).parent / "mockserver")
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from mockserver.core.openapi import SpecError, compile_spec
-from tests.specs import SHIPPED, raw_operation, raw_spec, spec_file
+from tests.support.specs import SHIPPED, raw_operation, raw_spec, spec_file
 
 
 def _deref(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

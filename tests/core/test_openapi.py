@@ -13,9 +13,9 @@ from openapi_spec_validator import validate
 
 from mockserver.core.formats import FORMAT_CHECKER
 from mockserver.core.openapi import ApiId
-from tests.specs import SHIPPED as API_IDS
-from tests.specs import raw_operation, spec_file
-from tests.specs import raw_spec as load_spec
+from tests.support.specs import SHIPPED as API_IDS
+from tests.support.specs import raw_operation, spec_file
+from tests.support.specs import raw_spec as load_spec
 
 # The pattern the interventions document gives for scheduledStart and scheduledEnd, verbatim.
 DOCUMENT_PATTERN = (
@@ -94,6 +94,11 @@ def test_every_error_status_is_documented(api: ApiId) -> None:
 def test_spec_loads_in_connexion(api: ApiId) -> None:
     app = AsyncApp(__name__)
     app.add_api(spec_file(api), base_path="/x", resolver_error=501)
+    path = raw_operation(api)[0]
+    client = app.test_client()
+    assert list(client.get("/x/openapi.json").json()["paths"]) == [path]
+    assert client.get(f"/x{path}").status_code == 501  # routed to the spec's operation, whose handler is not given
+    assert client.get("/x/not-in-the-spec").status_code == 404
 
 
 @pytest.mark.parametrize("api", API_IDS)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION
+from tests.support.data import EVENTS, INTERVENTIONS, SESSION
+from tests.support.tokens import AUTH
 
 EV = f"{EVENTS}?from=2024-06-01T00:00:00Z&to=2024-07-01T00:00:00Z"
 IV = f"{INTERVENTIONS}?scheduledStart=2024-06-01T00:00:00Z&scheduledEnd=2024-07-01T00:00:00Z&includeSites=false"

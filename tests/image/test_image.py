@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from mockserver.core.tokens import mint_token
-from tests.conftest import free_port
+from tests.support.servers import free_port
 
 IMAGE = os.environ.get("MOCKSERVER_IMAGE", "")
 TOKEN = mint_token(["calendar.event.read"])

@@ -23,7 +23,9 @@ from mockserver.core.openapi import ApiId
 from mockserver.proxy.app import ProxyOptions, ValidatingProxy
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
-from tests.conftest import AUTH, SESSION, ServerProcess, events_params, free_port, interventions_params
+from tests.support.data import SESSION, events_params, interventions_params
+from tests.support.servers import ServerProcess, free_port
+from tests.support.tokens import AUTH
 
 UPSTREAM = "http://upstream.test"
 INTERVENTIONS_PATH = "/calendar/v2/rs/events"

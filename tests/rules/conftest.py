@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +13,7 @@ from starlette.testclient import TestClient
 from mockserver.core.openapi import ApiId
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
-
-Serve = Callable[[ApiId, Sequence[dict[str, Any]]], TestClient]
+from tests.rules.served import Serve
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tests.rules.register import ROOT, Entry, load_register
-from tests.specs import SHIPPED as API_IDS
+from tests.support.specs import SHIPPED as API_IDS
 
 __all__ = ["BEGIN", "COMMAND", "END", "README", "rewrite", "section"]
 

@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 
 from mockserver.core.openapi import ApiId
-from tests.specs import SHIPPED as API_IDS
-from tests.specs import raw_spec as load_spec
+from tests.support.specs import SHIPPED as API_IDS
+from tests.support.specs import raw_spec as load_spec
 
 __all__ = ["REGISTER", "ROOT", "Entry", "Sentence", "load_register", "spec_sentences", "split_sentences"]
 

@@ -1,53 +1,22 @@
-"""Small datasets served in-process: record builders, tokens built without the mock's code, request helpers."""
+"""Small datasets served in-process: record builders, the `serve` fixture's type, request helpers."""
 
 from __future__ import annotations
 
-import base64
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import httpx2
-import jwt
 from starlette.testclient import TestClient
 
-__all__ = [
-    "EVENTS",
-    "INTERVENTIONS",
-    "READ",
-    "SESSION",
-    "bearer",
-    "body",
-    "event",
-    "events",
-    "intervention",
-    "interventions",
-    "unsigned",
-]
+from mockserver.core.openapi import ApiId
+from tests.support.data import EVENTS, INTERVENTIONS, SESSION
+from tests.support.tokens import READ
 
-INTERVENTIONS = "/main/calendar/v2/rs/events"
-EVENTS = "/events"
-SESSION = {"x-session-token": "session", "content-type": "application/json"}
+__all__ = ["Serve", "body", "event", "events", "intervention", "interventions"]
 
 Record = dict[str, Any]
-
-
-def bearer(claims: Mapping[str, Any], scheme: str = "Bearer") -> dict[str, str]:
-    """An ``Authorization`` header carrying a JWT with ``claims``, signed with a key the mock never sees."""
-    return {"Authorization": f"{scheme} {jwt.encode(dict(claims), 'a key of our own, 32 bytes long!', 'HS256')}"}
-
-
-def unsigned(payload: bytes) -> str:
-    """A three-part token whose middle part is ``payload``, base64url-encoded, and whose signature is junk."""
-
-    def part(data: bytes) -> str:
-        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-    header = part(b'{"alg":"HS256","typ":"JWT"}')
-    return f"{header}.{part(payload)}.{part(b'not a signature')}"
-
-
-READ = bearer({"scope": "calendar.event.read"})
+Serve = Callable[[ApiId, Sequence[Record]], TestClient]  # the `serve` fixture of tests/rules/conftest.py
 
 
 def intervention(id: int, start: str, end: str, **fields: Any) -> Record:

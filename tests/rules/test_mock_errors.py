@@ -11,7 +11,9 @@ from starlette.testclient import TestClient
 from mockserver.server.app import create_app
 from mockserver.server.chaos import Chaos
 from mockserver.server.settings import Settings
-from tests.rules.served import READ, SESSION, bearer, events, interventions
+from tests.rules.served import events, interventions
+from tests.support.data import SESSION
+from tests.support.tokens import READ, bearer
 
 IV_QUERY = "scheduledStart=2024-06-01T00:00:00Z&scheduledEnd=2025-06-01T00:00:00Z&includeSites=false"
 EV_QUERY = "from=2024-06-01T00:00:00Z&to=2025-06-01T00:00:00Z"

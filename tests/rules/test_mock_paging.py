@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.rules.conftest import Serve
-from tests.rules.served import body, event, events, intervention, interventions
+from tests.rules.served import Serve, body, event, events, intervention, interventions
 
 # Seven of each, written out of order; in order, intervention n and event en start on 2024-06-0n.
 SEVEN_INTERVENTIONS = [

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from tests.rules.conftest import Serve
-from tests.rules.served import READ, SESSION, body, event, events, interventions
+from tests.rules.served import Serve, body, event, events, interventions
+from tests.support.data import SESSION
+from tests.support.tokens import READ
 
 IV_QUERY = "scheduledStart=2024-06-01T00:00:00Z&scheduledEnd=2025-06-01T00:00:00Z&includeSites=false"
 EV_QUERY = "from=2024-06-01T00:00:00Z&to=2025-06-01T00:00:00Z"

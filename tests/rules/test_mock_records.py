@@ -10,8 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver.core.openapi import SpecError
-from tests.rules.conftest import Serve
-from tests.rules.served import body, event, events, intervention, interventions
+from tests.rules.served import Serve, body, event, events, intervention, interventions
 
 Record = dict[str, Any]
 UTC_MILLIS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from tests.rules.conftest import Serve
-from tests.rules.served import body, event, events, intervention, interventions
+from tests.rules.served import Serve, body, event, events, intervention, interventions
 
 # --- interventions: an overlap of [scheduledStart, scheduledEnd], both ends inclusive -------------------------------
 

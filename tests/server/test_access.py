@@ -21,7 +21,7 @@ from mockserver.core.tokens import mint_token
 from mockserver.server.app import build_stores, create_app
 from mockserver.server.settings import Settings
 from tests.server.stock import stock_app
-from tests.specs import raw_operation, spec_file
+from tests.support.specs import raw_operation, spec_file
 
 SCHEMES = {
     "oauth2": {

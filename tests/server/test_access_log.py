@@ -15,7 +15,9 @@ from starlette.testclient import TestClient
 from mockserver.server.access_log import AccessLog
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
-from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION, ServerProcess
+from tests.support.data import EVENTS, INTERVENTIONS, SESSION
+from tests.support.servers import ServerProcess
+from tests.support.tokens import AUTH
 
 PEER = "testclient:50000"  # Starlette's TestClient's client address
 REQUESTS = [

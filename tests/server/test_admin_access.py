@@ -9,7 +9,9 @@ from starlette.testclient import TestClient
 
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
-from tests.conftest import AUTH, EVENTS, ServerProcess, events_params
+from tests.support.data import EVENTS, events_params
+from tests.support.servers import ServerProcess
+from tests.support.tokens import AUTH
 
 
 def _client(base: str = "http://localhost", **settings: object) -> TestClient:

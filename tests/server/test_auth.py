@@ -1,37 +1,17 @@
-"""Auth through the app: 401 with WWW-Authenticate, 403 for a missing scope, and their order before 400."""
+"""Auth beyond the rules' cases: why a 401 and its challenge, 403 before 400, opaque tokens, /oauth/token."""
 
 from __future__ import annotations
-
-import base64
 
 import jwt
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.core.tokens import mint_token
-from tests.conftest import EVENTS, INTERVENTIONS, SESSION, ClientFactory, events_params, interventions_params
+from tests.support.clients import ClientFactory
+from tests.support.data import EVENTS, INTERVENTIONS, SESSION, events_params, interventions_params
+from tests.support.tokens import CREDENTIALS, bearer
 
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unsigned(payload: bytes) -> str:
-    header = _b64(b'{"alg":"none"}')
-    return f"{header}.{_b64(payload)}.sig"
-
-
-UNAUTHORIZED = [
-    pytest.param({}, "No authorization token provided", id="missing"),
-    pytest.param({"Authorization": "Basic dXNlcjpwYXNz"}, "No authorization token provided", id="other-scheme"),
-    pytest.param({"Authorization": "Bearer"}, "Invalid authorization header", id="empty-token"),
-    pytest.param({"Authorization": "Bearer qSdl4jeX"}, "not a JWT", id="arbitrary-string"),
-    pytest.param({"Authorization": f"Bearer {_unsigned(b'[1,2]')}"}, "not a JWT", id="payload-not-an-object"),
-    pytest.param({"Authorization": f"Bearer {_unsigned(b'not json')}"}, "not a JWT", id="payload-not-json"),
-    pytest.param({"Authorization": "Bearer a.%%%.c"}, "not a JWT", id="broken-base64"),
-    pytest.param({"Authorization": f"Bearer {mint_token(None, expires_in=0)}"}, "expired", id="exp-now"),
-    pytest.param({"Authorization": f"Bearer {mint_token(None, expires_in=-3600)}"}, "expired", id="exp-past"),
-]
+# The refused rows of the credentials table tests/rules/test_mock_auth.py runs, with why each is refused.
+UNAUTHORIZED = [pytest.param(c.headers, c.reason, id=c.id) for c in CREDENTIALS if c.status == 401]
 
 
 @pytest.mark.parametrize("path", [EVENTS, INTERVENTIONS])
@@ -60,45 +40,10 @@ def test_unauthorized_challenge_carries_the_reason(
         assert response.headers["www-authenticate"] == f'Bearer error="{error}", error_description="{problem}"'
 
 
-def _token(claims: dict[str, object]) -> dict[str, str]:
-    return {"Authorization": "Bearer " + jwt.encode(claims, "k" * 32, algorithm="HS256")}
-
-
-SCOPES = [
-    pytest.param({"scope": "calendar.event.read"}, 200, id="scope-string"),
-    pytest.param({"scope": "openid calendar.event.read"}, 200, id="scope-among-others"),
-    pytest.param({"scope": ["calendar.event.read"]}, 200, id="scope-list"),
-    pytest.param({"scp": ["calendar.event.read"]}, 200, id="scp-list"),
-    pytest.param({"scp": "calendar.event.read other"}, 200, id="scp-string"),
-    pytest.param({}, 200, id="no-scope-claim-has-every-scope"),
-    pytest.param({"exp": 4102444800}, 200, id="future-exp"),
-    pytest.param({"exp": "yesterday"}, 200, id="non-numeric-exp-ignored"),
-    pytest.param({"scope": "calendar.event.write"}, 403, id="other-scope"),
-    pytest.param({"scope": ""}, 403, id="empty-scope"),
-    pytest.param({"scope": [], "scp": ["calendar.event.read"]}, 403, id="scope-wins-over-scp"),
-    pytest.param({"scp": []}, 403, id="empty-scp"),
-]
-
-
-@pytest.mark.parametrize(("claims", "status"), SCOPES)
-def test_events_scope(client: TestClient, claims: dict[str, object], status: int) -> None:
-    assert client.get(EVENTS, params=events_params(), headers=_token(claims)).status_code == status
-
-
 def test_forbidden_comes_before_bad_request(client: TestClient) -> None:
-    response = client.get(EVENTS, params={"page": "x"}, headers=_token({"scope": "other"}))
+    response = client.get(EVENTS, params={"page": "x"}, headers=bearer({"scope": "other"}))
     assert response.status_code == 403
     assert response.json()["title"] == "Forbidden"
-
-
-def test_interventions_need_no_scope(client: TestClient) -> None:
-    response = client.get(INTERVENTIONS, params=interventions_params(), headers={**_token({"scope": ""}), **SESSION})
-    assert response.status_code == 200
-
-
-def test_bearer_scheme_name_is_case_insensitive(client: TestClient) -> None:
-    headers = {"Authorization": "bEaReR " + mint_token(["calendar.event.read"])}
-    assert client.get(EVENTS, params=events_params(), headers=headers).status_code == 200
 
 
 @pytest.mark.parametrize("path", [EVENTS, INTERVENTIONS])

@@ -12,20 +12,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.conftest import ServerProcess, start_server
+from tests.support.browser import TIMEOUT_MS
+from tests.support.servers import ServerProcess, start_server
 
-# What the machine's probe ran Chromium with; Playwright adds --headless and a fresh profile directory itself.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WINDOW = {"interventions": ("scheduledStart", "scheduledEnd"), "events": ("from", "to")}
-TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,10 @@ import httpx
 import pytest
 
 from mockserver.server.chaos import Chaos
-from tests.conftest import AUTH, EVENTS, ClientFactory, ServerProcess, events_params
+from tests.support.clients import ClientFactory
+from tests.support.data import EVENTS, events_params
+from tests.support.servers import ServerProcess
+from tests.support.tokens import AUTH
 
 
 def _scope(query: bytes) -> dict[str, object]:

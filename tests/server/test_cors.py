@@ -11,8 +11,10 @@ from starlette.testclient import TestClient
 from starlette.types import Message, Receive, Scope, Send
 
 from mockserver.server.app import _CorsOutsideAdmin
-from tests.conftest import AUTH, EVENTS, ClientFactory, events_params
-from tests.threaded import run_in_own_loop
+from tests.support.clients import ClientFactory
+from tests.support.data import EVENTS, events_params
+from tests.support.threaded import run_in_own_loop
+from tests.support.tokens import AUTH
 
 PREFLIGHT = {
     "Origin": "http://localhost:5173",

@@ -7,7 +7,6 @@ application gets a ``application/problem+json`` body. Each table row states the 
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import http.client
 import importlib.metadata
@@ -25,7 +24,10 @@ import uvicorn
 
 from mockserver import cli
 from mockserver.core.tokens import mint_token
-from tests.conftest import AUTH, SESSION, TOKEN, ClientFactory, ServerProcess, start_server
+from tests.support.clients import ClientFactory
+from tests.support.data import SESSION
+from tests.support.servers import ServerProcess, start_server
+from tests.support.tokens import AUTH, TOKEN, unsigned
 
 EV = "/events?from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z"
 IV = (
@@ -161,12 +163,8 @@ def _table(rows: Sequence[tuple[str, Any, int]]) -> pytest.MarkDecorator:
     return pytest.mark.parametrize(("target", "expected"), [pytest.param(t, e, id=i) for i, t, e in rows])
 
 
-def _b64(data: bytes) -> bytes:
-    return base64.urlsafe_b64encode(data).rstrip(b"=")
-
-
-def _jwt(payload: bytes, header: bytes = b'{"alg":"HS256","typ":"JWT"}') -> bytes:
-    return _b64(header) + b"." + _b64(payload) + b".c2ln"
+def _jwt(payload: bytes, header: bytes = b'{"alg":"HS256","typ":"JWT"}', signature: bytes = b"sig") -> bytes:
+    return unsigned(payload, header, signature).encode()
 
 
 # --- query strings --------------------------------------------------------------------------------------------------
@@ -343,7 +341,7 @@ JWTS = [
     ("payload-json-array", _jwt(b"[1,2]")),
     ("payload-json-string", _jwt(b'"sub"')),
     ("payload-invalid-utf8", _jwt(b'{"sub":"\xff\xfe"}')),
-    ("header-not-json", _b64(b"{{{") + b"." + _b64(b"{}") + b".c2ln"),
+    ("header-not-json", _jwt(b"{}", header=b"{{{")),
     ("payload-deeply-nested", _jwt(b'{"a":' * 5000 + b"1" + b"}" * 5000)),
     ("exp-in-the-past", _jwt(b'{"exp":1}')),
     ("exp-minus-1e400", _jwt(b'{"exp":-1e400}')),
@@ -368,7 +366,7 @@ ODD_CLAIMS = [
     ("scope-list-of-junk", _jwt(b'{"scope":[1,null,{}]}'), 403),
     ("scope-64-KiB", _jwt(b'{"scope":"' + b"x " * 32 * KIB + b'"}'), 403),
     ("scp-string", _jwt(b'{"scp":"calendar.event.read"}'), 200),
-    ("alg-none", _b64(b'{"alg":"none"}') + b"." + _b64(b"{}") + b".", 200),
+    ("alg-none", _jwt(b"{}", header=b'{"alg":"none"}', signature=b""), 200),
 ]
 
 

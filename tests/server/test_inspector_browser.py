@@ -12,8 +12,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import TOKEN, ServerProcess, start_server
-from tests.server.test_browser import TIMEOUT_MS
+from tests.support.browser import TIMEOUT_MS
+from tests.support.servers import ServerProcess, start_server
+from tests.support.tokens import TOKEN
 
 QUERY = "from=2024-06-01T00:00:00Z&to=2025-06-01T00:00:00Z&limit=4"
 

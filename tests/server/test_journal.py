@@ -16,7 +16,8 @@ from mockserver.core.tokens import mint_token
 from mockserver.server.app import create_app
 from mockserver.server.chaos import Chaos
 from mockserver.server.settings import Settings
-from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION, TOKEN, events_params, interventions_params
+from tests.support.data import EVENTS, INTERVENTIONS, SESSION, events_params, interventions_params
+from tests.support.tokens import AUTH, TOKEN
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@
 The oracle is the same server without its lane. Two wirings of the same settings and data each run under uvicorn's
 own protocol (``HeadTimeoutProtocol``) fed the same raw request bytes, one with the lane and one without, on a
 recording transport; the bytes written, whether the connection was closed, the journal's entries and the access log
-must be the same. Hypothesis builds the requests from the pools of ``test_pipeline`` (valid, invalid and hostile
-values, good and bad credentials) and adds what makes the lane step aside: ``Origin``, ``Prefer``, a body, a
-forwarded address, ``Connection: close``, HTTP/1.0, a runtime scenario armed, pipelined requests.
+must be the same. Hypothesis builds the requests from the pools of ``tests.support.strategies`` (valid, invalid
+and hostile values, good and bad credentials) and adds what makes the lane step aside: ``Origin``, ``Prefer``, a
+body, a forwarded address, ``Connection: close``, HTTP/1.0, a runtime scenario armed, pipelined requests.
 """
 
 from __future__ import annotations
@@ -31,11 +31,12 @@ from mockserver.server.chaos import Chaos
 from mockserver.server.lane import Lane
 from mockserver.server.protocol import HeadTimeoutProtocol, configure
 from mockserver.server.settings import Settings
-from tests.conftest import AUTH, SESSION, events_params, interventions_params
-from tests.server.test_batched_writes import Recording
-from tests.server.test_pipeline import requests
-from tests.specs import SHIPPED, raw_operation
-from tests.threaded import run_in_own_loop
+from tests.support.data import SESSION, events_params, interventions_params
+from tests.support.specs import SHIPPED, raw_operation
+from tests.support.strategies import requests
+from tests.support.threaded import run_in_own_loop
+from tests.support.tokens import AUTH
+from tests.support.transport import Recording
 
 DEFAULT_HEADERS = [(b"date", b"Sat, 05 Dec 2026 11:00:00 GMT"), (b"server", b"uvicorn")]
 EXTRA_HEADERS = [

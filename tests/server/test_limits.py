@@ -13,7 +13,9 @@ from contextlib import ExitStack, contextmanager
 
 import httpx
 
-from tests.conftest import AUTH, EVENTS, ServerProcess, events_params
+from tests.support.data import EVENTS, events_params
+from tests.support.servers import ServerProcess
+from tests.support.tokens import AUTH
 
 HALF_HEAD = b"GET /events?from=2024-01-01T00:00:00Z HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthoriz"
 

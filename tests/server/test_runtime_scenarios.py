@@ -12,8 +12,9 @@ from mockserver.core.tokens import mint_token
 from mockserver.server.app import create_app
 from mockserver.server.journal import fingerprint
 from mockserver.server.settings import Settings
-from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION, events_params, interventions_params
-from tests.specs import raw_operation
+from tests.support.data import EVENTS, INTERVENTIONS, SESSION, events_params, interventions_params
+from tests.support.specs import raw_operation
+from tests.support.tokens import AUTH
 
 UNAVAILABLE = raw_operation("events")[1]["responses"]["503"]
 

@@ -6,8 +6,10 @@ import orjson
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION, ClientFactory, events_params, interventions_params
-from tests.specs import raw_spec as load_spec
+from tests.support.clients import ClientFactory
+from tests.support.data import EVENTS, INTERVENTIONS, SESSION, events_params, interventions_params
+from tests.support.specs import raw_spec as load_spec
+from tests.support.tokens import AUTH
 
 
 def _events(client: TestClient, prefer: str, **params: str) -> tuple[int, dict[str, str], bytes]:

@@ -9,7 +9,7 @@ from schemathesis import GenerationMode
 
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
-from tests.conftest import TOKEN
+from tests.support.tokens import TOKEN
 
 Case = schemathesis.Case[Any]
 

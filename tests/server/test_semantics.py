@@ -1,14 +1,15 @@
 """Laws of the query semantics, checked through the app against an oracle computed from the served records.
 
-The oracle reads the rendered records (their wire strings, parsed with ``parse_instant``) and applies the
-spec's rules literally, so it shares nothing with the store's indexes. Windows are drawn from the data's own
-instants (exact, or a microsecond either side), so most examples hit data, edges included.
+The oracle reads the rendered records (their wire strings, parsed with ``datetime.fromisoformat``) and applies the
+spec's rules literally, so it shares nothing with the store's indexes nor with the package's instants. Windows are
+drawn from the data's own instants (exact, or a microsecond either side), so most examples hit data, edges included.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import orjson
@@ -17,16 +18,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from mockserver.apis.events import CATEGORIES
-from mockserver.core.instants import format_instant, parse_instant
 from mockserver.server.app import build_stores, create_app
 from mockserver.server.settings import Settings
-from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION
+from tests.support.data import EVENTS, INTERVENTIONS, SESSION
+from tests.support.tokens import AUTH
 
 LIMIT_CAP = 100  # the events spec: "`limit` is capped at **100**"
 PAGE_SIZE_CAP = 200  # the interventions spec: "`pageSize` is capped at **200**"
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ORDER_FIELDS = ("start", "end", "created_at", "updated_at")
+CATEGORIES = ("學生", "教職員", "行政", "活動", "考試", "假日")  # the events spec: "categories from 學生, 教職員, …"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -37,9 +40,12 @@ class World:
 
 
 def _micros(text: str) -> int:
-    instant = parse_instant(text)
-    assert instant is not None
-    return instant.micros
+    """Microseconds since the epoch of an RFC 3339 instant (the records' and the queries' have at most six digits)."""
+    return (datetime.fromisoformat(text) - EPOCH) // MICROSECOND
+
+
+def _instant(micros: int) -> datetime:
+    return EPOCH + micros * MICROSECOND
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +61,7 @@ def world() -> Iterator[World]:
 
 def _edge(micros: int, shift: int) -> str:
     """An instant ``shift`` µs from a data instant, written with microseconds in UTC."""
-    text = format_instant(micros + shift)
-    return f"{text[:-1]}{(micros + shift) % 1000:03d}Z"
+    return _instant(micros + shift).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 SHIFTS = st.sampled_from([0, 0, -1, 1, -3_600_000_000, 86_400_000_000])
@@ -76,15 +81,11 @@ def event_queries(draw: st.DrawFn, records: list[dict[str, Any]]) -> dict[str, A
 
 def events_oracle(records: list[dict[str, Any]], query: dict[str, Any]) -> list[str]:
     field = query["orderBy"]
-    low, high = parse_instant(query["from"]), parse_instant(query["to"])
-    assert low is not None and high is not None
+    low, high = _micros(query["from"]), _micros(query["to"])
     if low > high:  # an inverted window matches nothing, even an intervention spanning both bounds
         return []
     hits = [
-        r
-        for r in records
-        if (low.micros, low.sub_micro) <= (_micros(r[field]), False) < (high.micros, high.sub_micro)
-        and query.get("category", r["category"]) == r["category"]
+        r for r in records if low <= _micros(r[field]) < high and query.get("category", r["category"]) == r["category"]
     ]
     return [r["id"] for r in sorted(hits, key=lambda r: (_micros(r[field]), r["id"]))]
 
@@ -139,7 +140,8 @@ def test_events_window_is_compared_as_instants_across_offsets(world: World) -> N
     local = first["start"]  # written at +08:00
     body = _events(world.client, **{"from": local, "to": "2100-01-01T00:00:00Z"}, limit=1)
     assert body["events"][0]["id"] == first["id"]
-    just_after = format_instant(_micros(local) + 1000, -5 * 60)  # the same instant + 1 ms, at -05:00
+    at_minus_5 = _instant(_micros(local) + 1000).astimezone(timezone(timedelta(hours=-5)))
+    just_after = at_minus_5.isoformat(timespec="milliseconds")  # the same instant + 1 ms, at -05:00
     body = _events(world.client, **{"from": just_after, "to": "2100-01-01T00:00:00Z"}, limit=1)
     assert body["count"] == len(world.events) - 1
 
@@ -158,16 +160,10 @@ def intervention_queries(draw: st.DrawFn, records: list[dict[str, Any]]) -> dict
 
 
 def interventions_oracle(records: list[dict[str, Any]], query: dict[str, Any]) -> list[int]:
-    low, high = parse_instant(query["scheduledStart"]), parse_instant(query["scheduledEnd"])
-    assert low is not None and high is not None
+    low, high = _micros(query["scheduledStart"]), _micros(query["scheduledEnd"])
     if low > high:  # an inverted window matches nothing, even an intervention spanning both bounds
         return []
-    hits = [
-        r
-        for r in records
-        if (_micros(r["scheduledStart"]), False) <= (high.micros, high.sub_micro)
-        and (_micros(r["scheduledEnd"]), False) >= (low.micros, low.sub_micro)
-    ]
+    hits = [r for r in records if _micros(r["scheduledStart"]) <= high and _micros(r["scheduledEnd"]) >= low]
     return [r["id"] for r in sorted(hits, key=lambda r: (_micros(r["scheduledStart"]), r["id"]))]
 
 

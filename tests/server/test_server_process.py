@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION, Serve
+from tests.support.data import EVENTS, INTERVENTIONS, SESSION
+from tests.support.servers import Serve
+from tests.support.tokens import AUTH
 
 REQUESTS = [
     (EVENTS, {"from": "2024-01-01T00:00:00Z", "to": "2026-01-01T00:00:00Z", "limit": "7", "page": "3"}, AUTH),

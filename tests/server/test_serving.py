@@ -13,7 +13,9 @@ from pathlib import Path
 import httpx
 import orjson
 
-from tests.conftest import AUTH, EVENTS, ServerProcess, events_params
+from tests.support.data import EVENTS, events_params
+from tests.support.servers import ServerProcess
+from tests.support.tokens import AUTH
 
 
 def _bodies(base: str, n: int) -> set[bytes]:

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from tests.conftest import AUTH, EVENTS, INTERVENTIONS, SESSION, ServerProcess
+from tests.support.data import EVENTS, INTERVENTIONS, SESSION
+from tests.support.servers import ServerProcess
+from tests.support.tokens import AUTH
 
 StartServer = Callable[..., ServerProcess]
 

@@ -1,5 +1,4 @@
-"""Threads of the test process: a real uvicorn server on a loopback port for an app built by a test, and an event
-loop of a test's own."""
+"""Threads of the test process: a uvicorn server on loopback for an app built by a test; an event loop of its own."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from typing import Any, cast
 import yaml
 
 SHIPPED = ("interventions", "events")
-SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
+SPEC_DIR = Path(__file__).resolve().parents[2] / "spec"
 
 
 def spec_file(api: str) -> Path:

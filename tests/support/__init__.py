@@ -1,0 +1,1 @@
+"""What the tests share (records, credentials, servers, browsers, specs, threads), so no test module imports another."""
