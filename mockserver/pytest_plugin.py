@@ -69,6 +69,8 @@ class ContractItem(pytest.Item):
         check = next(c for c in result.checks if c.name == self.name)
         if check.verdict is Verdict.NOT_EXERCISED:
             pytest.skip(f"{check.name} not exercised: {check.reason}")
+        if check.verdict is Verdict.NOT_APPLICABLE:
+            pytest.skip(f"{check.name} not applicable: {check.reason}")
         if check.verdict is Verdict.FAILED:
             found = [f for f in result.failures if f.check == check.name]
             raise ContractCheckError("\n\n".join(f"{f.message}\nReproduce with:\n{f.curl}" for f in found))

@@ -50,6 +50,7 @@ class Verdict(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     NOT_EXERCISED = "not exercised"
+    NOT_APPLICABLE = "not applicable"  # a rule of the mock's own, and the target is a deployment
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,13 @@ class CheckResult:
     runs: int  # responses the check looked at
     fired: int  # of those, responses that gave it something to verify (semantic checks)
     failures: int
-    reason: str = ""  # why it had nothing to verify, when it had not
+    reason: str = ""  # why it had nothing to verify, when it had not; why it does not apply, when it does not
+    applicable: bool = True  # False: every rule it verifies is the mock's own, and the target is a deployment
 
     @property
     def verdict(self) -> Verdict:
+        if not self.applicable:
+            return Verdict.NOT_APPLICABLE
         if self.failures:
             return Verdict.FAILED
         if self.semantic and not self.fired:
@@ -97,6 +101,10 @@ class RunResult:
     fatal: str | None = None  # why the run could not start (exit 2)
     interrupted: bool = False  # stopped by Ctrl-C (exit 130): the verdicts cover only what ran
     stopped: str | None = None  # why the run ended early on its own (a network error), if it did
+    target_kind: str = "mock"  # "mock": held to the API's rules and the mock's; "deployment": the API's alone
+    kind_reason: str = ""  # how the tester knows (the mock said so, --target-kind, ...)
+    learned: list[str] = field(default_factory=list)  # what the run learned of a deployment (its page cap, ...)
+    data_changes: list[str] = field(default_factory=list)  # disagreements a fresh view explained: data that moved
 
     @property
     def cut_short(self) -> str | None:
@@ -113,6 +121,10 @@ class RunResult:
     @property
     def failed(self) -> int:
         return sum(c.verdict is Verdict.FAILED for c in self.checks) + bool(self.errors)
+
+    @property
+    def not_applicable(self) -> list[CheckResult]:
+        return [c for c in self.checks if c.verdict is Verdict.NOT_APPLICABLE]
 
     @property
     def not_exercised(self) -> list[CheckResult]:
@@ -164,7 +176,8 @@ def _checks(results: Sequence[RunResult]) -> list[CheckResult]:
                     failures=seen.failures + check.failures,
                     reason=seen.reason or check.reason,
                 )
-    return [replace(c, reason="") if c.verdict is not Verdict.NOT_EXERCISED else c for c in merged.values()]
+    kept = (Verdict.NOT_EXERCISED, Verdict.NOT_APPLICABLE)  # the verdicts whose reason is worth saying
+    return [replace(c, reason="") if c.verdict not in kept else c for c in merged.values()]
 
 
 def _coverage(results: Sequence[RunResult]) -> Coverage:
@@ -210,6 +223,10 @@ def merge(results: Sequence[RunResult]) -> RunResult:
         fatal="; ".join(fatal) or None,
         interrupted=any(r.interrupted for r in results),
         stopped="; ".join(stopped) or None,
+        target_kind=first.target_kind,
+        kind_reason=first.kind_reason,
+        learned=list(dict.fromkeys(line for r in results for line in r.learned)),
+        data_changes=list(dict.fromkeys(line for r in results for line in r.data_changes)),
         timings=[t for r in results for t in r.timings],
         reached=reached,
     )

@@ -26,9 +26,10 @@ from schemathesis.engine.run import PhaseName
 from schemathesis.schemas import BaseSchema
 
 from mockserver.apis import table
-from mockserver.contract.checks import CHECK_NAMES, RULES, applicable_checks
-from mockserver.contract.options import DEFAULT_SESSION_TOKEN, FuzzOptions, shard_seed
-from mockserver.contract.requests.edges import Edge, edges, with_baseline
+from mockserver.contract.checks import CHECK_NAMES, MOCK_CHECKS, RULES, applicable_checks
+from mockserver.contract.options import DEFAULT_SESSION_TOKEN, FuzzOptions, TargetKind, shard_seed
+from mockserver.contract.requests.edges import Credentials, Edge, edges, with_baseline
+from mockserver.contract.requests.identity import in_process_get
 from mockserver.contract.requests.steering import steering_hook
 from mockserver.contract.results import CheckResult, FailureReport, RunResult, Verdict
 from mockserver.contract.schemathesis.curl import Secrets, plain_curl
@@ -38,6 +39,7 @@ from mockserver.contract.schemathesis.transport import BoundedSession, Limits, d
 from mockserver.contract.schemathesis.types import Case, Operation
 from mockserver.contract.target.profile import ApiProfile, profile
 from mockserver.contract.target.survey import Landscape, survey, wide_query
+from mockserver.core.identity import IDENTITY_PATH, says_mock
 from mockserver.core.openapi import Param, SpecError
 from mockserver.core.tokens import mint_token
 
@@ -46,6 +48,7 @@ __all__ = ["Listener", "Progress", "run"]
 Progress = Callable[[str], None]
 Listener = Callable[[events.EngineEvent], None]  # gets every event of the run, as st run's handlers do
 UNSCOPED = ("openid",)
+LEARN_SIZE = 1000  # the page size asked of a deployment to learn its cap
 _SEMANTIC = set(CHECK_NAMES)
 # Schemathesis's checks that judge any answer, whatever the request (the edges are sent outside its phases).
 EDGE_BUILTINS = (
@@ -129,11 +132,16 @@ def _session(options: FuzzOptions) -> BoundedSession | None:
     return BoundedSession(Limits(timeout=options.timeout, max_body=options.max_body, origin=origin_of(options.target)))
 
 
-def _caller(
-    op: Operation, options: FuzzOptions, headers: dict[str, str], session: BoundedSession | None
-) -> Callable[[dict[str, Any]], Any]:
-    def call(query: dict[str, Any]) -> Any:
-        return op.Case(query=query, headers=dict(headers)).call(session=session, timeout=options.timeout)
+Call = Callable[..., Any]  # (query, headers=None) -> the answer; the run's headers when None
+
+
+def _caller(op: Operation, options: FuzzOptions, headers: dict[str, str], session: BoundedSession | None) -> Call:
+    def call(query: dict[str, Any], other: dict[str, str] | None = None) -> Any:
+        if other is None:
+            return op.Case(query=query, headers=dict(headers)).call(session=session, timeout=options.timeout)
+        return op.Case(query=query, headers=dict(other)).call(
+            session=session, timeout=options.timeout, headers=dict(other)
+        )
 
     return call
 
@@ -238,13 +246,12 @@ def _run(job: _Run, started: float) -> None:
     options, result = job.options, job.result
     prof = profile(options.api)
     token = options.token or mint_token(prof.scopes)
-    minted = mint_token(UNSCOPED) if options.token is None else None
-    unscoped = (options.unscoped_token or minted) if prof.scopes else None  # only where the spec requires a scope
     headers = job.headers = _headers(options, prof, token)
     job.secrets = Secrets.of(
         {
             "MOCKSERVER_TOKEN": token,
             "MOCKSERVER_UNSCOPED_TOKEN": options.unscoped_token,
+            "MOCKSERVER_EXPIRED_TOKEN": options.expired_token,
             "MOCKSERVER_SESSION_TOKEN": options.session_token,
         },
         reveal=options.reveal_credentials,
@@ -261,20 +268,33 @@ def _run(job: _Run, started: float) -> None:
         )
         job.say("checking the credentials")
         _preflight(prof, call, options)
+        result.target_kind, result.kind_reason = _kind(options, prof, call, headers, job.session)
     except UnusableTargetError as exc:
         result.fatal = str(exc)
         return
+    mock_rules = result.target_kind == "mock"
+    prof, credentials = _held_to(job, prof, call, mock_rules)
     job.say("surveying the data")
     land = survey(prof, _fetch_body(call, result.errors))
     result.survey_records = len(land.records)
     seed = shard_seed(options.seed, options.shard)
     schema.hook(steering_hook(prof, land, seed))
     names = applicable_checks(prof)
-    state = RunState(profile=prof, landscape=land, headers=headers, unscoped_token=unscoped, session=job.session)
+    inapplicable = {} if mock_rules else _inapplicable(prof, names, credentials.unscoped)
+    names = tuple(n for n in names if n not in inapplicable)
+    schema.config.checks.update(excluded_check_names=sorted(inapplicable))
+    state = RunState(
+        profile=prof,
+        landscape=land,
+        headers=headers,
+        unscoped_token=credentials.unscoped,
+        session=job.session,
+        mock_rules=mock_rules,
+    )
     try:
         with activated(schema, state):
             job.say("sending the edge requests")
-            planned = edges(prof, land, headers, unscoped, time.time())
+            planned = edges(prof, land, headers, credentials, time.time(), mock_rules=mock_rules)
             _send_edges(job, op, call, _shard_part(planned, options.shard), names)
             if result.stopped is None:
                 if options.max_time is not None:  # the budget left for fuzzing, after the survey and the edges
@@ -297,10 +317,95 @@ def _run(job: _Run, started: float) -> None:
         result.checks.extend(
             CheckResult(name=n, semantic=True, runs=0, fired=0, failures=0) for n in names if n not in runs
         )
+        result.checks.extend(
+            CheckResult(name=n, semantic=True, runs=0, fired=0, failures=0, reason=why, applicable=False)
+            for n, why in inapplicable.items()
+        )
         why = _unexercised_reason(result, land)
         result.checks = [replace(c, reason=why) if c.verdict is Verdict.NOT_EXERCISED else c for c in result.checks]
         result.coverage = state.coverage
         result.reached = state.reached
+        result.data_changes = list(state.data_changes)
+
+
+def _held_to(job: _Run, prof: ApiProfile, call: Call, mock_rules: bool) -> tuple[ApiProfile, Credentials]:
+    """The profile the target is judged by (a deployment's own page cap) and the tokens the run may judge with."""
+    options, result = job.options, job.result
+    if not mock_rules:
+        prof = _learn_cap(prof, _fetch_body(call, result.errors, "page cap request"), result.learned)
+    # Minted tokens judge the mock alone: a real server refuses them (no valid signature).
+    minted = mint_token(UNSCOPED) if options.token is None and mock_rules else None
+    unscoped = (options.unscoped_token or minted) if prof.scopes else None  # only where the spec requires a scope
+    return prof, Credentials(unscoped, options.unscoped_token is not None, options.expired_token)
+
+
+def _says_mock(options: FuzzOptions, session: BoundedSession | None) -> bool:
+    """Whether the target's origin answers the mock's well-known route as the mock does."""
+    url = origin_of(options.target).rstrip("/") + IDENTITY_PATH
+    try:
+        if options.app is not None:
+            status, body = in_process_get(options.app, url)
+        else:
+            assert session is not None
+            response = session.get(url, timeout=options.timeout, allow_redirects=False)
+            status, body = response.status_code, response.json() if response.status_code == 200 else None
+    except (requests.RequestException, ValueError):
+        return False
+    return status == 200 and says_mock(body)
+
+
+def _kind(
+    options: FuzzOptions,
+    prof: ApiProfile,
+    call: Call,
+    headers: dict[str, str],
+    session: BoundedSession | None,
+) -> tuple[TargetKind, str]:
+    """Which rules the target is held to, and why: the mock's own decisions too, or the API's rules alone."""
+    if options.target_kind is not None:
+        return options.target_kind, "--target-kind"
+    if not _says_mock(options, session):
+        return "deployment", f"it does not answer {IDENTITY_PATH} as the mock does"
+    if options.token is not None:  # the mock accepts every token it mints; a gateway in front of it may not
+        minted = {**headers, "Authorization": f"Bearer {mint_token(prof.scopes)}"}
+        query = {**wide_query(prof), prof.size_param: 1}
+        try:
+            status = call(query, minted).status_code
+        except requests.RequestException:
+            status = None
+        if status in (401, 403):
+            return "deployment", f"it answers {IDENTITY_PATH} as the mock does, but refuses the mock's own tokens"
+    return "mock", f"it says so at {IDENTITY_PATH}"
+
+
+def _learn_cap(prof: ApiProfile, fetch: Callable[[dict[str, Any]], Any], learned: list[str]) -> ApiProfile:
+    """A deployment's page cap, as its answers show it (the documented value is the mock's): asked for pages of
+    LEARN_SIZE, a first page that is shorter while a second one is not empty shows the cap."""
+    query = {**wide_query(prof), prof.size_param: LEARN_SIZE, prof.page_param: 1}
+    first = prof.items(fetch(query))
+    if not first:
+        learned.append(f"page cap: unknown (no records in the widest window); judged as at least {LEARN_SIZE}")
+        return replace(prof, size_cap=LEARN_SIZE)
+    if len(first) < LEARN_SIZE and prof.items(fetch({**query, prof.page_param: 2})):
+        learned.append(
+            f"page cap: {len(first)} ({prof.size_param}={LEARN_SIZE} was served {len(first)} records a page)"
+        )
+        return replace(prof, size_cap=len(first))
+    learned.append(
+        f"page cap: at least {len(first)} ({prof.size_param}={LEARN_SIZE} was served every record in one page)"
+        if len(first) < LEARN_SIZE
+        else f"page cap: at least {LEARN_SIZE}"
+    )
+    return replace(prof, size_cap=LEARN_SIZE)
+
+
+def _inapplicable(prof: ApiProfile, names: tuple[str, ...], unscoped: str | None) -> dict[str, str]:
+    """The checks a deployment is not held to, and why: their rules are the mock's own decisions, or the tokens
+    they judge with were not given."""
+    found = {name: why for name, why in MOCK_CHECKS.items() if name in names}
+    if "scope_enforced" in names and unscoped is None:
+        found["scope_enforced"] = "a deployment is judged with tokens it issued: give --unscoped-token to check it"
+    return found
 
 
 def _shard_part(planned: list[Edge], shard: tuple[int, int]) -> list[Edge]:

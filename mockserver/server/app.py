@@ -31,7 +31,7 @@ from mockserver.server.docs import SPEC_ONLY, add_swagger_ui
 from mockserver.server.journal import Journal, JournalStage, Understand
 from mockserver.server.lane import Lane
 from mockserver.server.pipeline import OperationPlan, RequestStage, Rethrow, compile_plan
-from mockserver.server.routes import OrjsonJsonifier, healthz, token_endpoint
+from mockserver.server.routes import IDENTITY_PATH, OrjsonJsonifier, healthz, identity, token_endpoint
 from mockserver.server.runtime import ScenarioBook
 from mockserver.server.scenarios import Preferences
 from mockserver.server.settings import Settings, anchor_micros
@@ -156,7 +156,7 @@ def _owners(apis: tuple[ApiId, ...]) -> dict[str, ApiId]:
 
 def _skipped(apis: tuple[ApiId, ...]) -> Callable[[str], bool]:
     """Which paths the journal skips: the mock's own routes and the docs."""
-    own = {"/healthz", "/oauth/token", PREFIX}
+    own = {"/healthz", "/oauth/token", IDENTITY_PATH, PREFIX}
     own |= {table(api).base_path + suffix for api in apis for suffix in ("/openapi.json", "/ui")}
     prefixes = (PREFIX + "/", *(table(api).base_path + "/ui/" for api in apis))
 
@@ -253,6 +253,7 @@ def create_served(settings: Settings, stores: dict[ApiId, Store] | None = None) 
         )
     app.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
     app.add_url_rule("/oauth/token", "oauth_token", token_endpoint, methods=["POST"])
+    app.add_url_rule(IDENTITY_PATH, "identity", identity, methods=["GET"])
     for rule, view in inspector_routes().items():
         app.add_url_rule(rule, f"inspector{rule.replace('/', '_')}", view, methods=["GET"])
     admin_spec = compile_spec(data_dir("spec") / "admin.yaml")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -10,9 +11,10 @@ from connexion.jsonifier import Jsonifier
 from starlette.requests import Request
 from starlette.responses import Response
 
+from mockserver.core.identity import IDENTITY_PATH, identity_body
 from mockserver.core.tokens import mint_token
 
-__all__ = ["OrjsonJsonifier", "healthz", "token_endpoint"]
+__all__ = ["IDENTITY_PATH", "OrjsonJsonifier", "healthz", "identity", "token_endpoint"]
 
 
 class OrjsonJsonifier(Jsonifier):  # type: ignore[misc]
@@ -27,6 +29,12 @@ class OrjsonJsonifier(Jsonifier):  # type: ignore[misc]
 
 async def healthz(request: Request) -> Response:
     return Response(b'{"status":"ok"}', media_type="application/json")
+
+
+async def identity(request: Request) -> Response:
+    """Says that this server is the mock (RFC 8615 well-known path), so that the contract tester holds it to the mock's
+    own decisions as well as to the API's rules; a real deployment has no such route."""
+    return Response(orjson.dumps(identity_body(version("mockserver"))), media_type="application/json")
 
 
 async def token_endpoint(request: Request) -> Response:

@@ -43,6 +43,7 @@ from mockserver.contract.target.profile import ApiProfile
 __all__ = [
     "CHECK_NAMES",
     "EXPECTATION_CHECKS",
+    "MOCK_CHECKS",
     "PAGE_CHECKS",
     "RULES",
     "ContractViolation",
@@ -84,6 +85,15 @@ RULES: dict[str, str] = {
 
 for _check in (*PAGE_CHECKS, *EXPECTATION_CHECKS):
     schemathesis.check(_check)
+
+
+# The checks whose every rule is the mock's own decision where the documents are silent: the mock is held to them, a
+# deployment never (its verdict is "not applicable", with this reason).
+MOCK_CHECKS: dict[str, str] = {
+    "checks_in_order": "the order 401, then 403, then 400 is the mock's decision; the documents do not state one",
+    "no_effect_parameters": "ignoring unknown parameters and the documented no-op ones is the mock's decision",
+    "timestamps_utc_millis": "UTC with milliseconds is how the mock writes instants; any RFC 3339 instant is valid",
+}
 
 
 def applicable_checks(profile: ApiProfile) -> tuple[str, ...]:

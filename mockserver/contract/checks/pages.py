@@ -357,7 +357,7 @@ def records_coherent(ctx: Any, response: Response, case: Case) -> bool | None:
                 raise fail(
                     case, "records_coherent", f"record {brief(item, one, other)}", f"{one} null while {other} is"
                 )
-        for one, flag in profile.null_when_true:
+        for one, flag in profile.null_when_true if state.mock_rules else ():  # a generator convention of the mock
             if item.get(flag) is True and item.get(one) is not None:
                 raise fail(case, "records_coherent", f"record {brief(item, one, flag)}", f"{one} null when {flag}")
     return None

@@ -45,6 +45,7 @@ def dump(result: RunResult, path: Path) -> None:
                 "fired": c.fired,
                 "failures": c.failures,
                 "reason": c.reason,
+                "applicable": c.applicable,
             }
             for c in result.checks
         ],
@@ -60,6 +61,10 @@ def dump(result: RunResult, path: Path) -> None:
         "fatal": result.fatal,
         "interrupted": result.interrupted,
         "stopped": result.stopped,
+        "target_kind": result.target_kind,
+        "kind_reason": result.kind_reason,
+        "learned": result.learned,
+        "data_changes": result.data_changes,
         "timings": [[status, seconds] for status, seconds in result.timings],
         "reached": {name: [[f, v, n] for (f, v), n in sorted(c.items())] for name, c in sorted(result.reached.items())},
     }
@@ -96,6 +101,10 @@ def load(path: Path) -> RunResult:
             fatal=data["fatal"],
             interrupted=data["interrupted"],
             stopped=data["stopped"],
+            target_kind=data.get("target_kind", "mock"),
+            kind_reason=data.get("kind_reason", ""),
+            learned=list(data.get("learned", [])),
+            data_changes=list(data.get("data_changes", [])),
             timings=[(int(s), float(t)) for s, t in data["timings"]],
             reached={name: Counter({(f, v): n for f, v, n in rows}) for name, rows in data["reached"].items()},
         )

@@ -71,7 +71,12 @@ def _checks(result: RunResult) -> str:
     rows = []
     for check in result.checks:
         verdict = check.verdict
-        css = {Verdict.PASSED: "passed", Verdict.FAILED: "failed", Verdict.NOT_EXERCISED: "never"}[verdict]
+        css = {
+            Verdict.PASSED: "passed",
+            Verdict.FAILED: "failed",
+            Verdict.NOT_EXERCISED: "never",
+            Verdict.NOT_APPLICABLE: "never",
+        }[verdict]
         label = "never fired" if verdict is Verdict.NOT_EXERCISED else verdict.value
         fired = str(check.fired) if check.semantic else ""
         rows.append(

@@ -14,7 +14,12 @@ from mockserver.contract.runner import Progress
 
 __all__ = ["coverage_lines", "print_result", "progress", "terminal"]
 
-_STYLE = {Verdict.PASSED: "green", Verdict.FAILED: "red", Verdict.NOT_EXERCISED: "yellow"}
+_STYLE = {
+    Verdict.PASSED: "green",
+    Verdict.FAILED: "red",
+    Verdict.NOT_EXERCISED: "yellow",
+    Verdict.NOT_APPLICABLE: "dim",
+}
 LOG_WIDTH = 240  # columns when stdout is not a terminal (a CI log, a pipe): wide enough that nothing is cut
 
 
@@ -30,10 +35,19 @@ def progress(console: Console) -> Iterator[Progress]:
         yield lambda text: status.update(escape(text))
 
 
+def kind_line(result: RunResult) -> str:
+    """Which rules the target was held to, and how the tester knows."""
+    rules = "the API's rules and the mock's own" if result.target_kind == "mock" else "the API's rules only"
+    reason = f" ({result.kind_reason})" if result.kind_reason else ""
+    return f"target: {'the mock' if result.target_kind == 'mock' else 'a deployment'}{reason}, held to {rules}"
+
+
 def coverage_lines(result: RunResult) -> list[str]:
     cov = result.coverage
     pages = sorted(cov.pages)
     return [
+        kind_line(result),
+        *(f"learned: {line}" for line in result.learned),
         f"survey: {result.survey_records} records learned before fuzzing",
         f"requests: {result.requests}; answered 200 to valid requests: {cov.responses}, of which non-empty: "
         f"{cov.non_empty} ({cov.non_empty_share:.0%})",
@@ -70,6 +84,10 @@ def print_result(result: RunResult, console: Console) -> None:
             f"[yellow]{len(never)} checks not exercised[/]: {escape(cut_short)} before they had anything to verify",
             soft_wrap=True,
         )
+    for check in result.not_applicable:
+        console.print(f"[dim]not applicable: {check.name}[/]: {escape(check.reason)}", soft_wrap=True)
+    for change in result.data_changes:
+        console.print(f"[cyan]data changed during the run[/]: {escape(change)}", soft_wrap=True)
     for check in never if not cut_short else ():
         console.print(f"[yellow]not exercised: {check.name}[/]: {escape(check.reason)}", soft_wrap=True)
     for n, failure in enumerate(result.failures, 1):

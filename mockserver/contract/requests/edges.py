@@ -26,7 +26,7 @@ from mockserver.contract.target.survey import Landscape, Record, wide_query
 from mockserver.core.instants import Instant, format_instant, parse_instant
 from mockserver.core.openapi import Param
 
-__all__ = ["Edge", "edges", "render", "with_baseline"]
+__all__ = ["Credentials", "Edge", "edges", "render", "with_baseline"]
 
 _MS = 1000
 # Date-time texts around RFC 3339's edges; each is judged valid or not by the parameter's own schema.
@@ -57,7 +57,22 @@ BOUND_TEXTS = (
     "2024-01-01T00:00:00.5+05:30",
 )
 BAD_INTEGERS = ("+1", "١", "1_0", " 1", "1.0", "0x1", "1e1", "one")
+API_BAD_INTEGERS = frozenset({"0x1", "one"})  # not integers to any server; the rest are refused by the mock's choice
 BAD_BOOLEANS = ("TRUE", "True", "1", "yes")
+# Bound texts judged by the mock's own reading of RFC 3339 (a faithful server may accept or refuse them): leap seconds,
+# year 0000, nine fraction digits, lower-case separators, instants that overflow a year when moved to UTC.
+MOCK_BOUND_TEXTS = frozenset(
+    {
+        "2024-01-01T12:00:60Z",
+        "0000-01-01T00:00:00Z",
+        "2016-12-31T23:59:60Z",
+        "2024-01-01T00:00:00.123456789Z",
+        "2024-01-01t00:00:00z",
+        "9999-12-31T23:59:59-01:00",
+        "0000-01-01T00:00:00+23:59",
+    }
+)
+INT64_MAX = 2**63 - 1  # the mock's bound on integers the documents give no range
 UNKNOWN_PARAM = "zz-unknown-parameter"
 _OFFSETS = (5 * 60 + 30, -(9 * 60 + 30), 14 * 60, -12 * 60)
 
@@ -114,14 +129,31 @@ def _jwt(claims: dict[str, Any]) -> str:
     return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(claims)}.c2lnbmF0dXJl"
 
 
+@dataclass(frozen=True)
+class Credentials:
+    """The tokens a run may judge with: the run's own, and those the user gave for refusals and scopes."""
+
+    unscoped: str | None = None  # a token without the operation's scope
+    unscoped_given: bool = False  # the user gave it (else the tester minted it: the mock's rule only)
+    expired: str | None = None  # a token the target issued that has expired (--expired-token)
+
+
 class _Builder:
     def __init__(
-        self, profile: ApiProfile, land: Landscape, headers: dict[str, str], unscoped: str | None, now: float
+        self,
+        profile: ApiProfile,
+        land: Landscape,
+        headers: dict[str, str],
+        credentials: Credentials,
+        now: float,
+        mock_rules: bool,
     ) -> None:
         self.profile = profile
         self.land = land
         self.headers = headers
-        self.unscoped = unscoped
+        self.unscoped = credentials.unscoped
+        self.given = credentials
+        self.mock_rules = mock_rules
         self.now = now
         self.token = headers.get("Authorization", "").partition(" ")[2]
 
@@ -158,6 +190,13 @@ class _Builder:
                 self.bearer(_jwt({"sub": "t", "scope": " ".join(scopes), "exp": int(self.now) - 3600})),
             ),
         ]
+        parts = self.token.split(".")
+        if not self.mock_rules and len(parts) == 3:  # a real server verifies signatures; the mock does not
+            refused.append(
+                ("the run's token with another signature", self.bearer(f"{parts[0]}.{parts[1]}.b3RoZXItc2lnbmF0dXJl"))
+            )
+        if self.given.expired:
+            refused.append(("--expired-token", self.bearer(self.given.expired)))
         for page in (1, 2):
             for request, headers in refused:
                 yield Edge(
@@ -169,12 +208,13 @@ class _Builder:
             ("the run's token with the scheme written 'bearer'", self.bearer(self.token, "bearer")),
             ("the run's token with the scheme written 'BEARER'", self.bearer(self.token, "BEARER")),
         ]
-        parts = self.token.split(".")
+        # The mock's own decisions on tokens (a real server verifies signatures, and reads its own claims).
+        mocked: list[tuple[str, dict[str, str]]] = []
         if len(parts) == 3:
-            accepted.append(
+            mocked.append(
                 ("the run's token with another signature", self.bearer(f"{parts[0]}.{parts[1]}.b3RoZXItc2lnbmF0dXJl"))
             )
-        accepted += [
+        mocked += [
             ("a JWT with no scope claim (every scope)", self.bearer(_jwt({"sub": "t"}))),
             (
                 "a JWT whose exp is an hour ahead",
@@ -182,7 +222,7 @@ class _Builder:
             ),
         ]
         if scopes:
-            accepted += [
+            mocked += [
                 ("a JWT whose scope claim is a list", self.bearer(_jwt({"sub": "t", "scope": scopes}))),
                 (
                     "a JWT whose scope string holds other scopes too",
@@ -199,7 +239,7 @@ class _Builder:
             ]
         for param in self.profile.header_params():
             if param.free_header and isinstance(param.example, str) and param.example.count(".") == 2:
-                accepted.append(
+                mocked.append(
                     (
                         f"{param.name}: the document's example (a JWT that expired long ago)",
                         {**self.headers, param.name: param.example},
@@ -209,13 +249,19 @@ class _Builder:
             yield Edge(
                 self.base(),
                 headers,
+                Expectation("credentials_accepted", "the scheme name is case-insensitive (RFC 7235)", request, (200,)),
+            )
+        for request, headers in mocked:
+            yield Edge(
+                self.base(),
+                headers,
                 Expectation(
                     "credentials_accepted",
-                    "the scheme name is case-insensitive; the signature is not checked; scopes "
-                    "come from scope, else scp, and neither claim means every scope; the JWT rule applies to "
-                    "Authorization only",
+                    "the mock checks no signature; scopes come from scope, else scp, and neither claim means every "
+                    "scope; the JWT rule applies to Authorization only",
                     request,
                     (200,),
+                    mock=True,
                 ),
             )
 
@@ -231,20 +277,26 @@ class _Builder:
             ),
             ("a JWT with a longer scope that starts like it", _jwt({"sub": "t", "scope": f"{scopes[0]}.all"})),
         ]
+        given = self.given.unscoped_given
+        judged = [(request, token, True) for request, token in lacking]  # minted: the mock's reading of claims
         if self.unscoped:
-            lacking.append(("--unscoped-token", self.unscoped))
+            judged.append(("--unscoped-token", self.unscoped, not given))
         for page in (1, 2):
-            for request, token in lacking:
+            for request, token, mock in judged:
                 yield Edge(
                     self.base(page=page),
                     self.bearer(token),
-                    Expectation("scope_enforced", rule, f"{request} (page {page})", (403,)),
+                    Expectation("scope_enforced", rule, f"{request} (page {page})", (403,), mock=mock),
                 )
         yield Edge(
             self.base(page="x"),
             self.bearer(lacking[0][1]),
             Expectation(
-                "checks_in_order", "403 (scope) before 400 (parameters)", "a token lacking the scope and page=x", (403,)
+                "checks_in_order",
+                "403 (scope) before 400 (parameters)",
+                "a token lacking the scope and page=x",
+                (403,),
+                mock=True,
             ),
         )
 
@@ -252,7 +304,9 @@ class _Builder:
         yield Edge(
             self.base(page="x"),
             self.without_auth(),
-            Expectation("checks_in_order", "401 (credentials) before 400 (parameters)", "no token and page=x", (401,)),
+            Expectation(
+                "checks_in_order", "401 (credentials) before 400 (parameters)", "no token and page=x", (401,), mock=True
+            ),
         )
         for param in self.profile.header_params():
             if param.required:
@@ -265,6 +319,7 @@ class _Builder:
                         "401 (credentials) before 400 (headers)",
                         f"no token and no {param.name}",
                         (401,),
+                        mock=True,
                     ),
                 )
 
@@ -280,7 +335,9 @@ class _Builder:
             yield Edge(self.base(), rest, Expectation(check, rule, f"no {name} header", (400,), param=name))
             if param.pattern is not None or param.min_length:
                 yield Edge(
-                    self.base(), {**rest, name: ""}, Expectation(check, rule, f"{name}: '' (blank)", (400,), param=name)
+                    self.base(),
+                    {**rest, name: ""},
+                    Expectation(check, rule, f"{name}: '' (blank)", (400,), param=name, mock=True),
                 )
             if param.enum:
                 value = str(param.enum[0])
@@ -294,6 +351,7 @@ class _Builder:
                             f"{name}: {other}",
                             (400,),
                             param=name,
+                            mock=";" in other,  # refusing a parameter of the one allowed type is the mock's choice
                         ),
                     )
                 if name.lower() == "content-type":
@@ -323,6 +381,7 @@ class _Builder:
                             (400,),
                             param=name,
                             value=_named(value),
+                            mock=value not in API_BAD_INTEGERS,
                         ),
                     )
             if param.type == "boolean":
@@ -337,19 +396,22 @@ class _Builder:
                             (400,),
                             param=name,
                             value=_named(value),
+                            mock=True,
                         ),
                     )
             twice = [str(base[name]), str(base[name])] if name in base else [_sample(param)] * 2
             yield Edge(
                 {**base, name: twice},
                 self.headers,
-                Expectation(check, "a parameter given twice → 400", f"{name} given twice", (400,), param=name),
+                Expectation(
+                    check, "a parameter given twice → 400", f"{name} given twice", (400,), param=name, mock=True
+                ),
             )
             if param.typed:
                 yield Edge(
                     {**base, name: ""},
                     self.headers,
-                    Expectation(check, "an empty value → 400", f"{name}= (empty)", (400,), param=name),
+                    Expectation(check, "an empty value → 400", f"{name}= (empty)", (400,), param=name, mock=True),
                 )
             elif name in self.profile.empty_matches_nothing:
                 yield Edge({**base, name: ""}, self.headers)  # the page checks: it matches nothing
@@ -375,7 +437,9 @@ class _Builder:
         yield Edge(
             {**base, UNKNOWN_PARAM: "1"},
             self.headers,
-            Expectation("no_effect_parameters", "unknown parameters are ignored", f"{UNKNOWN_PARAM}=1", (200,)),
+            Expectation(
+                "no_effect_parameters", "unknown parameters are ignored", f"{UNKNOWN_PARAM}=1", (200,), mock=True
+            ),
             baseline=base,
         )
 
@@ -391,6 +455,7 @@ class _Builder:
                         f"{name} has no effect on the documented fields",
                         f"{name}={value}",
                         (200,),
+                        mock=True,
                     ),
                     baseline=base,
                 )
@@ -415,6 +480,7 @@ class _Builder:
                             (200,) if ok else (400,),
                             param=None if ok else param.name,
                             value=None if ok else _named(text),
+                            mock=text in MOCK_BOUND_TEXTS,
                         ),
                     )
             if param.type == "integer" and param.minimum is not None and param.maximum is not None:
@@ -434,6 +500,7 @@ class _Builder:
                             (200,) if ok else (400,),
                             param=None if ok else param.name,
                             value=None if ok else str(value),
+                            mock=INT64_MAX in (param.maximum, -param.minimum),  # the mock's bound, not the document's
                         ),
                     )
 
@@ -555,6 +622,11 @@ class _Builder:
         ]
 
     def all(self) -> Iterator[Edge]:
+        for edge in self._all():
+            if self.mock_rules or edge.expectation is None or not edge.expectation.mock:
+                yield edge
+
+    def _all(self) -> Iterator[Edge]:
         yield from self.credentials()
         if self.profile.scopes:
             yield from self.scopes(list(self.profile.scopes))
@@ -586,10 +658,17 @@ def _spread(land: Landscape, field: str, count: int = 3) -> list[Record]:
 
 
 def edges(
-    profile: ApiProfile, land: Landscape, headers: dict[str, str], unscoped: str | None, now: float
+    profile: ApiProfile,
+    land: Landscape,
+    headers: dict[str, str],
+    credentials: Credentials,
+    now: float,
+    *,
+    mock_rules: bool = True,
 ) -> list[Edge]:
-    """Every edge request of a run, in a fixed order."""
-    return list(_Builder(profile, land, headers, unscoped, now).all())
+    """Every edge request of a run, in a fixed order; without ``mock_rules``, none that only the mock's own decisions
+    judge (a deployment is held to the API's rules alone)."""
+    return list(_Builder(profile, land, headers, credentials, now, mock_rules).all())
 
 
 def with_baseline(edge: Edge, body: Any) -> Edge:

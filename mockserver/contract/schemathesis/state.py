@@ -39,6 +39,8 @@ class RunState:
     expected: dict[str, Any] = field(default_factory=dict)  # the modelled answer (or None), by case id
     session: Any = None  # the run's BoundedSession (None in-process): the checks' own requests go through it
     lock: threading.RLock = field(default_factory=threading.RLock)
+    mock_rules: bool = True  # held to the mock's own decisions too (the target is the mock); its data never moves
+    data_changes: list[str] = field(default_factory=list)  # disagreements a fresh view of the data explained
 
     def fire(self, name: str, case: Any) -> None:
         """Check ``name`` had something to verify in ``case``'s answer: count it, and what the request reached."""

@@ -68,3 +68,4 @@ class Expectation:
     value: str | None = None  # the value it must name
     challenge: bool = False  # a 401 must carry WWW-Authenticate: Bearer
     same_as: Any = None  # the body a 200 must equal (set once the baseline was fetched)
+    mock: bool = False  # the rule is the mock's own decision: judged on the mock only, never on a deployment
