@@ -325,7 +325,7 @@ def _run(job: _Run, started: float) -> None:
         result.checks = [replace(c, reason=why) if c.verdict is Verdict.NOT_EXERCISED else c for c in result.checks]
         result.coverage = state.coverage
         result.reached = state.reached
-        result.data_changes = list(state.data_changes)
+        result.data_changes = state.data_changes()
 
 
 def _held_to(job: _Run, prof: ApiProfile, call: Call, mock_rules: bool) -> tuple[ApiProfile, Credentials]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -15,6 +16,7 @@ from mockserver.contract.schemathesis.types import Case
 from mockserver.contract.target.expected import Expected, expected_matches, expected_page
 from mockserver.contract.target.page import PageView, read_page
 from mockserver.contract.target.profile import ApiProfile
+from mockserver.contract.target.survey import survey
 from mockserver.contract.target.wire import as_bool
 
 __all__ = [
@@ -27,12 +29,15 @@ __all__ = [
     "fail",
     "next_page",
     "page_of",
+    "rechecked",
+    "resend",
     "send",
     "served_number",
 ]
 
 Check = Callable[[Any, Response, Case], bool | None]
 MAX_AUTH_PROBES = 3
+RECHECKS = 3  # tries at explaining a disagreement by data that moved, each with a fresh survey
 UTC_MILLIS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z", re.ASCII)
 
 
@@ -92,6 +97,11 @@ def page_of(state: RunState | None, case: Case, response: Response) -> tuple[Run
 
 def send(ctx: Any, case: Case, query: dict[str, Any], headers: dict[str, str]) -> Response:
     """A follow-up request of the same operation with the run's transport settings and exactly these headers."""
+    return resend(ctx, case, query, headers)[1]
+
+
+def resend(ctx: Any, case: Case, query: dict[str, Any], headers: dict[str, str]) -> tuple[Case, Response]:
+    """``send``, with the follow-up's own case (so that checks can judge its answer as a case of their own)."""
     probe = case.operation.Case(query=query, headers=dict(headers))
     kwargs = {k: v for k, v in (ctx.internals.transport_kwargs or {}).items() if k not in ("session", "headers")}
     kwargs["headers"] = dict(headers)
@@ -103,7 +113,58 @@ def send(ctx: Any, case: Case, query: dict[str, Any], headers: dict[str, str]) -
     ctx.internals.record_case(parent_id=case.id, case=probe)
     response: Response = case.operation.schema.transport.send(probe, **kwargs)
     ctx.internals.record_response(case_id=probe.id, response=response)
-    return response
+    return probe, response
+
+
+def rechecked(check: Check) -> Check:
+    """``check`` made fair to live data: it compares an answer with what earlier answers implied (the survey, another
+    page fetched later), so on a deployment a disagreement may be data that moved between the two. It is then
+    re-asked at once with a fresh survey of the data: if the target's answer agrees with the fresh view, the
+    disagreement is counted as the data having changed (information, never a violation); if it still disagrees after
+    ``RECHECKS`` tries, it is a violation. The mock's data never moves: a disagreement there stands at once."""
+
+    @functools.wraps(check)
+    def judged(ctx: Any, response: Response, case: Case) -> bool | None:
+        try:
+            return check(ctx, response, case)
+        except ContractViolation:
+            state = active(case)
+            if state is None or state.mock_rules or not _explained(ctx, state, case, check):
+                raise
+            return None
+
+    return judged
+
+
+def _explained(ctx: Any, state: RunState, case: Case, check: Check) -> bool:
+    headers = {**state.headers, **{str(k): str(v) for k, v in (case.headers or {}).items()}}
+    query = dict(case.query) if isinstance(case.query, dict) else {}
+
+    def fetch(survey_query: dict[str, Any]) -> Any:
+        try:
+            answer = send(ctx, case, survey_query, state.headers)
+            return answer.json() if answer.status_code == 200 else None
+        except Exception:  # a survey request that fails leaves that part of the data unknown
+            return None
+
+    for _ in range(RECHECKS):
+        before = state.landscape
+        fresh = survey(state.profile, fetch)
+        try:
+            probe, again = resend(ctx, case, query, headers)
+        except Exception:
+            return False  # no answer to judge: the first disagreement is all there is
+        with state.lock:
+            state.landscape = fresh
+            state.expected.clear()
+            state.next_pages.clear()
+        try:
+            check(ctx, again, probe)
+        except ContractViolation:
+            continue
+        state.moved(check.__name__, before, fresh)
+        return True
+    return False
 
 
 def served_number(view: PageView) -> int:

@@ -14,6 +14,7 @@ from mockserver.contract.checks.base import (
     fail,
     next_page,
     page_of,
+    rechecked,
     send,
     served_number,
 )
@@ -121,6 +122,7 @@ def page_size_respected(ctx: Any, response: Response, case: Case) -> bool | None
     return None
 
 
+@rechecked
 def page_echoed(ctx: Any, response: Response, case: Case) -> bool | None:
     """The page number (and the page size, where the page says it) said back as the spec states."""
     found = page_of(active(case), case, response)
@@ -179,6 +181,7 @@ def category_honoured(ctx: Any, response: Response, case: Case) -> bool | None:
     return None
 
 
+@rechecked
 def count_consistent(ctx: Any, response: Response, case: Case) -> bool | None:
     """``count``/``totalCount`` is the number of matches over all pages."""
     found = page_of(active(case), case, response)
@@ -267,6 +270,7 @@ def total_count_when_asked(ctx: Any, response: Response, case: Case) -> bool | N
     return None
 
 
+@rechecked
 def find_id_on_its_page(ctx: Any, response: Response, case: Case) -> bool | None:
     """When the ``findId`` record matches the window, the page served holds it."""
     found = page_of(active(case), case, response)
@@ -287,6 +291,7 @@ def find_id_on_its_page(ctx: Any, response: Response, case: Case) -> bool | None
     return None
 
 
+@rechecked
 def next_page_disjoint(ctx: Any, response: Response, case: Case) -> bool | None:
     """Consecutive pages share no record."""
     found = page_of(active(case), case, response)
@@ -383,6 +388,7 @@ def timestamps_utc_millis(ctx: Any, response: Response, case: Case) -> bool | No
     return None
 
 
+@rechecked
 def matching_items_listed(ctx: Any, response: Response, case: Case) -> bool | None:
     """The page lists exactly the records the rules put on it: the matches, in order, sliced into pages."""
     found = page_of(active(case), case, response)

@@ -173,8 +173,8 @@ class _Builder:
 
     def credentials(self) -> Iterator[Edge]:
         rule = (
-            "a missing header, another scheme, an empty token, a token that is not a JWT or a numeric exp at "
-            "or before now → 401 with WWW-Authenticate: Bearer"
+            "credentials a server must refuse (none, another scheme, an empty or malformed token, one expired or "
+            "badly signed) → 401 with WWW-Authenticate: Bearer"
         )
         scopes = list(self.profile.scopes)
         refused = [

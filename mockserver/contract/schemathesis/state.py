@@ -40,7 +40,35 @@ class RunState:
     session: Any = None  # the run's BoundedSession (None in-process): the checks' own requests go through it
     lock: threading.RLock = field(default_factory=threading.RLock)
     mock_rules: bool = True  # held to the mock's own decisions too (the target is the mock); its data never moves
-    data_changes: list[str] = field(default_factory=list)  # disagreements a fresh view of the data explained
+    moves: Counter[str] = field(default_factory=Counter)  # per check: disagreements a fresh survey explained
+    appeared: set[str] = field(default_factory=set)  # ids of records a fresh survey found that the earlier did not
+    gone: set[str] = field(default_factory=set)
+    changed: set[str] = field(default_factory=set)  # ids of records whose instants or category differ
+
+    def moved(self, check: str, before: Landscape, after: Landscape) -> None:
+        """A disagreement of ``check`` explained by the data having changed from ``before`` to ``after``."""
+        old = {repr(r.id): r for r in before.records}
+        new = {repr(r.id): r for r in after.records}
+        with self.lock:
+            self.moves[check] += 1
+            self.appeared.update(new.keys() - old.keys())
+            self.gone.update(old.keys() - new.keys())
+            self.changed.update(i for i in old.keys() & new.keys() if old[i] != new[i])
+
+    def data_changes(self) -> list[str]:
+        """One line per check whose disagreements the data's changes explained, and what changed."""
+        if not self.moves:
+            return []
+
+        def some(ids: set[str]) -> str:
+            shown = sorted(ids)[:5]
+            return f"{len(ids)} ({', '.join(shown)}{', …' if len(ids) > 5 else ''})" if ids else "0"
+
+        what = f"records appeared {some(self.appeared)}, changed {some(self.changed)}, gone {some(self.gone)}"
+        return [
+            f"{check}: {count} disagreement{'s' if count > 1 else ''} explained by a fresh view of the data; {what}"
+            for check, count in sorted(self.moves.items())
+        ]
 
     def fire(self, name: str, case: Any) -> None:
         """Check ``name`` had something to verify in ``case``'s answer: count it, and what the request reached."""
