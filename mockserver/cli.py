@@ -12,7 +12,7 @@ from typing import Any, cast
 import click
 
 from mockserver.apis import names
-from mockserver.contract.options import DEFAULT_MAX_EXAMPLES
+from mockserver.contract.options import DEFAULT_MAX_EXAMPLES, TargetKind
 from mockserver.core.listening import BindError
 from mockserver.core.openapi import ApiId, SpecError
 from mockserver.core.tokens import mint_token
@@ -301,6 +301,16 @@ DEFAULT_REPORT_DIR = Path("mockserver-report")
 )
 @click.option("--token", default=None, help="Bearer token (default: a development token the mock accepts).")
 @click.option("--unscoped-token", default=None, help="A token without calendar.event.read, to test the 403.")
+@click.option(
+    "--expired-token", default=None, help="A token the target issued that has expired, to test that it is refused."
+)
+@click.option(
+    "--target-kind",
+    type=click.Choice(["mock", "deployment"]),
+    default=None,
+    help="Hold the target to the API's rules and the mock's own (mock) or to the API's alone (deployment); "
+    "default: mock when the target says so at /.well-known/mockserver.",
+)
 @click.option("--session-token", default=None, help="x-session-token for interventions.")
 @click.option("--header", "headers", type=HeaderType(), multiple=True, help="An extra header (repeatable).")
 @click.option(
@@ -362,6 +372,8 @@ def fuzz(
     target: str,
     token: str | None,
     unscoped_token: str | None,
+    expired_token: str | None,
+    target_kind: TargetKind | None,
     session_token: str | None,
     headers: tuple[tuple[str, str], ...],
     max_examples: int,
@@ -391,6 +403,8 @@ def fuzz(
         target=target,
         token=token,
         unscoped_token=unscoped_token,
+        expired_token=expired_token,
+        target_kind=target_kind,
         session_token=session_token,
         headers=headers,
         max_examples=max_examples,

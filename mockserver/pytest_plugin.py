@@ -29,6 +29,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--contract-token", default=None, help="Bearer token for the target.")
     group.addoption("--contract-unscoped-token", default=None, help="A token lacking the read scope (403 check).")
+    group.addoption("--contract-expired-token", default=None, help="A token the target issued that has expired.")
+    group.addoption(
+        "--contract-target-kind",
+        default=None,
+        choices=("mock", "deployment"),
+        help="Hold the target to the mock's own rules too (mock) or to the API's alone (deployment).",
+    )
     group.addoption("--contract-session-token", default=None, help="Session token header value.")
     group.addoption(
         "--contract-max-examples",
@@ -117,6 +124,8 @@ def _options(config: pytest.Config) -> Any:
         app=app,
         token=config.getoption("contract_token"),
         unscoped_token=config.getoption("contract_unscoped_token"),
+        expired_token=config.getoption("contract_expired_token"),
+        target_kind=config.getoption("contract_target_kind"),
         session_token=config.getoption("contract_session_token"),
         max_examples=config.getoption("contract_max_examples") or DEFAULT_MAX_EXAMPLES,
         seed=config.getoption("contract_seed"),
