@@ -27,17 +27,19 @@ def section(entries: Sequence[Entry]) -> str:
     lines = [
         f"<!-- generated from tests/rules/register.yaml by `{COMMAND}`; do not edit by hand -->",
         f"{len(entries)} sentences: {len(rules)} rules ({len(rules) - unobservable} checked on a target, "
-        f"{unobservable} not observable from outside, tested on the mock only) and {informative} informative.",
+        f"{unobservable} not observable from outside, tested on the mock only) and {informative} informative. "
+        "Class *api*: the documents state it, or every faithful HTTP server does it; a deployment is held to it. "
+        "Class *mock*: the mock's own decision where the documents are silent; only the mock is held to it.",
     ]
     for api in API_IDS:
-        lines += ["", f"**{api}**", "", "| rule | the spec says | checked by |", "|---|---|---|"]
+        lines += ["", f"**{api}**", "", "| rule | class | the spec says | checked by |", "|---|---|---|---|"]
         for rule in sorted((r for r in rules if r.api == api), key=lambda r: str(r.id)):
             checked = (
                 ", ".join(f"`{name}`" for name in rule.checks)
                 if rule.checks
                 else f"not observable: {rule.unobservable}"
             )
-            lines.append(f"| `{rule.id}` | {_cell(rule.words)} | {_cell(checked)} |")
+            lines.append(f"| `{rule.id}` | {rule.rule_class} | {_cell(rule.words)} | {_cell(checked)} |")
     return "\n".join(lines)
 
 

@@ -20,7 +20,16 @@ from mockserver.core.openapi import ApiId
 from tests.support.specs import SHIPPED as API_IDS
 from tests.support.specs import raw_spec as load_spec
 
-__all__ = ["REGISTER", "ROOT", "Entry", "Sentence", "load_register", "spec_sentences", "split_sentences"]
+__all__ = [
+    "REGISTER",
+    "ROOT",
+    "RULE_CLASSES",
+    "Entry",
+    "Sentence",
+    "load_register",
+    "spec_sentences",
+    "split_sentences",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTER = Path(__file__).with_name("register.yaml")
@@ -89,6 +98,7 @@ class Entry:
     where: str
     words: str
     id: str | None = None
+    rule_class: str | None = None  # "api" or "mock" (the YAML key ``class``)
     informative: str | None = None
     mock: tuple[str, ...] = ()
     checks: tuple[str, ...] | None = None
@@ -109,7 +119,8 @@ class Entry:
         return self.id or f"{self.api}#{self.where}: {self.words!r}"
 
 
-_KEYS = frozenset(f.name for f in fields(Entry))
+_KEYS = frozenset(f.name for f in fields(Entry) if f.name != "rule_class") | {"class"}
+RULE_CLASSES = ("api", "mock")
 
 
 def _entry(index: int, raw: Any) -> Entry:
@@ -144,6 +155,7 @@ def _entry(index: int, raw: Any) -> Entry:
         where=str(text("where", required=True)),
         words=str(text("words", required=True)),
         id=text("id"),
+        rule_class=text("class"),
         informative=text("informative"),
         mock=names("mock") or (),
         checks=names("checks"),

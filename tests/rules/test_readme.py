@@ -14,10 +14,18 @@ def test_readme_rules_section_is_generated_from_the_register() -> None:
 
 
 def test_rewrite_replaces_only_the_part_between_the_markers() -> None:
-    rule = Entry(api="events", where="/w", words="A | B.", id="events.x.y", mock=("t",), checks=("page_echoed",))
+    rule = Entry(
+        api="events",
+        where="/w",
+        words="A | B.",
+        id="events.x.y",
+        rule_class="api",
+        mock=("t",),
+        checks=("page_echoed",),
+    )
     text = f"before\n{BEGIN}\nold\n{END}\nafter\n"
     assert rewrite(text, [rule]) == f"before\n{BEGIN}\n{section([rule])}\n{END}\nafter\n"
-    assert "| `events.x.y` | A \\| B. | `page_echoed` |" in section([rule])
+    assert "| `events.x.y` | api | A \\| B. | `page_echoed` |" in section([rule])
 
 
 def test_rewrite_refuses_a_readme_without_the_markers() -> None:

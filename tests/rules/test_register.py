@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.rules.register import ROOT, Entry, all_spec_sentences, load_register, split_sentences
+from tests.rules.register import ROOT, RULE_CLASSES, Entry, all_spec_sentences, load_register, split_sentences
 
 _PARAMETER_SET = type(pytest.param(None))
 
@@ -191,3 +191,22 @@ def test_spec_sentences_skip_example_data() -> None:
 def test_pointers_escape_slashes_in_path_names() -> None:
     wheres = {sentence.where for sentence in all_spec_sentences()}
     assert {"/paths/~1calendar~1v2~1rs~1events/get/description", "/paths/~1events/get/description"} <= wheres
+
+
+def test_every_rule_is_classed_as_the_apis_or_the_mocks(rules: list[Entry]) -> None:
+    unclassed = [rule.name for rule in rules if rule.rule_class not in RULE_CLASSES]
+    assert unclassed == [], f"each rule needs class: api or class: mock: {unclassed}"
+
+
+def test_only_rules_have_a_class(entries: list[Entry]) -> None:
+    assert [e.name for e in entries if not e.is_rule and e.rule_class is not None] == []
+
+
+def test_checks_a_deployment_is_never_held_to_verify_mock_rules_only(rules: list[Entry]) -> None:
+    """A check the tester declares not applicable to a deployment verifies no rule of the API's."""
+    from mockserver.contract.checks import MOCK_CHECKS  # noqa: PLC0415
+
+    api_rules = {
+        name: [r.id for r in rules if r.rule_class == "api" and name in (r.checks or ())] for name in MOCK_CHECKS
+    }
+    assert {name: ids for name, ids in api_rules.items() if ids} == {}
