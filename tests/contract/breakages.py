@@ -297,6 +297,16 @@ def _category_trimmed(p: Params) -> Params:  # category compared after trimming 
     return {**p, "category": p["category"].strip()} if p.get("category", "").strip() else p
 
 
+async def _category_by_prefix(p: Params, b: dict[str, Any], fetch: Fetch) -> dict[str, Any]:
+    """``category`` matched as a prefix: a proper prefix of a category (which the mock matches to nothing) lists the
+    records whose category starts with it."""
+    wanted = p.get("category", "")
+    if not wanted or b["events"]:
+        return b
+    wider = await fetch({k: v for k, v in p.items() if k != "category"})
+    return {**b, "events": [e for e in wider.get("events", []) if str(e.get("category", "")).startswith(wanted)]}
+
+
 def _empty_category_everything(p: Params) -> Params:
     return {k: v for k, v in p.items() if k != "category"} if p.get("category") == "" else p
 
@@ -631,6 +641,7 @@ CATALOGUE: dict[str, Broken] = {
     **_both("page-below-one-is-first", "page_size_respected", _query(_below_one_is_first)),
     **_both("size-below-one-is-default", "page_size_respected", _query(_size_below_one_is_default)),
     "events/category-trimmed": Broken("events", "category_honoured", _query(_category_trimmed)),
+    "events/category-by-prefix": Broken("events", "category_honoured", Breakage(body=_category_by_prefix)),
     "events/empty-category-matches-all": Broken("events", "matching_items_listed", _query(_empty_category_everything)),
     "events/page-echo-one": Broken("events", "page_echoed", _body(_page_echo_one, last_page_only=False)),
     **_both("millisecond-bounds", "matching_items_listed", _query(_millisecond_bounds)),

@@ -542,7 +542,8 @@ class _Builder:
             yield Edge(self._window(at, _plus(at, 3_600_000_000), extra, (offset, -offset)), self.headers)
         if self.profile.category_param and record.category is not None:
             day = 86_400_000_000
-            for category in (record.category, record.category + " "):
+            prefix = (record.category[:-1],) if len(record.category) > 1 else ()  # exact match, not a prefix
+            for category in (record.category, record.category + " ", *prefix):
                 wide = {**extra, self.profile.size_param: 2, self.profile.category_param: category}
                 yield Edge(self._window(_plus(at, -day), _plus(at, day), wide), self.headers)
 
