@@ -10,7 +10,6 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
@@ -22,31 +21,33 @@ from mockserver.server.settings import DEFAULT_ANCHOR, anchor_micros
 from tests.deployments.config import Api, Config
 from tests.deployments.instants import instant
 
-__all__ = ["SYSTEM_USER_ID", "TIME_FIELDS", "Record", "Store", "generated"]
+__all__ = ["MICROS", "SYSTEM_USER_ID", "TIME_FIELDS", "Record", "Store", "generated"]
 
 SYSTEM_USER_ID = 1  # the alternative deployment's author of auto-created interventions
 TIME_FIELDS: dict[Api, tuple[str, ...]] = {
     "events": ("start", "end", "created_at", "updated_at"),
     "interventions": ("scheduledStart", "scheduledEnd"),
 }
+MICROS = 1_000_000
 _EVENT_ID = string.digits + "abcdefghijklmnopqrstuv"
 
 
 @dataclass(frozen=True)
 class Record:
-    """One record as served, with the exact instants of its window and order fields."""
+    """One record as served, with the instants of its window and order fields in whole microseconds (exact: the
+    records' instants have milliseconds)."""
 
     body: Mapping[str, Any]
-    at: Mapping[str, Fraction]
+    at: Mapping[str, int]
 
     @classmethod
     def of(cls, api: Api, body: dict[str, Any]) -> Record:
         at = {}
         for name in TIME_FIELDS[api]:
             found = instant(body[name])
-            if found is None:
-                raise ValueError(f"record {body['id']}: {name}={body[name]!r} is not a date-time")
-            at[name] = found
+            if found is None or (found * MICROS).denominator != 1:
+                raise ValueError(f"record {body['id']}: {name}={body[name]!r} is not a date-time in whole µs")
+            at[name] = int(found * MICROS)
         return cls(MappingProxyType(body), MappingProxyType(at))
 
 

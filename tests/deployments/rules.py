@@ -3,14 +3,23 @@ one rule a broken deployment breaks)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 from tests.deployments.config import Config
-from tests.deployments.data import Record
+from tests.deployments.data import MICROS, Record
 from tests.deployments.query import EventsQuery, InterventionsQuery
 
 __all__ = ["events_page", "interventions_page"]
+
+
+def _micros(bound: Fraction) -> tuple[int, int]:
+    """A bound as the whole microseconds around it (floor, ceil): for a record's whole-µs instant ``x``, ``x < b`` is
+    ``x < ceil``, ``x <= b`` is ``x <= floor``, ``x >= b`` is ``x >= ceil`` and ``x > b`` is ``x > floor``."""
+    exact = bound * MICROS
+    return math.floor(exact), math.ceil(exact)
 
 
 def _ordered(matches: list[Record], field: str, config: Config) -> list[Record]:
@@ -42,14 +51,13 @@ def _category(record: Record, wanted: str | None, config: Config) -> bool:
 def events_page(records: Sequence[Record], q: EventsQuery, config: Config) -> dict[str, Any]:
     """``from <= e[orderBy] < to`` as instants, category exact, ordered by the field then id; ``count`` counts every
     match and ``page`` echoes the requested page."""
-    upper_inclusive = config.broken == "window-upper-inclusive"
-    matches = [
-        r
-        for r in records
-        if q.lower <= r.at[q.order_by]
-        and (r.at[q.order_by] <= q.upper if upper_inclusive else r.at[q.order_by] < q.upper)
-        and _category(r, q.category, config)
-    ]
+    field = q.order_by
+    low = _micros(q.lower)[1]
+    high_floor, high_ceil = _micros(q.upper)
+    if config.broken == "window-upper-inclusive":  # an event exactly at ``to`` is listed
+        matches = [r for r in records if low <= r.at[field] <= high_floor and _category(r, q.category, config)]
+    else:
+        matches = [r for r in records if low <= r.at[field] < high_ceil and _category(r, q.category, config)]
     ordered = _ordered(matches, q.order_by, config)
     size = min(q.limit, config.page_cap)
     served = _slice(ordered, q.page, size, q.limit, config)
@@ -62,11 +70,14 @@ def interventions_page(records: Sequence[Record], q: InterventionsQuery, config:
     pagination echoes the page and size served (the cap, a findId hit); totalCount only when asked."""
     exclusive = config.broken == "interventions-overlap-exclusive"
 
+    low_floor, low_ceil = _micros(q.lower)
+    high_floor, high_ceil = _micros(q.upper)
+
     def overlaps(r: Record) -> bool:
         start, end = r.at["scheduledStart"], r.at["scheduledEnd"]
         if exclusive:  # a period that only touches the window's edge is left out
-            return start < q.upper and end > q.lower
-        return start <= q.upper and end >= q.lower
+            return start < high_ceil and end > low_floor
+        return start <= high_floor and end >= low_ceil
 
     matches = [r for r in records if overlaps(r)] if q.lower <= q.upper else []
     ordered = _ordered(matches, "scheduledStart", config)
