@@ -40,7 +40,7 @@ from mockserver.contract.schemathesis.types import Case, Operation
 from mockserver.contract.target.profile import ApiProfile, profile
 from mockserver.contract.target.survey import Landscape, survey, wide_query
 from mockserver.core.identity import IDENTITY_PATH, says_mock
-from mockserver.core.openapi import Param, SpecError
+from mockserver.core.openapi import Param, SpecError, api_only
 from mockserver.core.tokens import mint_token
 
 __all__ = ["Listener", "Progress", "run"]
@@ -78,9 +78,13 @@ def _headers(options: FuzzOptions, prof: ApiProfile, token: str) -> dict[str, st
     return headers
 
 
-def _schema(options: FuzzOptions, headers: dict[str, str], session: BoundedSession | None) -> BaseSchema:
+def _schema(
+    options: FuzzOptions, headers: dict[str, str], session: BoundedSession | None, *, mock_rules: bool = True
+) -> BaseSchema:
+    """The schema Schemathesis fuzzes with: the spec, less the mock's own decisions unless the target is the mock."""
     try:
-        raw = copy.deepcopy(dict(table(options.api).spec.document))
+        document = table(options.api).spec.document
+        raw = copy.deepcopy(dict(document)) if mock_rules else api_only(document)
         config = SchemathesisConfig()
         config.cache.enabled = False  # no replay of (nor writing to) a .schemathesis/ folder: same seed, same run
         schema = schemathesis.openapi.from_dict(raw, config=config)
@@ -257,18 +261,7 @@ def _run(job: _Run, started: float) -> None:
         reveal=options.reveal_credentials,
     )
     try:
-        schema = _schema(options, headers, job.session)
-        job.baseline = _baseline(schema)
-        op = _operation(schema)
-        call = _caller(op, options, headers, job.session)
-        job.emit(
-            LoadingFinished.from_schema(
-                schema, location=str(table(options.api).spec_path), start_time=time.time(), base_url=options.target
-            )
-        )
-        job.say("checking the credentials")
-        _preflight(prof, call, options)
-        result.target_kind, result.kind_reason = _kind(options, prof, call, headers, job.session)
+        schema, op, call = _connected(job, prof, headers)
     except UnusableTargetError as exc:
         result.fatal = str(exc)
         return
@@ -278,7 +271,7 @@ def _run(job: _Run, started: float) -> None:
     land = survey(prof, _fetch_body(call, result.errors))
     result.survey_records = len(land.records)
     seed = shard_seed(options.seed, options.shard)
-    schema.hook(steering_hook(prof, land, seed))
+    schema.hook(steering_hook(prof, land, seed, mock_rules=mock_rules))
     names = applicable_checks(prof)
     inapplicable = {} if mock_rules else _inapplicable(prof, names, credentials.unscoped)
     names = tuple(n for n in names if n not in inapplicable)
@@ -326,6 +319,29 @@ def _run(job: _Run, started: float) -> None:
         result.coverage = state.coverage
         result.reached = state.reached
         result.data_changes = state.data_changes()
+
+
+def _connected(job: _Run, prof: ApiProfile, headers: dict[str, str]) -> tuple[BaseSchema, Operation, Call]:
+    """The schema, operation and caller of the run, once the target answered the run's credentials and the tester
+    knows which rules it is held to (a deployment's schema lacks the mock's own decisions)."""
+    options, result = job.options, job.result
+    schema = _schema(options, headers, job.session)
+    job.baseline = _baseline(schema)
+    op = _operation(schema)
+    call = _caller(op, options, headers, job.session)
+    job.emit(
+        LoadingFinished.from_schema(
+            schema, location=str(table(options.api).spec_path), start_time=time.time(), base_url=options.target
+        )
+    )
+    job.say("checking the credentials")
+    _preflight(prof, call, options)
+    result.target_kind, result.kind_reason = _kind(options, prof, call, headers, job.session)
+    if result.target_kind != "mock":
+        schema = _schema(options, headers, job.session, mock_rules=False)
+        op = _operation(schema)
+        call = _caller(op, options, headers, job.session)
+    return schema, op, call
 
 
 def _held_to(job: _Run, prof: ApiProfile, call: Call, mock_rules: bool) -> tuple[ApiProfile, Credentials]:

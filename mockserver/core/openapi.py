@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -34,6 +35,7 @@ __all__ = [
     "Scheme",
     "Security",
     "SpecError",
+    "api_only",
     "compile_spec",
     "data_dir",
 ]
@@ -45,6 +47,9 @@ _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Security schemes whose credentials are a bearer token in Authorization (RFC 6750), the only kind the mock serves.
 _BEARER_KINDS = {("http", "bearer"), ("oauth2", None), ("openIdConnect", None)}
 CAP_EXTENSION = "x-capped-at"  # on a page-size parameter: a larger value is served as this (never rejected)
+# On a parameter: the keywords of its schema that are the mock's own decision where the document is silent (the mock
+# keeps them; a deployment is not held to them, so the contract tester drops them from the schema it fuzzes with).
+MOCK_EXTENSION = "x-mock-decides"
 
 
 class SpecError(Exception):
@@ -70,6 +75,7 @@ class Param:
     description: str
     example: Any
     cap: int | None  # x-capped-at: larger values are served as this
+    mock_keywords: tuple[str, ...] = ()  # x-mock-decides: schema keywords that are the mock's decision
 
     @property
     def type(self) -> str:
@@ -275,6 +281,12 @@ def _param(resolver: _Resolver, raw: Mapping[str, Any]) -> Param:
     cap = param.get(CAP_EXTENSION)
     if cap is not None and (not isinstance(cap, int) or isinstance(cap, bool) or cap < 1):
         raise SpecError(f"{resolver.source}: {CAP_EXTENSION} of {param['name']} is {cap!r}; expected an integer >= 1")
+    decided = param.get(MOCK_EXTENSION, [])
+    if not (isinstance(decided, list) and all(isinstance(k, str) and k in schema for k in decided)):
+        raise SpecError(
+            f"{resolver.source}: {MOCK_EXTENSION} of {param['name']} is {decided!r}; expected a list of keywords its "
+            f"schema has (of {sorted(schema)})"
+        )
     return Param(
         name=param["name"],
         location=param["in"],
@@ -283,7 +295,25 @@ def _param(resolver: _Resolver, raw: Mapping[str, Any]) -> Param:
         description=param.get("description", ""),
         example=param.get("example", schema.get("example")),
         cap=cap,
+        mock_keywords=tuple(decided),
     )
+
+
+def api_only(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a spec document without the mock's own decisions: each parameter's schema loses the keywords its
+    ``x-mock-decides`` names (inline parameters and those under ``components/parameters``)."""
+    copy: dict[str, Any] = deepcopy(dict(document))
+    places = [copy.get("components", {}).get("parameters", {}).values()]
+    for item in copy.get("paths", {}).values():
+        places.append(item.get("parameters", []))
+        places.extend(op.get("parameters", []) for op in item.values() if isinstance(op, dict))
+    for params in places:
+        for param in params:
+            schema = param.get("schema") if isinstance(param, dict) else None
+            if isinstance(schema, dict):
+                for keyword in param.get(MOCK_EXTENSION, []):
+                    schema.pop(keyword, None)
+    return copy
 
 
 def _security(resolver: _Resolver, spec: Mapping[str, Any], op: Mapping[str, Any]) -> Security:

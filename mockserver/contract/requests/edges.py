@@ -72,7 +72,6 @@ MOCK_BOUND_TEXTS = frozenset(
         "0000-01-01T00:00:00+23:59",
     }
 )
-INT64_MAX = 2**63 - 1  # the mock's bound on integers the documents give no range
 UNKNOWN_PARAM = "zz-unknown-parameter"
 _OFFSETS = (5 * 60 + 30, -(9 * 60 + 30), 14 * 60, -12 * 60)
 
@@ -500,7 +499,7 @@ class _Builder:
                             (200,) if ok else (400,),
                             param=None if ok else param.name,
                             value=None if ok else str(value),
-                            mock=INT64_MAX in (param.maximum, -param.minimum),  # the mock's bound, not the document's
+                            mock="minimum" in param.mock_keywords,  # the mock's bound, not the document's
                         ),
                     )
 

@@ -29,6 +29,7 @@ from mockserver.core.instants import Instant
 __all__ = ["steering_hook"]
 
 UNSTEERED_SHARE = 0.15
+PORTABLE_INT = 2**31 - 1  # an integer every faithful server takes, whatever its own bound
 INVERTED_SHARE = 0.12  # windows turned the wrong way round (or zero-width) around a record's instant
 _OFFSETS = (0, 0, 8 * 60, -5 * 60, 5 * 60 + 30, -(9 * 60 + 30), 14 * 60)
 _MS = 1000
@@ -115,14 +116,23 @@ def _aim_paging(profile: ApiProfile, land: Landscape, q: dict[str, Any], rng: ra
     q[profile.page_param] = rng.choice((1, 1, 2, last, last, last, last + 1, rng.randint(1, last)))
 
 
-def steering_hook(profile: ApiProfile, land: Landscape, seed: int) -> Callable[[Any, Case], Case]:
-    """The ``map_case`` hook for one run."""
+def steering_hook(
+    profile: ApiProfile, land: Landscape, seed: int, *, mock_rules: bool = True
+) -> Callable[[Any, Case], Case]:
+    """The ``map_case`` hook for one run. Without ``mock_rules`` (a deployment), an integer whose range is the mock's
+    own decision is kept within ±PORTABLE_INT in valid requests: every faithful server takes those, and beyond them
+    a deployment may refuse what the documents give no range."""
+    unbounded = () if mock_rules else tuple(p.name for p in profile.query_params() if "maximum" in p.mock_keywords)
 
     def map_case(context: Any, case: Case) -> Case:
         meta = case.meta
         if meta is None or meta.generation.mode != GenerationMode.POSITIVE or not isinstance(case.query, dict):
             return case
         q = case.query
+        for name in unbounded:
+            value = q.get(name)
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > PORTABLE_INT:
+                q[name] = PORTABLE_INT if value > 0 else -PORTABLE_INT
         if meta.phase.name == TestPhase.COVERAGE or not land.records:
             return case
         rng = random.Random(zlib.crc32(f"{seed}|{sorted(q.items(), key=str)!r}".encode()))

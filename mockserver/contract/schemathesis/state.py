@@ -56,7 +56,7 @@ class RunState:
             self.changed.update(i for i in old.keys() & new.keys() if old[i] != new[i])
 
     def data_changes(self) -> list[str]:
-        """One line per check whose disagreements the data's changes explained, and what changed."""
+        """How many disagreements (per check) the data's changes explained, and which records changed."""
         if not self.moves:
             return []
 
@@ -64,10 +64,10 @@ class RunState:
             shown = sorted(ids)[:5]
             return f"{len(ids)} ({', '.join(shown)}{', …' if len(ids) > 5 else ''})" if ids else "0"
 
-        what = f"records appeared {some(self.appeared)}, changed {some(self.changed)}, gone {some(self.gone)}"
+        per_check = ", ".join(f"{check} {count}" for check, count in sorted(self.moves.items()))
         return [
-            f"{check}: {count} disagreement{'s' if count > 1 else ''} explained by a fresh view of the data; {what}"
-            for check, count in sorted(self.moves.items())
+            f"{sum(self.moves.values())} disagreements with earlier answers explained by a fresh view ({per_check})",
+            f"records appeared {some(self.appeared)}, changed {some(self.changed)}, gone {some(self.gone)}",
         ]
 
     def fire(self, name: str, case: Any) -> None:
