@@ -31,9 +31,9 @@ test: install browser
 	$(BIN)/pytest
 
 # The whole broken-server catalogue with the tester's default settings, seeds 1, 2 and 3 (make test runs seed 1
-# with a small budget).
+# with a small budget), and the production-like deployments (tests/deployments) at the default budget too.
 test-contract: install
-	CONTRACT_FULL=1 $(BIN)/pytest tests/contract/test_broken_servers.py
+	CONTRACT_FULL=1 $(BIN)/pytest tests/contract/test_broken_servers.py tests/contract/test_deployments.py
 
 # Lint, format, types and the layer contracts of ARCHITECTURE.md (import-linter).
 # The container image, built with podman (from a local Debian 12 base when no registry answers), then tested:

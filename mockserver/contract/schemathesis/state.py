@@ -40,6 +40,7 @@ class RunState:
     session: Any = None  # the run's BoundedSession (None in-process): the checks' own requests go through it
     lock: threading.RLock = field(default_factory=threading.RLock)
     mock_rules: bool = True  # held to the mock's own decisions too (the target is the mock); its data never moves
+    violated: set[str] = field(default_factory=set)  # checks with a disagreement that a fresh view did not explain
     moves: Counter[str] = field(default_factory=Counter)  # per check: disagreements a fresh survey explained
     appeared: set[str] = field(default_factory=set)  # ids of records a fresh survey found that the earlier did not
     gone: set[str] = field(default_factory=set)
