@@ -120,7 +120,8 @@ def _named(value: str) -> str | None:
 
 
 def _jwt(claims: dict[str, Any]) -> str:
-    """An unsigned-in-spirit JWT with exactly these claims (the spec says the signature is not checked)."""
+    """A JWT with exactly these claims and a signature no server issued (the mock checks none; a deployment refuses
+    it)."""
 
     def part(data: Any) -> str:
         return base64.urlsafe_b64encode(orjson.dumps(data)).rstrip(b"=").decode()
