@@ -70,6 +70,8 @@ def page_view(state: RunState, case: Case, response: Response) -> PageView | Non
         body = response.json()
     except ValueError:
         return None
+    if not state.mock_rules and any(case.query.get(n) == "" for n in state.profile.empty_matches_nothing):
+        return None  # what an empty filter matches is the mock's decision; a deployment decides its own
     view = read_page(state.profile, case.query, body)
     if view is None:
         return None
@@ -121,7 +123,9 @@ def rechecked(check: Check) -> Check:
     page fetched later), so on a deployment a disagreement may be data that moved between the two. It is then
     re-asked at once with a fresh survey of the data: if the target's answer agrees with the fresh view, the
     disagreement is counted as the data having changed (information, never a violation); if it still disagrees after
-    ``RECHECKS`` tries, it is a violation. The mock's data never moves: a disagreement there stands at once."""
+    ``RECHECKS`` tries, it is a violation. On a target whose data does not move (the mock), every disagreement stands
+    its rechecks, so nothing is lost; it is rechecked all the same, since what says it is the mock may be a live
+    deployment in front of it."""
 
     @functools.wraps(check)
     def judged(ctx: Any, response: Response, case: Case) -> bool | None:
@@ -129,8 +133,8 @@ def rechecked(check: Check) -> Check:
             return check(ctx, response, case)
         except ContractViolation:
             state = active(case)
-            if state is None or state.mock_rules or check.__name__ in state.violated:
-                raise  # the mock's data never moves; a check that already stood a recheck is not asked again
+            if state is None or check.__name__ in state.violated:
+                raise  # a check that already stood a recheck is not asked again
             if not _explained(ctx, state, case, check):
                 with state.lock:
                     state.violated.add(check.__name__)

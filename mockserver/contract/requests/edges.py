@@ -332,7 +332,10 @@ class _Builder:
             name = param.name
             rest = {k: v for k, v in self.headers.items() if k.lower() != name.lower()}
             check, rule = "required_headers_enforced", f"{name} is required: missing, blank or another value → 400"
-            yield Edge(self.base(), rest, Expectation(check, rule, f"no {name} header", (400,), param=name))
+            # A deployment refuses it; 400 is the mock's status (a session token may be refused as credentials, a
+            # media type with 415 Unsupported Media Type).
+            refused = (400,) if self.mock_rules else (400, 401) if param.free_header else (400, 415)
+            yield Edge(self.base(), rest, Expectation(check, rule, f"no {name} header", refused, param=name))
             if param.pattern is not None or param.min_length:
                 yield Edge(
                     self.base(),
@@ -349,7 +352,7 @@ class _Builder:
                             check,
                             rule + "; a media type compares without parameters",
                             f"{name}: {other}",
-                            (400,),
+                            refused,
                             param=name,
                             mock=";" in other,  # refusing a parameter of the one allowed type is the mock's choice
                         ),
@@ -413,8 +416,8 @@ class _Builder:
                     self.headers,
                     Expectation(check, "an empty value → 400", f"{name}= (empty)", (400,), param=name, mock=True),
                 )
-            elif name in self.profile.empty_matches_nothing:
-                yield Edge({**base, name: ""}, self.headers)  # the page checks: it matches nothing
+            elif name in self.profile.empty_matches_nothing and self.mock_rules:
+                yield Edge({**base, name: ""}, self.headers)  # the page checks: the mock matches nothing
             if param.required:
                 yield Edge(
                     {k: v for k, v in base.items() if k != name},
