@@ -168,6 +168,36 @@ def cli() -> None:
     show_default=True,
     help="Concurrent connections per worker; requests beyond them are answered 503.",
 )
+@click.option(
+    "--max-connections-per-client",
+    type=click.IntRange(0, 1_000_000),
+    default=256,
+    show_default=True,
+    help="Open connections from one peer address (0: no cap); beyond, 503. Turn it off (0) behind a proxy or an "
+    "ingress, where every user shares one address.",
+)
+@click.option(
+    "--max-header-bytes",
+    type=click.IntRange(1024, 16 * 1024 * 1024),
+    default=64 * 1024,
+    show_default=True,
+    help="The request line and headers together; beyond, 431.",
+)
+@click.option(
+    "--max-body-bytes",
+    type=click.IntRange(0, 1024 * 1024 * 1024),
+    default=1024 * 1024,
+    show_default=True,
+    help="A request body; beyond, 413.",
+)
+@click.option(
+    "--drain-timeout",
+    type=click.FloatRange(0, 3600),
+    default=3.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="On SIGTERM, how long answers in flight may take to finish (connections still sending close at once).",
+)
 def serve(
     host: str,
     port: int,
@@ -188,6 +218,10 @@ def serve(
     admin_token: str | None,
     head_timeout: float,
     max_connections: int,
+    max_connections_per_client: int,
+    max_header_bytes: int,
+    max_body_bytes: int,
+    drain_timeout: float,
 ) -> None:
     """Serve the APIs (interventions under /main, events at /) until interrupted."""
     apis = names() if api == "all" else (api,)
@@ -209,7 +243,14 @@ def serve(
     from mockserver.server import serving  # noqa: PLC0415 (the server's imports cost a second; other commands skip them)
 
     try:
-        limits = serving.Limits(head_timeout_s=head_timeout, max_connections=max_connections)
+        limits = serving.Limits(
+            head_timeout_s=head_timeout,
+            max_connections=max_connections,
+            max_per_client=max_connections_per_client,
+            max_head_bytes=max_header_bytes,
+            max_body_bytes=max_body_bytes,
+            drain_timeout_s=drain_timeout,
+        )
         serving.serve(settings, host, port, workers, reload=reload, limits=limits)
     except BindError as exc:
         raise click.ClickException(str(exc)) from None

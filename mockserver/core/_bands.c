@@ -176,6 +176,11 @@ static PyObject *select_(PyObject *self, PyObject *const *args, Py_ssize_t nargs
         PyBuffer_Release(&out);
         return NULL;
     }
+    if (first == last) { /* no rank asked for: the scans below write a tentative value first, with no room for it */
+        release(&band);
+        PyBuffer_Release(&out);
+        return PyLong_FromSsize_t(0);
+    }
     int64_t *kept = out.buf;
     Py_ssize_t rank = 0, written = 0, k = band.start;
     int one_test = band.tests == 1 && band.codes.obj == NULL;

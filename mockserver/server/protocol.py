@@ -20,16 +20,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from starlette.types import Scope
 from uvicorn.config import Config
+from uvicorn.protocols.http.flow_control import HIGH_WATER_LIMIT
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol, RequestResponseCycle
 
 __all__ = [
     "DEFAULT_HEAD_TIMEOUT_S",
     "DEFAULT_MAX_CONNECTIONS",
     "BatchedWrites",
+    "ConnectionLimits",
     "HeadTimeoutProtocol",
     "Lane",
     "configure",
@@ -37,19 +41,48 @@ __all__ = [
 
 DEFAULT_HEAD_TIMEOUT_S = 20.0
 DEFAULT_MAX_CONNECTIONS = 1000  # beyond it, a request is answered 503 (uvicorn's limit_concurrency)
-_ATTRIBUTE = "mockserver_head_timeout"  # carried on uvicorn's Config, which worker processes receive pickled
+_ATTRIBUTE = "mockserver_limits"  # carried on uvicorn's Config, which worker processes receive pickled
 _LANE = "mockserver_lane"
 _OK = STATUS_LINE[200]
+
+
+@dataclass(frozen=True)
+class ConnectionLimits:
+    """What one connection may make the server hold: time, bytes, queued requests, and its client's share."""
+
+    head_timeout_s: float = DEFAULT_HEAD_TIMEOUT_S  # a request head must arrive within this
+    body_timeout_s: float = DEFAULT_HEAD_TIMEOUT_S  # a request body must arrive within this, once its head has
+    max_head_bytes: int = 64 * 1024  # request line and headers together (a 16 KB JWT fits): beyond, 431
+    max_body_bytes: int = 1024 * 1024  # beyond, 413 (the APIs are GETs; the token endpoint reads a small form)
+    max_pipelined: int = 32  # requests read but not yet answered on one connection: beyond, it is closed
+    max_per_client: int = 256  # open connections from one peer address (0: no cap): beyond, 503
+    max_held_output: int = HIGH_WATER_LIMIT  # answers the lane writes to a client that does not read, in bytes
+
+
+class _BodyRefusedError(Exception):
+    """Raised inside the parser's callback once a body over the limit is refused: nothing more is parsed."""
+
+
+class _TooManyPipelinedError(Exception):
+    """Raised inside the parser's callback to stop reading a connection that queues requests it does not read."""
+
+
+def _problem(status: int, title: str, detail: str) -> bytes:
+    """A whole HTTP/1.1 answer: an RFC 7807 problem, and the connection closed after it."""
+    body = orjson.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail})
+    head = STATUS_LINE[status] + b"content-type: application/problem+json\r\nconnection: close\r\n"
+    return head + b"content-length: %d\r\n\r\n" % len(body) + body
+
 
 # A lane: a request's 200 answer, as its header lines after uvicorn's own (``name: value\r\n`` each) and its body,
 # or None to leave the request to the app.
 Lane = Callable[[Scope], tuple[bytes, bytes] | None]
 
 
-def configure(config: Config, head_timeout_s: float, lane: Lane | None = None) -> Config:
-    """``config`` serving with this protocol, this head deadline and this lane."""
+def configure(config: Config, limits: ConnectionLimits | float, lane: Lane | None = None) -> Config:
+    """``config`` serving with this protocol, these limits (or just a head deadline, in seconds) and this lane."""
     config.http = HeadTimeoutProtocol
-    setattr(config, _ATTRIBUTE, head_timeout_s)
+    setattr(config, _ATTRIBUTE, limits if isinstance(limits, ConnectionLimits) else ConnectionLimits(limits))
     setattr(config, _LANE, lane)
     return config
 
@@ -138,8 +171,15 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
 
     def __init__(self, config: Config, *args: Any, **kwargs: Any) -> None:
         super().__init__(config, *args, **kwargs)
-        self._head_timeout: float = getattr(config, _ATTRIBUTE, DEFAULT_HEAD_TIMEOUT_S)
+        self._limits: ConnectionLimits = getattr(config, _ATTRIBUTE, None) or ConnectionLimits()
+        self._head_timeout: float = self._limits.head_timeout_s
         self._head_deadline: asyncio.TimerHandle | None = None
+        self._head_bytes = 0  # bytes of the current head read so far (counted per read, a read at most over)
+        self._heads = 0  # heads completed on this connection
+        self._body_deadline: asyncio.TimerHandle | None = None
+        self._body_bytes = 0
+        self._refused = False  # answered with a problem and closing: nothing more is read
+        self._eof = False  # the client half-closed: answer what it sent, then close
         self._head_began: float | None = None  # loop time the current head began; None between heads
         self._lane: Lane | None = getattr(config, _LANE, None)
         self._completing = False  # within on_response_complete, which starts the next pipelined request
@@ -153,6 +193,8 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
             super().on_response_complete()
         finally:
             self._completing = False
+        if self._eof and self.cycle is not None and self.cycle.response_complete and not self.pipeline:
+            self.transport.close()  # the client sent all it will: what it asked for is answered
 
     def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
         """Start the app on a request whose head is read, unless the lane answers it at once.
@@ -161,7 +203,13 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
         request queued behind one the app answers (``_completing``): it would be answered, and logged, before the
         app has finished with the one before it."""
         lane = self._lane
-        if lane is not None and app is self.app and not self.flow.write_paused and not self._completing:
+        if (
+            lane is not None
+            and app is self.app
+            and not self.flow.write_paused
+            and not self._completing
+            and self.transport.get_write_buffer_size() <= self._limits.max_held_output  # a client that reads
+        ):
             try:
                 answer = lane(cycle.scope)  # type: ignore[arg-type]  # an HTTPScope is a Scope
             except Exception:  # a defect of the lane: the app answers, as it would without one
@@ -215,7 +263,55 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(BatchedWrites(transport, self.loop))
+        cap = self._limits.max_per_client
+        if cap and self.client is not None:
+            host = self.client[0]
+            peers = (getattr(c, "client", None) for c in self.connections)
+            if sum(1 for peer in peers if peer is not None and peer[0] == host) > cap:
+                self._refuse(503, "Too many connections", f"{host} has {cap} connections open already")
+                return
         self._begin_head()  # a connection that sends nothing is held to the same deadline
+
+    def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return
+        heads = self._heads
+        try:
+            super().data_received(data)
+        finally:
+            if self._heads == heads and self._head_began is not None:  # the whole read was (part of) one head
+                self._head_bytes += len(data)
+                if self._head_bytes > self._limits.max_head_bytes and not self._refused:
+                    self._refuse(
+                        431,
+                        "Request Header Fields Too Large",
+                        f"the request line and headers exceed {self._limits.max_head_bytes} bytes",
+                    )
+
+    def send_400_response(self, msg: str) -> None:
+        if self._refused:  # refused by a callback (a body over the limit), which stopped the parser: answered already
+            return
+        if isinstance(self._stopped, _TooManyPipelinedError):  # raised by on_headers_complete, reported by the parser
+            self._refuse(
+                503, "Too many pipelined requests", f"more than {self._limits.max_pipelined} requests wait unanswered"
+            )
+            return
+        super().send_400_response(msg)
+
+    _stopped: Exception | None = None
+
+    def _refuse(self, status: int, title: str, detail: str) -> None:
+        """Answer a problem and close, reading nothing more; an answer in progress is cut short."""
+        self._refused = True
+        self._head_began = None
+        if self.flow is not None:
+            self.flow.pause_reading()
+        if self.cycle is None or self.cycle.response_complete or not self.cycle.response_started:
+            self.transport.write(_problem(status, title, detail))
+        if self.cycle is not None and not self.cycle.response_complete:
+            self.cycle.disconnected = True
+            self.cycle.message_event.set()
+        self.transport.close()
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -224,11 +320,80 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._head_began = None
+        self._head_bytes = 0
+        self._heads += 1
+        if len(self.pipeline) >= self._limits.max_pipelined:
+            self._stopped = _TooManyPipelinedError()
+            raise self._stopped  # the parser stops here and reports an error: send_400_response answers it
+        length = self._content_length()
+        if length is not None and length > self._limits.max_body_bytes:
+            self._refuse(413, "Content Too Large", f"a body of {length} bytes; at most {self._limits.max_body_bytes}")
+            raise _BodyRefusedError  # stop parsing: nothing more is read from this connection
         super().on_headers_complete()
+        if length or self._chunked():
+            self._body_bytes = 0
+            self._body_deadline = self.loop.call_later(self._limits.body_timeout_s, self._body_expired)
+
+    def _content_length(self) -> int | None:
+        for name, value in self.headers:
+            if name == b"content-length":
+                return int(value) if value.isdigit() else None
+        return None
+
+    def _chunked(self) -> bool:
+        return any(name == b"transfer-encoding" and b"chunked" in value.lower() for name, value in self.headers)
+
+    def on_body(self, body: bytes) -> None:
+        self._body_bytes += len(body)
+        if self._body_bytes > self._limits.max_body_bytes:
+            self._refuse(413, "Content Too Large", f"a body over {self._limits.max_body_bytes} bytes")
+            raise _BodyRefusedError
+        super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        self._cancel_body_deadline()
+        super().on_message_complete()
+
+    def _cancel_body_deadline(self) -> None:
+        if self._body_deadline is not None:
+            self._body_deadline.cancel()
+            self._body_deadline = None
+
+    def _body_expired(self) -> None:
+        """A body that did not arrive in time: the connection is closed (the app, if waiting, sees a disconnect)."""
+        self._body_deadline = None
+        if not self.transport.is_closing():
+            self._refused = True
+            if self.cycle is not None and not self.cycle.response_complete:
+                self.cycle.disconnected = True
+                self.cycle.message_event.set()
+            self.transport.close()
+
+    def eof_received(self) -> bool:  # type: ignore[override]
+        """A client that half-closes after its request still gets the answer (as the lane gives it at once)."""
+        self._eof = True
+        busy = self.cycle is not None and not self.cycle.response_complete
+        if not (busy or self.pipeline):
+            self.transport.close()  # sends the answers of this turn first (returning False would drop them)
+        return True
+
+    def shutdown(self) -> None:
+        """On SIGTERM: a connection still sending a head or a body is closed at once; an answer in flight is finished
+        (within the server's drain deadline) and its connection closed after it."""
+        sending_body = self._body_deadline is not None
+        if self._head_began is not None or sending_body:
+            self._refused = True
+            if self.cycle is not None and not self.cycle.response_complete:
+                self.cycle.disconnected = True
+                self.cycle.message_event.set()
+            self.transport.close()
+            return
+        super().shutdown()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._head_began = None
         if self._head_deadline is not None:
             self._head_deadline.cancel()
             self._head_deadline = None
+        self._cancel_body_deadline()
         super().connection_lost(exc)

@@ -20,7 +20,13 @@ from mockserver.core.tokens import mint_token
 from mockserver.server.allocator import keep_large_blocks_mapped, release_freed_memory
 from mockserver.server.app import build_stores, create_app, create_served
 from mockserver.server.banner import print_banner
-from mockserver.server.protocol import DEFAULT_HEAD_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS, Lane, configure
+from mockserver.server.protocol import (
+    DEFAULT_HEAD_TIMEOUT_S,
+    DEFAULT_MAX_CONNECTIONS,
+    ConnectionLimits,
+    Lane,
+    configure,
+)
 from mockserver.server.settings import Settings
 from mockserver.server.workers import Forked
 
@@ -53,13 +59,32 @@ class Limits:
 
     head_timeout_s: float = DEFAULT_HEAD_TIMEOUT_S  # a request head must arrive within this
     max_connections: int = DEFAULT_MAX_CONNECTIONS  # beyond it, requests are answered 503
+    max_per_client: int = ConnectionLimits.max_per_client  # connections from one address; beyond, 503 (0: no cap)
+    max_head_bytes: int = ConnectionLimits.max_head_bytes  # request line and headers; beyond, 431
+    max_body_bytes: int = ConnectionLimits.max_body_bytes  # a request body; beyond, 413
+    drain_timeout_s: float = 3.0  # on SIGTERM, answers in flight get this long; a connection still sending is closed
+
+    def connection(self) -> ConnectionLimits:
+        return ConnectionLimits(
+            head_timeout_s=self.head_timeout_s,
+            body_timeout_s=self.head_timeout_s,
+            max_head_bytes=self.max_head_bytes,
+            max_body_bytes=self.max_body_bytes,
+            max_per_client=self.max_per_client,
+        )
 
 
 def _config(app: Any, limits: Limits, lane: Lane | None = None, **options: Any) -> uvicorn.Config:
     config = uvicorn.Config(
-        app, log_level="info", access_log=False, lifespan="off", limit_concurrency=limits.max_connections, **options
+        app,
+        log_level="info",
+        access_log=False,
+        lifespan="off",
+        limit_concurrency=limits.max_connections,
+        timeout_graceful_shutdown=max(1, round(limits.drain_timeout_s)) if limits.drain_timeout_s else None,
+        **options,
     )
-    return configure(config, limits.head_timeout_s, lane)
+    return configure(config, limits.connection(), lane)
 
 
 def serve(

@@ -143,3 +143,15 @@ def test_bad_arguments_are_exceptions() -> None:
         _bands.position(column, perm + 10, column[:1], 4, 1, False)
     with pytest.raises(ValueError, match="overflow"):
         _bands.position(column, perm, np.zeros(3, dtype=np.int64), 2**62, 1, False)
+
+
+def test_select_of_no_rank_writes_nothing() -> None:
+    """``first == last`` asks for no rank: nothing is written, not even the scans' tentative value (the one-test scan
+    wrote it at ``out[0]``, past an empty ``out``: a heap overflow under AddressSanitizer)."""
+    column = np.arange(200, dtype=np.int64)
+    perm = np.arange(200, dtype=np.int32)
+    args = (0, 200, (column,), OPS[">="], (0,), perm, None, -1)
+    for first in (0, 5, 150):
+        out = np.full(4, SENTINEL, dtype=np.int64)
+        assert _bands.select(out, first, first, -1, *args) == 0
+        assert (out == SENTINEL).all()

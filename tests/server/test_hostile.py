@@ -262,7 +262,7 @@ RAW_TARGETS = [
     ("raw-invalid-utf8-in-path", b"/events\xff", 400),
     ("raw-space-in-target", b"/events?from=2024 01", 400),
     ("url-64-KiB", EV.encode() + b"&x=" + b"a" * 64 * KIB, 400),
-    ("url-1-MiB", b"/events?x=" + b"a" * 1024 * KIB, 400),
+    ("url-1-MiB", b"/events?x=" + b"a" * 1024 * KIB, 431),  # over --max-header-bytes
 ]
 
 
@@ -296,7 +296,7 @@ HEADERS = [
     ("authorization-bearer-space", EV, (b"Authorization", b"Bearer "), (b"Authorization",), 401),
     ("authorization-lowercase-scheme", EV, (b"Authorization", b"bearer " + TOKEN.encode()), (b"Authorization",), 200),
     ("authorization-latin1", EV, (b"Authorization", b"Bearer \xff\xfe.\xe9.\xe9"), (b"Authorization",), 401),
-    ("header-1-MiB-ignored", EV, (b"X-Padding", b"a" * 1024 * KIB), (), 200),
+    ("header-1-MiB", EV, (b"X-Padding", b"a" * 1024 * KIB), (), 431),  # over --max-header-bytes
     ("many-headers-500", EV, (b"X-Many", b"1\r\n".join(b"X-H%d: 1" % n for n in range(500))), (), 200),
 ]
 
@@ -384,8 +384,8 @@ BODIES = [
     ("json-invalid-utf8", b'"\xff\xfe"'),
     ("json-NaN", b"NaN"),
     ("json-5000-digit-integer", b"1" + b"0" * 5000),
-    ("json-1-MiB-string", b'"' + b"a" * 1024 * KIB + b'"'),
-    ("binary-1-MiB", bytes(range(256)) * 4 * KIB),
+    ("json-512-KiB-string", b'"' + b"a" * 512 * KIB + b'"'),
+    ("binary-1-MiB", bytes(range(256)) * 4 * KIB),  # exactly --max-body-bytes (1 MiB): still read, and ignored
 ]
 
 
@@ -396,6 +396,13 @@ def test_a_body_on_get_is_ignored(send: Send, target: str, body: bytes) -> None:
     reply = send(build(target.encode(), body=body))
     assert_answer(reply, 200)
     assert reply.body == plain.body
+
+
+@pytest.mark.parametrize("target", [pytest.param(EV, id="events"), pytest.param(IV, id="interventions")])
+def test_a_body_over_the_limit_is_refused_with_413(send: Send, target: str) -> None:
+    reply = send(build(target.encode(), body=b"a" * (1024 * KIB + 1)))
+    assert reply.status == 413
+    assert reply.headers["content-type"] == "application/problem+json"
 
 
 DEEP_BODIES = [
