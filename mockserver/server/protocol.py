@@ -60,7 +60,8 @@ class ConnectionLimits:
 
 
 class _BodyRefusedError(Exception):
-    """Raised inside the parser's callback once a body over the limit is refused: nothing more is parsed."""
+    """Raised inside the parser's callback once a request is refused (its head or body too large): nothing more is
+    parsed."""
 
 
 class _TooManyPipelinedError(Exception):
@@ -282,11 +283,7 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
             if self._heads == heads and self._head_began is not None:  # the whole read was (part of) one head
                 self._head_bytes += len(data)
                 if self._head_bytes > self._limits.max_head_bytes and not self._refused:
-                    self._refuse(
-                        431,
-                        "Request Header Fields Too Large",
-                        f"the request line and headers exceed {self._limits.max_head_bytes} bytes",
-                    )
+                    self._refuse_head()
 
     def send_400_response(self, msg: str) -> None:
         if self._refused:  # refused by a callback (a body over the limit), which stopped the parser: answered already
@@ -299,6 +296,10 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
         super().send_400_response(msg)
 
     _stopped: Exception | None = None
+
+    def _refuse_head(self) -> None:
+        limit = self._limits.max_head_bytes
+        self._refuse(431, "Request Header Fields Too Large", f"the request line and headers exceed {limit} bytes")
 
     def _refuse(self, status: int, title: str, detail: str) -> None:
         """Answer a problem and close, reading nothing more; an answer in progress is cut short."""
@@ -322,6 +323,14 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
         self._head_began = None
         self._head_bytes = 0
         self._heads += 1
+        size = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
+        if size > self._limits.max_head_bytes:  # a head read whole in one read (a longer one is cut while read)
+            self._refuse(
+                431,
+                "Request Header Fields Too Large",
+                f"the request line and headers exceed {self._limits.max_head_bytes} bytes",
+            )
+            raise _BodyRefusedError  # stop parsing: nothing more is read from this connection
         if len(self.pipeline) >= self._limits.max_pipelined:
             self._stopped = _TooManyPipelinedError()
             raise self._stopped  # the parser stops here and reports an error: send_400_response answers it
