@@ -103,7 +103,8 @@ def _schema(
     )
     schema.config.seed = shard_seed(options.seed, options.shard)
     schema.config.phases.update(phases=list(options.phases))
-    # Schemathesis's reports filter credentials; the contract tester's own curl lines mask them (curl.Secrets).
+    # Schemathesis's reports filter credentials; the contract tester's own curl lines name them as shell variables
+    # (curl.Secrets).
     schema.config.output.sanitization.update(enabled=not options.reveal_credentials)
     if options.baseline is not None:
         schema.config.baseline = str(options.baseline)
@@ -218,7 +219,7 @@ class _Run:
         """One failure of check ``name``, titled by the rule its check verifies, reported once however often it
         was met."""
         title = RULES.get(name, failure.title) if failure.title == name else failure.title  # the rule, said once
-        report = FailureReport(check=name, title=title, message=failure.message, curl=self.secrets.mask(curl))
+        report = FailureReport(check=name, title=title, message=failure.message, curl=curl)
         if report not in self.result.failures:
             self.result.failures.append(report)
 
@@ -525,7 +526,7 @@ def _send_edge_requests(
                 return
             except Exception as exc:  # an in-process app that raises: the target failed this request
                 result.errors.append(
-                    f"edge request {job.secrets.mask(plain_curl(case, edge.headers))}: the target "
+                    f"edge request {plain_curl(case, edge.headers, job.secrets)}: the target "
                     f"raised {type(exc).__name__}: {exc}"
                 )
                 continue
@@ -572,7 +573,7 @@ def _judge(
         if new:
             job.failed[name] += 1
         for failure in new:
-            job.fail(name, failure, plain_curl(case, headers))
+            job.fail(name, failure, plain_curl(case, headers, job.secrets))
 
 
 def _fuzz(job: _Run, schema: BaseSchema) -> None:
@@ -620,7 +621,7 @@ def _absorb(job: _Run, event: events.EngineEvent) -> None:
                 job.failed[node.name] += 1
                 try:
                     data = recorder.find_failure_data(parent_id=case_id, failure=info.failure)
-                    curl = plain_curl(data.case, data.headers)
+                    curl = plain_curl(data.case, data.headers, job.secrets)
                 except (KeyError, AssertionError):  # no answer recorded: Schemathesis's own line will do
                     curl = info.code_sample
                 job.fail(node.name, info.failure, curl)

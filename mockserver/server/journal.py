@@ -4,7 +4,9 @@ The journal stage sits outermost (it writes the access log's line too) and recor
 own routes (``/__mock/``, ``/healthz``, the docs): the answers of the APIs, the 404s of requests that found no route,
 and CORS preflights. The request stage writes its explanation into the entry it finds in the request's scope
 (``EXTENSION``); a refusal's detail is read back from the problem the client received, so both always agree.
-Credentials and the session token are kept only as fingerprints.
+Credentials and the session token are kept only as fingerprints. Each entry, when read, carries the curl command
+that sends its request again (``core.curl``), with the shell variables ``MOCKSERVER_TOKEN`` and
+``MOCKSERVER_SESSION_TOKEN`` where it carried credentials: never their values.
 
 Recording is on the hot path of every request, so an entry is small: a handful of objects, the headers shared
 between entries, nothing rendered. The query a served page was answered for is worked out again from the recorded
@@ -24,14 +26,35 @@ from urllib.parse import parse_qsl
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mockserver.core.curl import curl_command
 from mockserver.core.query import Query
 from mockserver.server.access_log import AccessLog, Lines, access_line
 
-__all__ = ["DEFAULT_CAPACITY", "EXTENSION", "Entry", "Journal", "JournalStage", "Served", "Understand", "fingerprint"]
+__all__ = [
+    "DEFAULT_CAPACITY",
+    "EXTENSION",
+    "SESSION_VARIABLE",
+    "Entry",
+    "Journal",
+    "JournalStage",
+    "Served",
+    "Understand",
+    "fingerprint",
+]
 
 DEFAULT_CAPACITY = 1000
 EXTENSION = "mockserver.journal"  # the scope key where the request stage and chaos find the entry being recorded
 _SECRET_HEADERS = frozenset({b"authorization", b"proxy-authorization", b"cookie"})  # and the specs' session headers
+# The shell variable a curl command names for each secret header's value (a spec's session header: SESSION_VARIABLE).
+_VARIABLES = {
+    b"authorization": "MOCKSERVER_TOKEN",
+    b"proxy-authorization": "MOCKSERVER_PROXY_TOKEN",
+    b"cookie": "MOCKSERVER_COOKIE",
+}
+SESSION_VARIABLE = "MOCKSERVER_SESSION_TOKEN"
+_SCHEMES = frozenset({b"authorization", b"proxy-authorization"})  # a value "<scheme> <secret>"
+_NOT_REPLAYED = frozenset({b"content-length", b"transfer-encoding", b"connection"})  # curl writes these
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
 _MAX_BODY_READ = 64 * 1024  # of a problem body, to read its detail back
 _PROBLEM = "application/problem+json"
 _HEADER_CACHE = 4096  # distinct headers remembered before the cache starts afresh
@@ -78,8 +101,11 @@ class Entry:
         "method",
         "path",
         "query_string",
+        "raw_path",
         "rule",
+        "scheme",
         "served",
+        "server",
         "started",
         "status",
     )
@@ -89,6 +115,9 @@ class Entry:
     method: str
     path: str
     query_string: bytes
+    raw_path: bytes  # the path as sent (``path`` is the decoded one)
+    scheme: str
+    server: tuple[str, int] | None  # the address the request came in at
     headers: Headers  # as the journal keeps them: secrets fingerprinted
     api: str | None
     status: int  # 0 until the answer starts
@@ -121,6 +150,9 @@ class Entry:
         self.method = scope["method"]
         self.path = path
         self.query_string = scope.get("query_string", b"")
+        self.raw_path = scope.get("raw_path") or path.encode()
+        self.scheme = scope.get("scheme", "http")
+        self.server = scope.get("server")
         self.headers = headers
         self.api = api
         self.applied = ()
@@ -157,7 +189,46 @@ class Entry:
         when = _EPOCH[0] + (self.started - _EPOCH[1])
         return datetime.fromtimestamp(when, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
-    def to_json(self, understand: Understand) -> dict[str, Any]:
+    def curl(self, variables: Mapping[bytes, str]) -> str:
+        """The curl command that sends this request again (method, URL and headers as sent, but the body, which the
+        journal does not keep), each secret header's value as the shell variable ``variables`` names for it."""
+        host = next((_text(v) for n, v in self.headers if n == b"host"), None)
+        authority = self._authority(host)
+        target = self.raw_path + (b"?" + self.query_string if self.query_string else b"")
+        headers: list[tuple[str, str]] = []
+        secrets: dict[str, str] = {}
+        for name, value in self.headers:
+            if name in _NOT_REPLAYED or (name == b"host" and authority == host):
+                continue
+            text = _text(value)
+            variable = variables.get(name)
+            if variable is not None:
+                _, space, secret = text.partition(" ")
+                secrets[secret if space and name in _SCHEMES else text] = variable
+            headers.append((_text(name), text))
+        return curl_command(self.method, f"{self.scheme}://{authority}{_text(target)}", headers, secrets=secrets)
+
+    def _authority(self, host: str | None) -> str:
+        """Where the command sends the request: the address it came in at, named as its ``Host`` named it when that
+        is loopback at the same port; any other ``Host`` is sent as a header, never followed (a request's ``Host``
+        is the client's to choose: a command that followed it could carry the pasted token elsewhere)."""
+        if self.server is None:
+            return host or "localhost"
+        address, port = self.server
+        default = 443 if self.scheme in ("https", "wss") else 80
+        name = f"[{address}]" if ":" in address else address
+        own = name if port == default else f"{name}:{port}"
+        if host is not None:
+            given, port_text = host, ""
+            if ":" in host.rsplit("]", 1)[-1]:
+                given, _, port_text = host.rpartition(":")
+            digits = port_text.isascii() and port_text.isdigit()
+            given_port = int(port_text) if digits else None if port_text else default
+            if given.lower() in _LOOPBACK and given_port == port:
+                return host
+        return own
+
+    def to_json(self, understand: Understand, variables: Mapping[bytes, str] = _VARIABLES) -> dict[str, Any]:
         served = self.served
         understood = understand(self.api, self.query_string) if served is not None and self.api else None
         return {
@@ -179,6 +250,7 @@ class Entry:
                 "matches": served[0] if served is not None else None,
                 "page": served[1] if served is not None else None,
             },
+            "curl": self.curl(variables),
         }
 
     def matches_filters(self, api: str | None, status: int | None, since: int | None) -> bool:
@@ -192,6 +264,14 @@ class Entry:
         """Whether the request carried every one of these query parameters with that value."""
         given = self.query()
         return all(value in given.get(name, ()) for name, value in query.items())
+
+
+def _text(raw: bytes) -> str:
+    """Bytes as a terminal shows them: UTF-8 when they are (pasted, they are those bytes again), else Latin-1."""
+    try:
+        return raw.decode()
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 def _understood(served: Served, q: Query) -> dict[str, Any]:
@@ -270,6 +350,7 @@ class Journal:
         # Headers repeat from request to request (host, the token, the content type): an entry keeps a shared
         # tuple, never the request's own bytes. Secret header names are lower-case bytes.
         self._shown = _Shown(_SECRET_HEADERS | secrets)
+        self._variables = {**_VARIABLES, **dict.fromkeys(secrets, SESSION_VARIABLE)}
 
     @property
     def enabled(self) -> bool:
@@ -298,7 +379,7 @@ class Journal:
         return entry
 
     def render(self, entry: Entry) -> dict[str, Any]:
-        return entry.to_json(self.understand)
+        return entry.to_json(self.understand, self._variables)
 
     def clear(self) -> None:
         self._first = self._last + 1

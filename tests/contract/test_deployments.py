@@ -23,7 +23,7 @@ from tests.deployments.tokens import mint
 
 FULL = os.environ.get("CONTRACT_FULL") == "1"  # make test-contract: every run at the default settings too
 MAX_EXAMPLES = 30
-SESSION_TOKEN = "session-of-the-deployment-tests"  # long: the tester masks it wherever it occurs in a curl line
+SESSION_TOKEN = "session-of-the-deployment-tests"
 APIS: tuple[Api, ...] = ("events", "interventions")
 
 

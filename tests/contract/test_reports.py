@@ -26,6 +26,7 @@ from mockserver.server.settings import Settings
 from tests.contract.breakages import CATALOGUE
 from tests.contract.broken import broken
 from tests.support.browser import opened_offline
+from tests.support.shell import paste
 from tests.support.threaded import serving
 
 MOCKSERVER = str(Path(sys.executable).parent / "mockserver")
@@ -142,9 +143,14 @@ def test_the_har_filters_the_authorization_header(ran: Ran) -> None:
     assert "[Filtered]" in values
 
 
-def test_the_terminal_curl_keeps_the_token_as_a_variable(ran: Ran) -> None:
-    assert '"Authorization: Bearer $MOCKSERVER_TOKEN"' in ran.done.stdout
+def test_the_terminal_curl_keeps_the_token_as_a_variable(ran: Ran, tmp_path: Path) -> None:
+    assert "'Authorization: Bearer '\"$MOCKSERVER_TOKEN\"" in ran.done.stdout
     assert TOKEN not in ran.done.stdout
+    line = next(line for line in ran.done.stdout.splitlines() if line.startswith("curl "))
+    pasted = paste(line, tmp_path, {"MOCKSERVER_TOKEN": TOKEN})  # as printed, the variable exported
+    assert pasted.argv is not None, pasted.stderr
+    assert f"Authorization: Bearer {TOKEN}" in pasted.argv
+    assert pasted.argv[-1].startswith("http://127.0.0.1:")
 
 
 def test_each_failure_is_titled_once_with_its_rule(ran: Ran) -> None:

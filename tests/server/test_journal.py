@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from mockserver.server.app import create_app
 from mockserver.server.chaos import Chaos
 from mockserver.server.settings import Settings
 from tests.support.data import EVENTS, INTERVENTIONS, SESSION, events_params, interventions_params
+from tests.support.shell import paste
 from tests.support.tokens import AUTH, TOKEN
 
 
@@ -219,3 +221,42 @@ def test_an_entry_is_dated_by_the_wall_clock(client: TestClient) -> None:
     after = datetime.now(UTC)
     when = datetime.fromisoformat(_latest(client)["time"].replace("Z", "+00:00"))
     assert before - timedelta(milliseconds=1) <= when <= after + timedelta(milliseconds=1)
+
+
+# Pasted into single quotes unescaped, as the page once did, each would run `touch PWNED` (the second survives the
+# client's percent-encoding of the space: $IFS splits the word).
+PLANTED_PATHS = ["/events'$(touch PWNED)'", "/events'$(touch$IFS./PWNED)'"]
+PLANTED_PREFER = "code=503'; touch PWNED; echo \"$(touch PWNED)\" `touch PWNED` '"
+
+
+@pytest.mark.parametrize("path", [*PLANTED_PATHS, EVENTS], ids=["planted-path", "planted-ifs-path", "events"])
+def test_an_entry_s_curl_pasted_sends_its_request_again_and_runs_nothing_else(
+    client: TestClient, path: str, tmp_path: Path
+) -> None:
+    note = "a'b\\c $HOME é".encode()  # a UTF-8 header value: pasted, the same bytes again
+    headers = {
+        **{name.encode(): value.encode() for name, value in AUTH.items()},
+        b"x-session-token": b"the-session",
+        b"Prefer": PLANTED_PREFER.encode(),
+        b"X-Note": note,
+    }
+    answer = client.get(path, params=events_params(), headers=headers)
+    curl = _latest(client)["curl"]
+    assert TOKEN not in curl and "the-session" not in curl
+    assert '\'"$MOCKSERVER_TOKEN"' in curl and '\'"$MOCKSERVER_SESSION_TOKEN"' in curl
+    pasted = paste(curl, tmp_path, {"MOCKSERVER_TOKEN": TOKEN, "MOCKSERVER_SESSION_TOKEN": "the-session"})
+    assert not pasted.pwned
+    sent = answer.request
+    expected = ["-X", "GET"]
+    for name, value in sent.headers.raw:
+        if name.lower() not in (b"host", b"content-length", b"connection"):  # the URL's, curl's own
+            expected += ["-H", f"{name.decode().lower()}: {value.decode()}"]
+    assert pasted.argv == [*expected, f"http://{sent.url.netloc.decode()}{sent.url.raw_path.decode()}"]
+
+
+def test_a_host_the_request_named_is_sent_as_a_header_never_followed(client: TestClient, tmp_path: Path) -> None:
+    client.get(EVENTS, params=events_params(), headers={**AUTH, "Host": "attacker.example:8000"})
+    pasted = paste(_latest(client)["curl"], tmp_path, {"MOCKSERVER_TOKEN": TOKEN})
+    assert pasted.argv is not None
+    assert "host: attacker.example:8000" in pasted.argv
+    assert pasted.argv[-1].startswith("http://localhost/events?")

@@ -1,70 +1,63 @@
 """The curl command a person pastes to reproduce a request: as sent, with the run's secrets as shell variables.
 
 Schemathesis's own curl lines (in its reports) follow its sanitization and show ``[Filtered]``; the contract
-tester's own lines (terminal, Markdown, semantic report) show ``$MOCKSERVER_TOKEN`` instead, so that they run
-as they are once the variable is set, unless ``--reveal-credentials`` asks for the real values.
+tester's own lines (terminal, Markdown, semantic report) are built by ``core.curl`` from the request Schemathesis
+prepared: every word quoted for the shell, and each header whose value (or token after its scheme) is one of the
+run's secrets written as ``"$MOCKSERVER_TOKEN"`` and the like, so that they run as they are once the variable is
+exported; with ``--reveal-credentials`` the real values are written, quoted like any other.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from schemathesis.config import SanitizationConfig
-from schemathesis.core import curl
+from schemathesis.core.curl import get_excluded_headers
 from schemathesis.transport.prepare import prepare_request
 
 from mockserver.contract.schemathesis.types import Case
+from mockserver.core.curl import curl_command
 
 __all__ = ["Secrets", "plain_curl"]
 
 _UNSANITIZED = SanitizationConfig(enabled=False)
 
 
-def plain_curl(case: Case, headers: Mapping[str, Any] | None = None) -> str:
-    """``case.as_curl_command``, unsanitized whatever the schema's sanitization (``Secrets`` masks the result)."""
-    request = prepare_request(case, headers, config=_UNSANITIZED)
-    return curl.generate(
-        method=str(request.method),
-        url=str(request.url),
-        body=request.body,
-        verify=True,
-        headers=dict(request.headers),
-        known_generated_headers=dict(case.headers or {}),
-    ).command
-
-
 @dataclass(frozen=True)
 class Secrets:
-    """The run's secret values and the shell variable that stands for each (longest first)."""
+    """The run's secret values and the shell variable that stands for each."""
 
     values: tuple[tuple[str, str], ...] = ()  # (secret, variable)
     reveal: bool = False
 
     @classmethod
     def of(cls, named: Mapping[str, str | None], *, reveal: bool) -> Secrets:
-        found = {value: variable for variable, value in named.items() if value}
-        return cls(tuple(sorted(found.items(), key=lambda kv: -len(kv[0]))), reveal)
+        return cls(tuple((value, variable) for variable, value in named.items() if value), reveal)
 
-    def mask(self, text: str) -> str:
-        """``text`` with every secret replaced by ``$VARIABLE``; a ``-H`` argument holding one is double-quoted so
-        that the shell expands it."""
-        if self.reveal or not self.values:
-            return text
-
-        def header(match: re.Match[str]) -> str:
-            value = match.group(1)
-            masked = self._replace(value)
-            return match.group(0) if masked == value else f'-H "{masked}"'
-
-        return self._replace(_HEADER.sub(header, text))
-
-    def _replace(self, text: str) -> str:
-        for secret, variable in self.values:
-            text = text.replace(secret, f"${variable}")
-        return text
+    def variables(self) -> dict[str, str]:
+        """Secret value -> its variable, as ``core.curl`` takes them (none when the values are to be revealed)."""
+        return {} if self.reveal else dict(self.values)
 
 
-_HEADER = re.compile(r"-H '([^']*)'")
+def plain_curl(case: Case, headers: Mapping[str, Any] | None = None, secrets: Secrets | None = None) -> str:
+    """The curl command that sends ``case`` (with these extra ``headers``) as Schemathesis sends it, unsanitized
+    whatever the schema's sanitization, each of ``secrets`` as its shell variable."""
+    request = prepare_request(case, headers, config=_UNSANITIZED)
+    generated = {name.lower() for name in case.headers or {}}
+    excluded = get_excluded_headers()  # what requests or Schemathesis add by themselves, unless the case sets it
+    sent = [
+        (str(name), str(value))
+        for name, value in request.headers.items()
+        if name.lower() in generated or name not in excluded
+    ]
+    body = request.body
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else None if body is None else str(body)
+    return curl_command(
+        str(request.method),
+        str(request.url),
+        sent,
+        text,
+        secrets=(secrets or Secrets()).variables(),
+    )
