@@ -4,7 +4,7 @@ The journal stage sits outermost (it writes the access log's line too) and recor
 own routes (``/__mock/``, ``/healthz``, the docs): the answers of the APIs, the 404s of requests that found no route,
 and CORS preflights. The request stage writes its explanation into the entry it finds in the request's scope
 (``EXTENSION``); a refusal's detail is read back from the problem the client received, so both always agree.
-Credentials and the session token are kept only as fingerprints.
+Credentials (however written: ``_hidden``) and the session token are kept only as fingerprints.
 
 Recording is on the hot path of every request, so an entry is small: a handful of objects, the headers shared
 between entries, nothing rendered. The query a served page was answered for is worked out again from the recorded
@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mockserver.core.credentials import CredentialsError, bearer_token
 from mockserver.core.query import Query
 from mockserver.server.access_log import AccessLog, Lines, access_line
 
@@ -52,10 +53,19 @@ def fingerprint(secret: str) -> str:
 
 
 def _hidden(name: bytes, value: bytes) -> bytes:
+    """A secret header's value as the journal keeps it: never any of its text, only a fingerprint.
+
+    ``Authorization`` is read by ``bearer_token``, the function that decides what the APIs accept: a bearer token,
+    however it is written (any case of the scheme, any whitespace the reader splits on), is kept as ``Bearer`` and the
+    token's fingerprint, the same for every spelling, and the same a runtime scenario's ``tokenFingerprint`` names.
+    Any other value (a scheme-less token, another scheme) is fingerprinted whole.
+    """
     text = value.decode("latin-1")
     if name == b"authorization":
-        kind, _, token = text.partition(" ")
-        return (f"{kind} {fingerprint(token.strip())}" if token.strip() else kind).encode("latin-1")
+        try:
+            return b"Bearer " + fingerprint(bearer_token([text])).encode()
+        except CredentialsError:
+            pass
     return fingerprint(text).encode()
 
 
