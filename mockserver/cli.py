@@ -159,7 +159,9 @@ def cli() -> None:
     "--admin-token",
     default=None,
     metavar="TOKEN",
-    help="Open /__mock/ beyond loopback, to requests carrying Authorization: Bearer TOKEN.",
+    envvar="MOCKSERVER_ADMIN_TOKEN",
+    help="Open /__mock/ beyond loopback, to requests carrying Authorization: Bearer TOKEN. A flag shows in the "
+    "process list: prefer the environment variable MOCKSERVER_ADMIN_TOKEN.",
 )
 @click.option(
     "--head-timeout",
