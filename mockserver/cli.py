@@ -17,7 +17,7 @@ from mockserver.core.listening import BindError
 from mockserver.core.openapi import ApiId, SpecError
 from mockserver.core.tokens import mint_token
 from mockserver.server.chaos import FAULTS, Chaos, Fault
-from mockserver.server.settings import DEFAULT_ANCHOR, DEFAULT_COUNT, Settings, anchor_micros
+from mockserver.server.settings import DEFAULT_ANCHOR, DEFAULT_COUNT, DEFAULT_JOURNAL_BYTES, Settings, anchor_micros
 
 __all__ = ["main"]
 
@@ -148,10 +148,20 @@ def cli() -> None:
     help="Keep the latest N requests in the journal at /__mock/ (0: off).",
 )
 @click.option(
+    "--journal-bytes",
+    type=click.IntRange(64 * 1024, 2**40),
+    default=DEFAULT_JOURNAL_BYTES,
+    show_default=True,
+    metavar="BYTES",
+    help="What the journal's entries may weigh together; the oldest leave first (each value is cut at 2 KiB).",
+)
+@click.option(
     "--admin-token",
     default=None,
     metavar="TOKEN",
-    help="Open /__mock/ beyond loopback, to requests carrying Authorization: Bearer TOKEN.",
+    envvar="MOCKSERVER_ADMIN_TOKEN",
+    help="Open /__mock/ beyond loopback, to requests carrying Authorization: Bearer TOKEN. A flag shows in the "
+    "process list: prefer the environment variable MOCKSERVER_ADMIN_TOKEN.",
 )
 @click.option(
     "--head-timeout",
@@ -215,6 +225,7 @@ def serve(
     fault: Fault,
     reload: bool,
     journal: int,
+    journal_bytes: int,
     admin_token: str | None,
     head_timeout: float,
     max_connections: int,
@@ -236,6 +247,7 @@ def serve(
         cors_origins=cors_origins or ("*",),
         chaos=Chaos(latency_ms=latency, fault_rate=fault_rate, fault=fault, seed=seed),
         journal=journal,
+        journal_bytes=journal_bytes,
         admin_token=admin_token,
     )
     if reload and workers > 1:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +15,7 @@ import jwt
 import pytest
 
 from mockserver.apis import table
+from mockserver.apis.datasets import FIXTURE_MAX_BYTES
 from mockserver.cli import ANCHOR_RANGE
 from mockserver.core.instants import parse_instant
 from mockserver.core.openapi import ApiId
@@ -19,9 +23,9 @@ from mockserver.server.settings import anchor_micros
 from tests.support.specs import SHIPPED
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
+def _run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "mockserver", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
 
 
 @pytest.mark.parametrize(
@@ -63,6 +67,59 @@ def test_invalid_fixture_file_names_file_record_and_field(tmp_path: Path) -> Non
     result = _run("serve", "--fixtures", f"events={path}")
     assert result.returncode == 1
     assert result.stderr.strip().startswith(f"mockserver: {path}: record 0: field")
+
+
+# 400 bytes of YAML whose nested aliases expand to 43 million records (a "billion laughs").
+LAUGHS = "\n".join(
+    ["a: &a [{id: x}, {id: x}, {id: x}, {id: x}, {id: x}, {id: x}, {id: x}, {id: x}, {id: x}]"]
+    + [
+        f"{b}: &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]"
+        for a, b in zip("abcdefg", "bcdefgh", strict=True)
+    ]
+    + ["events: [*h]"]
+)
+
+
+def _fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "events.json"
+    os.mkfifo(path)
+    return path
+
+
+def _aliases(tmp_path: Path) -> Path:
+    path = tmp_path / "events.yaml"
+    path.write_text(LAUGHS, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        pytest.param(_fifo, "is a FIFO; a fixture must be a regular file", id="fifo"),
+        pytest.param(lambda _: Path("/dev/zero"), "is a device; a fixture must be a regular file", id="dev-zero"),
+        pytest.param(lambda tmp: tmp, "is a directory; a fixture must be a regular file", id="directory"),
+        pytest.param(_aliases, "aliases (*name) are not allowed in a fixture", id="yaml-aliases"),
+    ],
+)
+def test_a_fixture_that_is_not_a_plain_file_of_records_is_refused_at_once(
+    tmp_path: Path, make: Callable[[Path], Path], message: str
+) -> None:
+    path = make(tmp_path)
+    started = time.monotonic()
+    result = _run("serve", "--fixtures", f"events={path}", "--count", "10", timeout=20)
+    assert result.returncode == 1 and time.monotonic() - started < 20
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith(f"mockserver: {path}") and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_fixture_larger_than_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "events.json"
+    with path.open("wb") as file:
+        file.truncate(FIXTURE_MAX_BYTES + 1)  # sparse: no disk used
+    result = _run("serve", "--fixtures", f"events={path}", "--count", "10", timeout=20)
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert f"a fixture holds at most {FIXTURE_MAX_BYTES} bytes" in result.stderr
 
 
 def test_token_carries_the_scopes_and_expiry_asked_for() -> None:

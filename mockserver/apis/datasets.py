@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,9 @@ from mockserver.core.instants import parse_instant
 from mockserver.core.openapi import SpecError
 from mockserver.core.store import Columns, Store
 
-__all__ = ["FixtureError", "dump_records", "generated_store", "load_store"]
+__all__ = ["FIXTURE_MAX_BYTES", "FixtureError", "dump_records", "generated_store", "load_store"]
+
+FIXTURE_MAX_BYTES = 256 * 1024 * 1024  # a fixture file larger than this is refused before it is read
 
 
 class FixtureError(SpecError):
@@ -35,13 +39,49 @@ def dump_records(store: Store) -> Iterator[bytes]:
         yield store.record_json(i)
 
 
-def _read(path: Path, list_key: str) -> list[Any]:
+class _NoAliases(yaml.SafeLoader):
+    """YAML's safe loader, refusing aliases: a few hundred bytes of nested aliases expand to gigabytes of records."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a fixture", mark)
+        return super().compose_node(parent, index)
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
+def _bytes(path: Path) -> bytes:
+    """The file's bytes: a regular file of at most ``FIXTURE_MAX_BYTES``, judged before it is opened for reading."""
     try:
-        text = path.read_bytes()
+        status = os.stat(path)
     except OSError as exc:
         raise FixtureError(f"{path}: cannot read: {exc.strerror}") from None
+    if not stat.S_ISREG(status.st_mode):
+        kind = next((name for test, name in _KINDS if test(status.st_mode)), "not a regular file")
+        raise FixtureError(f"{path}: is {kind}; a fixture must be a regular file")
+    if status.st_size > FIXTURE_MAX_BYTES:
+        raise FixtureError(f"{path}: {status.st_size} bytes; a fixture holds at most {FIXTURE_MAX_BYTES} bytes")
     try:
-        document = orjson.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        with path.open("rb") as file:
+            text = file.read(FIXTURE_MAX_BYTES + 1)  # the file may have grown since
+    except OSError as exc:
+        raise FixtureError(f"{path}: cannot read: {exc.strerror}") from None
+    if len(text) > FIXTURE_MAX_BYTES:
+        raise FixtureError(f"{path}: more than {FIXTURE_MAX_BYTES} bytes; a fixture holds at most that")
+    return text
+
+
+def _read(path: Path, list_key: str) -> list[Any]:
+    text = _bytes(path)
+    try:
+        document = orjson.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=_NoAliases)
     except (orjson.JSONDecodeError, yaml.YAMLError) as exc:
         reason = str(exc).splitlines()[0]
         kind = "JSON" if path.suffix.lower() == ".json" else "YAML"

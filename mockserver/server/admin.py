@@ -3,14 +3,17 @@
 Connexion validates these operations against the admin spec (they are not API operations: the request stage
 lets them through); the handlers here answer them. ``AdminGuard`` keeps them closed where they must be: on a
 server bound beyond loopback they answer 404 unless an admin token was given, then they require it; on loopback
-they answer only to a ``Host`` naming loopback (DNS rebinding); and they never carry CORS headers.
+they answer only to a ``Host`` naming loopback (DNS rebinding), read strictly; and they never carry CORS headers.
+The admin token is read from ``Authorization`` by the APIs' own reader (``bearer_token``: any case of the scheme).
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import itertools
 import os
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -23,14 +26,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mockserver.core.credentials import CredentialsError, bearer_token
 from mockserver.server.journal import Journal, fingerprint
 from mockserver.server.runtime import PREFERENCE_NAMES, ScenarioBook, preferences_of
 from mockserver.server.scenarios import Scenarios
 
-__all__ = ["PREFIX", "AdminGuard", "admin_handlers", "inspector_routes", "is_admin"]
+__all__ = ["PREFIX", "AdminGuard", "admin_handlers", "inspector_routes", "is_admin", "is_loopback_authority"]
 
 PREFIX = "/__mock"
-_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+# A Host header: a name or an address (IPv6 in brackets), an optional port, nothing else.
+_AUTHORITY = re.compile(r"(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<name>[A-Za-z0-9.-]+))(?::[0-9]{1,5})?")
 _FILTERS = ("api", "status", "since")
 _PAGE = (Path(__file__).resolve().parent / "templates" / "inspector.html").read_bytes()
 
@@ -39,11 +44,33 @@ def is_admin(path: str) -> bool:
     return path == PREFIX or path.startswith(PREFIX + "/")
 
 
-def _host_name(scope: Scope) -> str:
-    host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
-    if host.startswith("["):
-        return host[: host.find("]") + 1]
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+def is_loopback_authority(authority: str) -> bool:
+    """Whether a ``Host`` value names this machine: ``localhost``, 127.0.0.0/8 or ``[::1]``, with an optional port
+    and nothing more (``[::1]evil.com``, ``localhost.evil.com``, ``127.0.0.1@evil.com`` do not)."""
+    found = _AUTHORITY.fullmatch(authority)
+    if found is None:
+        return False
+    if found["name"] is not None and found["name"].lower() == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(found["v6"] or found["name"])
+    except ValueError:
+        return False
+    return address.version == (6 if found["v6"] else 4) and address.is_loopback
+
+
+def _loopback_host(scope: Scope) -> bool:
+    hosts = [v.decode("latin-1") for k, v in scope["headers"] if k == b"host"]
+    return len(hosts) == 1 and is_loopback_authority(hosts[0])
+
+
+def _admin_token(scope: Scope) -> bytes | None:
+    try:
+        return bearer_token([v.decode("latin-1") for k, v in scope["headers"] if k == b"authorization"]).encode(
+            "latin-1"
+        )
+    except CredentialsError:
+        return None
 
 
 async def _answer(send: Send, status: int, title: str, detail: str, extra: list[tuple[bytes, bytes]]) -> None:
@@ -69,12 +96,12 @@ class AdminGuard:
             if not self.loopback:  # nobody may steer a mock that others can reach, unless given a token
                 await _answer(send, 404, "Not Found", "the admin routes are off: start with --admin-token", [])
                 return
-            if _host_name(scope) not in _LOOPBACK_HOSTS:
+            if not _loopback_host(scope):
                 await _answer(send, 403, "Forbidden", "the admin routes answer only to a loopback Host", [])
                 return
         else:
-            given = next((v for k, v in scope["headers"] if k == b"authorization"), b"")
-            if not hmac.compare_digest(given, b"Bearer " + self.token.encode()):
+            given = _admin_token(scope)
+            if given is None or not hmac.compare_digest(given, self.token.encode()):
                 challenge = [(b"www-authenticate", b'Bearer realm="mockserver admin"')]
                 await _answer(
                     send, 401, "Unauthorized", "the admin routes need Authorization: Bearer <admin token>", challenge

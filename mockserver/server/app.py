@@ -198,7 +198,7 @@ def create_served(settings: Settings, stores: dict[ApiId, Store] | None = None) 
     stores = build_stores(settings) if stores is None else stores
     plans = _plans(settings, stores)
     secrets = frozenset(n.lower().encode("latin-1") for n in _header_params(settings.apis, free_only=True))
-    journal, book = Journal(settings.journal, secrets, _understanding(plans)), ScenarioBook()
+    journal, book = Journal(settings.journal, secrets, _understanding(plans), settings.journal_bytes), ScenarioBook()
     admin = admin_handlers(journal, book, {plan.api.name: plan.scenarios for plan in plans.values()})
     app = AsyncApp(
         __name__,

@@ -4,9 +4,9 @@ The journal stage sits outermost (it writes the access log's line too) and recor
 own routes (``/__mock/``, ``/healthz``, the docs): the answers of the APIs, the 404s of requests that found no route,
 and CORS preflights. The request stage writes its explanation into the entry it finds in the request's scope
 (``EXTENSION``); a refusal's detail is read back from the problem the client received, so both always agree.
-Credentials and the session token are kept only as fingerprints. Each entry, when read, carries the curl command
-that sends its request again (``core.curl``), with the shell variables ``MOCKSERVER_TOKEN`` and
-``MOCKSERVER_SESSION_TOKEN`` where it carried credentials: never their values.
+Credentials (however written: ``_hidden``) and the session token are kept only as fingerprints. Each entry, when
+read, carries the curl command that sends its request again (``core.curl``), with the shell variables
+``MOCKSERVER_TOKEN`` and ``MOCKSERVER_SESSION_TOKEN`` where it carried credentials: never their values.
 
 Recording is on the hot path of every request, so an entry is small: a handful of objects, the headers shared
 between entries, nothing rendered. The query a served page was answered for is worked out again from the recorded
@@ -26,14 +26,17 @@ from urllib.parse import parse_qsl
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mockserver.core.credentials import CredentialsError, bearer_token
 from mockserver.core.curl import curl_command
 from mockserver.core.query import Query
 from mockserver.server.access_log import AccessLog, Lines, access_line
 
 __all__ = [
+    "DEFAULT_BYTES",
     "DEFAULT_CAPACITY",
     "EXTENSION",
     "SESSION_VARIABLE",
+    "VALUE_CAP",
     "Entry",
     "Journal",
     "JournalStage",
@@ -43,6 +46,10 @@ __all__ = [
 ]
 
 DEFAULT_CAPACITY = 1000
+DEFAULT_BYTES = 16 * 1024 * 1024  # what all the entries kept may weigh together (``--journal-bytes``)
+VALUE_CAP = 2048  # bytes kept of one header value, the path, the query string, an explanation: the rest is cut
+_ENTRY_BYTES = 256  # an entry's own fields (numbers, names), counted with its values
+_CACHED_LIST = 4 * VALUE_CAP  # header lists heavier than this (raw) are never cached
 EXTENSION = "mockserver.journal"  # the scope key where the request stage and chaos find the entry being recorded
 _SECRET_HEADERS = frozenset({b"authorization", b"proxy-authorization", b"cookie"})  # and the specs' session headers
 # The shell variable a curl command names for each secret header's value (a spec's session header: SESSION_VARIABLE).
@@ -74,11 +81,33 @@ def fingerprint(secret: str) -> str:
     return "sha256:" + hashlib.sha256(secret.encode("utf-8", "surrogateescape")).hexdigest()[:12]
 
 
+def _cut(value: bytes) -> bytes:
+    """``value``, or its first ``VALUE_CAP`` bytes and a marker saying how many were cut."""
+    if len(value) <= VALUE_CAP:
+        return value
+    return value[:VALUE_CAP] + b"...[truncated %d bytes]" % (len(value) - VALUE_CAP)
+
+
+def _cut_text(value: str) -> str:
+    if len(value) <= VALUE_CAP:
+        return value
+    return f"{value[:VALUE_CAP]}...[truncated {len(value) - VALUE_CAP} bytes]"
+
+
 def _hidden(name: bytes, value: bytes) -> bytes:
+    """A secret header's value as the journal keeps it: never any of its text, only a fingerprint.
+
+    ``Authorization`` is read by ``bearer_token``, the function that decides what the APIs accept: a bearer token,
+    however it is written (any case of the scheme, any whitespace the reader splits on), is kept as ``Bearer`` and the
+    token's fingerprint, the same for every spelling, and the same a runtime scenario's ``tokenFingerprint`` names.
+    Any other value (a scheme-less token, another scheme) is fingerprinted whole.
+    """
     text = value.decode("latin-1")
     if name == b"authorization":
-        kind, _, token = text.partition(" ")
-        return (f"{kind} {fingerprint(token.strip())}" if token.strip() else kind).encode("latin-1")
+        try:
+            return b"Bearer " + fingerprint(bearer_token([text])).encode()
+        except CredentialsError:
+            pass
     return fingerprint(text).encode()
 
 
@@ -106,6 +135,7 @@ class Entry:
         "scheme",
         "served",
         "server",
+        "size",
         "started",
         "status",
     )
@@ -128,10 +158,12 @@ class Entry:
     detail: str
     served: Served | None
     answering: bool  # the request is still in the journal's stage: the entry is not to be reused
+    size: int  # the bytes the journal counts for this entry (its values, each explanation at its cap)
 
     def __init__(self) -> None:
         self.id = 0  # a slot of the ring no request has used yet
         self.answering = False
+        self.size = 0
 
     def start(
         self,
@@ -148,9 +180,11 @@ class Entry:
         self.id = entry_id
         self.started = started
         self.method = scope["method"]
-        self.path = path
-        self.query_string = scope.get("query_string", b"")
-        self.raw_path = scope.get("raw_path") or path.encode()
+        self.path = path if len(path) <= VALUE_CAP else _cut_text(path)
+        query_string = scope.get("query_string", b"")
+        self.query_string = query_string if len(query_string) <= VALUE_CAP else _cut(query_string)
+        raw_path = scope.get("raw_path") or path.encode()
+        self.raw_path = raw_path if len(raw_path) <= VALUE_CAP else _cut(raw_path)
         self.scheme = scope.get("scheme", "http")
         self.server = scope.get("server")
         self.headers = headers
@@ -170,7 +204,11 @@ class Entry:
         self.kind, self.status, self.served = "served", 200, served
 
     def explain(self, kind: str, detail: str = "", rule: str | None = None) -> None:
-        self.kind, self.detail, self.rule = kind, detail, rule
+        self.kind, self.detail, self.rule = kind, _cut_text(detail), rule
+
+    def drop(self) -> None:
+        """Let go of the entry's values (it left the journal)."""
+        self.headers, self.query_string, self.detail, self.size = (), b"", "", 0
 
     def query(self) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
@@ -304,36 +342,52 @@ class _Shown:
 
     def __init__(self, secrets: frozenset[bytes]) -> None:
         self.secrets = secrets
-        self.lists: dict[Headers, Headers] = {}
+        self.lists: dict[Headers, tuple[Headers, int]] = {}  # -> the shown tuple and its bytes
         self.headers: dict[tuple[bytes, bytes], tuple[bytes, bytes]] = {}  # each header -> its shown tuple
 
-    def of(self, headers: list[tuple[bytes, bytes]]) -> Headers:
+    def of(self, headers: list[tuple[bytes, bytes]]) -> tuple[Headers, int]:
+        """The shown tuple of these headers, and the bytes it holds."""
         key = tuple(headers)
         shown = self.lists.get(key)
         return self._miss(key) if shown is None else shown
 
-    def _miss(self, key: Headers) -> Headers:
+    def _miss(self, key: Headers) -> tuple[Headers, int]:
         if len(self.lists) >= _HEADER_CACHE:
             self.lists.clear()
         if len(self.headers) >= _HEADER_CACHE:
             self.headers.clear()
-        shown = self.lists[key] = tuple(map(self._header, key))
+        headers = tuple(map(self._header, key))
+        shown = headers, sum(len(name) + len(value) for name, value in headers)
+        if sum(len(name) + len(value) for name, value in key) <= _CACHED_LIST:  # the cache holds small lists only
+            self.lists[key] = shown
         return shown
 
     def _header(self, header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
         shown = self.headers.get(header)
         if shown is None:
             name, value = header
-            shown = self.headers[header] = (name, _hidden(name, value)) if name in self.secrets else header
+            if name in self.secrets:
+                shown = (name, _hidden(name, value))
+            elif len(value) > VALUE_CAP or len(name) > VALUE_CAP:
+                return _cut(name), _cut(value)  # never cached
+            else:
+                shown = header
+            if len(value) <= VALUE_CAP:
+                self.headers[header] = shown
         return shown
 
 
 class Journal:
-    """The latest ``capacity`` entries (0: none kept), ids increasing for the process's lifetime.
+    """The latest ``capacity`` entries (0: none kept) that weigh ``max_bytes`` at most together, ids increasing for
+    the process's lifetime.
 
     The entries are a ring: the entry of id ``i`` sits at ``(i - 1) % capacity``, and once the ring is full a new
     request reuses the oldest entry's object (no allocation, nothing left for the garbage collector), unless that
     request is still being answered: then it keeps its entry, and the ring takes a new one.
+
+    Each value an entry keeps (a header's, the path, the query string, the explanation) is cut at ``VALUE_CAP``
+    bytes with a marker saying how many were cut; an entry weighs its values (each explanation counted at its cap)
+    and ``_ENTRY_BYTES``; past ``max_bytes`` the oldest entries leave first (the newest always stays).
     """
 
     def __init__(
@@ -341,8 +395,11 @@ class Journal:
         capacity: int = DEFAULT_CAPACITY,
         secrets: frozenset[bytes] = frozenset(),
         understand: Understand = lambda api, query_string: None,
+        max_bytes: int = DEFAULT_BYTES,
     ) -> None:
         self.capacity = capacity
+        self.max_bytes = max_bytes
+        self.bytes = 0  # what the entries kept weigh
         self.understand = understand
         self._ring = [Entry() for _ in range(capacity)]  # every slot made at once: a request only reuses one
         self._last = 0  # the last id given
@@ -359,13 +416,18 @@ class Journal:
     def open(self, scope: Scope, path: str, api: str | None) -> Entry:
         """A new entry for a request that is being answered (``answering`` until its stage says it is not)."""
         entry = self._next()
-        entry.start(self._last, scope, path, self._shown.of(scope["headers"]), api, perf_counter())
+        headers, weight = self._shown.of(scope["headers"])
+        entry.start(self._last, scope, path, headers, api, perf_counter())
+        self._weigh(entry, weight)
         return entry
 
     def served(self, scope: Scope, path: str, api: str | None, started: float, served: Served) -> None:
         """Record a request already answered 200 with a page (the fast lane's), ``started`` at that clock reading:
         ``open`` and ``Entry.serve`` in one call, each of the entry's fields written once."""
-        self._next().start(self._last, scope, path, self._shown.of(scope["headers"]), api, started, served)
+        entry = self._next()
+        headers, weight = self._shown.of(scope["headers"])
+        entry.start(self._last, scope, path, headers, api, started, served)
+        self._weigh(entry, weight)
 
     def _next(self) -> Entry:
         """The entry for the next id: the ring's slot for it, unless the request there is still being answered."""
@@ -374,15 +436,32 @@ class Journal:
             return Entry()  # kept by nobody
         slot = (entry_id - 1) % self.capacity
         entry = self._ring[slot]
+        if entry.id >= self._first:  # it leaves the journal now
+            self.bytes -= entry.size
         if entry.answering:
             entry = self._ring[slot] = Entry()
         return entry
+
+    def _weigh(self, entry: Entry, headers: int) -> None:
+        if not self.capacity:
+            return
+        # Each value is shown twice when read: in its field and in the entry's curl command.
+        entry.size = _ENTRY_BYTES + VALUE_CAP + 2 * (len(entry.path) + len(entry.query_string) + headers)
+        self.bytes += entry.size
+        while self.bytes > self.max_bytes and self._first < self._last:  # the oldest leave; the newest stays
+            oldest = max(self._first, self._last - self.capacity + 1)
+            gone = self._ring[(oldest - 1) % self.capacity]
+            self._first = oldest + 1
+            if gone.id == oldest:
+                self.bytes -= gone.size
+                gone.drop()
 
     def render(self, entry: Entry) -> dict[str, Any]:
         return entry.to_json(self.understand, self._variables)
 
     def clear(self) -> None:
         self._first = self._last + 1
+        self.bytes = 0
 
     def get(self, entry_id: int) -> Entry | None:
         if not self._first <= entry_id <= self._last or entry_id <= self._last - self.capacity:
@@ -483,9 +562,9 @@ class JournalStage:
 
     def _finish(self, entry: Entry, problem: list[bytes]) -> None:
         if problem and entry.kind == "refused":
-            entry.detail = _problem_detail(problem[0]) or entry.detail
+            entry.detail = _cut_text(_problem_detail(problem[0])) or entry.detail
         if entry.kind == "no-route":
-            entry.detail = self._no_route(entry)
+            entry.detail = _cut_text(self._no_route(entry))
         if not entry.status:  # the connection dropped before an answer started
             entry.status = 499
 

@@ -8,13 +8,16 @@ from urllib.parse import parse_qsl
 
 import orjson
 from connexion.jsonifier import Jsonifier
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from mockserver.core.identity import IDENTITY_PATH, identity_body
 from mockserver.core.tokens import mint_token
 
-__all__ = ["IDENTITY_PATH", "OrjsonJsonifier", "healthz", "identity", "token_endpoint"]
+__all__ = ["IDENTITY_PATH", "TOKEN_BODY_LIMIT", "OrjsonJsonifier", "healthz", "identity", "token_endpoint"]
+
+TOKEN_BODY_LIMIT = 64 * 1024  # a client-credentials form is a few hundred bytes
+CLIENT_GONE = 499  # the client closed the connection before its request was read (no answer reaches it)
 
 
 class OrjsonJsonifier(Jsonifier):  # type: ignore[misc]
@@ -38,8 +41,19 @@ async def identity(request: Request) -> Response:
 
 
 async def token_endpoint(request: Request) -> Response:
-    """OAuth 2.0 client credentials (RFC 6749 §4.4): any client gets a JWT with the scopes it asks for."""
-    form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
+    """OAuth 2.0 client credentials (RFC 6749 §4.4): any client gets a JWT with the scopes it asks for.
+
+    The form is read up to ``TOKEN_BODY_LIMIT`` bytes (413 beyond); a client that leaves mid-body is let go quietly.
+    """
+    try:
+        read = await _body(request, TOKEN_BODY_LIMIT)
+    except ClientDisconnect:
+        return Response(status_code=CLIENT_GONE)
+    if read is None:
+        detail = f"the token request's body is larger than {TOKEN_BODY_LIMIT} bytes"
+        too_large = {"type": "about:blank", "title": "Content Too Large", "status": 413, "detail": detail}
+        return Response(orjson.dumps(too_large), status_code=413, media_type="application/problem+json")
+    form = dict(parse_qsl(read.decode("utf-8", "replace"), keep_blank_values=True))
     if form.get("grant_type") != "client_credentials":
         error = {"error": "unsupported_grant_type", "error_description": "use grant_type=client_credentials"}
         return Response(orjson.dumps(error), status_code=400, media_type="application/json")
@@ -51,3 +65,16 @@ async def token_endpoint(request: Request) -> Response:
         "scope": " ".join(scopes),
     }
     return Response(orjson.dumps(body), media_type="application/json", headers={"Cache-Control": "no-store"})
+
+
+async def _body(request: Request, limit: int) -> bytes | None:
+    """The request's body, or None when it is larger than ``limit`` bytes (by its Content-Length, or as it arrives)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    received = bytearray()
+    async for chunk in request.stream():
+        received += chunk
+        if len(received) > limit:
+            return None
+    return bytes(received)

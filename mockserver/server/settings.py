@@ -12,12 +12,13 @@ import orjson
 from mockserver.apis import names
 from mockserver.core.openapi import ApiId
 from mockserver.server.chaos import Chaos
-from mockserver.server.journal import DEFAULT_CAPACITY
+from mockserver.server.journal import DEFAULT_BYTES, DEFAULT_CAPACITY
 
-__all__ = ["DEFAULT_ANCHOR", "DEFAULT_COUNT", "Settings", "anchor_micros"]
+__all__ = ["DEFAULT_ANCHOR", "DEFAULT_COUNT", "DEFAULT_JOURNAL_BYTES", "Settings", "anchor_micros"]
 
 DEFAULT_ANCHOR = date(2025, 1, 1)
 DEFAULT_COUNT = 1000
+DEFAULT_JOURNAL_BYTES = DEFAULT_BYTES
 
 
 def anchor_micros(day: date) -> int:
@@ -38,6 +39,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ("*",)  # () turns CORS off
     chaos: Chaos = field(default_factory=Chaos)
     journal: int = DEFAULT_CAPACITY  # requests kept in the journal (0: off)
+    journal_bytes: int = DEFAULT_BYTES  # what the journal's entries may weigh together
     admin_token: str | None = None  # required by /__mock when given
     admin_loopback: bool = True  # the server is bound to loopback: /__mock is open without a token
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
+import pytest
 from starlette.testclient import TestClient
 
 from mockserver.server.app import create_app
@@ -43,6 +44,45 @@ def test_on_loopback_they_answer_only_a_loopback_host() -> None:
         ("localhost.attacker.example", 403),
     ):
         assert _client().get("/__mock/requests", headers={"Host": host}).status_code == status, host
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("LOCALHOST", 200),
+        ("127.5.6.7:80", 200),
+        ("[::1]", 200),
+        ("[::1]evil.com", 403),
+        ("[::1]evil.com:8000", 403),
+        ("127.0.0.1@evil.com", 403),
+        ("127.0.0.1:8000junk", 403),
+        ("127.0.0.1.evil.com", 403),
+        ("localhost:8000/evil", 403),
+        ("[::ffff:127.0.0.1]", 403),
+        ("", 403),
+    ],
+)
+def test_the_host_is_read_strictly(host: str, status: int) -> None:
+    assert _client().get("/__mock/requests", headers={"Host": host}).status_code == status
+
+
+def test_the_admin_scheme_is_case_insensitive_like_the_apis() -> None:
+    client = _client("http://mock.example.com", admin_loopback=False, admin_token="s3cret")
+    for value in ("bearer s3cret", "BEARER s3cret", "Bearer\ts3cret"):
+        assert client.get("/__mock/requests", headers={"Authorization": value}).status_code == 200, value
+    for value in ("Basic s3cret", "s3cret", "Bearer s3cret2", "Bearer"):
+        assert client.get("/__mock/requests", headers={"Authorization": value}).status_code == 401, value
+
+
+def test_the_admin_token_can_come_from_the_environment(
+    serve_process: Callable[..., ServerProcess], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MOCKSERVER_ADMIN_TOKEN", "from-the-env-4c1d")
+    server = serve_process()
+    assert httpx.get(f"{server.base}/__mock/requests").status_code == 401
+    admin = {"Authorization": "Bearer from-the-env-4c1d"}
+    assert httpx.get(f"{server.base}/__mock/requests", headers=admin).status_code == 200
+    assert "from-the-env-4c1d" not in " ".join(server.process.args)  # type: ignore[arg-type]
 
 
 def test_they_never_send_cors_headers() -> None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
+
 import jwt
 import pytest
 from starlette.testclient import TestClient
 
 from tests.support.clients import ClientFactory
 from tests.support.data import EVENTS, INTERVENTIONS, SESSION, events_params, interventions_params
+from tests.support.servers import ServerProcess
 from tests.support.tokens import CREDENTIALS, bearer
+from tests.support.wire import abandon, exchange, status_of
 
 # The refused rows of the credentials table tests/rules/test_mock_auth.py runs, with why each is refused.
 UNAUTHORIZED = [pytest.param(c.headers, c.reason, id=c.id) for c in CREDENTIALS if c.status == 401]
@@ -81,3 +86,33 @@ def test_token_endpoint_refuses_other_grants(client: TestClient) -> None:
         "/oauth/token", content="grant_type=password", headers={"content-type": "application/x-www-form-urlencoded"}
     )
     assert (response.status_code, response.json()["error"]) == (400, "unsupported_grant_type")
+
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+def _chunks(body: bytes, size: int = 8192) -> Iterator[bytes]:
+    for start in range(0, len(body), size):
+        yield body[start : start + size]
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_token_endpoint_refuses_a_body_over_64_kib(client: TestClient, chunked: bool) -> None:
+    body = b"grant_type=client_credentials&scope=" + b"s" * (64 * 1024)
+    response = client.post("/oauth/token", content=_chunks(body) if chunked else body, headers=FORM)
+    assert (response.status_code, response.headers["content-type"]) == (413, "application/problem+json")
+    assert "65536 bytes" in response.json()["detail"]
+    just = b"grant_type=client_credentials&scope=" + b"s" * (64 * 1024 - 36)
+    assert client.post("/oauth/token", content=just, headers=FORM).status_code == 200
+
+
+def test_a_client_leaving_mid_body_is_no_server_error(serve_process: Callable[..., ServerProcess]) -> None:
+    server = serve_process()
+    for _ in range(3):
+        headers = [(b"Content-Type", FORM["content-type"].encode()), (b"Content-Length", b"60000")]
+        abandon(server.port, b"/oauth/token", headers, b"POST", b"grant_type=client")
+    assert status_of(exchange(server.port, b"/healthz", [])) == 200
+    time.sleep(0.5)
+    server.stop()
+    output = server.output()
+    assert "ERROR" not in output and "Traceback" not in output and " 500" not in output, output

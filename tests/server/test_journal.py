@@ -260,3 +260,34 @@ def test_a_host_the_request_named_is_sent_as_a_header_never_followed(client: Tes
     assert pasted.argv is not None
     assert "host: attacker.example:8000" in pasted.argv
     assert pasted.argv[-1].startswith("http://localhost/events?")
+
+
+def test_large_values_are_cut_with_a_marker_and_the_journal_stays_small() -> None:
+    megabyte = 1024 * 1024
+    with TestClient(create_app(Settings(count=50)), base_url="http://localhost") as client:
+        for n in range(60):
+            big = {**AUTH, "x-big": "x" * megabyte + str(n)}
+            assert client.get(EVENTS, params=events_params(), headers=big).status_code == 200
+        long_query = events_params(limit="9" * 10_000)
+        assert client.get(EVENTS, params=long_query, headers=AUTH).status_code == 400
+        answer = client.get("/__mock/requests", params={"limit": 1000})
+    entries = answer.json()["requests"]
+    assert len(entries) == 61
+    assert len(answer.content) < 400 * 1024  # 60 MB of headers sent; each cut value is shown twice (field, curl)
+    shown = entries[1]["headers"]["x-big"]
+    assert shown == "x" * 2048 + f"...[truncated {megabyte + 2 - 2048} bytes]"
+    refused = entries[0]
+    assert refused["query"]["limit"][0].endswith("bytes]")
+    assert len(refused["query"]["limit"][0]) < 2100 and len(refused["explanation"]["detail"]) < 2100
+
+
+def test_the_journal_is_bounded_in_bytes_the_oldest_leaving_first() -> None:
+    budget = 64 * 1024
+    with TestClient(create_app(Settings(count=50, journal_bytes=budget)), base_url="http://localhost") as client:
+        for n in range(100):
+            heavy = {**AUTH, **{f"x-h{i}": f"{n}-" + "v" * 2000 for i in range(4)}}
+            assert client.get(EVENTS, params=events_params(), headers=heavy).status_code == 200
+        answer = client.get("/__mock/requests", params={"limit": 1000})
+    ids = [entry["id"] for entry in answer.json()["requests"]]
+    assert len(answer.content) < budget
+    assert ids[0] == 100 and ids == list(range(100, 100 - len(ids), -1)) and len(ids) < 100  # the latest, in order
