@@ -28,10 +28,19 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.core.credentials import CredentialsError, bearer_token
 from mockserver.server.journal import Journal, fingerprint
+from mockserver.server.protocol import TARGET_AUTHORITY
 from mockserver.server.runtime import PREFERENCE_NAMES, ScenarioBook, preferences_of
 from mockserver.server.scenarios import Scenarios
 
-__all__ = ["PREFIX", "AdminGuard", "admin_handlers", "inspector_routes", "is_admin", "is_loopback_authority"]
+__all__ = [
+    "PREFIX",
+    "TARGET_AUTHORITY",
+    "AdminGuard",
+    "admin_handlers",
+    "inspector_routes",
+    "is_admin",
+    "is_loopback_authority",
+]
 
 PREFIX = "/__mock"
 # A Host header: a name or an address (IPv6 in brackets), an optional port, nothing else.
@@ -60,6 +69,11 @@ def is_loopback_authority(authority: str) -> bool:
 
 
 def _loopback_host(scope: Scope) -> bool:
+    """Whether the request names loopback: the authority of an absolute-form target (``GET http://host/…``), which
+    HTTP says wins over ``Host``, else its one ``Host`` header."""
+    target = scope.get("extensions", {}).get(TARGET_AUTHORITY)
+    if target is not None:
+        return is_loopback_authority(target)
     hosts = [v.decode("latin-1") for k, v in scope["headers"] if k == b"host"]
     return len(hosts) == 1 and is_loopback_authority(hosts[0])
 

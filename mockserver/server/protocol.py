@@ -21,8 +21,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+import httptools
 import orjson
 from starlette.types import Scope
 from uvicorn.config import Config
@@ -44,6 +45,7 @@ DEFAULT_MAX_CONNECTIONS = 1000  # beyond it, a request is answered 503 (uvicorn'
 _ATTRIBUTE = "mockserver_limits"  # carried on uvicorn's Config, which worker processes receive pickled
 _LANE = "mockserver_lane"
 _OK = STATUS_LINE[200]
+TARGET_AUTHORITY = "mockserver.authority"  # scope extension: the authority of an absolute-form request target
 
 
 @dataclass(frozen=True)
@@ -338,6 +340,11 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
         if length is not None and length > self._limits.max_body_bytes:
             self._refuse(413, "Content Too Large", f"a body of {length} bytes; at most {self._limits.max_body_bytes}")
             raise _BodyRefusedError  # stop parsing: nothing more is read from this connection
+        if not self.url.startswith(b"/"):  # an absolute-form target: its authority is the request's (RFC 9112, 3.2.2)
+            authority = httptools.parse_url(self.url).host or b""
+            port = httptools.parse_url(self.url).port
+            extensions = cast(dict[str, Any], self.scope.setdefault("extensions", {}))
+            extensions[TARGET_AUTHORITY] = authority.decode("latin-1") + (f":{port}" if port else "")
         super().on_headers_complete()
         if length or self._chunked():
             self._body_bytes = 0

@@ -13,6 +13,7 @@ from mockserver.server.settings import Settings
 from tests.support.data import EVENTS, events_params
 from tests.support.servers import ServerProcess
 from tests.support.tokens import AUTH
+from tests.support.wire import exchange, status_of
 
 
 def _client(base: str = "http://localhost", **settings: object) -> TestClient:
@@ -103,3 +104,20 @@ def test_a_served_process_shows_its_pid_and_its_own_journal(serve_process: Calla
     page = httpx.get(f"{server.base}/__mock/")
     assert page.status_code == 200 and "mockserver inspector" in page.text
     assert "<script src=" not in page.text and "https://" not in page.text  # nothing fetched from the network
+
+
+@pytest.mark.parametrize(
+    ("target", "status"),
+    [
+        pytest.param(b"http://evil.example/__mock/requests", 403, id="another-host"),
+        pytest.param(b"http://127.0.0.1.evil.example/__mock/requests", 403, id="loopback-prefix"),
+        pytest.param(b"http://127.0.0.1/__mock/requests", 200, id="loopback"),
+        pytest.param(b"http://localhost:8000/__mock/requests", 200, id="localhost-with-port"),
+    ],
+)
+def test_an_absolute_form_target_is_judged_by_its_own_authority(
+    serve_process: Callable[..., ServerProcess], target: bytes, status: int
+) -> None:
+    """HTTP says an absolute-form target's authority wins over Host: a loopback Host does not open the routes to it."""
+    server = serve_process()
+    assert status_of(exchange(server.port, target, [(b"Host", b"127.0.0.1")])) == status
