@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 REDOCLY := npx --yes @redocly/cli@2.77.0
 
-.PHONY: install browser serve test test-contract check lint-spec fuzz fuzz-volume soak bench image-tools image image-test
+.PHONY: install browser serve test test-contract attack check lint-spec fuzz fuzz-volume soak bench image-tools image image-test
 
 # The page renderers, the band check and the column draws are C (mockserver/apis/_pages.c, mockserver/core/_bands.c,
 # mockserver/core/_splitmix.c, compiled by hatch_build.py): a compiler and Python's headers.
@@ -34,6 +34,12 @@ test: install browser
 # with a small budget), and the production-like deployments (tests/deployments) at the default budget too.
 test-contract: install
 	CONTRACT_FULL=1 $(BIN)/pytest tests/contract/test_broken_servers.py tests/contract/test_deployments.py
+
+# The attack suite (tests/attack): each way one client could exhaust the mock, at full scale, against a real server
+# process; asserts bounds (RSS, other clients answered, a prompt stop) and prints the figures. 1,100 connections
+# need more file descriptors than the default soft limit.
+attack: install
+	ulimit -n 8192 && ATTACK=1 $(BIN)/pytest tests/attack -q
 
 # Lint, format, types and the layer contracts of ARCHITECTURE.md (import-linter).
 # The container image, built with podman (from a local Debian 12 base when no registry answers), then tested:
