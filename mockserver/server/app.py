@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-import functools
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -59,9 +60,23 @@ def _datasets(api: ApiId, store: Store, settings: Settings) -> Callable[[Prefere
     """The store a request's preferences select: the served one, an empty one, or another seed's (cached)."""
     anchor = anchor_micros(settings.anchor)
 
-    @functools.lru_cache(maxsize=SEEDED_DATASETS)
+    kept: OrderedDict[tuple[int, int], Store] = OrderedDict()
+    building = threading.Lock()
+
     def seeded(seed: int, count: int) -> Store:
-        return generated_store(table(api), seed, count, anchor)
+        """A seed's dataset, built once (one build at a time: memory for one dataset in the making) and kept among
+        the last SEEDED_DATASETS; a request builds it off the event loop (``pipeline``), so a kept one is found
+        here without waiting for another's build."""
+        found = kept.get((seed, count))
+        if found is not None:
+            return found
+        with building:
+            found = kept.get((seed, count))
+            if found is None:
+                found = kept[(seed, count)] = generated_store(table(api), seed, count, anchor)
+                while len(kept) > SEEDED_DATASETS:
+                    kept.popitem(last=False)
+            return found
 
     def select(prefs: Preferences) -> Store:
         if prefs.dataset == "empty":

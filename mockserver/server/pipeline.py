@@ -179,6 +179,8 @@ class RequestStage:
                 entry.explain("scenario", f"the spec's example of status {canned.status} ({', '.join(prefs.applied)})")
                 entry.status = canned.status
             return canned.status, canned.content_type, canned.body, prefs, preferred
+        if prefs.seed is not None or prefs.dataset:  # another dataset: built (once) off the event loop
+            await asyncio.to_thread(plan.datasets, prefs)
         payload, served = page_answer(plan, prefs, params)
         if plan.response is not None:
             _validate(plan.response, payload, entry)

@@ -6,6 +6,7 @@ import contextlib
 import http.client
 import signal
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -114,3 +115,22 @@ def test_sigterm_closes_connections_that_are_still_sending(serve_process: StartS
         # signal on itself once its shutdown is done: -15 after a clean stop.
         assert server.process.wait(timeout=10) in (0, -signal.SIGTERM)
     assert "Finished server process" in server.output()
+
+
+def test_a_new_seed_is_built_off_the_event_loop(serve_process: StartServer) -> None:
+    """While a large dataset for ``Prefer: seed`` is built, plain requests are answered (before the seeded one is)."""
+    server = serve_process("--count", "300000")
+    seeded = REQUEST.replace(b"\r\n\r\n", b"\r\nPrefer: seed=4242\r\n\r\n")
+    finished: list[str] = []
+
+    def ask(raw: bytes, name: str) -> None:
+        assert _status(server, raw) == 200
+        finished.append(name)
+
+    builder = threading.Thread(target=ask, args=(seeded, "seeded"))
+    builder.start()
+    time.sleep(0.02)  # the seeded request is in: its dataset is being built
+    for n in range(5):
+        ask(REQUEST, f"plain-{n}")
+    builder.join(timeout=120)
+    assert finished[0].startswith("plain"), finished
