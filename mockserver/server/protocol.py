@@ -56,7 +56,7 @@ class ConnectionLimits:
     body_timeout_s: float = DEFAULT_HEAD_TIMEOUT_S  # a request body must arrive within this, once its head has
     max_head_bytes: int = 64 * 1024  # request line and headers together (a 16 KB JWT fits): beyond, 431
     max_body_bytes: int = 1024 * 1024  # beyond, 413 (the APIs are GETs; the token endpoint reads a small form)
-    max_pipelined: int = 32  # requests read but not yet answered on one connection: beyond, it is closed
+    max_pipelined: int = 32  # requests read while earlier ones are unanswered or unsent: beyond, no more is read
     max_per_client: int = 256  # open connections from one peer address (0: no cap): beyond, 503
     max_held_output: int = HIGH_WATER_LIMIT  # answers the lane writes to a client that does not read, in bytes
 
@@ -183,6 +183,7 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
         self._body_bytes = 0
         self._refused = False  # answered with a problem and closing: nothing more is read
         self._eof = False  # the client half-closed: answer what it sent, then close
+        self._outstanding = 0  # requests read since the connection was last idle
         self._head_began: float | None = None  # loop time the current head began; None between heads
         self._lane: Lane | None = getattr(config, _LANE, None)
         self._completing = False  # within on_response_complete, which starts the next pipelined request
@@ -196,8 +197,9 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
             super().on_response_complete()
         finally:
             self._completing = False
-        if self._eof and self.cycle is not None and self.cycle.response_complete and not self.pipeline:
-            self.transport.close()  # the client sent all it will: what it asked for is answered
+        done = self.cycle is not None and self.cycle.response_complete and not self.pipeline
+        if done and (self._eof or isinstance(self._stopped, _TooManyPipelinedError)):
+            self.transport.close()  # the client sent all it will (or all that was read): what it asked is answered
 
     def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
         """Start the app on a request whose head is read, unless the lane answers it at once.
@@ -291,9 +293,10 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
         if self._refused:  # refused by a callback (a body over the limit), which stopped the parser: answered already
             return
         if isinstance(self._stopped, _TooManyPipelinedError):  # raised by on_headers_complete, reported by the parser
-            self._refuse(
-                503, "Too many pipelined requests", f"more than {self._limits.max_pipelined} requests wait unanswered"
-            )
+            # Nothing more is read; the requests queued are answered in order, then the connection is closed (a
+            # client may send again what was not answered, as after any close).
+            self._refused = True
+            self.flow.pause_reading()
             return
         super().send_400_response(msg)
 
@@ -333,7 +336,11 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
                 f"the request line and headers exceed {self._limits.max_head_bytes} bytes",
             )
             raise _BodyRefusedError  # stop parsing: nothing more is read from this connection
-        if len(self.pipeline) >= self._limits.max_pipelined:
+        # Requests read since the connection was last idle (nothing in progress, queued or unsent): the lane's answers
+        # still held for the client count as the app's queued requests do, so both stop at the same request.
+        idle = (self.cycle is None or self.cycle.response_complete) and not self.pipeline
+        self._outstanding = 1 if idle and self.transport.get_write_buffer_size() == 0 else self._outstanding + 1
+        if self._outstanding > self._limits.max_pipelined:
             self._stopped = _TooManyPipelinedError()
             raise self._stopped  # the parser stops here and reports an error: send_400_response answers it
         length = self._content_length()

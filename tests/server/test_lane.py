@@ -71,9 +71,12 @@ class Side:
             counted if with_lane else None,
         )
 
-    def answer(self, raw: bytes) -> tuple[bytes, bool, int, list[dict[str, Any]], str]:
+    def answer(
+        self, raw: bytes, half_close: bool = False, unread: bool = False
+    ) -> tuple[bytes, bool, int, list[dict[str, Any]], str]:
         """The bytes written for ``raw``, whether the connection closed, how many of its requests the lane answered,
-        the journal's new entries (less their clock readings) and the access log's lines."""
+        the journal's new entries (less their clock readings) and the access log's lines. ``half_close``: the client
+        half-closes after sending; ``unread``: it reads nothing (what is written stays in the transport's buffer)."""
         hits, journal = self.hits, self.lane.journal
         last = max((e.id for e in journal.select()), default=0) if journal is not None else 0
         log = io.StringIO()
@@ -83,9 +86,11 @@ class Side:
             state = ServerState()
             state.default_headers = list(DEFAULT_HEADERS)
             protocol = HeadTimeoutProtocol(self.config, state, {}, asyncio.get_running_loop())
-            socket = Recording()
+            socket = Recording(unread=unread)
             protocol.connection_made(socket)
             protocol.data_received(raw)
+            if half_close and not protocol.eof_received():
+                socket.close()  # what asyncio does when eof_received returns a false value
             for _ in range(5000):  # the app's tasks (Connexion writes a problem in a worker thread)
                 if not protocol.tasks and not protocol.pipeline:
                     break
@@ -151,16 +156,21 @@ def raw_requests(draw: st.DrawFn) -> bytes:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(raw=raw_requests(), scenario=st.sampled_from([None, None, None, {"dataset": "empty"}, {"code": 401}]))
+@given(
+    raw=raw_requests(),
+    scenario=st.sampled_from([None, None, None, {"dataset": "empty"}, {"code": 401}]),
+    half_close=st.booleans(),
+    unread=st.booleans(),
+)
 def test_the_lane_answers_exactly_as_the_app(
-    sides: tuple[Side, Side], raw: bytes, scenario: dict[str, Any] | None
+    sides: tuple[Side, Side], raw: bytes, scenario: dict[str, Any] | None, half_close: bool, unread: bool
 ) -> None:
     lane, app = sides
     for side in sides:
         if scenario is not None:
             side.lane.book.put(scenario, None, None, None, 1)
     try:
-        fast, slow = lane.answer(raw), app.answer(raw)
+        fast, slow = lane.answer(raw, half_close, unread), app.answer(raw, half_close, unread)
     finally:
         for side in sides:
             side.lane.book.clear()
@@ -263,3 +273,19 @@ def test_a_failing_lane_leaves_each_request_to_the_app_and_is_logged_once(monkey
         and logged[0].exc_info is not None
         and "fast lane failed on GET /events" in logged[0].getMessage()
     )
+
+
+def test_a_client_that_does_not_read_gets_the_same_bytes_once_the_lane_steps_aside(
+    sides: tuple[Side, Side],
+) -> None:
+    """Past 64 KiB of answers held for a client that reads nothing, the lane leaves the rest to the app (which waits
+    for the client): the same bytes either way."""
+    query = "&".join(f"{k}={v}" for k, v in events_params(limit=50).items())
+    raw = _raw(f"/events?{query}", AUTH, [], "1.1") * 40
+    lane, app = sides
+    fast, slow = lane.answer(raw, unread=True), app.answer(raw, unread=True)
+    assert 0 < fast[2] < 40  # the lane answered the first ones, then stepped aside
+    assert (fast[0], fast[1], fast[3], fast[4]) == (slow[0], slow[1], slow[3], slow[4])
+    answered = fast[0].count(b"HTTP/1.1 200 ")
+    # Beyond 32 requests queued unanswered nothing more is read: those read are answered, in order, then it closes.
+    assert (answered, fast[0].count(b"HTTP/1.1 "), fast[1]) == (32, 32, True)

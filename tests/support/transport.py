@@ -11,10 +11,11 @@ __all__ = ["Recording"]
 class Recording(asyncio.Transport):
     """What a socket's transport is asked to do, in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, unread: bool = False) -> None:
         super().__init__()
         self.calls: list[tuple[str, bytes]] = []
         self.closing = False
+        self.unread = unread  # a client that reads nothing: every byte written stays in the buffer
 
     def write(self, data: Any) -> None:
         self.calls.append(("write", bytes(data)))
@@ -34,7 +35,7 @@ class Recording(asyncio.Transport):
         return {"peername": ("127.0.0.1", 5000), "sockname": ("127.0.0.1", 8000)}.get(name, default)
 
     def get_write_buffer_size(self) -> int:
-        return 0
+        return sum(len(data) for kind, data in self.calls if kind == "write") if self.unread else 0
 
     def pause_reading(self) -> None:
         pass
