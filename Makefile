@@ -110,3 +110,4 @@ bench: install
 	$(BIN)/python -m bench.render
 	$(BIN)/python -m bench.journal --control --out bench/journal.json
 	$(BIN)/python -m bench.run --journal bench/journal.json
+	$(BIN)/python -m bench.seed_build
