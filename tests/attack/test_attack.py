@@ -82,41 +82,25 @@ def _stops(server: ServerProcess) -> None:
     assert server.process.wait(timeout=DRAIN_S + 10) in (0, -signal.SIGTERM)
 
 
-def test_64_connections_that_pipeline_and_never_read(
-    serve_process: StartServer, capsys: pytest.CaptureFixture[str]
+ATTACKS = [  # (what, connections from 127.0.0.1, what each sends and never finishes or never reads the answer to)
+    ("64 non-reading pipeliners", 64, REQUEST * (256 * 1024 // len(REQUEST))),
+    ("60 stalled bodies", 60, b"POST /oauth/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\nabc"),
+    (
+        "60 requests with 10 MB headers",
+        60,
+        REQUEST.replace(b"\r\n\r\n", b"\r\nX-Big: " + b"a" * 10_485_760 + b"\r\n\r\n"),
+    ),
+    ("1,100 half-sent heads from 127.0.0.1", 1100, b"GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n"),
+]
+
+
+@pytest.mark.parametrize(("case", "count", "sent"), ATTACKS, ids=[case for case, _, _ in ATTACKS])
+def test_an_attack_is_bounded(
+    serve_process: StartServer, capsys: pytest.CaptureFixture[str], case: str, count: int, sent: bytes
 ) -> None:
     server = serve_process("--drain-timeout", str(DRAIN_S))
     _others(server, 5)  # warm: the first answers of a process pay for its first queries, not for the attack
     before = _rss_mb(server)
-    with _holding(server, 64, REQUEST * (256 * 1024 // len(REQUEST))):
-        _report(capsys, "64 non-reading pipeliners", server, before)
-        _stops(server)
-
-
-def test_60_stalled_bodies(serve_process: StartServer, capsys: pytest.CaptureFixture[str]) -> None:
-    server = serve_process("--drain-timeout", str(DRAIN_S))
-    _others(server, 5)  # warm: the first answers of a process pay for its first queries, not for the attack
-    before = _rss_mb(server)
-    stalled = b"POST /oauth/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\nabc"
-    with _holding(server, 60, stalled):
-        _report(capsys, "60 stalled bodies", server, before)
-        _stops(server)
-
-
-def test_60_requests_with_10_mb_headers(serve_process: StartServer, capsys: pytest.CaptureFixture[str]) -> None:
-    server = serve_process("--drain-timeout", str(DRAIN_S))
-    _others(server, 5)  # warm: the first answers of a process pay for its first queries, not for the attack
-    before = _rss_mb(server)
-    big = REQUEST.replace(b"\r\n\r\n", b"\r\nX-Big: " + b"a" * (10 * 1024 * 1024) + b"\r\n\r\n")
-    with _holding(server, 60, big):
-        _report(capsys, "60 requests with 10 MB headers", server, before)
-        _stops(server)
-
-
-def test_1100_half_sent_heads_from_one_address(serve_process: StartServer, capsys: pytest.CaptureFixture[str]) -> None:
-    server = serve_process("--drain-timeout", str(DRAIN_S))
-    _others(server, 5)  # warm: the first answers of a process pay for its first queries, not for the attack
-    before = _rss_mb(server)
-    with _holding(server, 1100, b"GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n"):
-        _report(capsys, "1,100 half-sent heads from 127.0.0.1", server, before)
+    with _holding(server, count, sent):
+        _report(capsys, case, server, before)
         _stops(server)
