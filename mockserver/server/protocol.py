@@ -314,6 +314,11 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
             self.flow.pause_reading()
         if self.cycle is None or self.cycle.response_complete or not self.cycle.response_started:
             self.transport.write(_problem(status, title, detail))
+        self._drop()
+
+    def _drop(self) -> None:
+        """Close the connection, reading nothing more; an app waiting on the request sees the client gone."""
+        self._refused = True
         if self.cycle is not None and not self.cycle.response_complete:
             self.cycle.disconnected = True
             self.cycle.message_event.set()
@@ -348,8 +353,8 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
             self._refuse(413, "Content Too Large", f"a body of {length} bytes; at most {self._limits.max_body_bytes}")
             raise _BodyRefusedError  # stop parsing: nothing more is read from this connection
         if not self.url.startswith(b"/"):  # an absolute-form target: its authority is the request's (RFC 9112, 3.2.2)
-            authority = httptools.parse_url(self.url).host or b""
-            port = httptools.parse_url(self.url).port
+            target = httptools.parse_url(self.url)
+            authority, port = target.host or b"", target.port
             extensions = cast(dict[str, Any], self.scope.setdefault("extensions", {}))
             extensions[TARGET_AUTHORITY] = authority.decode("latin-1") + (f":{port}" if port else "")
         super().on_headers_complete()
@@ -386,11 +391,7 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
         """A body that did not arrive in time: the connection is closed (the app, if waiting, sees a disconnect)."""
         self._body_deadline = None
         if not self.transport.is_closing():
-            self._refused = True
-            if self.cycle is not None and not self.cycle.response_complete:
-                self.cycle.disconnected = True
-                self.cycle.message_event.set()
-            self.transport.close()
+            self._drop()
 
     def eof_received(self) -> bool:  # type: ignore[override]
         """A client that half-closes after its request still gets the answer (as the lane gives it at once)."""
@@ -405,11 +406,7 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
         (within the server's drain deadline) and its connection closed after it."""
         sending_body = self._body_deadline is not None
         if self._head_began is not None or sending_body:
-            self._refused = True
-            if self.cycle is not None and not self.cycle.response_complete:
-                self.cycle.disconnected = True
-                self.cycle.message_event.set()
-            self.transport.close()
+            self._drop()
             return
         super().shutdown()
 
