@@ -10,6 +10,7 @@ valid requests; expectation checks (``expectations``) judge the edge requests th
 from __future__ import annotations
 
 import schemathesis
+from schemathesis.checks import load_all_checks
 
 from mockserver.contract.checks.base import Check, ContractViolation
 from mockserver.contract.checks.expectations import (
@@ -83,6 +84,9 @@ RULES: dict[str, str] = {
     c.__name__: " ".join((c.__doc__ or c.__name__).split()) for c in (*PAGE_CHECKS, *EXPECTATION_CHECKS)
 }
 
+# Schemathesis's own checks are registered first and ours after them, whichever module was imported first: the
+# order in which a run's checks judge an answer, and so the order of its failures, is one.
+load_all_checks()
 for _check in (*PAGE_CHECKS, *EXPECTATION_CHECKS):
     schemathesis.check(_check)
 

@@ -19,7 +19,7 @@ from typing import Any
 from schemathesis import GenerationMode
 from schemathesis.generation.meta import TestPhase
 
-from mockserver.contract.requests.edges import render as render_instant
+from mockserver.contract.requests.windows import render as render_instant
 from mockserver.contract.schemathesis.types import Case
 from mockserver.contract.target.profile import ApiProfile
 from mockserver.contract.target.survey import Landscape

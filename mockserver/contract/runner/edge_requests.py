@@ -1,0 +1,175 @@
+"""The edge requests sent and judged by the run's checks, reported to the listener as one scenario."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import requests
+from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.checks import CheckResult as CheckOutcome
+from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.engine import Status, events
+from schemathesis.engine.recorder import ReproductionStep, ScenarioRecorder
+from schemathesis.engine.run import PhaseName
+
+from mockserver.contract.requests.edge import Edge, with_baseline
+from mockserver.contract.runner.job import Job
+from mockserver.contract.runner.preflight import fetch_body
+from mockserver.contract.schemathesis.curl import plain_curl
+from mockserver.contract.schemathesis.state import active
+from mockserver.contract.schemathesis.transport import describe_error
+from mockserver.contract.schemathesis.types import Case, Operation
+
+__all__ = ["EDGE_BUILTINS", "send_edges", "shard_part"]
+
+# Schemathesis's checks that judge any answer, whatever the request (the edges are sent outside its phases).
+EDGE_BUILTINS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+)
+
+
+def shard_part(planned: list[Edge], shard: tuple[int, int]) -> list[Edge]:
+    """Shard I of N sends every Nth edge request, from the Ith: the N shards together send each once."""
+    index, count = shard
+    return planned[index - 1 :: count]
+
+
+def _edge_checks(names: tuple[str, ...]) -> list[Any]:
+    load_all_checks()
+    wanted = set(names) | set(EDGE_BUILTINS)
+    return [c for c in CHECKS.get_all() if not isinstance(c, type) and c.__name__ in wanted]
+
+
+def send_edges(
+    job: Job,
+    op: Operation,
+    call: Callable[[dict[str, Any]], Any],
+    planned: list[Edge],
+    names: tuple[str, ...],
+) -> None:
+    """Send every edge request and judge each answer with the run's checks, as Schemathesis would; the answers and
+    verdicts go to the listener as one scenario, as the engine's phases report theirs."""
+    recorder = ScenarioRecorder(label=op.label)
+    started = time.monotonic()
+    try:
+        _send_edge_requests(job, op, call, planned, names, recorder)
+    finally:
+        if recorder.cases:
+            status = Status.FAILURE if recorder.failing_case_ids() else Status.SUCCESS
+            job.emit(
+                events.ScenarioFinished(
+                    id=uuid.uuid4(),
+                    phase=PhaseName.COVERAGE,  # deterministic requests at the spec's edges, as the coverage phase's
+                    suite_id=uuid.uuid4(),
+                    label=op.label,
+                    status=status,
+                    recorder=recorder,
+                    elapsed_time=time.monotonic() - started,
+                    skip_reason=None,
+                    is_final=False,
+                )
+            )
+
+
+def _send_edge_requests(
+    job: Job,
+    op: Operation,
+    call: Callable[[dict[str, Any]], Any],
+    planned: list[Edge],
+    names: tuple[str, ...],
+    recorder: ScenarioRecorder,
+) -> None:
+    options, result, session = job.options, job.result, job.session
+    checks = _edge_checks(names)
+    baseline = fetch_body(call, result.errors, "baseline request")
+    bodies: dict[str, Any] = {}
+    transport = {"session": session} if session is not None else {}
+    judged = [check.__name__ for check in checks]  # the semantic checks and the built-ins, by name
+    outcomes: list[CheckOutcome] = []
+
+    def collect(_context: Any, _case: Any, _response: Any, results: list[CheckOutcome]) -> None:
+        outcomes.extend(results)
+
+    # Schemathesis's own after_validate hook names each check's outcome, so that one validation per answer runs
+    # every check (one check context per answer, not one per check), and each failure keeps its check's name.
+    op.schema.hooks.register_hook_with_name(collect, "after_validate")
+    try:
+        for planned_edge in planned:
+            edge = planned_edge
+            if edge.baseline is not None:  # sent with the run's own headers, like the edge
+                key = repr(sorted(edge.baseline.items(), key=str))
+                if key not in bodies:
+                    bodies[key] = baseline(dict(edge.baseline))
+                if bodies[key] is None:
+                    continue
+                edge = with_baseline(edge, bodies[key])
+            case = op.Case(query=dict(edge.query), headers=dict(edge.headers))
+            state = active(case)
+            if edge.expectation is not None and state is not None:
+                state.expectations[case.id] = edge.expectation
+            try:
+                response = case.call(session=session, timeout=options.timeout, headers=dict(edge.headers))
+            except requests.exceptions.InvalidHeader:
+                continue  # a header value this HTTP client cannot send: nothing to learn from it
+            except requests.RequestException as exc:
+                result.errors.append(f"edge request ({describe_error(exc)})")
+                result.stopped = "the run stopped at its first network error"
+                return
+            except Exception as exc:  # an in-process app that raises: the target failed this request
+                result.errors.append(
+                    f"edge request {plain_curl(case, edge.headers, job.secrets)}: the target "
+                    f"raised {type(exc).__name__}: {exc}"
+                )
+                continue
+            result.requests += 1
+            recorder.record_case(case=case)
+            recorder.record_response(case_id=case.id, response=response)
+            result.timings.append((response.status_code, response.elapsed))
+            outcomes.clear()
+            with contextlib.suppress(FailureGroup, Failure):  # each check's outcome is in ``outcomes``
+                case.validate_response(
+                    response, checks=checks, headers=dict(edge.headers), transport_kwargs=dict(transport)
+                )
+            _judge(job, judged, outcomes, case, edge.headers, recorder)
+    finally:
+        op.schema.hooks.unregister(collect)
+
+
+def _judge(
+    job: Job,
+    names: list[str],
+    outcomes: list[CheckOutcome],
+    case: Case,
+    headers: dict[str, str],
+    recorder: ScenarioRecorder,
+) -> None:
+    """The run's checks on one edge answer, recorded as the engine records its own (failures with their curl)."""
+    failures: dict[str, list[Failure]] = {}
+    for outcome in outcomes:
+        if outcome.failure is not None:
+            failures.setdefault(outcome.name, []).append(outcome.failure)
+    step: ReproductionStep | None = None
+    for name in names:
+        job.runs[name] += 1
+        found = failures.get(name)
+        if not found:
+            recorder.record_check_success(name=name, case_id=case.id)
+            continue
+        step = step or ReproductionStep.from_case(case, headers=dict(headers), verify=True, roles={})
+        for failure in found:
+            recorder.record_check_failure(
+                name=name, case_id=case.id, code_sample=step.curl, failure=failure, steps=[step]
+            )
+        new = [f for f in found if not job.known(f, name)]
+        if new:
+            job.failed[name] += 1
+        for failure in new:
+            job.fail(name, failure, plain_curl(case, headers, job.secrets))

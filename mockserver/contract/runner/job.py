@@ -1,0 +1,50 @@
+"""What one run's steps share: its options, result, session, progress, listener, tallies and baseline."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from schemathesis.baseline import Baseline
+from schemathesis.core.failures import Failure
+from schemathesis.engine import events
+
+from mockserver.contract.checks import RULES
+from mockserver.contract.options import FuzzOptions
+from mockserver.contract.results import FailureReport, RunResult
+from mockserver.contract.schemathesis.curl import Secrets
+from mockserver.contract.schemathesis.transport import BoundedSession
+
+__all__ = ["Job", "Listener", "Progress"]
+
+Progress = Callable[[str], None]
+Listener = Callable[[events.EngineEvent], None]  # gets every event of the run, as st run's handlers do
+
+
+@dataclass
+class Job:
+    """What one run's steps share: its options, verdict tallies, secrets, baseline and listener."""
+
+    options: FuzzOptions
+    result: RunResult
+    session: BoundedSession | None
+    say: Progress
+    emit: Listener
+    headers: dict[str, str] = field(default_factory=dict)
+    secrets: Secrets = field(default_factory=Secrets)
+    baseline: Baseline | None = None
+    runs: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
+
+    def known(self, failure: Failure, name: str) -> bool:
+        """A failure the ``--baseline`` file accepts: reported by Schemathesis's writers, not a violation."""
+        return self.baseline is not None and self.baseline.match(failure, name) is not None
+
+    def fail(self, name: str, failure: Failure, curl: str) -> None:
+        """One failure of check ``name``, titled by the rule its check verifies, reported once however often it
+        was met."""
+        title = RULES.get(name, failure.title) if failure.title == name else failure.title  # the rule, said once
+        report = FailureReport(check=name, title=title, message=failure.message, curl=curl)
+        if report not in self.result.failures:
+            self.result.failures.append(report)

@@ -1,0 +1,123 @@
+"""The schema Schemathesis fuzzes with, the session and the headers of a run, and how it calls the operation."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import schemathesis
+from schemathesis import GenerationMode
+from schemathesis.baseline import Baseline
+from schemathesis.config import SchemathesisConfig
+from schemathesis.schemas import BaseSchema
+
+from mockserver.apis import table
+from mockserver.contract.options import DEFAULT_SESSION_TOKEN, FuzzOptions, shard_seed
+from mockserver.contract.schemathesis.engine import bind
+from mockserver.contract.schemathesis.transport import BoundedSession, Limits, origin_of
+from mockserver.contract.schemathesis.types import Operation
+from mockserver.contract.target.profile import ApiProfile
+from mockserver.core.openapi import Param, SpecError, api_only
+
+__all__ = [
+    "Call",
+    "UnusableTargetError",
+    "build_schema",
+    "caller",
+    "first_operation",
+    "load_baseline",
+    "open_session",
+    "run_headers",
+]
+
+
+class UnusableTargetError(Exception):
+    """The target cannot be tested: unreachable, credentials rejected, or not serving the operation."""
+
+
+def _session_headers(prof: ApiProfile) -> tuple[Param, ...]:
+    """Required headers of no fixed value (a session token): any non-blank value the target accepts."""
+    return tuple(p for p in prof.params if p.free_header)
+
+
+def run_headers(options: FuzzOptions, prof: ApiProfile, token: str) -> dict[str, str]:
+    headers = {"Authorization": f"Bearer {token}"}
+    for param in _session_headers(prof):
+        headers[param.name] = options.session_token or DEFAULT_SESSION_TOKEN
+    headers.update(prof.fixed_headers())
+    headers.update(dict(options.headers))
+    return headers
+
+
+def build_schema(
+    options: FuzzOptions, headers: dict[str, str], session: BoundedSession | None, *, mock_rules: bool = True
+) -> BaseSchema:
+    """The schema Schemathesis fuzzes with: the spec, less the mock's own decisions unless the target is the mock."""
+    try:
+        document = table(options.api).spec.document
+        raw = copy.deepcopy(dict(document)) if mock_rules else api_only(document)
+        config = SchemathesisConfig()
+        config.cache.enabled = False  # no replay of (nor writing to) a .schemathesis/ folder: same seed, same run
+        schema = schemathesis.openapi.from_dict(raw, config=config)
+    except (SpecError, schemathesis.errors.LoaderError) as exc:
+        raise UnusableTargetError(f"bad spec for {options.api}: {exc}") from None
+    if options.app is not None:
+        schema.app = options.app
+    elif session is not None:
+        bind(schema, session)
+    schema.config.update(
+        base_url=options.target.rstrip("/"),
+        headers=headers,
+        request_timeout=options.timeout,
+        continue_on_failure=True,
+        workers=1,
+    )
+    schema.config.seed = shard_seed(options.seed, options.shard)
+    schema.config.phases.update(phases=list(options.phases))
+    # Schemathesis's reports filter credentials; the contract tester's own curl lines name them as shell variables
+    # (curl.Secrets).
+    schema.config.output.sanitization.update(enabled=not options.reveal_credentials)
+    if options.baseline is not None:
+        schema.config.baseline = str(options.baseline)
+    schema.config.generation.update(
+        modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+        max_examples=options.max_examples,
+        database="none",
+    )
+    return schema
+
+
+def load_baseline(schema: BaseSchema) -> Baseline | None:
+    """The accepted known failures of ``--baseline`` (a file that does not exist yet is written after the run)."""
+    try:
+        found: Baseline | None = schema.config.load_baseline()
+    except (OSError, ValueError) as exc:
+        raise UnusableTargetError(f"cannot read the baseline file {schema.config.baseline}: {exc}") from None
+    return found
+
+
+def first_operation(schema: BaseSchema) -> Operation:
+    found: Operation = next(iter(schema.get_all_operations())).ok()  # type: ignore[union-attr]
+    return found
+
+
+def open_session(options: FuzzOptions) -> BoundedSession | None:
+    """The session all the run's requests go through; None in-process (an ASGI app has no network to bound)."""
+    if options.app is not None:
+        return None
+    return BoundedSession(Limits(timeout=options.timeout, max_body=options.max_body, origin=origin_of(options.target)))
+
+
+Call = Callable[..., Any]  # (query, headers=None) -> the answer; the run's headers when None
+
+
+def caller(op: Operation, options: FuzzOptions, headers: dict[str, str], session: BoundedSession | None) -> Call:
+    def call(query: dict[str, Any], other: dict[str, str] | None = None) -> Any:
+        if other is None:
+            return op.Case(query=query, headers=dict(headers)).call(session=session, timeout=options.timeout)
+        return op.Case(query=query, headers=dict(other)).call(
+            session=session, timeout=options.timeout, headers=dict(other)
+        )
+
+    return call

@@ -1,0 +1,140 @@
+"""One run, step by step: preflight, survey, edge requests, Schemathesis's phases, verdicts."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from mockserver.contract.checks import CHECK_NAMES, applicable_checks
+from mockserver.contract.options import FuzzOptions, shard_seed
+from mockserver.contract.requests.edges import edges
+from mockserver.contract.requests.steering import steering_hook
+from mockserver.contract.results import CheckResult, RunResult, Verdict
+from mockserver.contract.runner.edge_requests import send_edges, shard_part
+from mockserver.contract.runner.fuzzing import fuzz
+from mockserver.contract.runner.job import Job, Listener, Progress
+from mockserver.contract.runner.preflight import connected, fetch_body, held_to, inapplicable_checks
+from mockserver.contract.runner.schema import (
+    UnusableTargetError,
+    open_session,
+    run_headers,
+)
+from mockserver.contract.schemathesis.curl import Secrets
+from mockserver.contract.schemathesis.state import RunState, activated
+from mockserver.contract.target.profile import profile
+from mockserver.contract.target.survey import Landscape, survey
+from mockserver.core.tokens import mint_token
+
+__all__ = ["Listener", "Progress", "run"]
+
+_SEMANTIC = set(CHECK_NAMES)
+
+
+def run(options: FuzzOptions, progress: Progress | None = None, listener: Listener | None = None) -> RunResult:
+    """Test ``options.target`` against the spec of ``options.api``; never raises for a misbehaving target.
+
+    ``listener`` gets every event of the run (Schemathesis's engine events, and one scenario for the edge
+    requests), e.g. Schemathesis's report writers. Ctrl-C (KeyboardInterrupt) stops the run: the result then says
+    ``interrupted`` and holds what ran.
+    """
+    started = time.monotonic()
+    result = RunResult(api=options.api, target=options.target, seed=options.seed, shard=options.shard)
+    session = open_session(options)
+    job = Job(options, result, session, progress or (lambda _text: None), listener or (lambda _event: None))
+    try:
+        _run(job, started)
+    except KeyboardInterrupt:
+        result.interrupted = True
+    finally:
+        if session is not None:
+            result.sent = session.sent
+            session.close()
+    result.elapsed = time.monotonic() - started
+    return result
+
+
+def _run(job: Job, started: float) -> None:
+    options, result = job.options, job.result
+    prof = profile(options.api)
+    token = options.token or mint_token(prof.scopes)
+    headers = job.headers = run_headers(options, prof, token)
+    job.secrets = Secrets.of(
+        {
+            "MOCKSERVER_TOKEN": token,
+            "MOCKSERVER_UNSCOPED_TOKEN": options.unscoped_token,
+            "MOCKSERVER_EXPIRED_TOKEN": options.expired_token,
+            "MOCKSERVER_SESSION_TOKEN": options.session_token,
+        },
+        reveal=options.reveal_credentials,
+    )
+    try:
+        schema, op, call = connected(job, prof, headers)
+    except UnusableTargetError as exc:
+        result.fatal = str(exc)
+        return
+    mock_rules = result.target_kind == "mock"
+    prof, credentials = held_to(job, prof, call, mock_rules)
+    job.say("surveying the data")
+    land = survey(prof, fetch_body(call, result.errors))
+    result.survey_records = len(land.records)
+    seed = shard_seed(options.seed, options.shard)
+    schema.hook(steering_hook(prof, land, seed, mock_rules=mock_rules))
+    names = applicable_checks(prof)
+    inapplicable = {} if mock_rules else inapplicable_checks(prof, names, credentials.unscoped)
+    names = tuple(n for n in names if n not in inapplicable)
+    schema.config.checks.update(excluded_check_names=sorted(inapplicable))
+    state = RunState(
+        profile=prof,
+        landscape=land,
+        headers=headers,
+        unscoped_token=credentials.unscoped,
+        session=job.session,
+        mock_rules=mock_rules,
+    )
+    try:
+        with activated(schema, state):
+            job.say("sending the edge requests")
+            planned = edges(prof, land, headers, credentials, time.time(), mock_rules=mock_rules)
+            send_edges(job, op, call, shard_part(planned, options.shard), names)
+            if result.stopped is None:
+                if options.max_time is not None:  # the budget left for fuzzing, after the survey and the edges
+                    schema.config.max_time = max(1, round(options.max_time - (time.monotonic() - started)))
+                fuzz(job, schema)
+    finally:  # also when interrupted: the verdicts cover what ran
+        runs, failed = job.runs, job.failed
+        for name in sorted(runs, key=lambda n: (n in _SEMANTIC, n)):
+            if name in _SEMANTIC and name not in names:
+                continue
+            result.checks.append(
+                CheckResult(
+                    name=name,
+                    semantic=name in _SEMANTIC,
+                    runs=runs[name],
+                    fired=state.fired[name],
+                    failures=failed[name],
+                )
+            )
+        result.checks.extend(
+            CheckResult(name=n, semantic=True, runs=0, fired=0, failures=0) for n in names if n not in runs
+        )
+        result.checks.extend(
+            CheckResult(name=n, semantic=True, runs=0, fired=0, failures=0, reason=why, applicable=False)
+            for n, why in inapplicable.items()
+        )
+        why = _unexercised_reason(result, land)
+        result.checks = [replace(c, reason=why) if c.verdict is Verdict.NOT_EXERCISED else c for c in result.checks]
+        result.coverage = state.coverage
+        result.reached = state.reached
+        result.data_changes = state.data_changes()
+
+
+def _unexercised_reason(result: RunResult, land: Landscape) -> str:
+    if not land.records:
+        return (
+            "no answer gave it anything to verify: the survey found no records in the widest window, so no "
+            "request could reach the records this rule is about"
+        )
+    return (
+        f"no answer gave it anything to verify ({len(land.records)} records surveyed, {result.requests} "
+        "requests): the target never answered a request this rule is about"
+    )
