@@ -32,18 +32,23 @@ def access_line(scope: Scope, status: int) -> str:
 
 
 class Lines:
-    """Log lines kept until the running event loop's turn ends, then written to ``AccessLog.stream`` at once (in
-    the order given). Outside an event loop a line is written at once."""
+    """Log lines kept until the running event loop's turn ends, then written to ``stream`` at once (in the order
+    given). Outside an event loop a line is written at once. Without a ``stream``, the lines go to ``sys.stderr`` as
+    it is when they are written (a redirection of stderr takes them too)."""
 
-    def __init__(self) -> None:
+    def __init__(self, stream: TextIO | None = None) -> None:
         self.pending: list[str] = []
+        self.stream = stream
+
+    def _out(self) -> TextIO:
+        return sys.stderr if self.stream is None else self.stream
 
     def write(self, line: str) -> None:
         if not self.pending:
             try:
                 asyncio.get_running_loop().call_soon(self.flush)
             except RuntimeError:  # no loop running: nothing would flush later
-                AccessLog.stream.write(line)
+                self._out().write(line)
                 return
         self.pending.append(line)
 
@@ -51,13 +56,11 @@ class Lines:
         if self.pending:
             text = "".join(self.pending)
             self.pending.clear()
-            AccessLog.stream.write(text)
+            self._out().write(text)
 
 
 class AccessLog:
     """The access log alone (the journal off): the line is written when the response starts."""
-
-    stream: TextIO = sys.stderr
 
     def __init__(self, next_app: ASGIApp, lines: Lines | None = None) -> None:
         self.next_app = next_app

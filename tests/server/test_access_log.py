@@ -4,6 +4,7 @@ line) as off (the access log's own stage)."""
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import io
 import time
 from collections.abc import Callable
@@ -12,7 +13,6 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.server.access_log import AccessLog
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
 from tests.support.data import EVENTS, INTERVENTIONS, SESSION
@@ -38,11 +38,10 @@ REQUESTS = [
 
 
 @pytest.mark.parametrize("journal", [1000, 0], ids=["journal on", "journal off"])
-def test_one_line_per_request_with_its_status(journal: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_line_per_request_with_its_status(journal: int) -> None:
     stream = io.StringIO()
-    monkeypatch.setattr(AccessLog, "stream", stream)
     app = create_app(Settings(count=50, journal=journal, access_log=True))
-    with TestClient(app, base_url="http://localhost") as client:
+    with contextlib.redirect_stderr(stream), TestClient(app, base_url="http://localhost") as client:
         for path, query, headers, status in REQUESTS:
             answer = client.get(f"{path}?{query}" if query else path, headers=headers)
             assert answer.status_code == status, (path, answer.text)
@@ -53,10 +52,10 @@ def test_one_line_per_request_with_its_status(journal: int, monkeypatch: pytest.
     assert stream.getvalue().splitlines() == expected
 
 
-def test_a_head_on_an_api_path_is_logged_with_its_status(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_head_on_an_api_path_is_logged_with_its_status() -> None:
     stream = io.StringIO()
-    monkeypatch.setattr(AccessLog, "stream", stream)
-    with TestClient(create_app(Settings(count=50, access_log=True)), base_url="http://localhost") as client:
+    app = create_app(Settings(count=50, access_log=True))
+    with contextlib.redirect_stderr(stream), TestClient(app, base_url="http://localhost") as client:
         status = client.head(EVENTS, headers=AUTH).status_code
     assert stream.getvalue() == f'INFO:     {PEER} - "HEAD {EVENTS} HTTP/1.1" {status}\n'
 

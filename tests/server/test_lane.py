@@ -11,9 +11,9 @@ body, a forwarded address, ``Connection: close``, HTTP/1.0, a runtime scenario a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,7 +25,6 @@ from starlette.types import Scope
 from uvicorn.server import ServerState
 
 from mockserver.apis import table
-from mockserver.server.access_log import AccessLog
 from mockserver.server.app import Served, build_stores, create_served
 from mockserver.server.chaos import Chaos
 from mockserver.server.lane import Lane
@@ -80,7 +79,6 @@ class Side:
         hits, journal = self.hits, self.lane.journal
         last = max((e.id for e in journal.select()), default=0) if journal is not None else 0
         log = io.StringIO()
-        AccessLog.stream = log
 
         async def run() -> list[tuple[str, bytes]]:
             state = ServerState()
@@ -100,10 +98,8 @@ class Side:
             protocol.connection_lost(None)
             return calls
 
-        try:
+        with contextlib.redirect_stderr(log):
             calls = run_in_own_loop(run)
-        finally:
-            AccessLog.stream = sys.stderr
         entries = (
             [
                 {k: v for k, v in journal.render(e).items() if k not in ("time", "durationMs")}

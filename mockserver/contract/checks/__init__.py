@@ -79,9 +79,56 @@ EXPECTATION_CHECKS: tuple[Check, ...] = (
     problem_details,
 )
 CHECK_NAMES: tuple[str, ...] = tuple(c.__name__ for c in (*PAGE_CHECKS, *EXPECTATION_CHECKS))
-# The rule each check verifies, in one line (its docstring's first line): how reports title its failures.
+# The rule each check verifies, in one line: how reports title its failures (data, so that the report"s text does not
+# depend on docstrings, which `python -OO` drops).
 RULES: dict[str, str] = {
-    c.__name__: " ".join((c.__doc__ or c.__name__).split()) for c in (*PAGE_CHECKS, *EXPECTATION_CHECKS)
+    "items_within_window": (
+        "Every listed record lies in the requested window (compared as instants); an inverted window lists none."
+    ),
+    "items_in_order": "Records come in ascending order of the ordered field, then of id.",
+    "page_size_respected": (
+        "No more records than the size served (the one asked for, capped); a full page unless it is the last."
+    ),
+    "page_echoed": "The page number (and the page size, where the page says it) said back as the spec states.",
+    "category_honoured": "With ``category``, every record has exactly that category; ``category=`` lists none.",
+    "count_consistent": "``count``/``totalCount`` is the number of matches over all pages.",
+    "total_count_when_asked": "``includeCount=true`` adds the count; otherwise it is absent.",
+    "find_id_on_its_page": "When the ``findId`` record matches the window, the page served holds it.",
+    "next_page_disjoint": "Consecutive pages share no record.",
+    "ids_unique": "No id appears twice on a page.",
+    "records_coherent": (
+        "Each record's values agree: a period starts before it ends, nothing is updated before it is created, ..."
+    ),
+    "timestamps_utc_millis": "Record timestamps are written in UTC with milliseconds (``2024-12-01T12:34:56.000Z``).",
+    "matching_items_listed": (
+        "The page lists exactly the records the rules put on it: the matches, in order, sliced into pages."
+    ),
+    "credentials_refused": (
+        "Missing, malformed or expired credentials are refused with 401 and ``WWW-Authenticate: Bearer``."
+    ),
+    "credentials_accepted": (
+        "Valid credentials are accepted: any case of the scheme name, any signature, the scope claims as the "
+        "spec reads them, a session token that is not a JWT."
+    ),
+    "scope_enforced": "A token lacking a scope the operation's ``security`` requires is refused with 403.",
+    "checks_in_order": (
+        "Credentials are judged before the scope, and both before the parameters: 401, then 403, then 400."
+    ),
+    "required_headers_enforced": (
+        "Required headers: missing, blank or another value is a 400; media types compare case-insensitively."
+    ),
+    "query_strings_strict": (
+        "ASCII integers, true/false, each parameter once, no empty typed value; unknown parameters ignored."
+    ),
+    "bounds_validated": (
+        "Date-time bounds as RFC 3339 and the parameter's pattern say; integers within their documented range."
+    ),
+    "no_effect_parameters": (
+        "Parameters documented as having no effect (and unknown ones) change nothing in the answer."
+    ),
+    "problem_details": (
+        "Every refusal is an ``application/problem+json`` body whose ``detail`` names the parameter and the value."
+    ),
 }
 
 # Schemathesis's own checks are registered first and ours after them, whichever module was imported first: the

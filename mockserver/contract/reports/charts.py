@@ -10,27 +10,33 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import pygal
-from pygal.style import Style
-
-# pygal 3.1.3 appends a legacy sys.meta_path finder for its map plugins (unused here) that has no find_spec, so
-# Python warns (ImportWarning) on every later import that no finder resolves, and `-W error` makes that an error
-# in whatever imported a module after pygal. Taken out again; tests/contract/test_charts.py fails if pygal changes.
-sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, pygal.PluginImportFixer)]
-
 __all__ = ["bar", "box", "dots", "offline"]
 
-_STYLE = Style(
-    background="transparent",
-    plot_background="transparent",
-    font_family="system-ui, sans-serif",
-    colors=("#2f6fb0", "#c0392b", "#d4a017", "#2e8b57", "#7d3c98", "#555555"),
-)
+
+def _pygal() -> Any:
+    """pygal, imported when a chart is drawn, not when this module is.
+
+    Importing pygal appends a legacy ``sys.meta_path`` finder for its map plugins (unused here) that has no
+    ``find_spec``, so Python warns (ImportWarning) on every later import that no finder resolves, and ``-W error``
+    makes that an error in whatever imports a module after pygal. The finder pygal added is taken out as soon as
+    pygal is imported; ``tests/contract/test_charts.py`` fails if pygal changes this.
+    """
+    before = list(sys.meta_path)
+    import pygal  # noqa: PLC0415  (see above: imported when used)
+
+    sys.meta_path[:] = [f for f in sys.meta_path if f in before or not isinstance(f, pygal.PluginImportFixer)]
+    return pygal
 
 
 def offline(**options: Any) -> dict[str, Any]:
     """pygal options for a chart embedded in a page that makes no request: no script, no XML declaration."""
-    return {"js": [], "disable_xml_declaration": True, "style": _STYLE, "explicit_size": False, **options}
+    style = _pygal().style.Style(
+        background="transparent",
+        plot_background="transparent",
+        font_family="system-ui, sans-serif",
+        colors=("#2f6fb0", "#c0392b", "#d4a017", "#2e8b57", "#7d3c98", "#555555"),
+    )
+    return {"js": [], "disable_xml_declaration": True, "style": style, "explicit_size": False, **options}
 
 
 def _svg(chart: Any) -> str:
@@ -39,7 +45,7 @@ def _svg(chart: Any) -> str:
 
 def bar(title: str, values: Mapping[str, int], *, height: int = 320, width: int = 800) -> str:
     """Horizontal bars, one per label (in the order given)."""
-    chart = pygal.HorizontalBar(
+    chart = _pygal().HorizontalBar(
         **offline(title=title, height=height, width=width, show_legend=False, print_values=True)
     )
     chart.x_labels = list(values)
@@ -50,7 +56,7 @@ def bar(title: str, values: Mapping[str, int], *, height: int = 320, width: int 
 def box(title: str, series: Mapping[str, Sequence[float]], *, height: int = 320) -> str:
     """A box plot per series (Tukey whiskers) on a logarithmic axis, e.g. response times per status: a few slow
     answers do not flatten the rest."""
-    chart = pygal.Box(**offline(title=title, height=height, box_mode="tukey", logarithmic=True))
+    chart = _pygal().Box(**offline(title=title, height=height, box_mode="tukey", logarithmic=True))
     chart.x_labels = list(series)
     for name, values in series.items():
         chart.add(name, [max(v, 0.01) for v in values])
@@ -59,7 +65,7 @@ def box(title: str, series: Mapping[str, Sequence[float]], *, height: int = 320)
 
 def dots(title: str, columns: Sequence[str], rows: Mapping[str, Sequence[int]], *, height: int) -> str:
     """A dot matrix: one row per series, one column per label, each dot sized by its value (0: no dot)."""
-    chart = pygal.Dot(
+    chart = _pygal().Dot(
         **offline(title=title, height=height, show_legend=True, legend_at_bottom=False, x_label_rotation=0)
     )
     chart.x_labels = list(columns)

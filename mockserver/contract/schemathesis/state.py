@@ -1,6 +1,7 @@
 """One run's shared state: what the survey learned, what the checks saw, and which schema it belongs to.
 
-Schemathesis keeps checks in a process-wide registry; a check finds its run through the case's schema and
+Schemathesis keeps checks in a process-wide registry and hands each one the case it judges; the run's schema carries
+the run's state while the run lasts, so a check finds it through the case's schema (no registry of our own), and
 does nothing for schemas that are not a contract run (so other Schemathesis users in the process are untouched).
 """
 
@@ -84,17 +85,20 @@ class RunState:
             self.reached.setdefault(name, Counter()).update(found)
 
 
-_ACTIVE: dict[int, RunState] = {}
+_ATTRIBUTE = "mockserver_run"  # where a contract run's schema carries its state
 
 
 @contextmanager
 def activated(schema: Any, state: RunState) -> Iterator[RunState]:
-    _ACTIVE[id(schema)] = state
+    """``state`` carried by ``schema`` while the run lasts: the checks find it on their case's schema."""
+    setattr(schema, _ATTRIBUTE, state)
     try:
         yield state
     finally:
-        del _ACTIVE[id(schema)]
+        delattr(schema, _ATTRIBUTE)
 
 
 def active(case: Any) -> RunState | None:
-    return _ACTIVE.get(id(case.operation.schema))
+    """The state of the run ``case`` belongs to; None for a schema that is not a contract run's."""
+    found: RunState | None = getattr(case.operation.schema, _ATTRIBUTE, None)
+    return found
