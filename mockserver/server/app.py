@@ -246,26 +246,16 @@ def create_served(settings: Settings, stores: dict[ApiId, Store] | None = None) 
         )
     if settings.chaos.active:
         app.add_middleware(chaos_middleware(settings.chaos, set(owners)), position=outer)
-    literal = {key: plan for key, plan in plans.items() if "{" not in plan.api.operation.path}
     routes = {
         (method, plan.api.base_path + plan.api.operation.path): plan
-        for plan in literal.values()
+        for plan in plans.values()
         for method in _methods(plan.api.operation.method)
     }
     authenticator = Authenticator(settings.accepted_tokens)
     app.add_middleware(  # the innermost of the outer stages: an answered request skips the exception stage
-        RequestStage, position=outer, routes=routes, authenticator=authenticator, book=book, hand_off=True
+        RequestStage, position=outer, routes=routes, authenticator=authenticator, book=book
     )
     app.add_middleware(Rethrow, position=MiddlewarePosition.BEFORE_SWAGGER)  # its problems, raised for Connexion
-    templated = {key: plan for key, plan in plans.items() if key not in literal}
-    if templated:  # found after Connexion's routing, which reads the path's parameters
-        app.add_middleware(
-            RequestStage,
-            position=MiddlewarePosition.BEFORE_SECURITY,
-            plans=templated,
-            authenticator=authenticator,
-            book=book,
-        )
     app.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
     app.add_url_rule("/oauth/token", "oauth_token", token_endpoint, methods=["POST"])
     app.add_url_rule(IDENTITY_PATH, "identity", identity, methods=["GET"])
