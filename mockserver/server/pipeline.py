@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 from connexion.exceptions import BadRequestProblem, NonConformingResponseBody, OAuthProblem, OAuthScopeProblem
@@ -29,13 +29,24 @@ from mockserver.core.openapi import Operation, SpecError
 from mockserver.core.params import ParameterError, ParameterRules
 from mockserver.core.store import Store
 from mockserver.server.auth import Access
+from mockserver.server.fence import Fence
 from mockserver.server.journal import EXTENSION, Entry, Served, fingerprint
 from mockserver.server.runtime import ScenarioBook, merge
 from mockserver.server.scenarios import Preferences, Scenarios
 
-__all__ = ["OperationPlan", "RequestStage", "Rethrow", "compile_plan", "page_answer", "route_path"]
+__all__ = [
+    "OperationPlan",
+    "RequestStage",
+    "Rethrow",
+    "admit",
+    "compile_plan",
+    "page_answer",
+    "response_headers",
+    "route_path",
+]
 
 PENDING = "mockserver.problem"  # the scope's key for a problem handed from the request stage to ``Rethrow``
+CREDENTIALS = "mockserver.credentials"  # the scope's key for the request's credentials, once decided
 
 Datasets = Callable[[Preferences], Store]  # the store a request's preferences select
 
@@ -88,6 +99,21 @@ def _header(scope: Scope, name: bytes) -> list[str]:
     return [value.decode("latin-1") for key, value in scope["headers"] if key == name]
 
 
+def admit(plan: OperationPlan, authenticator: Authenticator, scope: Scope, authorization: list[str]) -> None:
+    """Raise the 401 or 403 problem the request's credentials get, decided once per request: the first to ask (the
+    lane, else the request stage) decides, and the scope keeps the verdict for the other."""
+    decided: tuple[Access, OAuthProblem | OAuthScopeProblem | None] | None = scope.get(CREDENTIALS)
+    if decided is None or decided[0] is not plan.access:
+        try:
+            plan.access.check(authenticator, authorization)
+            decided = plan.access, None
+        except (OAuthProblem, OAuthScopeProblem) as exc:
+            decided = plan.access, exc
+        scope[CREDENTIALS] = decided
+    if decided[1] is not None:
+        raise decided[1]
+
+
 def route_path(scope: Scope) -> str:
     """The path routes match, as Starlette's routing computes it (``root_path`` taken off)."""
     path: str = scope["path"]
@@ -105,6 +131,10 @@ class RequestStage:
     it puts it in the scope and hands the request to the next app, where ``Rethrow`` (inside the exception stage)
     raises it, so that Connexion writes it as it writes any.
     """
+
+    # Beyond what the plan checks (credentials, parameters), which the lane checks with the same plan: the ``Prefer``
+    # scenarios, and a body to drain.
+    fence: ClassVar[Fence] = Fence(acts_on=frozenset({b"prefer", b"content-length", b"transfer-encoding"}))
 
     def __init__(
         self,
@@ -140,7 +170,7 @@ class RequestStage:
         authorization = _header(scope, b"authorization")
         prefer = _header(scope, b"prefer")
         try:
-            plan.access.check(self.authenticator, authorization)
+            admit(plan, self.authenticator, scope, authorization)
             prefs = self._preferences(plan, scope, prefer, authorization, entry)
             if prefs.delay_ms:
                 await asyncio.sleep(prefs.delay_ms / 1000)
@@ -259,10 +289,11 @@ async def _drain(scope: Scope, receive: Receive) -> None:
             return
 
 
-async def _respond(
-    send: Send, status: int, content_type: str, body: bytes, prefs: Preferences, preferred: bool
-) -> None:
-    headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())]
+def response_headers(
+    status: int, content_type: str, length: int, prefs: Preferences, preferred: bool
+) -> list[tuple[bytes, bytes]]:
+    """The headers of the stage's answer (the lane writes a plain page's with them)."""
+    headers = [(b"content-type", content_type.encode()), (b"content-length", b"%d" % length)]
     if preferred:
         headers.append((b"vary", b"Prefer"))
         if prefs.applied:
@@ -271,5 +302,12 @@ async def _respond(
         headers.append((b"www-authenticate", b"Bearer"))
     if status == 503:
         headers.append((b"retry-after", b"1"))
+    return headers
+
+
+async def _respond(
+    send: Send, status: int, content_type: str, body: bytes, prefs: Preferences, preferred: bool
+) -> None:
+    headers = response_headers(status, content_type, len(body), prefs, preferred)
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
