@@ -49,9 +49,8 @@ class Lane:
         lines: Lines | None,
         fence: Fence,
     ) -> None:
-        """``fence``: the stages' around the request stage, the request stage's own included (``Fence.around``)."""
-        if fence.every_request:
-            raise ValueError("a stage acts on every request: there is no plain request for a lane to answer")
+        """``fence``: the stages' around the request stage and the request stage's own (``Fence.around``), of which
+        none acts on every request (``create_served`` makes no lane then)."""
         self.plans = {path: plan for (method, path), plan in routes.items() if method == "GET"}
         self.authenticator = authenticator
         self.book = book

@@ -3,7 +3,8 @@ of the headers the stage acts on is passed on untouched, and its answer gains ex
 
 The stages are taken as Connexion holds them in the app ``create_served`` builds (each inserted outside Connexion's
 exception stage), under settings that between them insert every one that lets a lane exist; the oracle is a
-recording app put behind the stage, with an answer of its own.
+recording app put behind the stage, with an answer of its own. Nested, the stages' fences make the lane's
+(``Fence.around``), whose laws close the module.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from mockserver.server.access_log import AccessLog
 from mockserver.server.app import build_stores, create_served
-from mockserver.server.fence import Fenced
+from mockserver.server.fence import Fence, Fenced
 from mockserver.server.pipeline import RequestStage
 from mockserver.server.settings import Settings
 from tests.support.threaded import run_in_own_loop
@@ -117,3 +118,21 @@ def test_a_stage_passes_on_a_request_it_does_not_act_on_and_adds_what_it_declare
         ("http.response.start", 200, [*ANSWER, *fence.adds], None),
         ("http.response.body", None, None, b"{}"),
     ]
+
+
+HEADERS = st.frozensets(st.sampled_from([name for name, _ in POOL]), max_size=3)
+ADDED = st.lists(st.sampled_from([(b"vary", b"Origin"), (b"x-one", b"1"), (b"x-two", b"2")]), max_size=1)
+FENCES = st.builds(Fence, HEADERS, ADDED.map(tuple), st.booleans())
+
+
+@given(fences=st.lists(FENCES, max_size=4))
+def test_nested_stages_act_on_what_any_of_them_acts_on_and_add_theirs_innermost_first(fences: list[Fence]) -> None:
+    added = [pair for fence in fences for pair in fence.adds]
+    if len({name for name, _ in added}) < len(added):
+        with pytest.raises(ValueError, match="the same response header"):
+            Fence.around(fences)
+        return
+    nested = Fence.around(fences)
+    assert nested.acts_on == {name for fence in fences for name in fence.acts_on}
+    assert list(nested.adds) == [pair for fence in reversed(fences) for pair in fence.adds]
+    assert nested.every_request == any(fence.every_request for fence in fences)
