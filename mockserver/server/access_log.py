@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from typing import TextIO
+from typing import ClassVar, TextIO
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mockserver.server.fence import Fence
 
 __all__ = ["AccessLog", "Lines", "access_line"]
 
@@ -61,6 +63,8 @@ class Lines:
 
 class AccessLog:
     """The access log alone (the journal off): the line is written when the response starts."""
+
+    fence: ClassVar[Fence] = Fence()  # the lane writes the same line (``access_line``)
 
     def __init__(self, next_app: ASGIApp, lines: Lines | None = None) -> None:
         self.next_app = next_app

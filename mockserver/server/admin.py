@@ -16,7 +16,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 from connexion import NoContent, request
@@ -27,6 +27,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.core.credentials import CredentialsError, bearer_token
+from mockserver.server.fence import Fence
 from mockserver.server.journal import Journal, fingerprint
 from mockserver.server.protocol import TARGET_AUTHORITY
 from mockserver.server.runtime import PREFERENCE_NAMES, ScenarioBook, preferences_of
@@ -96,6 +97,8 @@ async def _answer(send: Send, status: int, title: str, detail: str, extra: list[
 
 class AdminGuard:
     """Outermost stage for ``/__mock``: closed beyond loopback without a token, token-checked with one."""
+
+    fence: ClassVar[Fence] = Fence()  # it acts on the admin routes alone
 
     def __init__(self, next_app: ASGIApp, *, token: str | None, loopback: bool) -> None:
         self.next_app = next_app

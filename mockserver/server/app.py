@@ -7,7 +7,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 from connexion import AsyncApp
 from connexion.exceptions import Unauthorized
@@ -29,6 +29,7 @@ from mockserver.server.admin import PREFIX, AdminGuard, admin_handlers, inspecto
 from mockserver.server.auth import stage_owned_security, unauthorized_response
 from mockserver.server.chaos import chaos_middleware
 from mockserver.server.docs import SPEC_ONLY, add_swagger_ui
+from mockserver.server.fence import SERVER, Fence, Fenced
 from mockserver.server.journal import Journal, JournalStage, Understand
 from mockserver.server.lane import Lane
 from mockserver.server.pipeline import OperationPlan, RequestStage, Rethrow, compile_plan
@@ -131,11 +132,16 @@ def _not_reached(operation_id: str) -> Callable[..., Any]:
     return handler
 
 
+_VARY_ORIGIN = (b"vary", b"Origin")
+
+
 class _CorsOutsideAdmin(CORSMiddleware):
     """The APIs' CORS; the admin routes never send CORS headers (no other origin may read or steer them).
 
     A request without ``Origin`` (curl, a server, a load test: not a browser's cross-origin request) gets what
     Starlette's stage gives it, the answer plus ``Vary: Origin``, without building its header objects."""
+
+    fence: ClassVar[Fence] = Fence(acts_on=frozenset({b"origin"}), adds=(_VARY_ORIGIN,))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -158,7 +164,7 @@ def _vary_origin(message: Message) -> None:
     """``Vary: Origin`` added as Starlette's CORS stage adds it to an answer to a request without ``Origin``."""
     headers = message.setdefault("headers", [])
     if isinstance(headers, list) and not any(name.lower() == b"vary" for name, _ in headers):
-        headers.append((b"vary", b"Origin"))
+        headers.append(_VARY_ORIGIN)
         return
     found = MutableHeaders(scope=message)
     found["Vary"] = ", ".join([*found.getlist("Vary"), "Origin"])
@@ -221,51 +227,19 @@ def create_served(settings: Settings, stores: dict[ApiId, Store] | None = None) 
         security_map=stage_owned_security(),
         jsonifier=OrjsonJsonifier(),
     )
-    # Outermost first (each is inserted just inside Connexion's server-error stage): the journal with the access
-    # log (outside CORS and chaos, so that it sees preflights and faults), the admin guard, CORS, chaos.
-    outer = MiddlewarePosition.BEFORE_EXCEPTION
     owners = _owners(settings.apis)
     lines = Lines() if settings.access_log else None
-    if journal.enabled:  # the journal stage writes the access log too
-        app.add_middleware(
-            JournalStage, position=outer, journal=journal, owners=owners, skipped=_skipped(settings.apis), log=lines
-        )
-    elif lines is not None:
-        app.add_middleware(AccessLog, position=outer, lines=lines)
-    app.add_middleware(AdminGuard, position=outer, token=settings.admin_token, loopback=settings.admin_loopback)
-    cors = bool(settings.cors_origins)
-    if cors:
-        app.add_middleware(
-            _CorsOutsideAdmin,
-            position=outer,
-            allow_origins=list(settings.cors_origins),
-            allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=[*CORS_REQUEST_HEADERS, *_header_params(settings.apis)],
-            expose_headers=list(CORS_EXPOSED_HEADERS),
-            max_age=600,
-        )
-    if settings.chaos.active:
-        app.add_middleware(chaos_middleware(settings.chaos, set(owners)), position=outer)
-    literal = {key: plan for key, plan in plans.items() if "{" not in plan.api.operation.path}
     routes = {
         (method, plan.api.base_path + plan.api.operation.path): plan
-        for plan in literal.values()
+        for plan in plans.values()
         for method in _methods(plan.api.operation.method)
     }
     authenticator = Authenticator(settings.accepted_tokens)
-    app.add_middleware(  # the innermost of the outer stages: an answered request skips the exception stage
-        RequestStage, position=outer, routes=routes, authenticator=authenticator, book=book, hand_off=True
-    )
+    stages = _outer_stages(settings, journal, owners, lines)
+    stages.append((RequestStage, {"routes": routes, "authenticator": authenticator, "book": book}))
+    for stage, options in stages:  # each inserted just inside Connexion's server-error stage, after the one before
+        app.add_middleware(stage, position=MiddlewarePosition.BEFORE_EXCEPTION, **options)
     app.add_middleware(Rethrow, position=MiddlewarePosition.BEFORE_SWAGGER)  # its problems, raised for Connexion
-    templated = {key: plan for key, plan in plans.items() if key not in literal}
-    if templated:  # found after Connexion's routing, which reads the path's parameters
-        app.add_middleware(
-            RequestStage,
-            position=MiddlewarePosition.BEFORE_SECURITY,
-            plans=templated,
-            authenticator=authenticator,
-            book=book,
-        )
     app.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
     app.add_url_rule("/oauth/token", "oauth_token", token_endpoint, methods=["POST"])
     app.add_url_rule(IDENTITY_PATH, "identity", identity, methods=["GET"])
@@ -280,6 +254,34 @@ def create_served(settings: Settings, stores: dict[ApiId, Store] | None = None) 
         app.add_api(dict(served.spec.document), base_path=served.base_path, name=api, swagger_ui_options=SPEC_ONLY)
         add_swagger_ui(app, api, served.spec, served.base_path)
     app.add_error_handler(Unauthorized, unauthorized_response)
-    # Chaos may fault any API request, so with it on every request goes through the app.
-    lane = None if settings.chaos.active else Lane(routes, authenticator, book, journal, owners, lines, cors)
+    fence = Fence.around([SERVER, *(stage.fence for stage, _ in stages)])
+    lane = None if fence.every_request else Lane(routes, authenticator, book, journal, owners, lines, fence)
     return Served(app, lane)
+
+
+Stage = tuple[type[Fenced], dict[str, Any]]  # an ASGI stage's class, which declares its fence, and its options
+
+
+def _outer_stages(settings: Settings, journal: Journal, owners: dict[str, ApiId], lines: Lines | None) -> list[Stage]:
+    """The stages around the request stage, outermost first: the journal with the access log (outside CORS and
+    chaos, so that it sees preflights and faults), else the access log alone, the admin guard, CORS, chaos."""
+    stages: list[Stage] = []
+    if journal.enabled:  # the journal stage writes the access log too
+        stages.append(
+            (JournalStage, {"journal": journal, "owners": owners, "skipped": _skipped(settings.apis), "log": lines})
+        )
+    elif lines is not None:
+        stages.append((AccessLog, {"lines": lines}))
+    stages.append((AdminGuard, {"token": settings.admin_token, "loopback": settings.admin_loopback}))
+    if settings.cors_origins:
+        cors = {
+            "allow_origins": list(settings.cors_origins),
+            "allow_methods": ["GET", "POST", "OPTIONS"],
+            "allow_headers": [*CORS_REQUEST_HEADERS, *_header_params(settings.apis)],
+            "expose_headers": list(CORS_EXPOSED_HEADERS),
+            "max_age": 600,
+        }
+        stages.append((_CorsOutsideAdmin, cors))
+    if settings.chaos.active:
+        stages.append((chaos_middleware(settings.chaos, set(owners)), {}))
+    return stages

@@ -13,11 +13,12 @@ import logging
 import zlib
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mockserver.server.fence import Fence
 from mockserver.server.journal import EXTENSION
 
 __all__ = ["FAULTS", "Chaos", "InjectedResetError", "chaos_middleware"]
@@ -75,6 +76,8 @@ def chaos_middleware(chaos: Chaos, paths: Collection[str]) -> type:
     logging.getLogger("uvicorn.error").addFilter(_QuietInjectedResetErrors())
 
     class ChaosMiddleware:
+        fence: ClassVar[Fence] = Fence(every_request=True)  # it may delay or fault any API request
+
         def __init__(self, next_app: ASGIApp) -> None:
             self.next_app = next_app
 

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from time import perf_counter
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl
 
 import orjson
@@ -30,6 +30,7 @@ from mockserver.core.credentials import CredentialsError, bearer_token
 from mockserver.core.curl import curl_command
 from mockserver.core.query import Query
 from mockserver.server.access_log import AccessLog, Lines, access_line
+from mockserver.server.fence import Fence
 
 __all__ = [
     "DEFAULT_BYTES",
@@ -492,6 +493,8 @@ class JournalStage:
     With ``log`` it also writes the access log's line of every request there, so that the journal and the log cost
     one stage, not two.
     """
+
+    fence: ClassVar[Fence] = Fence()  # the lane records a plain request through the same journal and log
 
     def __init__(
         self,

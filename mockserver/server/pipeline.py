@@ -1,14 +1,13 @@
 """The request stage: auth, scenarios, parameters, data and response of every API operation, compiled once.
 
 It is inserted into Connexion's stack through its extension point and answers every operation of the served specs
-itself. An operation whose path is literal (every list operation) is found by its method and path, which is all
-Connexion's routing would do for it, by an instance placed just outside Connexion's exception stage
+itself. Each operation's path is literal (``compile_plan`` refuses path parameters), so the stage finds it by its
+method and path, which is all Connexion's routing would do for it, placed just outside Connexion's exception stage
 (``MiddlewarePosition.BEFORE_EXCEPTION``, inside the journal, the admin guard, CORS and chaos), so that an answered
-request does not pass through the exception stage, the docs' and the APIs' routers. An operation with path
-parameters is found after Connexion's routing by a second instance (``BEFORE_SECURITY``). The stock stages behind
-them see only the routes outside the APIs (health, token, docs). The stage raises Connexion's own problems, and the
-outer instance hands them to ``Rethrow`` inside the exception stage, so Connexion's exception stage writes every
-4xx answer. It honours the ``Prefer`` scenarios. ``tests/server/test_pipeline.py`` checks on generated requests
+request does not pass through the exception stage, the docs' and the APIs' routers. The stock stages behind it see
+only the routes outside the APIs (health, token, docs). A request's problem is Connexion's own, handed to
+``Rethrow`` inside the exception stage, so Connexion's exception stage writes every 4xx answer. It honours the
+``Prefer`` scenarios. ``tests/server/test_pipeline.py`` checks on generated requests
 that it answers exactly as Connexion's stock stages would.
 """
 
@@ -17,7 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 from connexion.exceptions import BadRequestProblem, NonConformingResponseBody, OAuthProblem, OAuthScopeProblem
@@ -30,14 +29,24 @@ from mockserver.core.openapi import Operation, SpecError
 from mockserver.core.params import ParameterError, ParameterRules
 from mockserver.core.store import Store
 from mockserver.server.auth import Access
+from mockserver.server.fence import Fence
 from mockserver.server.journal import EXTENSION, Entry, Served, fingerprint
 from mockserver.server.runtime import ScenarioBook, merge
 from mockserver.server.scenarios import Preferences, Scenarios
 
-__all__ = ["OperationPlan", "RequestStage", "Rethrow", "compile_plan", "page_answer", "route_path"]
+__all__ = [
+    "OperationPlan",
+    "RequestStage",
+    "Rethrow",
+    "admit",
+    "compile_plan",
+    "page_answer",
+    "response_headers",
+    "route_path",
+]
 
-_ROUTING = "connexion_routing"
 PENDING = "mockserver.problem"  # the scope's key for a problem handed from the request stage to ``Rethrow``
+CREDENTIALS = "mockserver.credentials"  # the scope's key for the request's credentials, once decided
 
 Datasets = Callable[[Preferences], Store]  # the store a request's preferences select
 
@@ -58,6 +67,8 @@ class OperationPlan:
 def compile_plan(api: ApiTable, operation: Operation, datasets: Datasets, validate_responses: bool) -> OperationPlan:
     """The plan of ``operation``; security or responses the stage cannot serve as Connexion would are a SpecError."""
     where = f"{api.spec_path}: {operation.method.upper()} {operation.path}"
+    if "{" in operation.path:
+        raise SpecError(f"{where}: the mock serves a list operation at a literal path (no path parameters)")
     security = operation.security
     if not security.anonymous and not security.bearer:
         raise SpecError(f"{where}: the mock serves bearer (http bearer, oauth2, openIdConnect) security only")
@@ -88,6 +99,21 @@ def _header(scope: Scope, name: bytes) -> list[str]:
     return [value.decode("latin-1") for key, value in scope["headers"] if key == name]
 
 
+def admit(plan: OperationPlan, authenticator: Authenticator, scope: Scope, authorization: list[str]) -> None:
+    """Raise the 401 or 403 problem the request's credentials get, decided once per request: the first to ask (the
+    lane, else the request stage) decides, and the scope keeps the verdict for the other."""
+    decided: tuple[Access, OAuthProblem | OAuthScopeProblem | None] | None = scope.get(CREDENTIALS)
+    if decided is None or decided[0] is not plan.access:
+        try:
+            plan.access.check(authenticator, authorization)
+            decided = plan.access, None
+        except (OAuthProblem, OAuthScopeProblem) as exc:
+            decided = plan.access, exc
+        scope[CREDENTIALS] = decided
+    if decided[1] is not None:
+        raise decided[1]
+
+
 def route_path(scope: Scope) -> str:
     """The path routes match, as Starlette's routing computes it (``root_path`` taken off)."""
     path: str = scope["path"]
@@ -98,43 +124,33 @@ def route_path(scope: Scope) -> str:
 
 
 class RequestStage:
-    """The ASGI stage (``app.add_middleware(RequestStage, position=..., plans=..., authenticator=..., book=...)``).
+    """The ASGI stage (``app.add_middleware(RequestStage, position=..., routes=..., authenticator=..., book=...)``).
 
-    ``routes`` maps (method, path) to the plan of an operation with a literal path (a GET also answers HEAD, as
-    Starlette's routes do); ``plans`` maps (base path, operation id), as Connexion's routing names an operation, to
-    the plan of any other. With ``hand_off`` (the stage placed outside Connexion's exception stage), a request's
-    problem is not raised through the stages around it: it is put in the scope and the request handed to the next
-    app, where ``Rethrow`` (inside the exception stage) raises it, so that Connexion writes it as it writes any.
+    ``routes`` maps (method, path) to the plan of an operation (a GET also answers HEAD, as Starlette's routes do).
+    Placed outside Connexion's exception stage, it does not raise a request's problem through the stages around it:
+    it puts it in the scope and hands the request to the next app, where ``Rethrow`` (inside the exception stage)
+    raises it, so that Connexion writes it as it writes any.
     """
+
+    # Beyond what the plan checks (credentials, parameters), which the lane checks with the same plan: the ``Prefer``
+    # scenarios, and a body to drain.
+    fence: ClassVar[Fence] = Fence(acts_on=frozenset({b"prefer", b"content-length", b"transfer-encoding"}))
 
     def __init__(
         self,
         next_app: ASGIApp,
         *,
         authenticator: Authenticator,
-        routes: Mapping[tuple[str, str], OperationPlan] | None = None,
-        plans: Mapping[tuple[str, str], OperationPlan] | None = None,
-        book: ScenarioBook | None = None,
-        hand_off: bool = False,
+        routes: Mapping[tuple[str, str], OperationPlan],
+        book: ScenarioBook,
     ) -> None:
         self.next_app = next_app
-        self.hand_off = hand_off
-        self.routes = routes or {}
-        self.plans = plans or {}
+        self.routes = routes
         self.authenticator = authenticator
-        self.book = book if book is not None else ScenarioBook()
-
-    def _plan(self, scope: Scope) -> OperationPlan | None:
-        if scope["type"] != "http":
-            return None
-        plan = self.routes.get((scope["method"], route_path(scope))) if self.routes else None
-        if plan is None and self.plans:
-            routing = scope.get("extensions", {}).get(_ROUTING, {})
-            plan = self.plans.get((routing.get("api_base_path"), routing.get("operation_id")))
-        return plan
+        self.book = book
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        plan = self._plan(scope)
+        plan = self.routes.get((scope["method"], route_path(scope))) if scope["type"] == "http" else None
         if plan is None:
             await self.next_app(scope, receive, send)
             return
@@ -142,8 +158,6 @@ class RequestStage:
         try:
             answer = await self._answer(plan, scope)
         except Exception as exc:
-            if not self.hand_off:
-                raise
             scope[PENDING] = exc  # raised again inside Connexion's exception stage, which writes the problem
             await self.next_app(scope, receive, send)
             return
@@ -156,7 +170,7 @@ class RequestStage:
         authorization = _header(scope, b"authorization")
         prefer = _header(scope, b"prefer")
         try:
-            plan.access.check(self.authenticator, authorization)
+            admit(plan, self.authenticator, scope, authorization)
             prefs = self._preferences(plan, scope, prefer, authorization, entry)
             if prefs.delay_ms:
                 await asyncio.sleep(prefs.delay_ms / 1000)
@@ -217,7 +231,7 @@ def page_answer(plan: OperationPlan, prefs: Preferences, params: Mapping[str, An
 
 
 class Rethrow:
-    """The ASGI stage, inside Connexion's exception stage, that raises the problem a handing-off ``RequestStage``
+    """The ASGI stage, inside Connexion's exception stage, that raises the problem ``RequestStage``
     put in the scope (``app.add_middleware(Rethrow, position=MiddlewarePosition.BEFORE_SWAGGER)``)."""
 
     def __init__(self, next_app: ASGIApp) -> None:
@@ -275,10 +289,11 @@ async def _drain(scope: Scope, receive: Receive) -> None:
             return
 
 
-async def _respond(
-    send: Send, status: int, content_type: str, body: bytes, prefs: Preferences, preferred: bool
-) -> None:
-    headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())]
+def response_headers(
+    status: int, content_type: str, length: int, prefs: Preferences, preferred: bool
+) -> list[tuple[bytes, bytes]]:
+    """The headers of the stage's answer (the lane writes a plain page's with them)."""
+    headers = [(b"content-type", content_type.encode()), (b"content-length", b"%d" % length)]
     if preferred:
         headers.append((b"vary", b"Prefer"))
         if prefs.applied:
@@ -287,5 +302,12 @@ async def _respond(
         headers.append((b"www-authenticate", b"Bearer"))
     if status == 503:
         headers.append((b"retry-after", b"1"))
+    return headers
+
+
+async def _respond(
+    send: Send, status: int, content_type: str, body: bytes, prefs: Preferences, preferred: bool
+) -> None:
+    headers = response_headers(status, content_type, len(body), prefs, preferred)
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -7,7 +7,9 @@ The oracles are the spec file read as plain YAML and values computed here, not t
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,6 +21,7 @@ from mockserver.apis import register, unregister
 from mockserver.contract.options import FuzzOptions
 from mockserver.contract.results import RunResult, Verdict
 from mockserver.contract.runner import run
+from mockserver.core.openapi import SpecError
 from mockserver.core.tokens import mint_token
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
@@ -96,6 +99,25 @@ def test_the_third_api_requires_its_header(server: str) -> None:
 def test_the_third_api_refuses_a_request_without_a_token(server: str) -> None:
     response = httpx.get(f"{server}/rooms/bookings", params=WINDOW, headers={"x-tenant": "acme"})
     assert (response.status_code, response.headers["www-authenticate"]) == (401, "Bearer")
+
+
+def test_a_list_operation_with_a_path_parameter_is_refused_at_start_up(tmp_path: Path) -> None:
+    """The promise is a literal path: a spec whose list operation has a path parameter stops the server, naming the
+    file and the operation, instead of being served with its parameter unread."""
+    spec = yaml.safe_load(TABLE.spec_path.read_text(encoding="utf-8"))
+    operation = spec["paths"].pop("/bookings")
+    site = {"name": "site", "in": "path", "required": True, "schema": {"type": "string"}}
+    operation["get"]["parameters"].append(site)
+    spec["paths"]["/sites/{site}/bookings"] = operation
+    path = tmp_path / "by-site.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    by_site = replace(TABLE, name="bookings-by-site", spec_file=path)
+    register(by_site)
+    try:
+        with pytest.raises(SpecError, match=r"by-site\.yaml: GET /sites/\{site\}/bookings: .*literal path"):
+            create_app(Settings(apis=(by_site.name,), count=10))
+    finally:
+        unregister(by_site.name)
 
 
 def _failed(result: RunResult) -> set[str]:

@@ -3,9 +3,11 @@
 The oracle is the same server without its lane. Two wirings of the same settings and data each run under uvicorn's
 own protocol (``HeadTimeoutProtocol``) fed the same raw request bytes, one with the lane and one without, on a
 recording transport; the bytes written, whether the connection was closed, the journal's entries and the access log
-must be the same. Hypothesis builds the requests from the pools of ``tests.support.strategies`` (valid, invalid
-and hostile values, good and bad credentials) and adds what makes the lane step aside: ``Origin``, ``Prefer``, a
-body, a forwarded address, ``Connection: close``, HTTP/1.0, a runtime scenario armed, pipelined requests.
+must be the same, under each combination of the settings that change the stages around the request stage (CORS,
+the journal, the access log, the admin token, response validation). Hypothesis builds the requests from the pools
+of ``tests.support.strategies`` (valid, invalid and hostile values, good and bad credentials) and adds what makes
+the lane step aside: ``Origin``, ``Prefer``, a body, a forwarded address, ``Connection: close``, HTTP/1.0, a
+runtime scenario armed, pipelined requests.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from uvicorn.server import ServerState
 
 from mockserver.apis import table
 from mockserver.server.app import Served, build_stores, create_served
+from mockserver.server.auth import Access
 from mockserver.server.chaos import Chaos
 from mockserver.server.lane import Lane
 from mockserver.server.protocol import HeadTimeoutProtocol, configure
@@ -119,6 +122,32 @@ def sides() -> Iterator[tuple[Side, Side]]:
     yield Side(create_served(config, stores), True), Side(create_served(config, stores), False)
 
 
+# Each combination of the settings that change the stages around the request stage.
+STAGE_SETTINGS = [
+    {"cors_origins": cors, "journal": journal, "access_log": log, "admin_token": token, "validate_responses": validate}
+    for cors in ((), ("*",))
+    for journal in (0, 100)
+    for log in (False, True)
+    for token in (None, "admin-secret")
+    for validate in (False, True)
+]
+
+
+def _named(options: dict[str, Any]) -> str:
+    return "-".join(f"{name}={'on' if value else 'off'}" for name, value in options.items())
+
+
+@pytest.fixture(scope="module")
+def stores() -> dict[str, Any]:
+    return build_stores(Settings(count=200, seed=3))
+
+
+@pytest.fixture(scope="module", params=STAGE_SETTINGS, ids=[_named(options) for options in STAGE_SETTINGS])
+def staged(request: pytest.FixtureRequest, stores: Any) -> tuple[Settings, Side, Side]:
+    config = Settings(count=200, seed=3, **request.param)
+    return config, Side(create_served(config, stores), True), Side(create_served(config, stores), False)
+
+
 def _raw(url: str, headers: dict[str, str], extra: list[tuple[str, str]], version: str) -> bytes:
     lines = [f"GET {url} HTTP/{version}", "host: mock.test", *(f"{k}: {v}" for k, v in headers.items())]
     lines += [f"{k}: {v}" for k, v in extra]
@@ -161,6 +190,12 @@ def raw_requests(draw: st.DrawFn) -> bytes:
 def test_the_lane_answers_exactly_as_the_app(
     sides: tuple[Side, Side], raw: bytes, scenario: dict[str, Any] | None, half_close: bool, unread: bool
 ) -> None:
+    _same_answers(sides, raw, scenario, half_close, unread)
+
+
+def _same_answers(
+    sides: tuple[Side, Side], raw: bytes, scenario: dict[str, Any] | None, half_close: bool, unread: bool
+) -> None:
     lane, app = sides
     for side in sides:
         if scenario is not None:
@@ -175,9 +210,30 @@ def test_the_lane_answers_exactly_as_the_app(
     assert (fast[0], fast[1], fast[3], fast[4]) == (slow[0], slow[1], slow[3], slow[4])
 
 
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    raw=raw_requests(),
+    scenario=st.sampled_from([None, None, {"code": 401}]),
+    half_close=st.booleans(),
+    unread=st.booleans(),
+)
+def test_under_each_stage_setting_the_lane_answers_exactly_as_the_app(
+    staged: tuple[Settings, Side, Side], raw: bytes, scenario: dict[str, Any] | None, half_close: bool, unread: bool
+) -> None:
+    _same_answers(staged[1:], raw, scenario, half_close, unread)
+
+
 def _plain(api: str = "events") -> bytes:
     query = "&".join(f"{k}={v}" for k, v in events_params(limit=3).items())
     return _raw(f"{table(api).base_path}/events?{query}", AUTH, [], "1.1")
+
+
+def test_under_each_stage_setting_a_plain_page_is_the_lanes_and_the_same(staged: tuple[Settings, Side, Side]) -> None:
+    """A plain page is the lane's (unless responses are validated: then the app's) and written the same either way."""
+    config, lane, app = staged
+    fast, slow = lane.answer(_plain() * 2), app.answer(_plain() * 2)
+    assert fast[2] == (0 if config.validate_responses else 2) and fast[0].count(b"HTTP/1.1 200 OK\r\n") == 2
+    assert (fast[0], fast[1], fast[3], fast[4]) == (slow[0], slow[1], slow[3], slow[4])
 
 
 def test_a_plain_page_is_answered_by_the_lane_without_an_asgi_task(sides: tuple[Side, Side]) -> None:
@@ -201,6 +257,34 @@ def test_what_the_lane_leaves_to_the_app_still_gets_the_same_answer(
     assert fast[0] == slow[0] and fast[0].startswith(b"HTTP/1.1 200 OK\r\n")
     assert fast[2] == (version == "1.0")  # HTTP/1.0 is plain: the lane answers it, and closes
     assert fast[1] == (version == "1.0") and (b"connection: close\r\n" in fast[0]) == (version == "1.0")
+
+
+@pytest.mark.parametrize(
+    ("query", "headers", "by_the_lane"),
+    [
+        ("limit=3", AUTH, 1),
+        ("limit=3", {"Authorization": "Bearer not-a-token"}, 0),
+        ("limit=3", {}, 0),
+        ("limit=oops", AUTH, 0),
+        ("limit=3", {**AUTH, "Prefer": "dataset=empty"}, 0),
+    ],
+    ids=["served-by-the-lane", "token-refused", "no-token", "parameter-refused", "prefer-left-to-the-app"],
+)
+def test_a_requests_credentials_are_decided_once(
+    sides: tuple[Side, Side], monkeypatch: pytest.MonkeyPatch, query: str, headers: dict[str, str], by_the_lane: int
+) -> None:
+    """Whether the lane answers, declines before or after judging the credentials, the decision is made once."""
+    decisions: list[list[str]] = []
+    check = Access.check
+
+    def counted(access: Access, authenticator: Any, authorization: list[str]) -> None:
+        decisions.append(list(authorization))
+        check(access, authenticator, authorization)
+
+    monkeypatch.setattr(Access, "check", counted)
+    params = "&".join(f"{k}={v}" for k, v in events_params().items())
+    answered = sides[0].answer(_raw(f"/events?{params}&{query}", headers, [], "1.1"))
+    assert (len(decisions), answered[2]) == (1, by_the_lane)
 
 
 def test_a_refusal_is_left_to_the_app_and_recorded_once(sides: tuple[Side, Side]) -> None:
