@@ -2,10 +2,10 @@
 
 Each check is a function ``(state, answer, request)`` of the run's state and our own request and answer values
 (``target/exchange.py``), registered with Schemathesis by the adapter (``schemathesis/checks.py``). It does nothing
-outside a contract run, and records that it *fired* (had something to verify) so that a run
-can tell a rule that held from a rule that was never put to the test. Page checks (``pages``) read 200 answers to
-valid requests; expectation checks (``expectations``) judge the edge requests the run sends on purpose
-(``requests/edges.py``), each of which says which check judges it and by which rule.
+outside a contract run, and records that it *fired* (had something to verify) so that a run can tell a rule that
+held from a rule that was never put to the test. Page checks (``pages``, and ``records`` for each record on a page)
+read 200 answers to valid requests; expectation checks (``expectations``) judge the edge requests the run sends on
+purpose (``requests/edges.py``), each of which says which check judges it and by which rule.
 """
 
 from __future__ import annotations
@@ -26,17 +26,15 @@ from mockserver.contract.checks.pages import (
     category_honoured,
     count_consistent,
     find_id_on_its_page,
-    ids_unique,
     items_in_order,
     items_within_window,
     matching_items_listed,
     next_page_disjoint,
     page_echoed,
     page_size_respected,
-    records_coherent,
-    timestamps_utc_millis,
     total_count_when_asked,
 )
+from mockserver.contract.checks.records import ids_unique, records_coherent, timestamps_utc_millis
 from mockserver.contract.schemathesis.checks import register
 from mockserver.contract.target.profile import ApiProfile
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mockserver.contract.checks import ContractViolation
-from mockserver.contract.checks.pages import ids_unique
+from mockserver.contract.checks.records import ids_unique
 from mockserver.contract.schemathesis.state import RunState
 from mockserver.contract.target.exchange import Answer, Request
 from mockserver.contract.target.profile import profile
