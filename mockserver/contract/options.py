@@ -46,7 +46,7 @@ class FuzzOptions:
     seed: int = 0
     timeout: float = 10.0  # seconds in all per request: connect, headers, whole body, same-origin redirects
     max_body: int = DEFAULT_MAX_BODY  # bytes per response body, on the wire and decompressed
-    junit: Path | None = None  # the old --junit FILE: Schemathesis's JUnit report, written there
+    junit: Path | None = None  # --junit FILE: Schemathesis's JUnit report, written there
     reports: tuple[str, ...] = ()  # report formats (formats.py), written into report_dir
     report_dir: Path | None = None
     baseline: Path | None = None  # accepted known failures, in Schemathesis's baseline format

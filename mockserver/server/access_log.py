@@ -1,12 +1,12 @@
 """One line per request on stderr, in uvicorn's access-log format, without the logging module's cost.
 
-uvicorn's own access log goes through ``logging`` (a record, a formatter, a handler): about a sixth
-of a request's time here. This outermost stage writes the same line directly. When the request journal
+uvicorn's own access log goes through ``logging`` (a record, a formatter, a handler) for every request; this
+outermost stage writes the same line directly (what that saves: ``bench/RESULTS.md``). When the request journal
 is on, its stage writes the line instead (``access_line``), so that one stage does both.
 
 Lines are written at the end of the event loop's turn (``Lines``): one write for all the requests answered in that
-turn instead of one system call per line (about 5 % of a request's time under load), and no later than that, so a
-line still appears as its request is answered.
+turn instead of one system call per line, and no later than that, so a line still appears as its request is
+answered.
 """
 
 from __future__ import annotations

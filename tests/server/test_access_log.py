@@ -13,6 +13,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from mockserver.server.access_log import Lines
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
 from tests.support.data import EVENTS, INTERVENTIONS, SESSION
@@ -88,3 +89,17 @@ def test_a_real_server_logs_each_request_once_as_it_is_answered(serve_process: C
     requested = [line.split('"')[1] for line in _logged(server.output()) if f" {EVENTS}?" in line]
     assert len(sent) == 100
     assert sorted(requested) == sorted(f"GET {EVENTS}?{q} HTTP/1.1" for q in [f"{query}0", *sent])
+
+
+def test_each_log_writes_to_its_own_stream_outside_an_event_loop() -> None:
+    first, second = io.StringIO(), io.StringIO()
+    Lines(first).write("one\n")
+    Lines(second).write("two\n")
+    assert (first.getvalue(), second.getvalue()) == ("one\n", "two\n")
+
+
+def test_a_log_without_a_stream_writes_to_stderr_as_it_is_when_written() -> None:
+    lines, later = Lines(), io.StringIO()
+    with contextlib.redirect_stderr(later):
+        lines.write("line\n")
+    assert later.getvalue() == "line\n"

@@ -1,16 +1,14 @@
 """The semantic checks: what the documents state that a schema cannot, one small function per rule.
 
-Each check is a Schemathesis check ``(ctx, response, case)`` registered with ``schemathesis.check``. It
-does nothing outside a contract run, and records that it *fired* (had something to verify) so that a run
-can tell a rule that held from a rule that was never put to the test. Page checks (``pages``) read 200 answers to
-valid requests; expectation checks (``expectations``) judge the edge requests the run sends on purpose
-(``requests/edges.py``), each of which says which check judges it and by which rule.
+Each check is a function ``(state, answer, request)`` of the run's state and our own request and answer values
+(``target/exchange.py``), registered with Schemathesis by the adapter (``schemathesis/checks.py``). It does nothing
+outside a contract run, and records that it *fired* (had something to verify) so that a run can tell a rule that
+held from a rule that was never put to the test. Page checks (``pages``, and ``records`` for each record on a page)
+read 200 answers to valid requests; expectation checks (``expectations``) judge the edge requests the run sends on
+purpose (``requests/edges.py``), each of which says which check judges it and by which rule.
 """
 
 from __future__ import annotations
-
-import schemathesis
-from schemathesis.checks import load_all_checks
 
 from mockserver.contract.checks.base import Check, ContractViolation
 from mockserver.contract.checks.expectations import (
@@ -28,17 +26,16 @@ from mockserver.contract.checks.pages import (
     category_honoured,
     count_consistent,
     find_id_on_its_page,
-    ids_unique,
     items_in_order,
     items_within_window,
     matching_items_listed,
     next_page_disjoint,
     page_echoed,
     page_size_respected,
-    records_coherent,
-    timestamps_utc_millis,
     total_count_when_asked,
 )
+from mockserver.contract.checks.records import ids_unique, records_coherent, timestamps_utc_millis
+from mockserver.contract.schemathesis.checks import register
 from mockserver.contract.target.profile import ApiProfile
 
 __all__ = [
@@ -131,11 +128,8 @@ RULES: dict[str, str] = {
     ),
 }
 
-# Schemathesis's own checks are registered first and ours after them, whichever module was imported first: the
-# order in which a run's checks judge an answer, and so the order of its failures, is one.
-load_all_checks()
 for _check in (*PAGE_CHECKS, *EXPECTATION_CHECKS):
-    schemathesis.check(_check)
+    register(_check)
 
 
 # The checks whose every rule is the mock's own decision where the documents are silent: the mock is held to them, a

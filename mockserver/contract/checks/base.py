@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 
-from schemathesis import GenerationMode
-from schemathesis.core.failures import Failure, Severity
-from schemathesis.core.transport import Response
-
-from mockserver.contract.schemathesis.state import RunState, active
-from mockserver.contract.schemathesis.types import Case
+from mockserver.contract.schemathesis.checks import Check, ContractViolation
+from mockserver.contract.schemathesis.state import RunState
+from mockserver.contract.target.exchange import Answer, Request
 from mockserver.contract.target.expected import Expected, expected_matches, expected_page
 from mockserver.contract.target.page import PageView, read_page
 from mockserver.contract.target.profile import ApiProfile
@@ -35,36 +31,20 @@ __all__ = [
     "served_number",
 ]
 
-Check = Callable[[Any, Response, Case], bool | None]
 MAX_AUTH_PROBES = 3
 RECHECKS = 3  # tries at explaining a disagreement by data that moved, each with a fresh survey
 UTC_MILLIS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z", re.ASCII)
 
 
-class ContractViolation(Failure):
-    """A response that breaks a rule of the contract; one finding per check and operation."""
-
-    kind_title: ClassVar[str] = "Contract violated"
-
-    @property
-    def _unique_key(self) -> str:
-        return self.title
+def fail(case: Request, name: str, received: str, expected: str) -> ContractViolation:
+    return ContractViolation(case.operation, name, f"Received: {received}\nExpected: {expected}")
 
 
-def fail(case: Case, name: str, received: str, expected: str) -> ContractViolation:
-    return ContractViolation(
-        operation=case.operation.label,
-        title=name,
-        message=f"Received: {received}\nExpected: {expected}",
-        severity=Severity.HIGH,
-    )
-
-
-def page_view(state: RunState, case: Case, response: Response) -> PageView | None:
+def page_view(state: RunState, case: Request, response: Answer) -> PageView | None:
     """The page, with the run's coverage counted once per case."""
     if response.status_code != 200 or not isinstance(case.query, dict):
         return None
-    if case.meta is not None and case.meta.generation.mode != GenerationMode.POSITIVE:
+    if not case.positive:
         return None
     try:
         body = response.json()
@@ -90,32 +70,21 @@ def page_view(state: RunState, case: Case, response: Response) -> PageView | Non
     return view
 
 
-def page_of(state: RunState | None, case: Case, response: Response) -> tuple[RunState, PageView] | None:
+def page_of(state: RunState | None, case: Request, response: Answer) -> tuple[RunState, PageView] | None:
     if state is None:
         return None
     view = page_view(state, case, response)
     return None if view is None else (state, view)
 
 
-def send(ctx: Any, case: Case, query: dict[str, Any], headers: dict[str, str]) -> Response:
+def send(case: Request, query: dict[str, Any], headers: dict[str, str]) -> Answer:
     """A follow-up request of the same operation with the run's transport settings and exactly these headers."""
-    return resend(ctx, case, query, headers)[1]
+    return case.follow(query, headers)[1]
 
 
-def resend(ctx: Any, case: Case, query: dict[str, Any], headers: dict[str, str]) -> tuple[Case, Response]:
-    """``send``, with the follow-up's own case (so that checks can judge its answer as a case of their own)."""
-    probe = case.operation.Case(query=query, headers=dict(headers))
-    kwargs = {k: v for k, v in (ctx.internals.transport_kwargs or {}).items() if k not in ("session", "headers")}
-    kwargs["headers"] = dict(headers)
-    state = active(case)
-    if state is not None and state.session is not None:
-        kwargs["session"] = state.session
-    if case.operation.app is not None:
-        kwargs.setdefault("app", case.operation.app)
-    ctx.internals.record_case(parent_id=case.id, case=probe)
-    response: Response = case.operation.schema.transport.send(probe, **kwargs)
-    ctx.internals.record_response(case_id=probe.id, response=response)
-    return probe, response
+def resend(case: Request, query: dict[str, Any], headers: dict[str, str]) -> tuple[Request, Answer]:
+    """``send``, with the follow-up's own request (so that checks can judge its answer as a request of their own)."""
+    return case.follow(query, headers)
 
 
 def rechecked(check: Check) -> Check:
@@ -128,14 +97,13 @@ def rechecked(check: Check) -> Check:
     deployment in front of it."""
 
     @functools.wraps(check)
-    def judged(ctx: Any, response: Response, case: Case) -> bool | None:
+    def judged(state: RunState, response: Answer, case: Request) -> bool | None:
         try:
-            return check(ctx, response, case)
+            return check(state, response, case)
         except ContractViolation:
-            state = active(case)
-            if state is None or check.__name__ in state.violated:
+            if check.__name__ in state.violated:
                 raise  # a check that already stood a recheck is not asked again
-            if not _explained(ctx, state, case, check):
+            if not _explained(state, case, check):
                 with state.lock:
                     state.violated.add(check.__name__)
                 raise
@@ -144,13 +112,13 @@ def rechecked(check: Check) -> Check:
     return judged
 
 
-def _explained(ctx: Any, state: RunState, case: Case, check: Check) -> bool:
+def _explained(state: RunState, case: Request, check: Check) -> bool:
     headers = {**state.headers, **{str(k): str(v) for k, v in (case.headers or {}).items()}}
     query = dict(case.query) if isinstance(case.query, dict) else {}
 
     def fetch(survey_query: dict[str, Any]) -> Any:
         try:
-            answer = send(ctx, case, survey_query, state.headers)
+            answer = send(case, survey_query, state.headers)
             return answer.json() if answer.status_code == 200 else None
         except Exception:  # a survey request that fails leaves that part of the data unknown
             return None
@@ -159,7 +127,7 @@ def _explained(ctx: Any, state: RunState, case: Case, check: Check) -> bool:
         before = state.landscape
         fresh = survey(state.profile, fetch)
         try:
-            probe, again = resend(ctx, case, query, headers)
+            probe, again = resend(case, query, headers)
         except Exception:
             return False  # no answer to judge: the first disagreement is all there is
         with state.lock:
@@ -167,7 +135,7 @@ def _explained(ctx: Any, state: RunState, case: Case, check: Check) -> bool:
             state.expected.clear()
             state.next_pages.clear()
         try:
-            check(ctx, again, probe)
+            check(state, again, probe)
         except ContractViolation:
             continue
         state.moved(check.__name__, before, fresh)
@@ -179,7 +147,7 @@ def served_number(view: PageView) -> int:
     return view.served_page if view.served_page is not None else view.page
 
 
-def next_page(ctx: Any, state: RunState, case: Case, view: PageView) -> list[dict[str, Any]] | None:
+def next_page(state: RunState, case: Request, view: PageView) -> list[dict[str, Any]] | None:
     """The items of the page after this one (same query, no findId), fetched once per case; None if unknown."""
     served = served_number(view)
     if not view.items or served < 1 or view.size < 1:
@@ -190,7 +158,7 @@ def next_page(ctx: Any, state: RunState, case: Case, view: PageView) -> list[dic
     query = {k: v for k, v in view.query.items() if k != state.profile.find_param}
     query[state.profile.page_param] = served + 1
     try:
-        response = send(ctx, case, query, state.headers)
+        response = send(case, query, state.headers)
         body = response.json() if response.status_code == 200 else None
     except Exception:  # a follow-up that fails says nothing about this page
         body = None
@@ -202,7 +170,7 @@ def next_page(ctx: Any, state: RunState, case: Case, view: PageView) -> list[dic
     return items
 
 
-def expected_answer(state: RunState, case: Case, view: PageView) -> Expected | None:
+def expected_answer(state: RunState, case: Request, view: PageView) -> Expected | None:
     """The page the rules give to this request, when the survey knows every record that could match (once per case:
     several checks ask)."""
     with state.lock:

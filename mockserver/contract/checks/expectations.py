@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from schemathesis.core.transport import Response
-
 from mockserver.contract.checks.base import MAX_AUTH_PROBES, Check, fail, page_of, send
-from mockserver.contract.schemathesis.state import active
-from mockserver.contract.schemathesis.types import Case
+from mockserver.contract.schemathesis.state import RunState
+from mockserver.contract.target.exchange import Answer, Request
 
 __all__ = [
     "bounds_validated",
@@ -23,9 +19,8 @@ __all__ = [
 ]
 
 
-def _auth_probe(ctx: Any, response: Response, case: Case, name: str) -> None:
+def _auth_probe(state: RunState, response: Answer, case: Request, name: str) -> None:
     """The same valid request, refused: without a token (401), or with one lacking the required scope (403)."""
-    state = active(case)
     found = page_of(state, case, response)
     if state is None or found is None:
         return
@@ -43,7 +38,7 @@ def _auth_probe(ctx: Any, response: Response, case: Case, name: str) -> None:
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
     try:
-        answer = send(ctx, case, view.query, headers)
+        answer = send(case, view.query, headers)
     except Exception as exc:
         raise fail(case, name, f"no answer ({type(exc).__name__})", f"status {expected}") from None
     state.fire(name, case)
@@ -62,25 +57,24 @@ def _auth_probe(ctx: Any, response: Response, case: Case, name: str) -> None:
         )
 
 
-def credentials_refused(ctx: Any, response: Response, case: Case) -> bool | None:
+def credentials_refused(state: RunState, response: Answer, case: Request) -> bool | None:
     """Missing, malformed or expired credentials are refused with 401 and ``WWW-Authenticate: Bearer``."""
-    if _judge(ctx, response, case, "credentials_refused"):
+    if _judge(state, response, case, "credentials_refused"):
         return None
-    _auth_probe(ctx, response, case, "credentials_refused")
+    _auth_probe(state, response, case, "credentials_refused")
     return None
 
 
-def scope_enforced(ctx: Any, response: Response, case: Case) -> bool | None:
+def scope_enforced(state: RunState, response: Answer, case: Request) -> bool | None:
     """A token lacking a scope the operation's ``security`` requires is refused with 403."""
-    if _judge(ctx, response, case, "scope_enforced"):
+    if _judge(state, response, case, "scope_enforced"):
         return None
-    _auth_probe(ctx, response, case, "scope_enforced")
+    _auth_probe(state, response, case, "scope_enforced")
     return None
 
 
-def _judge(ctx: Any, response: Response, case: Case, name: str) -> bool:
+def _judge(state: RunState, response: Answer, case: Request, name: str) -> bool:
     """Judge an edge request against what the run expects of it; False when the case is not one of ``name``'s."""
-    state = active(case)
     expectation = state.expectations.get(case.id) if state is not None else None
     if state is None or expectation is None or expectation.check != name:
         return False
@@ -113,15 +107,15 @@ def _judge(ctx: Any, response: Response, case: Case, name: str) -> bool:
     return True
 
 
-def header(response: Response, name: str) -> str:
+def header(response: Answer, name: str) -> str:
     """The first value of a response header (Schemathesis keeps lower-case names, each with a list of values)."""
     values = response.headers.get(name.lower())
     return values[0] if values else ""
 
 
 def _expectation_check(name: str, doc: str) -> Check:
-    def check(ctx: Any, response: Response, case: Case) -> bool | None:
-        _judge(ctx, response, case, name)
+    def check(state: RunState, response: Answer, case: Request) -> bool | None:
+        _judge(state, response, case, name)
         return None
 
     check.__name__ = check.__qualname__ = name
@@ -155,9 +149,8 @@ no_effect_parameters = _expectation_check(
 )
 
 
-def problem_details(ctx: Any, response: Response, case: Case) -> bool | None:
+def problem_details(state: RunState, response: Answer, case: Request) -> bool | None:
     """Every refusal is an ``application/problem+json`` body whose ``detail`` names the parameter and the value."""
-    state = active(case)
     if state is None or not 400 <= response.status_code < 500:
         return None
     state.fire("problem_details", case)

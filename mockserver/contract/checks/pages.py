@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemathesis.core.transport import Response
-
 from mockserver.contract.checks.base import (
-    UTC_MILLIS,
     bounds,
     brief,
     expected_answer,
@@ -18,8 +15,8 @@ from mockserver.contract.checks.base import (
     send,
     served_number,
 )
-from mockserver.contract.schemathesis.state import RunState, active
-from mockserver.contract.schemathesis.types import Case
+from mockserver.contract.schemathesis.state import RunState
+from mockserver.contract.target.exchange import Answer, Request
 from mockserver.contract.target.page import PageView, matches
 from mockserver.contract.target.wire import as_bool, record_instant
 
@@ -27,22 +24,19 @@ __all__ = [
     "category_honoured",
     "count_consistent",
     "find_id_on_its_page",
-    "ids_unique",
     "items_in_order",
     "items_within_window",
     "matching_items_listed",
     "next_page_disjoint",
     "page_echoed",
     "page_size_respected",
-    "records_coherent",
-    "timestamps_utc_millis",
     "total_count_when_asked",
 ]
 
 
-def items_within_window(ctx: Any, response: Response, case: Case) -> bool | None:
+def items_within_window(state: RunState, response: Answer, case: Request) -> bool | None:
     """Every listed record lies in the requested window (compared as instants); an inverted window lists none."""
-    found = page_of(active(case), case, response)
+    found = page_of(state, case, response)
     if found is None or not (found[1].items or found[1].window.inverted):
         return None
     state, view = found
@@ -61,9 +55,9 @@ def items_within_window(ctx: Any, response: Response, case: Case) -> bool | None
     return None
 
 
-def items_in_order(ctx: Any, response: Response, case: Case) -> bool | None:
+def items_in_order(state: RunState, response: Answer, case: Request) -> bool | None:
     """Records come in ascending order of the ordered field, then of id."""
-    found = page_of(active(case), case, response)
+    found = page_of(state, case, response)
     if found is None or len(found[1].items) < 2:
         return None
     state, view = found
@@ -91,9 +85,9 @@ def _id_key(value: Any) -> tuple[int, Any]:
     return (1, str(value))
 
 
-def page_size_respected(ctx: Any, response: Response, case: Case) -> bool | None:
+def page_size_respected(state: RunState, response: Answer, case: Request) -> bool | None:
     """No more records than the size served (the one asked for, capped); a full page unless it is the last."""
-    found = page_of(active(case), case, response)
+    found = page_of(state, case, response)
     if found is None:
         return None
     state, view = found
@@ -123,9 +117,9 @@ def page_size_respected(ctx: Any, response: Response, case: Case) -> bool | None
 
 
 @rechecked
-def page_echoed(ctx: Any, response: Response, case: Case) -> bool | None:
+def page_echoed(state: RunState, response: Answer, case: Request) -> bool | None:
     """The page number (and the page size, where the page says it) said back as the spec states."""
-    found = page_of(active(case), case, response)
+    found = page_of(state, case, response)
     if found is None:
         return None
     state, view = found
@@ -160,9 +154,9 @@ def page_echoed(ctx: Any, response: Response, case: Case) -> bool | None:
     return None
 
 
-def category_honoured(ctx: Any, response: Response, case: Case) -> bool | None:
+def category_honoured(state: RunState, response: Answer, case: Request) -> bool | None:
     """With ``category``, every record has exactly that category; ``category=`` lists none."""
-    found = page_of(active(case), case, response)
+    found = page_of(state, case, response)
     if found is None or found[1].window.category is None or not found[1].items:
         return None
     state, view = found
@@ -182,9 +176,9 @@ def category_honoured(ctx: Any, response: Response, case: Case) -> bool | None:
 
 
 @rechecked
-def count_consistent(ctx: Any, response: Response, case: Case) -> bool | None:
+def count_consistent(state: RunState, response: Answer, case: Request) -> bool | None:
     """``count``/``totalCount`` is the number of matches over all pages."""
-    found = page_of(active(case), case, response)
+    found = page_of(state, case, response)
     if found is None:
         return None
     state, view = found
@@ -216,9 +210,9 @@ def count_consistent(ctx: Any, response: Response, case: Case) -> bool | None:
             else f"{known} records the target listed before match this window"
         )
         raise fail(case, "count_consistent", f"{key} {count} with {why}", f"a count of at least {floor}")
-    following = next_page(ctx, state, case, view)
+    following = next_page(state, case, view)
     if following == [] and view.size >= 1:
-        first = len(view.items) if served == 1 else _first_page_size(ctx, state, case, view)
+        first = len(view.items) if served == 1 else _first_page_size(state, case, view)
         if first is not None:
             exact = (served - 1) * first + len(view.items)
             if count != exact:
@@ -231,20 +225,20 @@ def count_consistent(ctx: Any, response: Response, case: Case) -> bool | None:
     return None
 
 
-def _first_page_size(ctx: Any, state: RunState, case: Case, view: PageView) -> int | None:
+def _first_page_size(state: RunState, case: Request, view: PageView) -> int | None:
     query = {k: v for k, v in view.query.items() if k != state.profile.find_param}
     query[state.profile.page_param] = 1
     try:
-        response = send(ctx, case, query, state.headers)
+        response = send(case, query, state.headers)
         items = state.profile.items(response.json()) if response.status_code == 200 else None
     except Exception:
         return None
     return len(items) if items else None
 
 
-def total_count_when_asked(ctx: Any, response: Response, case: Case) -> bool | None:
+def total_count_when_asked(state: RunState, response: Answer, case: Request) -> bool | None:
     """``includeCount=true`` adds the count; otherwise it is absent."""
-    found = page_of(active(case), case, response)
+    found = page_of(state, case, response)
     param = found[0].profile.count_param if found else None
     if found is None or param is None:
         return None
@@ -271,9 +265,9 @@ def total_count_when_asked(ctx: Any, response: Response, case: Case) -> bool | N
 
 
 @rechecked
-def find_id_on_its_page(ctx: Any, response: Response, case: Case) -> bool | None:
+def find_id_on_its_page(state: RunState, response: Answer, case: Request) -> bool | None:
     """When the ``findId`` record matches the window, the page served holds it."""
-    found = page_of(active(case), case, response)
+    found = page_of(state, case, response)
     if found is None or found[1].find_id is None or found[1].size < 1:
         return None
     state, view = found
@@ -292,13 +286,13 @@ def find_id_on_its_page(ctx: Any, response: Response, case: Case) -> bool | None
 
 
 @rechecked
-def next_page_disjoint(ctx: Any, response: Response, case: Case) -> bool | None:
+def next_page_disjoint(state: RunState, response: Answer, case: Request) -> bool | None:
     """Consecutive pages share no record."""
-    found = page_of(active(case), case, response)
+    found = page_of(state, case, response)
     if found is None:
         return None
     state, view = found
-    following = next_page(ctx, state, case, view)
+    following = next_page(state, case, view)
     if not following:
         return None
     state.fire("next_page_disjoint", case)
@@ -314,84 +308,10 @@ def next_page_disjoint(ctx: Any, response: Response, case: Case) -> bool | None:
     return None
 
 
-def ids_unique(ctx: Any, response: Response, case: Case) -> bool | None:
-    """No id appears twice on a page."""
-    found = page_of(active(case), case, response)
-    if found is None or len(found[1].items) < 2:
-        return None
-    state, view = found
-    state.fire("ids_unique", case)
-    ids = [repr(i) for i in view.ids]
-    twice = sorted({i for i in ids if ids.count(i) > 1})
-    if twice:
-        raise fail(case, "ids_unique", f"ids {', '.join(twice)} more than once on one page", "unique ids")
-    return None
-
-
-def records_coherent(ctx: Any, response: Response, case: Case) -> bool | None:
-    """Each record's values agree: a period starts before it ends, nothing is updated before it is created, ..."""
-    found = page_of(active(case), case, response)
-    if found is None or not found[1].items:
-        return None
-    state, view = found
-    state.fire("records_coherent", case)
-    profile = state.profile
-    for item in view.items:
-        for (early, late), strict in [
-            *((p, True) for p in profile.strict_pairs),
-            *((p, False) for p in profile.loose_pairs),
-        ]:
-            a, b = record_instant(item, early), record_instant(item, late)
-            if a is not None and b is not None and (b <= a if strict else b < a):
-                raise fail(
-                    case,
-                    "records_coherent",
-                    f"record {brief(item, early, late)}",
-                    f"{early} {'<' if strict else '<='} {late}",
-                )
-        for one, other in profile.null_together:
-            if (item.get(one) is None) != (item.get(other) is None):
-                raise fail(
-                    case,
-                    "records_coherent",
-                    f"record {brief(item, one, other)}",
-                    f"{one} null exactly when {other} is",
-                )
-        for one, other in profile.null_unless:
-            if item.get(one) is not None and item.get(other) is None:
-                raise fail(
-                    case, "records_coherent", f"record {brief(item, one, other)}", f"{one} null while {other} is"
-                )
-        for one, flag in profile.null_when_true if state.mock_rules else ():  # a generator convention of the mock
-            if item.get(flag) is True and item.get(one) is not None:
-                raise fail(case, "records_coherent", f"record {brief(item, one, flag)}", f"{one} null when {flag}")
-    return None
-
-
-def timestamps_utc_millis(ctx: Any, response: Response, case: Case) -> bool | None:
-    """Record timestamps are written in UTC with milliseconds (``2024-12-01T12:34:56.000Z``)."""
-    found = page_of(active(case), case, response)
-    if found is None or not found[1].items or not found[0].profile.utc_millis:
-        return None
-    state, view = found
-    state.fire("timestamps_utc_millis", case)
-    for item in view.items:
-        for name in state.profile.utc_millis:
-            value = item.get(name)
-            if value is not None and not (isinstance(value, str) and UTC_MILLIS.fullmatch(value)):
-                raise fail(
-                    case,
-                    "timestamps_utc_millis",
-                    f"record {brief(item, name)}",
-                    f"{name} in UTC with milliseconds, e.g. 2024-12-01T12:34:56.000Z",
-                )
-    return None
-
-
 @rechecked
-def matching_items_listed(ctx: Any, response: Response, case: Case) -> bool | None:
+def matching_items_listed(state: RunState, response: Answer, case: Request) -> bool | None:
     """The page lists exactly the records the rules put on it: the matches, in order, sliced into pages."""
-    found = page_of(active(case), case, response)
+    found = page_of(state, case, response)
     if found is None:
         return None
     state, view = found
@@ -412,10 +332,10 @@ def matching_items_listed(ctx: Any, response: Response, case: Case) -> bool | No
                 "empty when page or size < 1)",
             )
         return None
-    return _known_listed(ctx, state, case, view)
+    return _known_listed(state, case, view)
 
 
-def _known_listed(ctx: Any, state: RunState, case: Case, view: PageView) -> bool | None:
+def _known_listed(state: RunState, case: Request, view: PageView) -> bool | None:
     """Where the survey knows only part of the data: known matches are not missing from where the order puts them."""
     if view.size < 1 or (view.page < 1 and view.find_id is None):
         return None
@@ -439,7 +359,7 @@ def _known_listed(ctx: Any, state: RunState, case: Case, view: PageView) -> bool
     if not keys:
         return None
     first, last = min(keys), max(keys)
-    is_last = next_page(ctx, state, case, view) == []
+    is_last = next_page(state, case, view) == []
     must = [r for r in known if (served == 1 or first < r.times[field]) and (is_last or r.times[field] < last)]
     if not must:
         return None

@@ -1,11 +1,11 @@
 """Steer generated requests towards the target's data, and feed the generator the rules the schema cannot say.
 
-Registered as the schema's own ``map_case`` hook. In the examples and fuzzing phases most positive cases are
-aimed at the data the survey found: bounds exactly on data instants (so an instant equal to ``to`` is met),
-windows turned the wrong way round or of zero width around a record's instants, small pages, the last page and
-the one after it, every ``orderBy``, existing categories and existing ``findId``s. (The edge requests of
-``edges.py`` reach every rule's edges deterministically; this spreads the fuzzing around them.) A per-case
-``random.Random`` seeded from the run's seed and the generated case keeps runs reproducible.
+Applied to each generated case by the schema's own ``map_case`` hook (``schemathesis/hooks.py``). In the examples
+and fuzzing phases most positive cases are aimed at the data the survey found: bounds exactly on data instants (so
+an instant equal to ``to`` is met), windows turned the wrong way round or of zero width around a record's instants,
+small pages, the last page and the one after it, every ``orderBy``, existing categories and existing ``findId``s.
+(The edge requests of ``edges.py`` reach every rule's edges deterministically; this spreads the fuzzing around
+them.) A per-case ``random.Random`` seeded from the run's seed and the generated case keeps runs reproducible.
 """
 
 from __future__ import annotations
@@ -16,17 +16,13 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
-from schemathesis import GenerationMode
-from schemathesis.generation.meta import TestPhase
-
 from mockserver.contract.requests.windows import render as render_instant
-from mockserver.contract.schemathesis.types import Case
 from mockserver.contract.target.profile import ApiProfile
 from mockserver.contract.target.survey import Landscape
 from mockserver.contract.target.window import window_of
 from mockserver.core.instants import Instant
 
-__all__ = ["steering_hook"]
+__all__ = ["Steer", "steering"]
 
 UNSTEERED_SHARE = 0.15
 PORTABLE_INT = 2**31 - 1  # an integer every faithful server takes, whatever its own bound
@@ -116,33 +112,30 @@ def _aim_paging(profile: ApiProfile, land: Landscape, q: dict[str, Any], rng: ra
     q[profile.page_param] = rng.choice((1, 1, 2, last, last, last, last + 1, rng.randint(1, last)))
 
 
-def steering_hook(
-    profile: ApiProfile, land: Landscape, seed: int, *, mock_rules: bool = True
-) -> Callable[[Any, Case], Case]:
-    """The ``map_case`` hook for one run. Without ``mock_rules`` (a deployment), an integer whose range is the mock's
-    own decision is kept within ±PORTABLE_INT in valid requests: every faithful server takes those, and beyond them
-    a deployment may refuse what the documents give no range."""
+# (a valid request's query, whether it is the coverage phase's) -> nothing: the query is aimed where it is
+Steer = Callable[[dict[str, Any], bool], None]
+
+
+def steering(profile: ApiProfile, land: Landscape, seed: int, *, mock_rules: bool = True) -> Steer:
+    """How one run aims a valid generated request's query. Without ``mock_rules`` (a deployment), an integer whose
+    range is the mock's own decision is kept within ±PORTABLE_INT in valid requests: every faithful server takes
+    those, and beyond them a deployment may refuse what the documents give no range."""
     unbounded = () if mock_rules else tuple(p.name for p in profile.query_params() if "maximum" in p.mock_keywords)
 
-    def map_case(context: Any, case: Case) -> Case:
-        meta = case.meta
-        if meta is None or meta.generation.mode != GenerationMode.POSITIVE or not isinstance(case.query, dict):
-            return case
-        q = case.query
+    def steer(q: dict[str, Any], coverage: bool) -> None:
         for name in unbounded:
             value = q.get(name)
             if isinstance(value, int) and not isinstance(value, bool) and abs(value) > PORTABLE_INT:
                 q[name] = PORTABLE_INT if value > 0 else -PORTABLE_INT
-        if meta.phase.name == TestPhase.COVERAGE or not land.records:
-            return case
+        if coverage or not land.records:
+            return
         rng = random.Random(zlib.crc32(f"{seed}|{sorted(q.items(), key=str)!r}".encode()))
         if rng.random() < UNSTEERED_SHARE:
-            return case
+            return
         if profile.window == "half-open":
             _aim_half_open(profile, land, q, rng)
         else:
             _aim_overlap(profile, land, q, rng)
         _aim_paging(profile, land, q, rng)
-        return case
 
-    return map_case
+    return steer

@@ -14,12 +14,12 @@ from schemathesis.checks import CheckResult as CheckOutcome
 from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.engine import Status, events
 from schemathesis.engine.recorder import ReproductionStep, ScenarioRecorder
-from schemathesis.engine.run import PhaseName
 
 from mockserver.contract.requests.edge import Edge, with_baseline
 from mockserver.contract.runner.job import Job
 from mockserver.contract.runner.preflight import fetch_body
 from mockserver.contract.schemathesis.curl import plain_curl
+from mockserver.contract.schemathesis.phase import OwnPhase
 from mockserver.contract.schemathesis.state import active
 from mockserver.contract.schemathesis.transport import describe_error
 from mockserver.contract.schemathesis.types import Case, Operation
@@ -67,7 +67,7 @@ def send_edges(
             job.emit(
                 events.ScenarioFinished(
                     id=uuid.uuid4(),
-                    phase=PhaseName.COVERAGE,  # deterministic requests at the spec's edges, as the coverage phase's
+                    phase=OwnPhase.EDGE_REQUESTS,  # type: ignore[arg-type]  # ours, shaped as Schemathesis's phases
                     suite_id=uuid.uuid4(),
                     label=op.label,
                     status=status,

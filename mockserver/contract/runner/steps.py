@@ -8,7 +8,7 @@ from dataclasses import replace
 from mockserver.contract.checks import CHECK_NAMES, applicable_checks
 from mockserver.contract.options import FuzzOptions, shard_seed
 from mockserver.contract.requests.edges import edges
-from mockserver.contract.requests.steering import steering_hook
+from mockserver.contract.requests.steering import steering
 from mockserver.contract.results import CheckResult, RunResult, Verdict
 from mockserver.contract.runner.edge_requests import send_edges, shard_part
 from mockserver.contract.runner.fuzzing import fuzz
@@ -20,6 +20,7 @@ from mockserver.contract.runner.schema import (
     run_headers,
 )
 from mockserver.contract.schemathesis.curl import Secrets
+from mockserver.contract.schemathesis.hooks import steering_hook
 from mockserver.contract.schemathesis.state import RunState, activated
 from mockserver.contract.target.profile import profile
 from mockserver.contract.target.survey import Landscape, survey
@@ -78,7 +79,7 @@ def _run(job: Job, started: float) -> None:
     land = survey(prof, fetch_body(call, result.errors))
     result.survey_records = len(land.records)
     seed = shard_seed(options.seed, options.shard)
-    schema.hook(steering_hook(prof, land, seed, mock_rules=mock_rules))
+    schema.hook(steering_hook(steering(prof, land, seed, mock_rules=mock_rules)))
     names = applicable_checks(prof)
     inapplicable = {} if mock_rules else inapplicable_checks(prof, names, credentials.unscoped)
     names = tuple(n for n in names if n not in inapplicable)
