@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from connexion import AsyncApp
-from connexion.exceptions import Unauthorized
+from connexion.exceptions import BadRequestProblem, Unauthorized
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from starlette.datastructures import MutableHeaders
@@ -29,11 +29,11 @@ from mockserver.server.admin import PREFIX, AdminGuard, admin_handlers, inspecto
 from mockserver.server.auth import stage_owned_security, unauthorized_response
 from mockserver.server.chaos import chaos_middleware
 from mockserver.server.docs import SPEC_ONLY, add_swagger_ui
-from mockserver.server.journal import Journal, JournalStage, Understand
+from mockserver.server.journal import Journal, JournalStage, Replay, Understand
 from mockserver.server.lane import Lane
-from mockserver.server.pipeline import OperationPlan, RequestStage, Rethrow, compile_plan
+from mockserver.server.pipeline import OperationPlan, RequestStage, Rethrow, compile_plan, page_answer
 from mockserver.server.routes import IDENTITY_PATH, OrjsonJsonifier, healthz, identity, token_endpoint
-from mockserver.server.runtime import ScenarioBook
+from mockserver.server.runtime import PREFERENCE_NAMES, ScenarioBook
 from mockserver.server.scenarios import Preferences
 from mockserver.server.settings import Settings, anchor_micros
 
@@ -171,7 +171,7 @@ def _owners(apis: tuple[ApiId, ...]) -> dict[str, ApiId]:
 
 def _skipped(apis: tuple[ApiId, ...]) -> Callable[[str], bool]:
     """Which paths the journal skips: the mock's own routes and the docs."""
-    own = {"/healthz", "/oauth/token", IDENTITY_PATH, PREFIX}
+    own = {"/healthz", "/oauth/token", IDENTITY_PATH, PREFIX, "/favicon.ico", "/"}
     own |= {table(api).base_path + suffix for api in apis for suffix in ("/openapi.json", "/ui")}
     prefixes = (PREFIX + "/", *(table(api).base_path + "/ui/" for api in apis))
 
@@ -197,6 +197,30 @@ def _understanding(plans: Mapping[tuple[str, str], OperationPlan]) -> Understand
     return understand
 
 
+def _replaying(plans: Mapping[tuple[str, str], OperationPlan]) -> Replay:
+    """For the inspector: the body a journalled request was answered with, answered again from the same query and
+    preferences (a page of another seed's dataset is not built again for it)."""
+    by_api = {plan.api.name: plan for plan in plans.values()}
+
+    def replay(api: str, query_string: bytes, applied: tuple[str, ...], served: bool) -> bytes | None:
+        plan = by_api.get(api)
+        if plan is None:
+            return None
+        preferred = [item for item in applied if item.partition("=")[0] in PREFERENCE_NAMES]
+        try:
+            prefs = plan.scenarios.parse([", ".join(preferred)]) if preferred else Preferences()
+            if not served:
+                canned = plan.scenarios.canned(prefs)
+                return None if canned is None else canned.body
+            if prefs.seed is not None:
+                return None
+            return page_answer(plan, prefs, plan.rules.query_values(query_string))[0]
+        except (ParameterError, BadRequestProblem):
+            return None
+
+    return replay
+
+
 @dataclass(frozen=True)
 class Served:
     """The app, and the lane that answers its plain pages before it (None: every request goes to the app)."""
@@ -213,7 +237,8 @@ def create_served(settings: Settings, stores: dict[ApiId, Store] | None = None) 
     stores = build_stores(settings) if stores is None else stores
     plans = _plans(settings, stores)
     secrets = frozenset(n.lower().encode("latin-1") for n in _header_params(settings.apis, free_only=True))
-    journal, book = Journal(settings.journal, secrets, _understanding(plans), settings.journal_bytes), ScenarioBook()
+    journal = Journal(settings.journal, secrets, _understanding(plans), settings.journal_bytes, _replaying(plans))
+    book = ScenarioBook()
     admin = admin_handlers(journal, book, {plan.api.name: plan.scenarios for plan in plans.values()})
     app = AsyncApp(
         __name__,

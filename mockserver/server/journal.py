@@ -40,6 +40,7 @@ __all__ = [
     "Entry",
     "Journal",
     "JournalStage",
+    "Replay",
     "Served",
     "Understand",
     "fingerprint",
@@ -74,6 +75,9 @@ Headers = tuple[tuple[bytes, bytes], ...]
 Served = tuple[int, int, int, int, str]
 # (API, query string) -> the query the request stage understood from it, or None (for the explanation, on reading)
 Understand = Callable[[str, bytes], Query | None]
+# (API, query string, preferences applied, served) -> the body the request was answered with, worked out again on
+# reading (the data is deterministic), or None when it cannot be (a refusal: its detail is the explanation's)
+Replay = Callable[[str, bytes, tuple[str, ...], bool], bytes | None]
 
 
 def fingerprint(secret: str) -> str:
@@ -396,11 +400,13 @@ class Journal:
         secrets: frozenset[bytes] = frozenset(),
         understand: Understand = lambda api, query_string: None,
         max_bytes: int = DEFAULT_BYTES,
+        replay: Replay = lambda api, query_string, applied, served: None,
     ) -> None:
         self.capacity = capacity
         self.max_bytes = max_bytes
         self.bytes = 0  # what the entries kept weigh
         self.understand = understand
+        self.replay = replay
         self._ring = [Entry() for _ in range(capacity)]  # every slot made at once: a request only reuses one
         self._last = 0  # the last id given
         self._first = 1  # the first id kept (cleared before it)
@@ -458,6 +464,19 @@ class Journal:
 
     def render(self, entry: Entry) -> dict[str, Any]:
         return entry.to_json(self.understand, self._variables)
+
+    def response(self, entry: Entry) -> str | None:
+        """The body the entry's request was answered with, pretty-printed when it is JSON: never kept, worked out
+        again from the request (the same data gives the same bytes), for a served page or a scenario's example."""
+        if entry.api is None or entry.kind not in ("served", "scenario"):
+            return None
+        body = self.replay(entry.api, entry.query_string, entry.applied, entry.kind == "served")
+        if body is None:
+            return None
+        try:
+            return orjson.dumps(orjson.loads(body), option=orjson.OPT_INDENT_2).decode()
+        except orjson.JSONDecodeError:
+            return _text(body)
 
     def clear(self) -> None:
         self._first = self._last + 1
