@@ -1,4 +1,5 @@
-"""pytest plugin: ``pytest --api events [--target-url URL]`` runs the contract test, one test item per check.
+"""pytest plugin: ``pytest --api events [--target-url URL]`` runs the contract test, one test item per check (and
+nothing else: the project's own tests are not collected then).
 
 Loaded in every pytest session through the ``pytest11`` entry point, so it only adds options until
 ``--api`` is given; nothing heavy is imported before that. Without ``--target-url`` it tests the mock in-process.
@@ -6,6 +7,9 @@ Loaded in every pytest session through the ``pytest11`` entry point, so it only 
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +21,17 @@ if TYPE_CHECKING:
     from mockserver.contract.results import RunResult
 
 _RESULT = pytest.StashKey["RunResult"]()
+
+
+@contextmanager
+def _dependencies_quiet() -> Iterator[None]:
+    """The mock's and the tester's dependencies (Connexion, jsonschema, Starlette, Schemathesis) warn of their own
+    deprecations on import and use: those are ours to follow, not the user's test suite's, whose
+    ``filterwarnings = error`` would turn them into errors (an INTERNALERROR at collection)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        yield
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -135,19 +150,30 @@ def _options(config: pytest.Config) -> Any:
 
 def _result(config: pytest.Config) -> RunResult:
     if _RESULT not in config.stash:
-        from mockserver.contract.commands.fuzz import run_reported  # noqa: PLC0415
-        from mockserver.contract.reports.schemathesis import ReportError  # noqa: PLC0415
+        with _dependencies_quiet():
+            from mockserver.contract.commands.fuzz import run_reported  # noqa: PLC0415
+            from mockserver.contract.reports.schemathesis import ReportError  # noqa: PLC0415
 
         try:
-            config.stash[_RESULT] = run_reported(_options(config))[0]
+            with _dependencies_quiet():
+                config.stash[_RESULT] = run_reported(_options(config))[0]
         except ReportError as exc:
             raise pytest.UsageError(f"--contract-report: {exc}") from None
     return config.stash[_RESULT]
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """With ``--api`` the session is the contract test alone: the project's own test files are not collected."""
+    return True if config.getoption("api") is not None else None
+
+
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("api") is None:
+    api = config.getoption("api")
+    if api is None:
         return
     result = _result(config)
     names = ["credentials_check"] if result.fatal is not None else [c.name for c in result.checks]
-    items.extend(ContractItem.from_parent(session, name=name) for name in [*names, "network"])
+    # A node id with a "module" part, so that reports name a class (JUnit's classname: contract.<api>).
+    items.extend(
+        ContractItem.from_parent(session, name=name, nodeid=f"contract/{api}::{name}") for name in [*names, "network"]
+    )

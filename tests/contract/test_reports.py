@@ -1,5 +1,5 @@
 """``mockserver fuzz --report FORMATS --report-dir DIR`` against a broken server on loopback: Schemathesis's own
-writers, with the contract's checks in them, and no credential in any file.
+writers, with the contract's checks in them, our JUnit report (one case per check), and no credential in any file.
 
 One run (module scope) of the command against the mock with the page cap ignored (``events/cap-ignored``, which
 ``page_size_respected`` must catch); each test reads what that run wrote. The oracles are the files as plain XML,
@@ -170,10 +170,19 @@ def test_an_old_report_path_gets_one_line_saying_what_to_write(tmp_path: Path) -
     assert "--report markdown --report-dir DIR" in lines[0] and "Traceback" not in done.stderr
 
 
-def test_junit_file_is_the_schemathesis_junit_report_too(ran: Ran) -> None:
-    root = ET.parse(ran.directory / "ci" / "junit.xml").getroot()
-    failing = [case.get("name") for case in root.iter("testcase") if case.find("failure") is not None]
-    assert failing == ["GET /events"]
+def test_the_junit_report_has_one_case_per_check_with_its_classname(ran: Ran) -> None:
+    checks = json.loads((ran.directory / "results.json").read_text(encoding="utf-8"))["checks"]
+    cases = list(ET.parse(ran.directory / FIVE["junit"]).getroot().iter("testcase"))
+    assert [case.get("name") for case in cases] == [check["name"] for check in checks]
+    assert {case.get("classname") for case in cases} == {"mockserver.contract.events"}
+    failing = [case.get("name") for case in cases if case.find("failure") is not None]
+    assert failing == [check["name"] for check in checks if check["failures"]]
+    assert CHECK in failing
+
+
+def test_the_junit_file_is_the_same_report(ran: Ran) -> None:
+    written = (ran.directory / "ci" / "junit.xml").read_text(encoding="utf-8")
+    assert written == (ran.directory / FIVE["junit"]).read_text(encoding="utf-8")
 
 
 def test_a_baseline_that_does_not_exist_is_written_from_the_run(ran: Ran) -> None:

@@ -1,4 +1,5 @@
-"""Schemathesis's own report writers (JUnit, HTML, HAR, VCR, NDJSON, JSON, pytest, Allure), fed the run's events.
+"""Schemathesis's own report writers (HTML, HAR, VCR, NDJSON, JSON, pytest, Allure), fed the run's events (its JUnit
+writer makes one case per operation: ours, ``junit.py``, one per check).
 
 The run hands every event to :class:`SchemathesisReports`, as ``st run``'s event loop hands them to its handlers:
 the engine's, and the scenarios of the edge requests the run sends itself, so that the contract's checks appear in
@@ -17,7 +18,6 @@ from typing import Any
 import click
 from schemathesis.cli.commands.run.context import ExecutionContext
 from schemathesis.cli.commands.run.handlers.base import EventHandler
-from schemathesis.cli.commands.run.handlers.junitxml import JunitXMLHandler
 from schemathesis.cli.events import LoadingFinished
 from schemathesis.cli.executor import initialize_report_handlers
 from schemathesis.config import ReportFormat
@@ -39,15 +39,13 @@ class SchemathesisReports:
 
     formats: tuple[str, ...]  # Schemathesis's format names only
     directory: Path | None
-    junit: Path | None = None  # the old --junit FILE
     ctx: ExecutionContext | None = None
     handlers: list[EventHandler[Any]] = field(default_factory=list)
 
     @property
     def written(self) -> list[Path]:
         """The files and folders this run writes."""
-        paths = [report_path(self.directory, name) for name in self.formats if self.directory is not None]
-        return paths + ([self.junit] if self.junit is not None else [])
+        return [report_path(self.directory, name) for name in self.formats if self.directory is not None]
 
     def __call__(self, event: events.EngineEvent) -> None:
         if isinstance(event, LoadingFinished):
@@ -67,44 +65,19 @@ class SchemathesisReports:
             with warnings.catch_warnings():  # Schemathesis opens each report file to test it and leaves it to the GC
                 warnings.simplefilter("ignore", ResourceWarning)
                 self.handlers = initialize_report_handlers(config=config, args=[], params={})
-            if self.junit is not None:  # --junit FILE: one more of Schemathesis's JUnit writers
-                self.junit.parent.mkdir(parents=True, exist_ok=True)
-                self.handlers.append(JunitXMLHandler(self.junit))
         except ImportError:  # the only optional writer
             raise ReportError(
                 "--report allure needs Schemathesis's allure extra: pip install 'schemathesis[allure]==4.32.5'"
             ) from None
         except click.ClickException as exc:
             raise ReportError(exc.format_message()) from None
-        except OSError as exc:
-            raise ReportError(f"cannot create the folder of {self.junit}: {exc.strerror or exc}") from None
         self.ctx = ExecutionContext(config=config)
         for handler in self.handlers:
             handler.start(self.ctx)
 
     def close(self, result: RunResult) -> None:
-        """Add what only the run's verdict knows (checks never exercised, why it could not start or stopped) to the
-        JUnit file, then let every writer finish."""
+        """Let every writer finish."""
         if self.ctx is None:
             return
         for handler in self.handlers:
-            if isinstance(handler, JunitXMLHandler):
-                _verdict_cases(handler, result, self.ctx.config.output)
-        for handler in self.handlers:
             handler.shutdown(self.ctx)
-
-
-def _verdict_cases(handler: JunitXMLHandler, result: RunResult, config: Any) -> None:
-    """Test cases named as the old JUnit file named them: ``credentials_check``, ``interrupted``, ``network``, and
-    each check that was never exercised (skipped, with the reason)."""
-    writer = handler.writer
-    if result.fatal is not None:
-        writer.record_error(label="credentials_check", message=result.fatal)
-    if result.interrupted:
-        writer.record_error(label="interrupted", message=f"{result.cut_short}; the verdicts cover only what ran")
-    if result.errors:
-        writer.record_error(label="network", message="\n".join(result.errors))
-    for check in result.not_exercised:
-        writer.record_scenario(
-            label=check.name, elapsed_sec=0.0, failures=[], skip_reason=f"not exercised: {check.reason}", config=config
-        )
