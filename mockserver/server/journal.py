@@ -15,7 +15,6 @@ query string when someone reads the entry (``Understand``): the same rules give 
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -26,7 +25,7 @@ from urllib.parse import parse_qsl
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mockserver.core.credentials import CredentialsError, bearer_token
+from mockserver.core.credentials import CredentialsError, bearer_token, fingerprint
 from mockserver.core.curl import curl_command
 from mockserver.core.query import Query
 from mockserver.server.access_log import AccessLog, Lines, access_line
@@ -78,11 +77,6 @@ Understand = Callable[[str, bytes], Query | None]
 # (API, query string, preferences applied, served) -> the body the request was answered with, worked out again on
 # reading (the data is deterministic), or None when it cannot be (a refusal: its detail is the explanation's)
 Replay = Callable[[str, bytes, tuple[str, ...], bool], bytes | None]
-
-
-def fingerprint(secret: str) -> str:
-    """A short, stable, one-way name for a credential: enough to tell two apart, useless to replay."""
-    return "sha256:" + hashlib.sha256(secret.encode("utf-8", "surrogateescape")).hexdigest()[:12]
 
 
 def _cut(value: bytes) -> bytes:
