@@ -1,5 +1,6 @@
 """pytest plugin: ``pytest --api events [--target-url URL]`` runs the contract test, one test item per check (and
-nothing else: the project's own tests are not collected then).
+nothing else: the project's own tests are not collected then); and the ``calendar_mock`` fixture serves the mock
+to a project's own tests, on a free loopback port of the test process, configured by the ``calendar_mock`` marker.
 
 Loaded in every pytest session through the ``pytest11`` entry point, so it only adds options until
 ``--api`` is given; nothing heavy is imported before that. Without ``--target-url`` it tests the mock in-process.
@@ -19,6 +20,7 @@ from mockserver.apis import names, table
 
 if TYPE_CHECKING:
     from mockserver.contract.results import RunResult
+    from mockserver.server.embedded import RunningMock
 
 _RESULT = pytest.StashKey["RunResult"]()
 
@@ -32,6 +34,45 @@ def _dependencies_quiet() -> Iterator[None]:
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.simplefilter("ignore", PendingDeprecationWarning)
         yield
+
+
+_MARKER = (
+    "calendar_mock(seed=0, count=1000, anchor='YYYY-MM-DD', fixtures={api: path}, scenarios=[{...}], apis=[...]): "
+    "the data and scenarios the calendar_mock fixture starts the mock with"
+)
+_MOCK_OPTIONS = frozenset({"seed", "count", "anchor", "fixtures", "scenarios", "apis"})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", _MARKER)
+
+
+@pytest.fixture
+def calendar_mock(request: pytest.FixtureRequest) -> Iterator[RunningMock]:
+    """The mock on a free loopback port of this process for the test: ``.urls[api]`` (base URLs), ``.token``,
+    ``.headers[api]`` (what a request needs), ``.set_scenario(...)``, ``.requests(...)``; configured by
+    ``@pytest.mark.calendar_mock(seed=..., count=..., fixtures=..., scenarios=[...])``."""
+    from datetime import date  # noqa: PLC0415
+
+    marker = request.node.get_closest_marker("calendar_mock")
+    options = dict(marker.kwargs) if marker is not None else {}
+    unknown = sorted(options.keys() - _MOCK_OPTIONS)
+    if unknown:
+        raise pytest.UsageError(f"calendar_mock marker: unknown option(s) {', '.join(unknown)}")
+    with _dependencies_quiet():
+        from mockserver.server.embedded import running_mock  # noqa: PLC0415
+        from mockserver.server.settings import Settings  # noqa: PLC0415
+
+        given: dict[str, Any] = {k: options[k] for k in ("seed", "count") if k in options}
+        if "anchor" in options:
+            anchor = options["anchor"]
+            given["anchor"] = anchor if isinstance(anchor, date) else date.fromisoformat(anchor)
+        if "fixtures" in options:
+            given["fixtures"] = {api: Path(path) for api, path in options["fixtures"].items()}
+        if "apis" in options:
+            given["apis"] = tuple(options["apis"])
+        with running_mock(Settings(**given), options.get("scenarios", ())) as mock:
+            yield mock
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
