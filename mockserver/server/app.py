@@ -32,7 +32,15 @@ from mockserver.server.docs import SPEC_ONLY, add_swagger_ui
 from mockserver.server.journal import Journal, JournalStage, Replay, Understand
 from mockserver.server.lane import Lane
 from mockserver.server.pipeline import OperationPlan, RequestStage, Rethrow, compile_plan, page_answer
-from mockserver.server.routes import IDENTITY_PATH, OrjsonJsonifier, healthz, identity, token_endpoint
+from mockserver.server.routes import (
+    IDENTITY_PATH,
+    OrjsonJsonifier,
+    healthz,
+    identity,
+    landing,
+    not_found,
+    token_endpoint,
+)
 from mockserver.server.runtime import PREFERENCE_NAMES, ScenarioBook
 from mockserver.server.scenarios import Preferences
 from mockserver.server.settings import Settings, anchor_micros
@@ -197,6 +205,15 @@ def _understanding(plans: Mapping[tuple[str, str], OperationPlan]) -> Understand
     return understand
 
 
+def _links(apis: tuple[ApiId, ...]) -> list[tuple[str, str, str]]:
+    """What ``GET /`` links: each API's Swagger UI and spec, then the inspector and its admin API."""
+    links = []
+    for api in apis:
+        base = table(api).base_path
+        links += [(api, "Swagger UI", f"{base}/ui/"), (api, "spec (JSON)", f"{base}/openapi.json")]
+    return [*links, ("inspector", "requests and scenarios", f"{PREFIX}/"), ("inspector", "admin API", f"{PREFIX}/ui/")]
+
+
 def _replaying(plans: Mapping[tuple[str, str], OperationPlan]) -> Replay:
     """For the inspector: the body a journalled request was answered with, answered again from the same query and
     preferences (a page of another seed's dataset is not built again for it)."""
@@ -292,6 +309,7 @@ def create_served(settings: Settings, stores: dict[ApiId, Store] | None = None) 
             book=book,
         )
     app.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
+    app.add_url_rule("/", "landing", landing(_links(settings.apis)), methods=["GET"])
     app.add_url_rule("/oauth/token", "oauth_token", token_endpoint, methods=["POST"])
     app.add_url_rule(IDENTITY_PATH, "identity", identity, methods=["GET"])
     for rule, view in inspector_routes().items():
@@ -305,6 +323,7 @@ def create_served(settings: Settings, stores: dict[ApiId, Store] | None = None) 
         app.add_api(dict(served.spec.document), base_path=served.base_path, name=api, swagger_ui_options=SPEC_ONLY)
         add_swagger_ui(app, api, served.spec, served.base_path)
     app.add_error_handler(Unauthorized, unauthorized_response)
+    app.add_error_handler(404, not_found(tuple(owners)))
     # Chaos may fault any API request, so with it on every request goes through the app.
     lane = None if settings.chaos.active else Lane(routes, authenticator, book, journal, owners, lines, cors)
     return Served(app, lane)

@@ -63,7 +63,8 @@ def print_banner(console: Console, base: str, stores: dict[ApiId, Store], token:
             soft_wrap=True,
             highlight=False,
         )
-    console.print(f"  health: {base}/healthz", soft_wrap=True, highlight=False)
+    console.print(f"  inspector (requests, why, scenarios): {base}/__mock/", soft_wrap=True, highlight=False)
+    console.print(f"  all the links: {base}/   health: {base}/healthz", soft_wrap=True, highlight=False)
     console.print(f"Development token (no expiry):\n  {token}", soft_wrap=True, highlight=False)
     for api, store in stores.items():
         console.print(f"Try {api}:", soft_wrap=True)

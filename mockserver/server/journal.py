@@ -42,6 +42,7 @@ __all__ = [
     "Replay",
     "Served",
     "Understand",
+    "did_you_mean",
     "fingerprint",
 ]
 
@@ -586,9 +587,14 @@ class JournalStage:
             return f"{entry.path} is an API operation, but not for {entry.method}"
         if entry.status != 404:
             return f"answered {entry.status} outside the APIs"
-        near = [p for p in self.paths if p.endswith(entry.path) or entry.path.endswith(p)]
-        hint = f"; did you mean {near[0]} (the API's base path)?" if near else ""
-        return f"no API operation at {entry.method} {entry.path}{hint}"
+        return f"no API operation at {entry.method} {entry.path}{did_you_mean(entry.path, self.paths)}"
+
+
+def did_you_mean(path: str, operations: Iterable[str]) -> str:
+    """For a path that found no route: the API operation it was likely meant for (a base path missing or extra),
+    as the end of a sentence, or ""."""
+    near = [p for p in operations if p.endswith(path) or path.endswith(p)]
+    return f"; did you mean {near[0]} (the API's base path)?" if near else ""
 
 
 def _header(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str:
