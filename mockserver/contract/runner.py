@@ -9,6 +9,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -322,6 +323,16 @@ def _run(job: _Run, started: float) -> None:
         result.data_changes = state.data_changes()
 
 
+def _location(spec: Path) -> str:
+    """The spec's path as the reports name it: relative to the working directory when it lies under it (a
+    checkout), else its folder and name (the installed package's ``spec/events.yaml``), never this machine's
+    absolute path."""
+    try:
+        return str(spec.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return f"{spec.parent.name}/{spec.name}"
+
+
 def _connected(job: _Run, prof: ApiProfile, headers: dict[str, str]) -> tuple[BaseSchema, Operation, Call]:
     """The schema, operation and caller of the run, once the target answered the run's credentials and the tester
     knows which rules it is held to (a deployment's schema lacks the mock's own decisions)."""
@@ -332,7 +343,7 @@ def _connected(job: _Run, prof: ApiProfile, headers: dict[str, str]) -> tuple[Ba
     call = _caller(op, options, headers, job.session)
     job.emit(
         LoadingFinished.from_schema(
-            schema, location=str(table(options.api).spec_path), start_time=time.time(), base_url=options.target
+            schema, location=_location(table(options.api).spec_path), start_time=time.time(), base_url=options.target
         )
     )
     job.say("checking the credentials")

@@ -21,6 +21,7 @@ import jwt
 import pytest
 from playwright.sync_api import Browser
 
+from mockserver.contract.reports.schemathesis import COMMAND_LOOKUPS
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
 from tests.contract.breakages import CATALOGUE
@@ -132,6 +133,30 @@ def test_no_file_holds_the_token(ran: Ran) -> None:
     assert (len(files) >= len(FIVE), holding) == (True, [])
 
 
+def test_no_file_holds_this_machine_s_paths(ran: Ran) -> None:
+    here = str(Path(__file__).resolve().parents[2])  # the checkout the run was made in
+    files = [p for p in ran.directory.rglob("*") if p.is_file()]
+    holding = [
+        str(p.relative_to(ran.directory)) for p in files if here in p.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert holding == []
+    assert (ran.directory / FIVE["pytest"]).read_text(encoding="utf-8").splitlines()[0].endswith(" spec/events.yaml")
+
+
+def test_the_reports_name_the_command_that_ran(ran: Ran) -> None:
+    files = [p for p in ran.directory.rglob("*") if p.is_file()]
+    assert [p.name for p in files if "<unknown entrypoint>" in p.read_text(encoding="utf-8", errors="replace")] == []
+    cassette = (ran.directory / FIVE["vcr"]).read_text(encoding="utf-8")
+    assert "command: 'mockserver fuzz --api events --target http://127.0.0.1:" in cassette
+    assert "--token [Filtered]" in cassette
+
+
+def test_the_internals_the_command_s_name_relies_on_exist() -> None:
+    # Schemathesis's own lookup of the command that ran: if an upgrade moves it, this names where it was.
+    for name in COMMAND_LOOKUPS:
+        assert callable(getattr(importlib.import_module(name), "get_command_representation", None)), name
+
+
 def test_the_har_filters_the_authorization_header(ran: Ran) -> None:
     har = json.loads((ran.directory / FIVE["har"]).read_text(encoding="utf-8"))
     values = {
@@ -156,6 +181,17 @@ def test_the_terminal_curl_keeps_the_token_as_a_variable(ran: Ran, tmp_path: Pat
 def test_each_failure_is_titled_once_with_its_rule(ran: Ran) -> None:
     titles = [line for line in ran.done.stdout.splitlines() if re.match(rf"[0-9]+\. {CHECK}", line)]
     assert titles and all(line.count(CHECK) == 1 and len(line) > len(f"1. {CHECK}: ") + 20 for line in titles)
+
+
+def test_the_console_groups_failures_by_check_before_the_summary(ran: Ran) -> None:
+    failures = json.loads((ran.directory / "results.json").read_text(encoding="utf-8"))["failures"]
+    total = sum(f["check"] == CHECK for f in failures)
+    lines = ran.done.stdout.splitlines()
+    titles = [n for n, line in enumerate(lines) if re.match(rf"[0-9]+\. {CHECK}", line)]
+    table = next(n for n, line in enumerate(lines) if "responses" in line)
+    assert len(titles) == min(total, 3) and max(titles) < table
+    assert f"{CHECK}: {total} failures" in ran.done.stdout
+    assert (f"and {total - 3} more of {CHECK}" in ran.done.stdout) == (total > 3)
 
 
 def test_a_pipe_gets_full_column_names(ran: Ran) -> None:

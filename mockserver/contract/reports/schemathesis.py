@@ -10,7 +10,11 @@ every report like built-in checks. The handlers are built from the schema's own 
 
 from __future__ import annotations
 
+import importlib
+import os
+import sys
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,8 +29,48 @@ from schemathesis.engine import events
 
 from mockserver.contract.reports.formats import SCHEMATHESIS, report_path
 from mockserver.contract.results import RunResult
+from mockserver.core.configfile import SECRETS
 
-__all__ = ["ReportError", "SchemathesisReports"]
+__all__ = ["COMMAND_LOOKUPS", "ReportError", "SchemathesisReports", "command_line"]
+
+# Schemathesis names the command that ran (in schemathesis.json, the cassette, the NDJSON and HTML reports) from
+# sys.argv, and knows only `st`, `pytest` and `python -m` of those two: anything else is "<unknown entrypoint>".
+# These modules hold the function it asks (internals: tests/contract/test_reports.py names each); while a run
+# writes its reports, ours answers for a command it does not know.
+COMMAND_LOOKUPS = (
+    "schemathesis.reporting._command",
+    "schemathesis.cli.commands.run.handlers.ndjson",
+    "schemathesis.cli.commands.run.handlers.vcr",
+)
+_LOOKUP = "get_command_representation"
+_UNKNOWN = "<unknown entrypoint>"
+_SECRET_FLAGS = frozenset({"--" + name.replace("_", "-") for name in SECRETS["fuzz"]} | {"--header"})
+_FILTERED = "[Filtered]"
+
+
+def command_line(argv: Sequence[str]) -> str:
+    """``mockserver fuzz ...`` as it was run, every secret option's value filtered."""
+    words, hide = ["mockserver"], False
+    for arg in argv[1:]:
+        flag, equals, _ = arg.partition("=")
+        if hide:
+            words.append(_FILTERED)
+        elif equals and flag in _SECRET_FLAGS:
+            words.append(f"{flag}={_FILTERED}")
+        else:
+            words.append(arg)
+        hide = not hide and not equals and arg in _SECRET_FLAGS
+    return " ".join(words)
+
+
+def _ours(original: Callable[..., str]) -> Callable[..., str]:
+    def named(*args: Any, **kwargs: Any) -> str:
+        found = original(*args, **kwargs)
+        program = os.path.basename(sys.argv[0])
+        known = program == "mockserver" or sys.argv[0].endswith(os.path.join("mockserver", "__main__.py"))
+        return command_line(sys.argv) if found == _UNKNOWN and known else found
+
+    return named
 
 
 class ReportError(Exception):
@@ -41,6 +85,7 @@ class SchemathesisReports:
     directory: Path | None
     ctx: ExecutionContext | None = None
     handlers: list[EventHandler[Any]] = field(default_factory=list)
+    replaced: list[tuple[Any, Callable[..., str]]] = field(default_factory=list)  # (module, its own lookup)
 
     @property
     def written(self) -> list[Path]:
@@ -57,6 +102,11 @@ class SchemathesisReports:
             handler.handle_event(self.ctx, event)
 
     def _start(self, event: LoadingFinished) -> None:
+        for name in COMMAND_LOOKUPS:
+            module = importlib.import_module(name)
+            original = getattr(module, _LOOKUP)
+            self.replaced.append((module, original))
+            setattr(module, _LOOKUP, _ours(original))
         config = event.config
         directory = self.directory or Path()
         paths: dict[str, Any] = {f"{name}_path": str(report_path(directory, name)) for name in self.formats}
@@ -76,8 +126,12 @@ class SchemathesisReports:
             handler.start(self.ctx)
 
     def close(self, result: RunResult) -> None:
-        """Let every writer finish."""
-        if self.ctx is None:
-            return
-        for handler in self.handlers:
-            handler.shutdown(self.ctx)
+        """Let every writer finish, then give Schemathesis its own command lookup back."""
+        try:
+            if self.ctx is not None:
+                for handler in self.handlers:
+                    handler.shutdown(self.ctx)
+        finally:
+            for module, original in reversed(self.replaced):
+                setattr(module, _LOOKUP, original)
+            self.replaced.clear()
