@@ -101,6 +101,13 @@ def test_the_html_report_names_the_failed_semantic_check(ran: Ran) -> None:
     assert CHECK in (ran.directory / FIVE["html"]).read_text(encoding="utf-8")
 
 
+def test_the_html_report_lists_the_checks_the_console_counts(ran: Ran) -> None:
+    page = (ran.directory / FIVE["html"]).read_text(encoding="utf-8")
+    listed = page.split('<span class="tk">Checks</span>', 1)[1].split("</details>", 1)[0]
+    checks = json.loads((ran.directory / "results.json").read_text(encoding="utf-8"))["checks"]
+    assert sorted(re.findall(r"<code>([^<]+)</code>", listed)) == sorted(c["name"] for c in checks)
+
+
 def test_the_html_report_opens_offline_in_chromium(browser: Browser, ran: Ran, tmp_path: Path) -> None:
     path = ran.directory / FIVE["html"]
     with opened_offline(browser, path) as opened:
