@@ -423,8 +423,8 @@ DEFAULT_REPORT_DIR = Path("mockserver-report")
     help="Largest response body read (also decompressed), e.g. 512KB or 50MB; a larger one is a failure.",
 )
 @report_option(
-    help="Reports to write into --report-dir, comma-separated: junit, html, har, vcr, ndjson, json, pytest, allure "
-    "(Schemathesis's own), markdown, semantic."
+    help="Reports to write into --report-dir, comma-separated: html, har, vcr, ndjson, json, pytest, allure "
+    "(Schemathesis's own), junit (one case per check), markdown, semantic."
 )
 @click.option(
     "--report-dir",
