@@ -20,8 +20,9 @@ $(STAMP): pyproject.toml hatch_build.py mockserver/apis/_pages.c mockserver/core
 
 install: $(STAMP)
 
+# make serve PORT=9001 SERVE_ARGS="--seed 7 --count 2000"
 serve: install
-	$(BIN)/mockserver serve
+	$(BIN)/mockserver serve $(if $(PORT),--port $(PORT)) $(SERVE_ARGS)
 
 # Debian's Chromium for tests/server/test_browser.py (Playwright drives it; its own browser download is never used).
 browser:

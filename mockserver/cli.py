@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import enum
 import functools
 import importlib
+import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
 
 import click
+from click.core import ParameterSource
 
 from mockserver.apis import names
 from mockserver.contract.options import DEFAULT_MAX_EXAMPLES, TargetKind
+from mockserver.core.configfile import SECRETS, ConfigError, ConfigFile, read_config
+from mockserver.core.credentials import fingerprint
 from mockserver.core.listening import BindError
 from mockserver.core.openapi import ApiId, SpecError
 from mockserver.core.tokens import mint_token
@@ -86,14 +92,33 @@ ANCHOR = click.option(
 )
 
 
+ENV_PREFIX = "MOCKSERVER"  # click's auto_envvar_prefix: MOCKSERVER_SERVE_PORT, MOCKSERVER_FUZZ_SEED, ...
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mockserver", prog_name="mockserver", message="%(prog)s %(version)s")
 def cli() -> None:
-    """Calendar mock & contract kit: serve the calendar APIs, fuzz a target against their specs."""
+    """Calendar mock & contract kit: serve the calendar APIs, fuzz a target against their specs.
+
+    Options of serve and fuzz also come from the environment (MOCKSERVER_<COMMAND>_<OPTION>, e.g.
+    MOCKSERVER_SERVE_SEED; MOCKSERVER_PORT and MOCKSERVER_HOST for serve) and from mockserver.toml ([serve], [fuzz])
+    or pyproject.toml ([tool.mockserver.serve], ...): a flag wins over the environment, which wins over the file.
+    Secrets come from the environment only. `mockserver config` shows what applies and where it came from.
+    """
+
+
+def _secret(command: str, name: str) -> str:
+    """The environment variable a secret option is read from (a settings file never holds it)."""
+    return SECRETS[command][name]
+
+
+def _fuzz_secret(flag: str, help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(flag, default=None, envvar=_secret("fuzz", flag.lstrip("-").replace("-", "_")), help=help)
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="MOCKSERVER_HOST", help="Address to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, envvar="MOCKSERVER_PORT")
 @click.option("--api", type=click.Choice(["all", *names()]), default="all", show_default=True)
 @SEED
 @COUNT
@@ -110,6 +135,7 @@ def cli() -> None:
     "accept_tokens",
     multiple=True,
     metavar="TOKEN",
+    envvar=_secret("serve", "accept_tokens"),
     help="Also accept this opaque bearer token, with every scope (repeatable).",
 )
 @click.option("--validate-responses", is_flag=True, help="Validate every response against the spec (slower).")
@@ -159,7 +185,7 @@ def cli() -> None:
     "--admin-token",
     default=None,
     metavar="TOKEN",
-    envvar="MOCKSERVER_ADMIN_TOKEN",
+    envvar=_secret("serve", "admin_token"),
     help="Open /__mock/ beyond loopback, to requests carrying Authorization: Bearer TOKEN. A flag shows in the "
     "process list: prefer the environment variable MOCKSERVER_ADMIN_TOKEN.",
 )
@@ -306,6 +332,7 @@ def token(scopes: tuple[str, ...], expires_in: int | None) -> None:
 
 class HeaderType(click.ParamType):  # type: ignore[type-arg]
     name = "NAME:VALUE"
+    envvar_list_splitter = "\n"  # a header value holds spaces
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, str]:
         if isinstance(value, tuple):
@@ -352,11 +379,9 @@ DEFAULT_REPORT_DIR = Path("mockserver-report")
     metavar="BASE_URL",
     help="Where the spec's paths are appended (e.g. http://127.0.0.1:8000/main for interventions).",
 )
-@click.option("--token", default=None, help="Bearer token (default: a development token the mock accepts).")
-@click.option("--unscoped-token", default=None, help="A token without calendar.event.read, to test the 403.")
-@click.option(
-    "--expired-token", default=None, help="A token the target issued that has expired, to test that it is refused."
-)
+@_fuzz_secret("--token", "Bearer token (default: a development token the mock accepts).")
+@_fuzz_secret("--unscoped-token", "A token without calendar.event.read, to test the 403.")
+@_fuzz_secret("--expired-token", "A token the target issued that has expired, to test that it is refused.")
 @click.option(
     "--target-kind",
     type=click.Choice(["mock", "deployment"]),
@@ -364,8 +389,15 @@ DEFAULT_REPORT_DIR = Path("mockserver-report")
     help="Hold the target to the API's rules and the mock's own (mock) or to the API's alone (deployment); "
     "default: mock when the target says so at /.well-known/mockserver.",
 )
-@click.option("--session-token", default=None, help="x-session-token for interventions.")
-@click.option("--header", "headers", type=HeaderType(), multiple=True, help="An extra header (repeatable).")
+@_fuzz_secret("--session-token", "x-session-token for interventions.")
+@click.option(
+    "--header",
+    "headers",
+    type=HeaderType(),
+    multiple=True,
+    envvar=_secret("fuzz", "headers"),
+    help="An extra header (repeatable; from the environment, one a line).",
+)
 @click.option(
     "--max-examples",
     type=click.IntRange(1, 100_000),
@@ -391,8 +423,8 @@ DEFAULT_REPORT_DIR = Path("mockserver-report")
     help="Largest response body read (also decompressed), e.g. 512KB or 50MB; a larger one is a failure.",
 )
 @report_option(
-    help="Reports to write into --report-dir, comma-separated: junit, html, har, vcr, ndjson, json, pytest, allure "
-    "(Schemathesis's own), markdown, semantic."
+    help="Reports to write into --report-dir, comma-separated: html, har, vcr, ndjson, json, pytest, allure "
+    "(Schemathesis's own), junit (one case per check), markdown, semantic."
 )
 @click.option(
     "--report-dir",
@@ -539,10 +571,82 @@ def proxy(api: ApiId, upstream: str, host: str, port: int, strict: bool, timeout
         raise click.ClickException(str(exc)) from None
 
 
+SETTABLE = ("serve", "fuzz")  # the commands a settings file and the environment set options of
+
+
+def _settings_file() -> ConfigFile:
+    commands = cli.commands
+    return read_config(Path.cwd(), {name: frozenset(str(p.name) for p in commands[name].params) for name in SETTABLE})
+
+
+_SOURCES = {
+    ParameterSource.ENVIRONMENT: "environment",
+    ParameterSource.DEFAULT_MAP: "file",
+    ParameterSource.DEFAULT: "default",
+}
+
+
+def _effective(command: click.Command, parent: click.Context) -> list[tuple[str, str, str]]:
+    """(option, value, where it came from) of each option of ``command``, as click resolves them with no flag."""
+    ctx = click.Context(command, parent=parent, info_name=command.name)
+    secrets = SECRETS.get(command.name or "", {})
+    rows = []
+    for param in command.params:
+        if not isinstance(param, click.Option) or param.name is None or param.hidden:
+            continue
+        value, source = param.consume_value(ctx, {})
+        where = _SOURCES.get(source, "default")
+        if source is ParameterSource.ENVIRONMENT:
+            where = f"environment {_variable_used(param, ctx)}"
+        elif source is ParameterSource.DEFAULT_MAP:
+            where = f"file {parent.obj}"
+        shown = _shown(value, param.name in secrets)
+        rows.append((param.opts[0], shown, where))
+    return rows
+
+
+def _variable_used(param: click.Option, ctx: click.Context) -> str:
+    named = [param.envvar] if isinstance(param.envvar, str) else list(param.envvar or [])
+    automatic = f"{ctx.auto_envvar_prefix}_{(param.name or '').upper()}" if ctx.auto_envvar_prefix else None
+    return next((n for n in [*named, automatic] if n is not None and os.environ.get(n)), "?")
+
+
+def _shown(value: Any, secret: bool) -> str:
+    unset = isinstance(value, enum.Enum) and value.name == "UNSET"  # click's marker of no value at all
+    if unset or value is None or value in ((), []):
+        return "(not set)"
+    if secret:
+        values = value if isinstance(value, tuple) else (value,)
+        return ", ".join(fingerprint(str(v)) for v in values)
+    return " ".join(map(str, value)) if isinstance(value, tuple) else str(value)
+
+
+@cli.command()
+@click.pass_context
+def config(ctx: click.Context) -> None:
+    """Print the effective settings of serve and fuzz and where each came from (secrets as fingerprints)."""
+    file = _settings_file()
+    root = click.Context(cli, info_name="mockserver", auto_envvar_prefix=ENV_PREFIX, default_map=file.default_maps())
+    root.obj = file.path
+    click.echo(f"settings file: {file.path or 'none (mockserver.toml or [tool.mockserver] of pyproject.toml)'}")
+    group = cli
+    for name in SETTABLE:
+        click.echo(f"\n[{name}]")
+        rows = _effective(group.commands[name], root)
+        width = max(len(option) for option, _, _ in rows)
+        for option, value, where in rows:
+            click.echo(f"  {option:<{width}}  {value}  ({where})")
+
+
 def main() -> None:
     """Run the CLI; usage and data errors are one line on stderr and a non-zero exit, never a traceback."""
     try:
-        cli.main(standalone_mode=False)
+        file = _settings_file()
+    except ConfigError as exc:
+        click.echo(f"mockserver: {exc}", err=True)
+        sys.exit(2)
+    try:
+        cli.main(standalone_mode=False, auto_envvar_prefix=ENV_PREFIX, default_map=file.default_maps())
     except click.exceptions.Abort:
         sys.exit(130)
     except click.UsageError as exc:

@@ -1,4 +1,6 @@
-"""pytest plugin: ``pytest --api events [--target-url URL]`` runs the contract test, one test item per check.
+"""pytest plugin: ``pytest --api events [--target-url URL]`` runs the contract test, one test item per check (and
+nothing else: the project's own tests are not collected then); and the ``calendar_mock`` fixture serves the mock
+to a project's own tests, on a free loopback port of the test process, configured by the ``calendar_mock`` marker.
 
 Loaded in every pytest session through the ``pytest11`` entry point, so it only adds options until
 ``--api`` is given; nothing heavy is imported before that. Without ``--target-url`` it tests the mock in-process.
@@ -6,6 +8,9 @@ Loaded in every pytest session through the ``pytest11`` entry point, so it only 
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,8 +20,59 @@ from mockserver.apis import names, table
 
 if TYPE_CHECKING:
     from mockserver.contract.results import RunResult
+    from mockserver.server.embedded import RunningMock
 
 _RESULT = pytest.StashKey["RunResult"]()
+
+
+@contextmanager
+def _dependencies_quiet() -> Iterator[None]:
+    """The mock's and the tester's dependencies (Connexion, jsonschema, Starlette, Schemathesis) warn of their own
+    deprecations on import and use: those are ours to follow, not the user's test suite's, whose
+    ``filterwarnings = error`` would turn them into errors (an INTERNALERROR at collection)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        yield
+
+
+_MARKER = (
+    "calendar_mock(seed=0, count=1000, anchor='YYYY-MM-DD', fixtures={api: path}, scenarios=[{...}], apis=[...]): "
+    "the data and scenarios the calendar_mock fixture starts the mock with"
+)
+_MOCK_OPTIONS = frozenset({"seed", "count", "anchor", "fixtures", "scenarios", "apis"})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", _MARKER)
+
+
+@pytest.fixture
+def calendar_mock(request: pytest.FixtureRequest) -> Iterator[RunningMock]:
+    """The mock on a free loopback port of this process for the test: ``.urls[api]`` (base URLs), ``.token``,
+    ``.headers[api]`` (what a request needs), ``.set_scenario(...)``, ``.requests(...)``; configured by
+    ``@pytest.mark.calendar_mock(seed=..., count=..., fixtures=..., scenarios=[...])``."""
+    from datetime import date  # noqa: PLC0415
+
+    marker = request.node.get_closest_marker("calendar_mock")
+    options = dict(marker.kwargs) if marker is not None else {}
+    unknown = sorted(options.keys() - _MOCK_OPTIONS)
+    if unknown:
+        raise pytest.UsageError(f"calendar_mock marker: unknown option(s) {', '.join(unknown)}")
+    with _dependencies_quiet():
+        from mockserver.server.embedded import running_mock  # noqa: PLC0415
+        from mockserver.server.settings import Settings  # noqa: PLC0415
+
+        given: dict[str, Any] = {k: options[k] for k in ("seed", "count") if k in options}
+        if "anchor" in options:
+            anchor = options["anchor"]
+            given["anchor"] = anchor if isinstance(anchor, date) else date.fromisoformat(anchor)
+        if "fixtures" in options:
+            given["fixtures"] = {api: Path(path) for api, path in options["fixtures"].items()}
+        if "apis" in options:
+            given["apis"] = tuple(options["apis"])
+        with running_mock(Settings(**given), options.get("scenarios", ())) as mock:
+            yield mock
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -135,19 +191,30 @@ def _options(config: pytest.Config) -> Any:
 
 def _result(config: pytest.Config) -> RunResult:
     if _RESULT not in config.stash:
-        from mockserver.contract.commands.fuzz import run_reported  # noqa: PLC0415
-        from mockserver.contract.reports.schemathesis import ReportError  # noqa: PLC0415
+        with _dependencies_quiet():
+            from mockserver.contract.commands.fuzz import run_reported  # noqa: PLC0415
+            from mockserver.contract.reports.schemathesis import ReportError  # noqa: PLC0415
 
         try:
-            config.stash[_RESULT] = run_reported(_options(config))[0]
+            with _dependencies_quiet():
+                config.stash[_RESULT] = run_reported(_options(config))[0]
         except ReportError as exc:
             raise pytest.UsageError(f"--contract-report: {exc}") from None
     return config.stash[_RESULT]
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """With ``--api`` the session is the contract test alone: the project's own test files are not collected."""
+    return True if config.getoption("api") is not None else None
+
+
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("api") is None:
+    api = config.getoption("api")
+    if api is None:
         return
     result = _result(config)
     names = ["credentials_check"] if result.fatal is not None else [c.name for c in result.checks]
-    items.extend(ContractItem.from_parent(session, name=name) for name in [*names, "network"])
+    # A node id with a "module" part, so that reports name a class (JUnit's classname: contract.<api>).
+    items.extend(
+        ContractItem.from_parent(session, name=name, nodeid=f"contract/{api}::{name}") for name in [*names, "network"]
+    )

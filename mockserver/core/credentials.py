@@ -7,6 +7,7 @@ server's request stage answers it with a 401 problem, the proxy logs it.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,12 +16,17 @@ from typing import Any, NamedTuple
 
 import jwt
 
-__all__ = ["MALFORMED", "NO_TOKEN", "Authenticator", "CredentialsError", "Grant", "bearer_token"]
+__all__ = ["MALFORMED", "NO_TOKEN", "Authenticator", "CredentialsError", "Grant", "bearer_token", "fingerprint"]
 
 _DECODED_MAX = 1024
 _NOT_JWT = "the bearer token is not a JWT (expected three base64url parts whose middle part is a JSON object)"
 NO_TOKEN = "No authorization token provided"
 MALFORMED = ("Invalid authorization header", "Authorization is given")
+
+
+def fingerprint(secret: str) -> str:
+    """A short, stable, one-way name for a credential: enough to tell two apart, useless to replay."""
+    return "sha256:" + hashlib.sha256(secret.encode("utf-8", "surrogateescape")).hexdigest()[:12]
 
 
 class CredentialsError(Exception):

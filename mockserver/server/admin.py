@@ -162,7 +162,7 @@ def admin_handlers(journal: Journal, book: ScenarioBook, scenarios: Mapping[str,
         entry = journal.get(id)
         if entry is None:
             return problem(404, "Not Found", f"no entry {id} in the journal (it keeps the latest {journal.capacity})")
-        return _json(journal.render(entry))
+        return _json({**journal.render(entry), "response": journal.response(entry)})
 
     async def list_scenarios() -> Any:
         return _json({"scenarios": [s.to_json() for s in book.listed()]})

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, NoReturn
 
 from connexion import AsyncApp
-from connexion.exceptions import Unauthorized
+from connexion.exceptions import BadRequestProblem, Unauthorized
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from starlette.datastructures import MutableHeaders
@@ -30,11 +30,19 @@ from mockserver.server.auth import stage_owned_security, unauthorized_response
 from mockserver.server.chaos import chaos_middleware
 from mockserver.server.docs import SPEC_ONLY, add_swagger_ui
 from mockserver.server.fence import SERVER, Fence, Fenced
-from mockserver.server.journal import Journal, JournalStage, Understand
+from mockserver.server.journal import Journal, JournalStage, Replay, Understand
 from mockserver.server.lane import Lane
-from mockserver.server.pipeline import OperationPlan, RequestStage, Rethrow, compile_plan
-from mockserver.server.routes import IDENTITY_PATH, OrjsonJsonifier, healthz, identity, token_endpoint
-from mockserver.server.runtime import ScenarioBook
+from mockserver.server.pipeline import OperationPlan, RequestStage, Rethrow, compile_plan, page_answer
+from mockserver.server.routes import (
+    IDENTITY_PATH,
+    OrjsonJsonifier,
+    healthz,
+    identity,
+    landing,
+    not_found,
+    token_endpoint,
+)
+from mockserver.server.runtime import PREFERENCE_NAMES, ScenarioBook
 from mockserver.server.scenarios import Preferences
 from mockserver.server.settings import Settings, anchor_micros
 
@@ -177,7 +185,7 @@ def _owners(apis: tuple[ApiId, ...]) -> dict[str, ApiId]:
 
 def _skipped(apis: tuple[ApiId, ...]) -> Callable[[str], bool]:
     """Which paths the journal skips: the mock's own routes and the docs."""
-    own = {"/healthz", "/oauth/token", IDENTITY_PATH, PREFIX}
+    own = {"/healthz", "/oauth/token", IDENTITY_PATH, PREFIX, "/favicon.ico", "/"}
     own |= {table(api).base_path + suffix for api in apis for suffix in ("/openapi.json", "/ui")}
     prefixes = (PREFIX + "/", *(table(api).base_path + "/ui/" for api in apis))
 
@@ -203,6 +211,39 @@ def _understanding(plans: Mapping[tuple[str, str], OperationPlan]) -> Understand
     return understand
 
 
+def _links(apis: tuple[ApiId, ...]) -> list[tuple[str, str, str]]:
+    """What ``GET /`` links: each API's Swagger UI and spec, then the inspector and its admin API."""
+    links = []
+    for api in apis:
+        base = table(api).base_path
+        links += [(api, "Swagger UI", f"{base}/ui/"), (api, "spec (JSON)", f"{base}/openapi.json")]
+    return [*links, ("inspector", "requests and scenarios", f"{PREFIX}/"), ("inspector", "admin API", f"{PREFIX}/ui/")]
+
+
+def _replaying(plans: Mapping[tuple[str, str], OperationPlan]) -> Replay:
+    """For the inspector: the body a journalled request was answered with, answered again from the same query and
+    preferences (a page of another seed's dataset is not built again for it)."""
+    by_api = {plan.api.name: plan for plan in plans.values()}
+
+    def replay(api: str, query_string: bytes, applied: tuple[str, ...], served: bool) -> bytes | None:
+        plan = by_api.get(api)
+        if plan is None:
+            return None
+        preferred = [item for item in applied if item.partition("=")[0] in PREFERENCE_NAMES]
+        try:
+            prefs = plan.scenarios.parse([", ".join(preferred)]) if preferred else Preferences()
+            if not served:
+                canned = plan.scenarios.canned(prefs)
+                return None if canned is None else canned.body
+            if prefs.seed is not None:
+                return None
+            return page_answer(plan, prefs, plan.rules.query_values(query_string))[0]
+        except (ParameterError, BadRequestProblem):
+            return None
+
+    return replay
+
+
 @dataclass(frozen=True)
 class Served:
     """The app, and the lane that answers its plain pages before it (None: every request goes to the app)."""
@@ -219,7 +260,8 @@ def create_served(settings: Settings, stores: dict[ApiId, Store] | None = None) 
     stores = build_stores(settings) if stores is None else stores
     plans = _plans(settings, stores)
     secrets = frozenset(n.lower().encode("latin-1") for n in _header_params(settings.apis, free_only=True))
-    journal, book = Journal(settings.journal, secrets, _understanding(plans), settings.journal_bytes), ScenarioBook()
+    journal = Journal(settings.journal, secrets, _understanding(plans), settings.journal_bytes, _replaying(plans))
+    book = ScenarioBook()
     admin = admin_handlers(journal, book, {plan.api.name: plan.scenarios for plan in plans.values()})
     app = AsyncApp(
         __name__,
@@ -241,6 +283,7 @@ def create_served(settings: Settings, stores: dict[ApiId, Store] | None = None) 
         app.add_middleware(stage, position=MiddlewarePosition.BEFORE_EXCEPTION, **options)
     app.add_middleware(Rethrow, position=MiddlewarePosition.BEFORE_SWAGGER)  # its problems, raised for Connexion
     app.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
+    app.add_url_rule("/", "landing", landing(_links(settings.apis)), methods=["GET"])
     app.add_url_rule("/oauth/token", "oauth_token", token_endpoint, methods=["POST"])
     app.add_url_rule(IDENTITY_PATH, "identity", identity, methods=["GET"])
     for rule, view in inspector_routes().items():
@@ -254,6 +297,7 @@ def create_served(settings: Settings, stores: dict[ApiId, Store] | None = None) 
         app.add_api(dict(served.spec.document), base_path=served.base_path, name=api, swagger_ui_options=SPEC_ONLY)
         add_swagger_ui(app, api, served.spec, served.base_path)
     app.add_error_handler(Unauthorized, unauthorized_response)
+    app.add_error_handler(404, not_found(tuple(owners)))
     fence = Fence.around([SERVER, *(stage.fence for stage, _ in stages)])
     lane = None if fence.every_request else Lane(routes, authenticator, book, journal, owners, lines, fence)
     return Served(app, lane)

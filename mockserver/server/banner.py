@@ -11,7 +11,7 @@ from mockserver.core.instants import format_instant
 from mockserver.core.openapi import ApiId
 from mockserver.core.store import Store
 
-__all__ = ["example_curl", "print_banner"]
+__all__ = ["example_curl", "print_banner", "required_headers"]
 
 
 def _window(store: Store) -> tuple[str, str]:
@@ -27,6 +27,16 @@ def _wire(value: object) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
+def required_headers(api: ApiId, token: str) -> dict[str, str]:
+    """The headers a request to ``api`` needs: the token, and each header the spec requires (a fixed value where
+    the spec fixes one, else any non-blank value)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    for param in table(api).operation.params_in("header"):
+        if param.required:
+            headers[param.name] = str(param.enum[0]) if param.enum and len(param.enum) == 1 else "dev"
+    return headers
+
+
 def example_curl(base: str, api: ApiId, store: Store, token: str) -> str:
     """A request for five records of the whole data's window, with every parameter and header the spec requires."""
     served = table(api)
@@ -37,11 +47,7 @@ def example_curl(base: str, api: ApiId, store: Store, token: str) -> str:
     if served.count_param is not None:
         query[served.count_param] = "true"
     query[served.size_param] = "5"
-    headers = ["-H", f"Authorization: Bearer {token}"]
-    for param in op.params_in("header"):
-        if param.required:  # a fixed value where the spec fixes one, else any non-blank value
-            value = str(param.enum[0]) if param.enum and len(param.enum) == 1 else "dev"
-            headers += ["-H", f"{param.name}: {value}"]
+    headers = [word for name, value in required_headers(api, token).items() for word in ("-H", f"{name}: {value}")]
     url = f"{base}{served.base_path}{op.path}?{'&'.join(f'{k}={v}' for k, v in query.items())}"
     return shlex.join(["curl", "-s", *headers, url])
 
@@ -57,7 +63,8 @@ def print_banner(console: Console, base: str, stores: dict[ApiId, Store], token:
             soft_wrap=True,
             highlight=False,
         )
-    console.print(f"  health: {base}/healthz", soft_wrap=True, highlight=False)
+    console.print(f"  inspector (requests, why, scenarios): {base}/__mock/", soft_wrap=True, highlight=False)
+    console.print(f"  all the links: {base}/   health: {base}/healthz", soft_wrap=True, highlight=False)
     console.print(f"Development token (no expiry):\n  {token}", soft_wrap=True, highlight=False)
     for api, store in stores.items():
         console.print(f"Try {api}:", soft_wrap=True)

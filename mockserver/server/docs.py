@@ -48,6 +48,7 @@ def add_swagger_ui(app: AsyncApp, name: str, spec: CompiledSpec, base_path: str)
         .render(
             title=spec.title,
             spec_url=base_path.rstrip("/") + "/openapi.json",
+            base_path=base_path.rstrip("/"),
             headers=required_headers(spec, base_path),
         )
         .encode()

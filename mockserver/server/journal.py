@@ -15,7 +15,6 @@ query string when someone reads the entry (``Understand``): the same rules give 
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -26,7 +25,7 @@ from urllib.parse import parse_qsl
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mockserver.core.credentials import CredentialsError, bearer_token
+from mockserver.core.credentials import CredentialsError, bearer_token, fingerprint
 from mockserver.core.curl import curl_command
 from mockserver.core.query import Query
 from mockserver.server.access_log import AccessLog, Lines, access_line
@@ -41,8 +40,10 @@ __all__ = [
     "Entry",
     "Journal",
     "JournalStage",
+    "Replay",
     "Served",
     "Understand",
+    "did_you_mean",
     "fingerprint",
 ]
 
@@ -75,11 +76,9 @@ Headers = tuple[tuple[bytes, bytes], ...]
 Served = tuple[int, int, int, int, str]
 # (API, query string) -> the query the request stage understood from it, or None (for the explanation, on reading)
 Understand = Callable[[str, bytes], Query | None]
-
-
-def fingerprint(secret: str) -> str:
-    """A short, stable, one-way name for a credential: enough to tell two apart, useless to replay."""
-    return "sha256:" + hashlib.sha256(secret.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+# (API, query string, preferences applied, served) -> the body the request was answered with, worked out again on
+# reading (the data is deterministic), or None when it cannot be (a refusal: its detail is the explanation's)
+Replay = Callable[[str, bytes, tuple[str, ...], bool], bytes | None]
 
 
 def _cut(value: bytes) -> bytes:
@@ -397,11 +396,13 @@ class Journal:
         secrets: frozenset[bytes] = frozenset(),
         understand: Understand = lambda api, query_string: None,
         max_bytes: int = DEFAULT_BYTES,
+        replay: Replay = lambda api, query_string, applied, served: None,
     ) -> None:
         self.capacity = capacity
         self.max_bytes = max_bytes
         self.bytes = 0  # what the entries kept weigh
         self.understand = understand
+        self.replay = replay
         self._ring = [Entry() for _ in range(capacity)]  # every slot made at once: a request only reuses one
         self._last = 0  # the last id given
         self._first = 1  # the first id kept (cleared before it)
@@ -459,6 +460,19 @@ class Journal:
 
     def render(self, entry: Entry) -> dict[str, Any]:
         return entry.to_json(self.understand, self._variables)
+
+    def response(self, entry: Entry) -> str | None:
+        """The body the entry's request was answered with, pretty-printed when it is JSON: never kept, worked out
+        again from the request (the same data gives the same bytes), for a served page or a scenario's example."""
+        if entry.api is None or entry.kind not in ("served", "scenario"):
+            return None
+        body = self.replay(entry.api, entry.query_string, entry.applied, entry.kind == "served")
+        if body is None:
+            return None
+        try:
+            return orjson.dumps(orjson.loads(body), option=orjson.OPT_INDENT_2).decode()
+        except orjson.JSONDecodeError:
+            return _text(body)
 
     def clear(self) -> None:
         self._first = self._last + 1
@@ -576,9 +590,14 @@ class JournalStage:
             return f"{entry.path} is an API operation, but not for {entry.method}"
         if entry.status != 404:
             return f"answered {entry.status} outside the APIs"
-        near = [p for p in self.paths if p.endswith(entry.path) or entry.path.endswith(p)]
-        hint = f"; did you mean {near[0]} (the API's base path)?" if near else ""
-        return f"no API operation at {entry.method} {entry.path}{hint}"
+        return f"no API operation at {entry.method} {entry.path}{did_you_mean(entry.path, self.paths)}"
+
+
+def did_you_mean(path: str, operations: Iterable[str]) -> str:
+    """For a path that found no route: the API operation it was likely meant for (a base path missing or extra),
+    as the end of a sentence, or ""."""
+    near = [p for p in operations if p.endswith(path) or path.endswith(p)]
+    return f"; did you mean {near[0]} (the API's base path)?" if near else ""
 
 
 def _header(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str:

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from html import escape
 from importlib.metadata import version
 from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
 from connexion.jsonifier import Jsonifier
+from connexion.lifecycle import ConnexionResponse
+from connexion.problem import problem
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from mockserver.core.identity import IDENTITY_PATH, identity_body
 from mockserver.core.tokens import mint_token
+from mockserver.server.journal import did_you_mean
 
-__all__ = ["IDENTITY_PATH", "TOKEN_BODY_LIMIT", "OrjsonJsonifier", "healthz", "identity", "token_endpoint"]
+__all__ = [
+    "IDENTITY_PATH",
+    "TOKEN_BODY_LIMIT",
+    "OrjsonJsonifier",
+    "healthz",
+    "identity",
+    "landing",
+    "not_found",
+    "token_endpoint",
+]
 
 TOKEN_BODY_LIMIT = 64 * 1024  # a client-credentials form is a few hundred bytes
 CLIENT_GONE = 499  # the client closed the connection before its request was read (no answer reaches it)
@@ -78,3 +92,34 @@ async def _body(request: Request, limit: int) -> bytes | None:
         if len(received) > limit:
             return None
     return bytes(received)
+
+
+def not_found(operations: tuple[str, ...]) -> Callable[[Any, Exception], ConnexionResponse]:
+    """Connexion's 404 handler: its problem, the detail saying which API operation the path was likely meant for
+    (the same words as the journal's explanation)."""
+
+    def handler(request: Any, exc: Exception) -> ConnexionResponse:
+        path = request.url.path
+        return problem(404, "Not Found", f"no API operation at {request.method} {path}{did_you_mean(path, operations)}")
+
+    return handler
+
+
+def landing(links: list[tuple[str, str, str]]) -> Callable[[Request], Awaitable[Response]]:
+    """``GET /``: a small page linking each API's Swagger UI and spec and the inspector (``links``: (group, label,
+    path)); the same list as JSON for ``Accept: application/json``."""
+    as_json = orjson.dumps({"links": [{"group": g, "title": t, "href": h} for g, t, h in links]})
+    items = "".join(f'<li>{escape(g)}: <a href="{escape(h)}">{escape(t)}</a></li>' for g, t, h in links)
+    page = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">'
+        "<title>mockserver</title><style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem}</style></head>"
+        f"<body><h1>mockserver</h1><ul>{items}</ul></body></html>"
+    ).encode()
+
+    async def view(request: Request) -> Response:
+        accept = request.headers.get("accept", "")
+        if "application/json" in accept and "text/html" not in accept:
+            return Response(as_json, media_type="application/json")
+        return HTMLResponse(page)
+
+    return view

@@ -1,5 +1,5 @@
 """``mockserver fuzz --report FORMATS --report-dir DIR`` against a broken server on loopback: Schemathesis's own
-writers, with the contract's checks in them, and no credential in any file.
+writers, with the contract's checks in them, our JUnit report (one case per check), and no credential in any file.
 
 One run (module scope) of the command against the mock with the page cap ignored (``events/cap-ignored``, which
 ``page_size_respected`` must catch); each test reads what that run wrote. The oracles are the files as plain XML,
@@ -21,6 +21,7 @@ import jwt
 import pytest
 from playwright.sync_api import Browser
 
+from mockserver.contract.reports.schemathesis import COMMAND_LOOKUPS
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
 from tests.contract.breakages import CATALOGUE
@@ -100,6 +101,13 @@ def test_the_html_report_names_the_failed_semantic_check(ran: Ran) -> None:
     assert CHECK in (ran.directory / FIVE["html"]).read_text(encoding="utf-8")
 
 
+def test_the_html_report_lists_the_checks_the_console_counts(ran: Ran) -> None:
+    page = (ran.directory / FIVE["html"]).read_text(encoding="utf-8")
+    listed = page.split('<span class="tk">Checks</span>', 1)[1].split("</details>", 1)[0]
+    checks = json.loads((ran.directory / "results.json").read_text(encoding="utf-8"))["checks"]
+    assert sorted(re.findall(r"<code>([^<]+)</code>", listed)) == sorted(c["name"] for c in checks)
+
+
 def test_the_html_report_opens_offline_in_chromium(browser: Browser, ran: Ran, tmp_path: Path) -> None:
     path = ran.directory / FIVE["html"]
     with opened_offline(browser, path) as opened:
@@ -132,6 +140,30 @@ def test_no_file_holds_the_token(ran: Ran) -> None:
     assert (len(files) >= len(FIVE), holding) == (True, [])
 
 
+def test_no_file_holds_this_machine_s_paths(ran: Ran) -> None:
+    here = str(Path(__file__).resolve().parents[2])  # the checkout the run was made in
+    files = [p for p in ran.directory.rglob("*") if p.is_file()]
+    holding = [
+        str(p.relative_to(ran.directory)) for p in files if here in p.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert holding == []
+    assert (ran.directory / FIVE["pytest"]).read_text(encoding="utf-8").splitlines()[0].endswith(" spec/events.yaml")
+
+
+def test_the_reports_name_the_command_that_ran(ran: Ran) -> None:
+    files = [p for p in ran.directory.rglob("*") if p.is_file()]
+    assert [p.name for p in files if "<unknown entrypoint>" in p.read_text(encoding="utf-8", errors="replace")] == []
+    cassette = (ran.directory / FIVE["vcr"]).read_text(encoding="utf-8")
+    assert "command: 'mockserver fuzz --api events --target http://127.0.0.1:" in cassette
+    assert "--token [Filtered]" in cassette
+
+
+def test_the_internals_the_command_s_name_relies_on_exist() -> None:
+    # Schemathesis's own lookup of the command that ran: if an upgrade moves it, this names where it was.
+    for name in COMMAND_LOOKUPS:
+        assert callable(getattr(importlib.import_module(name), "get_command_representation", None)), name
+
+
 def test_the_har_filters_the_authorization_header(ran: Ran) -> None:
     har = json.loads((ran.directory / FIVE["har"]).read_text(encoding="utf-8"))
     values = {
@@ -158,6 +190,17 @@ def test_each_failure_is_titled_once_with_its_rule(ran: Ran) -> None:
     assert titles and all(line.count(CHECK) == 1 and len(line) > len(f"1. {CHECK}: ") + 20 for line in titles)
 
 
+def test_the_console_groups_failures_by_check_before_the_summary(ran: Ran) -> None:
+    failures = json.loads((ran.directory / "results.json").read_text(encoding="utf-8"))["failures"]
+    total = sum(f["check"] == CHECK for f in failures)
+    lines = ran.done.stdout.splitlines()
+    titles = [n for n, line in enumerate(lines) if re.match(rf"[0-9]+\. {CHECK}", line)]
+    table = next(n for n, line in enumerate(lines) if "responses" in line)
+    assert len(titles) == min(total, 3) and max(titles) < table
+    assert f"{CHECK}: {total} failures" in ran.done.stdout
+    assert (f"and {total - 3} more of {CHECK}" in ran.done.stdout) == (total > 3)
+
+
 def test_a_pipe_gets_full_column_names(ran: Ran) -> None:
     header = next(line for line in ran.done.stdout.splitlines() if "responses" in line)
     assert all(name in header for name in ("check", "kind", "responses", "fired", "failures", "verdict"))
@@ -170,10 +213,19 @@ def test_an_old_report_path_gets_one_line_saying_what_to_write(tmp_path: Path) -
     assert "--report markdown --report-dir DIR" in lines[0] and "Traceback" not in done.stderr
 
 
-def test_junit_file_is_the_schemathesis_junit_report_too(ran: Ran) -> None:
-    root = ET.parse(ran.directory / "ci" / "junit.xml").getroot()
-    failing = [case.get("name") for case in root.iter("testcase") if case.find("failure") is not None]
-    assert failing == ["GET /events"]
+def test_the_junit_report_has_one_case_per_check_with_its_classname(ran: Ran) -> None:
+    checks = json.loads((ran.directory / "results.json").read_text(encoding="utf-8"))["checks"]
+    cases = list(ET.parse(ran.directory / FIVE["junit"]).getroot().iter("testcase"))
+    assert [case.get("name") for case in cases] == [check["name"] for check in checks]
+    assert {case.get("classname") for case in cases} == {"mockserver.contract.events"}
+    failing = [case.get("name") for case in cases if case.find("failure") is not None]
+    assert failing == [check["name"] for check in checks if check["failures"]]
+    assert CHECK in failing
+
+
+def test_the_junit_file_is_the_same_report(ran: Ran) -> None:
+    written = (ran.directory / "ci" / "junit.xml").read_text(encoding="utf-8")
+    assert written == (ran.directory / FIVE["junit"]).read_text(encoding="utf-8")
 
 
 def test_a_baseline_that_does_not_exist_is_written_from_the_run(ran: Ran) -> None:

@@ -91,3 +91,11 @@ def test_interventions_authorised_with_a_token_from_the_cli(page: Page, server: 
         body = _try_it_out(page, "interventions", tmp_path)
     assert sent.value.headers.get("content-type") == "application/json"
     assert body["data"] and "pagination" in body
+
+
+@pytest.mark.parametrize(("api", "base"), [("events", ""), ("interventions", "/main")])
+def test_the_servers_box_names_this_mock(page: Page, server: ServerProcess, api: str, base: str) -> None:
+    page.goto(f"{server.base}{base}/ui/")
+    page.locator(".opblock-summary").first.wait_for()
+    servers = page.locator(".servers select option")
+    assert servers.all_inner_texts() == [f"{server.base}{base} - this mock"]

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from starlette.testclient import TestClient
 
@@ -167,9 +168,27 @@ def test_clearing_keeps_ids_increasing(client: TestClient) -> None:
 def test_one_entry_by_id_and_an_unknown_id(client: TestClient) -> None:
     client.get(EVENTS, params=events_params(), headers=AUTH)
     entry = _latest(client)
-    assert client.get(f"/__mock/requests/{entry['id']}").json() == entry
+    one = client.get(f"/__mock/requests/{entry['id']}").json()
+    assert {k: v for k, v in one.items() if k != "response"} == entry
     missing = client.get("/__mock/requests/99999")
     assert (missing.status_code, missing.headers["content-type"]) == (404, "application/problem+json")
+
+
+def test_one_entry_carries_the_body_its_request_was_answered_with(client: TestClient) -> None:
+    sent = client.get(EVENTS, params=events_params(), headers=AUTH)
+    one = client.get(f"/__mock/requests/{_latest(client)['id']}").json()
+    assert orjson.loads(one["response"]) == sent.json()
+
+
+def test_a_scenario_s_entry_carries_the_spec_s_example_it_was_answered_with(client: TestClient) -> None:
+    sent = client.get(EVENTS, params=events_params(), headers={**AUTH, "Prefer": "code=503"})
+    one = client.get(f"/__mock/requests/{_latest(client)['id']}").json()
+    assert (sent.status_code, orjson.loads(one["response"])) == (503, sent.json())
+
+
+def test_a_refusal_s_entry_carries_no_body(client: TestClient) -> None:
+    client.get(EVENTS, params=events_params())
+    assert client.get(f"/__mock/requests/{_latest(client)['id']}").json()["response"] is None
 
 
 def test_the_ring_keeps_the_latest_n_and_zero_turns_it_off() -> None:

@@ -42,15 +42,18 @@ def run_reported(options: FuzzOptions, say: Progress | None = None) -> tuple[Run
     """
     if options.reports and options.report_dir is None:
         raise ReportError(f"--report {','.join(options.reports)} needs a folder to write into (--report-dir)")
+    if options.junit is not None:
+        try:
+            options.junit.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ReportError(f"cannot create the folder of {options.junit}: {exc.strerror or exc}") from None
     reports = SchemathesisReports(
-        formats=tuple(f for f in options.reports if f in SCHEMATHESIS),
-        directory=options.report_dir,
-        junit=options.junit,
+        formats=tuple(f for f in options.reports if f in SCHEMATHESIS), directory=options.report_dir
     )
     result = run(options, say, listener=reports)
     with _sigint_deferred():
         reports.close(result)
-        written = reports.written + write_own_reports(result, options.reports, options.report_dir)
+        written = reports.written + write_own_reports(result, options.reports, options.report_dir, options.junit)
     return result, written
 
 

@@ -14,9 +14,9 @@ __all__ = [
 ]
 
 # Written by Schemathesis's own writers, fed the run's event stream (``allure`` needs its optional extra).
-SCHEMATHESIS = ("junit", "html", "har", "vcr", "ndjson", "json", "pytest", "allure")
-# Written by the contract tester, where Schemathesis has no such report.
-OURS = ("markdown", "semantic")
+SCHEMATHESIS = ("html", "har", "vcr", "ndjson", "json", "pytest", "allure")
+# Written by the contract tester, where Schemathesis has no such report or its own is per operation (JUnit).
+OURS = ("junit", "markdown", "semantic")
 RESULTS_FILE = "results.json"  # the run's verdict, machine-readable: what `mockserver report merge` reads
 
 _FILES = {

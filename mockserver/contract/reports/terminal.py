@@ -1,4 +1,5 @@
-"""What a person reads: progress while running, a summary per check, each failure with its curl, the tally last."""
+"""What a person reads: progress while running; the failures grouped by check (the first three of each with its curl,
+the rest counted), then the summary per check, and the tally last."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from mockserver.contract.reports.grouping import by_check
 from mockserver.contract.results import RunResult, Verdict
 from mockserver.contract.runner import Progress
 
-__all__ = ["coverage_lines", "print_result", "progress", "terminal"]
+__all__ = ["coverage_lines", "print_failures", "print_result", "progress", "terminal"]
 
 _STYLE = {
     Verdict.PASSED: "green",
@@ -58,7 +60,32 @@ def coverage_lines(result: RunResult) -> list[str]:
     ]
 
 
+def print_failures(result: RunResult, console: Console) -> None:
+    """Each failing check once, its first examples numbered ``N. check: the rule it verifies``, the rest counted."""
+    n = 0
+    for group in by_check(result.failures):
+        shown = f"{len(group.shown)} shown" if group.more else "all shown"
+        console.print(
+            f"\n[bold red]{escape(group.check)}[/]: {group.total} failure{'' if group.total == 1 else 's'} ({shown})",
+            soft_wrap=True,
+        )
+        for failure in group.shown:
+            n += 1
+            console.print(f"\n[bold red]{n}. {escape(failure.check)}[/]: {escape(failure.title)}", soft_wrap=True)
+            console.print(escape(failure.message), soft_wrap=True)
+            console.print("Reproduce with:", soft_wrap=True)
+            console.print(escape(failure.curl), soft_wrap=True, highlight=False)
+        if group.more:
+            console.print(
+                f"… and {group.more} more of {escape(group.check)} (every one in results.json, with --report-dir)",
+                soft_wrap=True,
+            )
+    if result.failures:
+        console.print()
+
+
 def print_result(result: RunResult, console: Console) -> None:
+    print_failures(result, console)
     table = Table(title=f"Contract checks: {result.api} at {escape(result.target)}", title_justify="left")
     table.add_column("check", no_wrap=True, min_width=26)
     table.add_column("kind", no_wrap=True)
@@ -90,11 +117,6 @@ def print_result(result: RunResult, console: Console) -> None:
         console.print(f"[cyan]data changed during the run[/]: {escape(change)}", soft_wrap=True)
     for check in never if not cut_short else ():
         console.print(f"[yellow]not exercised: {check.name}[/]: {escape(check.reason)}", soft_wrap=True)
-    for n, failure in enumerate(result.failures, 1):
-        console.print(f"\n[bold red]{n}. {escape(failure.check)}[/]: {escape(failure.title)}", soft_wrap=True)
-        console.print(escape(failure.message), soft_wrap=True)
-        console.print("Reproduce with:", soft_wrap=True)
-        console.print(escape(failure.curl), soft_wrap=True, highlight=False)
     for error in result.errors:
         console.print(f"[red]error[/]: {escape(error)}", soft_wrap=True)
     console.print(f"seed: {result.seed} (replay with --seed {result.seed}); {result.elapsed:.1f} s", soft_wrap=True)

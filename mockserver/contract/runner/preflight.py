@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -93,7 +94,7 @@ def connected(job: Job, prof: ApiProfile, headers: dict[str, str]) -> tuple[Base
     call = caller(op, options, headers, job.session)
     job.emit(
         LoadingFinished.from_schema(
-            schema, location=str(table(options.api).spec_path), start_time=time.time(), base_url=options.target
+            schema, location=_location(table(options.api).spec_path), start_time=time.time(), base_url=options.target
         )
     )
     job.say("checking the credentials")
@@ -184,3 +185,13 @@ def inapplicable_checks(prof: ApiProfile, names: tuple[str, ...], unscoped: str 
     if "scope_enforced" in names and unscoped is None:
         found["scope_enforced"] = "a deployment is judged with tokens it issued: give --unscoped-token to check it"
     return found
+
+
+def _location(spec: Path) -> str:
+    """The spec's path as the reports name it: relative to the working directory when it lies under it (a
+    checkout), else its folder and name (the installed package's ``spec/events.yaml``), never this machine's
+    absolute path."""
+    try:
+        return str(spec.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return f"{spec.parent.name}/{spec.name}"

@@ -83,7 +83,10 @@ def _run(job: Job, started: float) -> None:
     names = applicable_checks(prof)
     inapplicable = {} if mock_rules else inapplicable_checks(prof, names, credentials.unscoped)
     names = tuple(n for n in names if n not in inapplicable)
-    schema.config.checks.update(excluded_check_names=sorted(inapplicable))
+    # Every check whose rule this API does not state is left out too, so that Schemathesis's own reports (its
+    # HTML's list of checks) count the checks the console, JUnit and the semantic report count.
+    absent = [name for name in CHECK_NAMES if name not in names]
+    schema.config.checks.update(excluded_check_names=sorted({*inapplicable, *absent}))
     state = RunState(
         profile=prof,
         landscape=land,
