@@ -32,10 +32,11 @@ from mockserver.server.docs import SPEC_ONLY, add_swagger_ui
 from mockserver.server.journal import Journal, JournalStage, Understand
 from mockserver.server.lane import Lane
 from mockserver.server.pipeline import OperationPlan, RequestStage, Rethrow, compile_plan
-from mockserver.server.routes import IDENTITY_PATH, OrjsonJsonifier, healthz, identity, token_endpoint
-from mockserver.server.runtime import ScenarioBook
+from mockserver.server.routes import IDENTITY_PATH, OrjsonJsonifier, healthz_of, identity, token_endpoint
 from mockserver.server.scenarios import Preferences
 from mockserver.server.settings import Settings, anchor_micros
+from mockserver.server.state import JournalOf, State
+from mockserver.server.state.embedded import Embedded
 
 __all__ = ["Served", "build_stores", "create_app", "create_served"]
 
@@ -199,22 +200,35 @@ def _understanding(plans: Mapping[tuple[str, str], OperationPlan]) -> Understand
 
 @dataclass(frozen=True)
 class Served:
-    """The app, and the lane that answers its plain pages before it (None: every request goes to the app)."""
+    """The app, the lane that answers its plain pages before it (None: every request goes to the app), and the
+    state they share with the mock's other processes."""
 
     app: AsyncApp
     lane: Lane | None
+    state: State
 
 
 def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> AsyncApp:
     return create_served(settings, stores).app
 
 
-def create_served(settings: Settings, stores: dict[ApiId, Store] | None = None) -> Served:
+def create_served(
+    settings: Settings,
+    stores: dict[ApiId, Store] | None = None,
+    open_state: Callable[[JournalOf], State] = Embedded,
+) -> Served:
+    """``open_state``: the store the journal and scenarios are shared through, given this process's journal."""
     stores = build_stores(settings) if stores is None else stores
     plans = _plans(settings, stores)
     secrets = frozenset(n.lower().encode("latin-1") for n in _header_params(settings.apis, free_only=True))
-    journal, book = Journal(settings.journal, secrets, _understanding(plans), settings.journal_bytes), ScenarioBook()
-    admin = admin_handlers(journal, book, {plan.api.name: plan.scenarios for plan in plans.values()})
+    understand = _understanding(plans)
+
+    def journal_of(ids: Callable[[], int] | None) -> Journal:
+        return Journal(settings.journal, secrets, understand, settings.journal_bytes, ids)
+
+    state = open_state(journal_of)
+    journal, book = state.journal, state.book
+    admin = admin_handlers(state, {plan.api.name: plan.scenarios for plan in plans.values()})
     app = AsyncApp(
         __name__,
         resolver=Resolver(function_resolver=lambda op: admin.get(op) or _not_reached(op)),
@@ -266,7 +280,7 @@ def create_served(settings: Settings, stores: dict[ApiId, Store] | None = None) 
             authenticator=authenticator,
             book=book,
         )
-    app.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
+    app.add_url_rule("/healthz", "healthz", healthz_of(state), methods=["GET"])
     app.add_url_rule("/oauth/token", "oauth_token", token_endpoint, methods=["POST"])
     app.add_url_rule(IDENTITY_PATH, "identity", identity, methods=["GET"])
     for rule, view in inspector_routes().items():
@@ -282,4 +296,4 @@ def create_served(settings: Settings, stores: dict[ApiId, Store] | None = None) 
     app.add_error_handler(Unauthorized, unauthorized_response)
     # Chaos may fault any API request, so with it on every request goes through the app.
     lane = None if settings.chaos.active else Lane(routes, authenticator, book, journal, owners, lines, cors)
-    return Served(app, lane)
+    return Served(app, lane, state)

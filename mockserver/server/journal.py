@@ -16,6 +16,8 @@ query string when someone reads the entry (``Understand``): the same rules give 
 from __future__ import annotations
 
 import hashlib
+import os
+import socket
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -67,6 +69,10 @@ _PROBLEM = "application/problem+json"
 _HEADER_CACHE = 4096  # distinct headers remembered before the cache starts afresh
 # The wall clock at one instant of the monotonic one: an entry keeps only perf_counter() and is dated from this pair.
 _EPOCH = (time.time(), perf_counter())
+
+# Who answers: the process that records an entry is the one that renders it (``os.getpid`` again after a fork).
+_PROCESS = [os.getpid(), socket.gethostname()]
+os.register_at_fork(after_in_child=lambda: _PROCESS.__setitem__(0, os.getpid()))
 
 # The headers as an entry keeps them: secrets fingerprinted, the tuple shared with other entries.
 Headers = tuple[tuple[bytes, bytes], ...]
@@ -133,6 +139,7 @@ class Entry:
         "raw_path",
         "rule",
         "scheme",
+        "seq",
         "served",
         "server",
         "size",
@@ -141,6 +148,7 @@ class Entry:
     )
 
     id: int
+    seq: int  # the entry's place in its process's ring (``id`` when the journal is the process's alone)
     started: float
     method: str
     path: str
@@ -161,13 +169,14 @@ class Entry:
     size: int  # the bytes the journal counts for this entry (its values, each explanation at its cap)
 
     def __init__(self) -> None:
-        self.id = 0  # a slot of the ring no request has used yet
+        self.id = self.seq = 0  # a slot of the ring no request has used yet
         self.answering = False
         self.size = 0
 
     def start(
         self,
         entry_id: int,
+        seq: int,
         scope: Scope,
         path: str,
         headers: Headers,
@@ -177,7 +186,7 @@ class Entry:
     ) -> None:
         """Record a new request in this entry (new, or reused from the ring), being answered; or, with ``served``,
         one already answered 200 with that page."""
-        self.id = entry_id
+        self.id, self.seq = entry_id, seq
         self.started = started
         self.method = scope["method"]
         self.path = path if len(path) <= VALUE_CAP else _cut_text(path)
@@ -272,6 +281,8 @@ class Entry:
         return {
             "id": self.id,
             "time": self.time(),
+            "pid": _PROCESS[0],
+            "host": _PROCESS[1],
             "api": self.api,
             "method": self.method,
             "path": self.path,
@@ -396,14 +407,16 @@ class Journal:
         secrets: frozenset[bytes] = frozenset(),
         understand: Understand = lambda api, query_string: None,
         max_bytes: int = DEFAULT_BYTES,
+        ids: Callable[[], int] | None = None,
     ) -> None:
         self.capacity = capacity
+        self.ids = ids  # the next id, when ids are shared with other processes (else each entry's ``seq``)
         self.max_bytes = max_bytes
         self.bytes = 0  # what the entries kept weigh
         self.understand = understand
         self._ring = [Entry() for _ in range(capacity)]  # every slot made at once: a request only reuses one
-        self._last = 0  # the last id given
-        self._first = 1  # the first id kept (cleared before it)
+        self._last = 0  # the last seq given
+        self._first = 1  # the first seq kept (cleared before it)
         # Headers repeat from request to request (host, the token, the content type): an entry keeps a shared
         # tuple, never the request's own bytes. Secret header names are lower-case bytes.
         self._shown = _Shown(_SECRET_HEADERS | secrets)
@@ -417,7 +430,7 @@ class Journal:
         """A new entry for a request that is being answered (``answering`` until its stage says it is not)."""
         entry = self._next()
         headers, weight = self._shown.of(scope["headers"])
-        entry.start(self._last, scope, path, headers, api, perf_counter())
+        entry.start(self._id(), self._last, scope, path, headers, api, perf_counter())
         self._weigh(entry, weight)
         return entry
 
@@ -426,17 +439,20 @@ class Journal:
         ``open`` and ``Entry.serve`` in one call, each of the entry's fields written once."""
         entry = self._next()
         headers, weight = self._shown.of(scope["headers"])
-        entry.start(self._last, scope, path, headers, api, started, served)
+        entry.start(self._id(), self._last, scope, path, headers, api, started, served)
         self._weigh(entry, weight)
 
+    def _id(self) -> int:
+        return self._last if self.ids is None else self.ids()
+
     def _next(self) -> Entry:
-        """The entry for the next id: the ring's slot for it, unless the request there is still being answered."""
-        self._last = entry_id = self._last + 1
+        """The entry for the next seq: the ring's slot for it, unless the request there is still being answered."""
+        self._last = seq = self._last + 1
         if not self.capacity:
             return Entry()  # kept by nobody
-        slot = (entry_id - 1) % self.capacity
+        slot = (seq - 1) % self.capacity
         entry = self._ring[slot]
-        if entry.id >= self._first:  # it leaves the journal now
+        if entry.seq >= self._first:  # it leaves the journal now
             self.bytes -= entry.size
         if entry.answering:
             entry = self._ring[slot] = Entry()
@@ -452,7 +468,7 @@ class Journal:
             oldest = max(self._first, self._last - self.capacity + 1)
             gone = self._ring[(oldest - 1) % self.capacity]
             self._first = oldest + 1
-            if gone.id == oldest:
+            if gone.seq == oldest:
                 self.bytes -= gone.size
                 gone.drop()
 
@@ -463,17 +479,27 @@ class Journal:
         self._first = self._last + 1
         self.bytes = 0
 
-    def get(self, entry_id: int) -> Entry | None:
-        if not self._first <= entry_id <= self._last or entry_id <= self._last - self.capacity:
+    def _at(self, seq: int) -> Entry | None:
+        if not self._first <= seq <= self._last or seq <= self._last - self.capacity:
             return None
-        entry = self._ring[(entry_id - 1) % self.capacity]
-        return entry if entry.id == entry_id else None
+        entry = self._ring[(seq - 1) % self.capacity]
+        return entry if entry.seq == seq else None
+
+    def get(self, entry_id: int) -> Entry | None:
+        if self.ids is None:
+            return self._at(entry_id)
+        return next((e for e in self._kept() if e.id == entry_id), None)
+
+    def _kept(self) -> Iterator[Entry]:
+        for seq in range(self._last, max(self._first, self._last - self.capacity + 1) - 1, -1):
+            entry = self._at(seq)
+            if entry is not None:
+                yield entry
 
     def select(self, api: str | None = None, status: int | None = None, since: int | None = None) -> Iterator[Entry]:
         """Matching entries, newest first (only finished ones: an answer in flight has status 0)."""
-        for entry_id in range(self._last, max(self._first, self._last - self.capacity + 1) - 1, -1):
-            entry = self.get(entry_id)
-            if entry is not None and entry.status and entry.matches_filters(api, status, since):
+        for entry in self._kept():
+            if entry.status and entry.matches_filters(api, status, since):
                 yield entry
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from importlib.metadata import version
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 import orjson
@@ -14,7 +15,7 @@ from starlette.responses import Response
 from mockserver.core.identity import IDENTITY_PATH, identity_body
 from mockserver.core.tokens import mint_token
 
-__all__ = ["IDENTITY_PATH", "TOKEN_BODY_LIMIT", "OrjsonJsonifier", "healthz", "identity", "token_endpoint"]
+__all__ = ["IDENTITY_PATH", "TOKEN_BODY_LIMIT", "OrjsonJsonifier", "healthz_of", "identity", "token_endpoint"]
 
 TOKEN_BODY_LIMIT = 64 * 1024  # a client-credentials form is a few hundred bytes
 CLIENT_GONE = 499  # the client closed the connection before its request was read (no answer reaches it)
@@ -30,8 +31,18 @@ class OrjsonJsonifier(Jsonifier):  # type: ignore[misc]
         return orjson.loads(data)
 
 
-async def healthz(request: Request) -> Response:
-    return Response(b'{"status":"ok"}', media_type="application/json")
+class _Health(Protocol):
+    def health(self) -> str: ...
+
+
+def healthz_of(state: _Health) -> Callable[[Request], Awaitable[Response]]:
+    """``/healthz``: 200 while the process serves, with the shared state's health (``degraded`` while its store is out
+    of reach: the APIs are still answered, so a probe must not kill the process for it)."""
+
+    async def healthz(request: Request) -> Response:
+        return Response(orjson.dumps({"status": "ok", "state": state.health()}), media_type="application/json")
+
+    return healthz
 
 
 async def identity(request: Request) -> Response:

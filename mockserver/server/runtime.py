@@ -9,14 +9,17 @@ matches a request applies (ties: the latest set). A request's own ``Prefer`` hea
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
 from typing import Any
+
+import orjson
 
 from mockserver.server.scenarios import Preferences
 
-__all__ = ["PREFERENCE_NAMES", "RuntimeScenario", "ScenarioBook", "merge", "preferences_of"]
+__all__ = ["MAX_SCENARIOS", "PREFERENCE_NAMES", "RuntimeScenario", "ScenarioBook", "merge", "preferences_of"]
 
 PREFERENCE_NAMES = ("code", "example", "delay", "dataset", "seed")
+MAX_SCENARIOS = 1000  # scenarios in force at once (each scope is one; a client could otherwise add them forever)
 Scope = tuple[str | None, str | None, str | None]  # api, session fingerprint, token fingerprint
 
 
@@ -53,11 +56,22 @@ class RuntimeScenario:
 
 
 class ScenarioBook:
-    """The scenarios in force in this process."""
+    """The scenarios in force (in this process; ``dump`` and ``load`` carry them to and from a shared store)."""
 
-    def __init__(self) -> None:
-        self._by_scope: dict[Scope, RuntimeScenario] = {}
-        self._order = itertools.count()
+    def __init__(self, scenarios: list[RuntimeScenario] | None = None) -> None:
+        self._by_scope: dict[Scope, RuntimeScenario] = {s.scope: s for s in scenarios or ()}
+        self._order = itertools.count(max((s.order for s in self._by_scope.values()), default=-1) + 1)
+
+    def dump(self) -> bytes:
+        return orjson.dumps([astuple(s) for s in self._by_scope.values()])
+
+    @classmethod
+    def load(cls, data: bytes) -> ScenarioBook:
+        return cls([RuntimeScenario(*fields) for fields in orjson.loads(data)] if data else [])
+
+    def full(self, api: str | None, session: str | None, token: str | None) -> bool:
+        """Whether a scenario of this scope would be one too many (a same scope replaces, and is never)."""
+        return len(self._by_scope) >= MAX_SCENARIOS and (api, session, token) not in self._by_scope
 
     def put(
         self, values: dict[str, Any], api: str | None, session: str | None, token: str | None, times: int | None

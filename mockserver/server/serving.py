@@ -28,7 +28,7 @@ from mockserver.server.protocol import (
     configure,
 )
 from mockserver.server.settings import Settings
-from mockserver.server.workers import Forked
+from mockserver.server.workers import Forked, Server
 
 __all__ = ["Limits", "app_from_environment", "serve"]
 
@@ -128,6 +128,9 @@ def serve(
         for store in stores.values():
             store.settle()  # every order built: no thread runs while the supervisor forks
     served = create_served(settings, stores)
+    state = served.state
+    if workers > 1:
+        state.spread()  # before the fork: every worker shares it
     config = _config(served.app, limits, served.lane)
     # The app and its data live as long as the server: the collector's full passes (made more frequent by what the
     # journal keeps; one over the app took 20-30 ms) leave them alone, and forked workers do not write to, so copy,
@@ -136,6 +139,12 @@ def serve(
     gc.freeze()
     if workers == 1:
         configure_logging()
-        uvicorn.Server(config).run(sockets=[sock])
+        try:
+            Server(config, state.attach).run(sockets=[sock])
+        finally:
+            state.close()
         return
-    Forked(config, sock, workers, configure_logging).run()
+    try:
+        Forked(config, sock, workers, configure_logging, state.attach, state.reaped).run()
+    finally:
+        state.close()
