@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 REDOCLY := npx --yes @redocly/cli@2.77.0
 
-.PHONY: install browser serve test test-contract attack check lint-spec fuzz fuzz-volume soak bench image-tools image image-test
+.PHONY: install browser redis serve test test-contract attack check lint-spec fuzz fuzz-volume soak bench image-tools image image-test
 
 # The page renderers, the band check and the column draws are C (mockserver/apis/_pages.c, mockserver/core/_bands.c,
 # mockserver/core/_splitmix.c, compiled by hatch_build.py): a compiler and Python's headers.
@@ -27,7 +27,11 @@ serve: install
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
-test: install browser
+# Debian's redis-server for the Redis store's tests (tests/server/test_shared_state*.py start it on a loopback port).
+redis:
+	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
+
+test: install browser redis
 	$(BIN)/pytest
 
 # The whole broken-server catalogue with the tester's default settings, seeds 1, 2 and 3 (make test runs seed 1

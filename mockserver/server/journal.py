@@ -45,6 +45,8 @@ __all__ = [
     "Served",
     "Understand",
     "fingerprint",
+    "monotonic_of",
+    "wall_clock",
 ]
 
 DEFAULT_CAPACITY = 1000
@@ -80,6 +82,16 @@ Headers = tuple[tuple[bytes, bytes], ...]
 Served = tuple[int, int, int, int, str]
 # (API, query string) -> the query the request stage understood from it, or None (for the explanation, on reading)
 Understand = Callable[[str, bytes], Query | None]
+
+
+def wall_clock(started: float) -> float:
+    """An entry's ``started`` (this process's monotonic clock) as seconds since the epoch."""
+    return _EPOCH[0] + (started - _EPOCH[1])
+
+
+def monotonic_of(wall: float) -> float:
+    """The other way: seconds since the epoch as this process's monotonic clock reads them."""
+    return wall - _EPOCH[0] + _EPOCH[1]
 
 
 def fingerprint(secret: str) -> str:
@@ -233,7 +245,7 @@ class Entry:
         return shown
 
     def time(self) -> str:
-        when = _EPOCH[0] + (self.started - _EPOCH[1])
+        when = wall_clock(self.started)
         return datetime.fromtimestamp(when, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
     def curl(self, variables: Mapping[bytes, str]) -> str:
@@ -411,6 +423,9 @@ class Journal:
     ) -> None:
         self.capacity = capacity
         self.ids = ids  # the next id, when ids are shared with other processes (else each entry's ``seq``)
+        # Where each new entry goes instead of the ring, when a store outside the process keeps the journal (the store
+        # takes it once it is answered, and gives it its id).
+        self.ship: Callable[[Entry], None] | None = None
         self.max_bytes = max_bytes
         self.bytes = 0  # what the entries kept weigh
         self.understand = understand
@@ -448,6 +463,11 @@ class Journal:
     def _next(self) -> Entry:
         """The entry for the next seq: the ring's slot for it, unless the request there is still being answered."""
         self._last = seq = self._last + 1
+        if self.ship is not None:
+            entry = Entry()
+            entry.answering = True  # not taken before it is answered (``start`` says when)
+            self.ship(entry)
+            return entry
         if not self.capacity:
             return Entry()  # kept by nobody
         slot = (seq - 1) % self.capacity
@@ -459,7 +479,7 @@ class Journal:
         return entry
 
     def _weigh(self, entry: Entry, headers: int) -> None:
-        if not self.capacity:
+        if not self.capacity or self.ship is not None:
             return
         # Each value is shown twice when read: in its field and in the entry's curl command.
         entry.size = _ENTRY_BYTES + VALUE_CAP + 2 * (len(entry.path) + len(entry.query_string) + headers)

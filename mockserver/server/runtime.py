@@ -86,6 +86,9 @@ class ScenarioBook:
     def __bool__(self) -> bool:
         return bool(self._by_scope)
 
+    def forget(self, scenario: RuntimeScenario) -> None:
+        self._by_scope.pop(scenario.scope, None)
+
     def listed(self) -> list[RuntimeScenario]:
         """Most specific first, then the latest set first."""
         return sorted(self._by_scope.values(), key=lambda s: (-s.specificity, -s.order))

@@ -1,12 +1,14 @@
 """One state for the whole mock: scenarios and the journal shared by every process that serves it.
 
-Real servers (``mockserver serve --workers 2``) on loopback ports, asked over HTTP on fresh connections, so that the
-kernel hands the requests to both workers; the oracle is what the clients received (statuses, and the pids the
-journal names, which must be the server's own worker processes).
+Each test runs against both stores: the embedded one (``mockserver serve --workers 2``) and Redis (a real
+``redis-server`` and two servers sharing it, one of them with two workers). Requests go over HTTP on fresh
+connections, so that the kernel hands them to every worker, and alternate between the servers; the oracle is what
+the clients received (statuses, and the pids the journal names, which must be the servers' own worker processes).
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +19,7 @@ import httpx
 import pytest
 
 from tests.support.data import EVENTS, events_params
+from tests.support.redis import redis_server
 from tests.support.servers import ServerProcess, start_server
 from tests.support.tokens import AUTH
 
@@ -35,22 +38,34 @@ class Mock:
         return self.bases[n % len(self.bases)]
 
     def workers(self) -> set[int]:
-        """The pids of the worker processes (the supervisors' children)."""
+        """The pids of the processes that serve: each supervisor's children, or the server itself without workers."""
         found: set[int] = set()
         for server in self.servers:
             children = f"/proc/{server.process.pid}/task/{server.process.pid}/children"
             with open(children, encoding="ascii") as listed:
-                found |= {int(pid) for pid in listed.read().split()}
+                found |= {int(pid) for pid in listed.read().split()} or {server.process.pid}
         return found
 
 
-@pytest.fixture(scope="module")
-def mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mock]:
-    server = start_server(tmp_path_factory.mktemp("shared"), "--workers", "2", "--count", "200", "--api", "events")
-    try:
-        yield Mock((server.base,), (server,))
-    finally:
-        server.stop()
+SERVED = ("--count", "200", "--api", "events")
+
+
+@pytest.fixture(scope="module", params=["embedded", "redis"])
+def mock(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mock]:
+    directory = tmp_path_factory.mktemp(request.param)
+    with contextlib.ExitStack() as stack:
+        if request.param == "embedded":
+            server = start_server(directory, "--workers", "2", *SERVED)
+            stack.callback(server.stop)
+            yield Mock((server.base,), (server,))
+            return
+        store = redis_server(directory)
+        stack.callback(store.stop)
+        servers = []
+        for workers in ("1", "2"):
+            servers.append(start_server(directory, "--workers", workers, "--state", store.url, *SERVED))
+            stack.callback(servers[-1].stop)
+        yield Mock(tuple(s.base for s in servers), tuple(servers))
 
 
 @pytest.fixture(autouse=True)
