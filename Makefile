@@ -107,7 +107,7 @@ soak: install
 	$(BIN)/python bench/soak.py --duration $(SOAK_SECONDS) --clients $(SOAK_CLIENTS)
 
 # Benchmarks are never part of `make test`. BENCH_SECONDS and BENCH_RUNS shorten a run.
-bench: install
+bench: install redis
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
 	cd bench && npm ci --silent --no-audit --no-fund
@@ -115,3 +115,4 @@ bench: install
 	$(BIN)/python -m bench.journal --control --out bench/journal.json
 	$(BIN)/python -m bench.run --journal bench/journal.json
 	$(BIN)/python -m bench.seed_build
+	$(BIN)/python -m bench.state

@@ -159,11 +159,11 @@ def serve(
     if workers == 1:
         configure_logging()
         try:
-            Server(config, state.attach).run(sockets=[sock])
+            Server(config, state.attach, state.detach).run(sockets=[sock])
         finally:
             state.close()
         return
     try:
-        Forked(config, sock, workers, configure_logging, state.attach, state.reaped).run()
+        Forked(config, sock, workers, configure_logging, state.attach, state.reaped, state.detach).run()
     finally:
         state.close()

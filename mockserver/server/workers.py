@@ -39,20 +39,31 @@ async def _nothing() -> None:
 
 
 class Server(uvicorn.Server):
-    """uvicorn's server, awaiting ``attach`` on its event loop before it serves (the shared state's listener)."""
+    """uvicorn's server, awaiting ``attach`` on its event loop before it serves (the shared state's listener), and
+    calling ``detach`` once it has stopped."""
 
-    def __init__(self, config: uvicorn.Config, attach: Callable[[], Awaitable[None]] = _nothing) -> None:
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        attach: Callable[[], Awaitable[None]] = _nothing,
+        detach: Callable[[], None] = lambda: None,
+    ) -> None:
         super().__init__(config)
         self.attach = attach
+        self.detach = detach
 
     async def serve(self, sockets: list[socket.socket] | None = None) -> None:
         await self.attach()
-        await super().serve(sockets)
+        try:
+            await super().serve(sockets)
+        finally:
+            self.detach()
 
 
 class Forked:
     """``Forked(config, sock, workers, prepare).run()``: ``prepare`` runs in each worker before it serves, ``attach``
-    on its event loop; ``reaped(pid)`` in the supervisor for each worker that exited."""
+    on its event loop, ``detach`` once it has stopped; ``reaped(pid)`` in the supervisor for each worker that
+    exited."""
 
     def __init__(
         self,
@@ -62,6 +73,7 @@ class Forked:
         prepare: Callable[[], None] = lambda: None,
         attach: Callable[[], Awaitable[None]] = _nothing,
         reaped: Callable[[int], None] = lambda pid: None,
+        detach: Callable[[], None] = lambda: None,
     ) -> None:
         self.config = config
         self.sock = sock
@@ -69,6 +81,7 @@ class Forked:
         self.prepare = prepare
         self.attach = attach
         self.reaped = reaped
+        self.detach = detach
         self.children: dict[int, float] = {}  # pid -> when it was forked (monotonic)
         self.stopping = False
         self.failed = False
@@ -96,7 +109,7 @@ class Forked:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
                 self.prepare()
-                Server(self.config, self.attach).run(sockets=[self.sock])
+                Server(self.config, self.attach, self.detach).run(sockets=[self.sock])
                 code = 0
             except BaseException:  # a worker never returns into the supervisor's code
                 traceback.print_exc()

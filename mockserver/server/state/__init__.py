@@ -56,6 +56,10 @@ class State(Protocol):
         """In each serving process, on its event loop, before it serves."""
         ...
 
+    def detach(self) -> None:
+        """In each serving process, once it has stopped serving (what it still holds for the others, handed over)."""
+        ...
+
     async def requests(self, api: str | None, status: int | None, since: int | None, limit: int) -> list[Any]:
         """Every process's matching entries, rendered, newest first; every request answered before the call."""
         ...

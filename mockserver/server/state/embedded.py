@@ -176,6 +176,11 @@ class Embedded:
     def health(self) -> str:
         return "ok"
 
+    def detach(self) -> None:
+        if self._listener is not None and self.directory is not None:
+            self._listener.close()
+            (self.directory / f"{os.getpid()}.sock").unlink(missing_ok=True)
+
     async def attach(self) -> None:
         if self.directory is not None:
             path = self.directory / f"{os.getpid()}.sock"

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import logging
 import os
 import socket
@@ -178,10 +179,16 @@ class RedisState:
         return None
 
     def close(self) -> None:
+        self.detach()
+
+    def detach(self) -> None:
+        """The thread stopped, and the entries still queued written (if Redis is there)."""
         self._stopping.set()
         if self._thread is not None:
             self._thread.join(timeout=2)
-            self._flush()
+            self._thread = None
+            with contextlib.suppress(redis.RedisError, OSError):
+                self._flush()
 
     def health(self) -> str:
         return "ok" if self.connected and (self._thread is None or self._thread.is_alive()) else "degraded"
