@@ -60,7 +60,7 @@ image: image-tools
 	deploy/podman/build-image.sh $(IMAGE)
 
 image-test: install image
-	MOCKSERVER_IMAGE=$(IMAGE) $(BIN)/pytest tests/image
+	MOCKSERVER_IMAGE=$(IMAGE) MOCKSERVER_REDIS_IMAGE=$(subst :,-redis:,$(IMAGE)) $(BIN)/pytest tests/image
 	@podman image inspect --format 'image $(IMAGE): {{.Size}} bytes' $(IMAGE)
 
 check: install lint-spec

@@ -254,7 +254,7 @@ class RedisState:
                 self._flush()
                 if time.monotonic() - beat > HEARTBEAT_S:
                     beat = time.monotonic()
-                    self.client.zadd(_K["replicas"], {self.replica: time.time() + REPLICA_TTL_S})
+                    self._heartbeat()
             except (redis.RedisError, OSError) as exc:
                 if self.connected:
                     logger.warning("state store %s lost (%s): serving the last known scenarios", self.name, exc)
@@ -266,6 +266,18 @@ class RedisState:
                 self.connected = False
                 pubsub = None
                 self._stopping.wait(RETRY_S)
+
+    def _heartbeat(self) -> None:
+        """This replica is alive; those gone for a minute are forgotten (what Redis holds for them stays bounded)."""
+        now = time.time()
+        self.client.zadd(_K["replicas"], {self.replica: now + REPLICA_TTL_S})
+        gone = self.client.zrangebyscore(_K["replicas"], "-inf", now - 60)
+        if gone:
+            pipe = self.client.pipeline()
+            pipe.zrem(_K["replicas"], *gone)
+            pipe.hdel(_K["seen"], *gone)
+            pipe.hdel(_K["synced"], *gone)
+            pipe.execute()
 
     def _connect(self) -> Any:
         self.client.ping()
