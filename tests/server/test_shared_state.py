@@ -9,13 +9,10 @@ the clients received (statuses, and the pids the journal names, which must be th
 from __future__ import annotations
 
 import contextlib
-import os
-import signal
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -159,21 +156,3 @@ def test_clearing_the_journal_clears_every_process(mock: Mock) -> None:
     with httpx.Client(timeout=10) as fresh:
         assert fresh.delete(f"{mock.base(1)}/__mock/requests").status_code == 204
     assert _journal(mock, 0) == []
-
-
-def test_a_worker_killed_takes_no_other_worker_s_entries_with_it(tmp_path: Path) -> None:
-    server = start_server(tmp_path, "--workers", "2", *SERVED)
-    try:
-        mock = Mock((server.base,), (server,))
-        _events(mock)
-        entries = _journal(mock, 0)
-        assert {e["pid"] for e in entries} == mock.workers()
-        victim = entries[0]["pid"]
-        os.kill(victim, signal.SIGKILL)
-        others = {e["id"] for e in entries if e["pid"] != victim}
-        left = _journal(mock, 0)
-        assert {e["id"] for e in left} == others and others
-        assert Counter(_events(mock, 10)) == {200: 10}  # and the mock goes on, recording
-        assert len(_journal(mock, 0)) == len(others) + 10
-    finally:
-        server.stop()

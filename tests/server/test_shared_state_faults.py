@@ -6,11 +6,14 @@ what the admin routes list before and after.
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -114,3 +117,34 @@ def test_redis_lost_and_back_under_load(store: RedisServer, replicas: list[Serve
     assert {count for _, count in load.answers} == {0}
     entries = httpx.get(f"{bases[0]}/__mock/requests", timeout=10).json()["requests"]
     assert entries and min(e["id"] for e in entries) > before  # ids went on increasing after the restart
+
+
+def test_a_worker_killed_takes_no_other_worker_s_entries_with_it(tmp_path: Path) -> None:
+    """The embedded store: each worker's journal lives in the worker."""
+    server = start_server(tmp_path, "--workers", "2", *SERVED)
+    try:
+        with ThreadPoolExecutor(8) as pool:  # fresh connections, concurrently: both workers answer some
+            list(pool.map(lambda _: _events(server.base), range(40)))
+        entries = _journal(server.base)
+        pids = {e["pid"] for e in entries}
+        assert len(pids) == 2
+        victim = entries[0]["pid"]
+        os.kill(victim, signal.SIGKILL)
+        others = {e["id"] for e in entries if e["pid"] != victim}
+        assert {e["id"] for e in _journal(server.base)} == others and others
+        assert [_events(server.base) for _ in range(10)] == [200] * 10  # and the mock goes on, recording
+        assert len(_journal(server.base)) == len(others) + 10
+    finally:
+        server.stop()
+
+
+def _events(base: str) -> int:
+    with httpx.Client(timeout=10) as fresh:
+        return fresh.get(f"{base}{EVENTS}", params=events_params(), headers=AUTH).status_code
+
+
+def _journal(base: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = httpx.get(f"{base}/__mock/requests", params={"limit": 1000}, timeout=10).json()[
+        "requests"
+    ]
+    return found
