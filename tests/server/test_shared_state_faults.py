@@ -97,6 +97,9 @@ def _health(base: str) -> Any:
 
 def test_redis_lost_and_back_under_load(store: RedisServer, replicas: list[ServerProcess]) -> None:
     bases = [server.base for server in replicas]
+    for _ in range(5):  # versions of the scenarios that the restarted Redis will not remember
+        assert httpx.put(f"{bases[0]}/__mock/scenario", json={"delay": 1}, timeout=10).status_code == 200
+        assert httpx.delete(f"{bases[1]}/__mock/scenario", timeout=10).status_code == 204
     assert httpx.put(f"{bases[0]}/__mock/scenario", json={"dataset": "empty"}, timeout=10).status_code == 200
     with Load(bases) as load:
         _until(lambda: len(load.answers) > 20)
@@ -117,6 +120,10 @@ def test_redis_lost_and_back_under_load(store: RedisServer, replicas: list[Serve
     assert {count for _, count in load.answers} == {0}
     entries = httpx.get(f"{bases[0]}/__mock/requests", timeout=10).json()["requests"]
     assert entries and min(e["id"] for e in entries) > before  # ids went on increasing after the restart
+    scenario = {"code": 503, "api": "events", "times": 2}  # and a scenario set now reaches every replica
+    assert httpx.put(f"{bases[1]}/__mock/scenario", json=scenario, timeout=10).status_code == 200
+    statuses = [_events(base) for base in bases * 3]
+    assert sorted(statuses) == [200, 200, 200, 200, 503, 503]
 
 
 def test_a_worker_killed_takes_no_other_worker_s_entries_with_it(tmp_path: Path) -> None:

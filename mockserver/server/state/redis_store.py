@@ -79,7 +79,7 @@ if left <= 0 then
 end
 return left
 """
-_RAISE_IDS = """
+_RAISE = """
 local now = tonumber(redis.call('GET', KEYS[1]) or '0')
 if now < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
 return 0
@@ -156,7 +156,8 @@ class RedisState:
         self.replica = ""
         self._append = self.client.register_script(_APPEND)
         self._take = self.client.register_script(_TAKE)
-        self._raise_ids = self.client.register_script(_RAISE_IDS)
+        self._raise = self.client.register_script(_RAISE)  # a counter raised to at least a number
+        self._viewing = threading.Lock()  # the view and its version change together
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self.reload()
@@ -223,9 +224,9 @@ class RedisState:
             return False
         return True
 
-    def reload(self) -> None:
-        """Read the scenarios again into a new view (the request path sees either the old view or the new one)."""
-        pipe = self.client.pipeline()
+    def read(self) -> tuple[int, ScenarioBook]:
+        """The scenarios in Redis and their version, read in one transaction."""
+        pipe = self.client.pipeline()  # MULTI ... EXEC: one snapshot
         pipe.get(_K["version"])
         pipe.hgetall(_K["scenarios"])
         pipe.hgetall(_K["left"])
@@ -236,8 +237,15 @@ class RedisState:
             api, session, token = orjson.loads(field)
             remaining = int(left[field]) if field in left else None
             found.append(RuntimeScenario(values, api, session, token, remaining, order))
-        self.shared.view = ScenarioBook(found)
-        self.version = int(version or 0)
+        return int(version or 0), ScenarioBook(found)
+
+    def reload(self) -> None:
+        """Read the scenarios again into a new view (the request path sees either the old view or the new one); a
+        read that a newer one overtook is dropped, so the view never goes back to an older version."""
+        version, book = self.read()
+        with self._viewing:
+            if version >= self.version:
+                self.shared.view, self.version = book, version
 
     # The thread: flush the journal, follow the scenarios, answer syncs, heartbeat, reconnect.
     def _run(self) -> None:
@@ -292,9 +300,12 @@ class RedisState:
         return pubsub
 
     def _restore(self) -> None:
-        """After Redis lost its data (a restart with no persistence): our scenarios and our ids, written back."""
-        self._raise_ids(keys=[_K["ids"]], args=[self.last_id])
-        if self.client.exists(_K["version"]) or not self.shared.view:
+        """After Redis lost its data (a restart with no persistence): our scenarios written back, and the counters
+        raised to the ids and version we were given (ids and versions go on increasing for every replica)."""
+        lost = not self.client.exists(_K["version"])
+        self._raise(keys=[_K["ids"]], args=[self.last_id])
+        self._raise(keys=[_K["version"]], args=[self.version])
+        if not lost or not self.shared.view:
             return
         pipe = self.client.pipeline()
         for s in self.shared.view.listed():
@@ -413,8 +424,7 @@ class RedisState:
 
     async def scenarios(self) -> list[RuntimeScenario]:
         def work() -> list[RuntimeScenario]:
-            self.reload()
-            return self.shared.view.listed()
+            return self.read()[1].listed()
 
         return await self._call(work)
 
@@ -429,10 +439,10 @@ class RedisState:
         self, values: dict[str, Any], api: str | None, session: str | None, token: str | None, times: int | None
     ) -> RuntimeScenario:
         def work() -> RuntimeScenario:
-            self.reload()
-            if self.shared.view.full(api, session, token):
+            book = self.read()[1]
+            if book.full(api, session, token):
                 raise TooManyScenariosError("too many scenarios in force")
-            order = max((s.order for s in self.shared.view.listed()), default=-1) + 1
+            order = max((s.order for s in book.listed()), default=-1) + 1
             field = _field(api, session, token)
             pipe = self.client.pipeline()
             pipe.hset(_K["scenarios"], field, orjson.dumps([values, order]))
