@@ -9,7 +9,7 @@ matches a request applies (ties: the latest set). A request's own ``Prefer`` hea
 from __future__ import annotations
 
 import itertools
-from dataclasses import astuple, dataclass, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -63,7 +63,12 @@ class ScenarioBook:
         self._order = itertools.count(max((s.order for s in self._by_scope.values()), default=-1) + 1)
 
     def dump(self) -> bytes:
-        return orjson.dumps([astuple(s) for s in self._by_scope.values()])
+        return orjson.dumps(
+            [(s.values, s.api, s.session, s.token, s.remaining, s.order) for s in self._by_scope.values()]
+        )
+
+    def __len__(self) -> int:
+        return len(self._by_scope)
 
     @classmethod
     def load(cls, data: bytes) -> ScenarioBook:

@@ -106,7 +106,7 @@ class SharedBook(ScenarioBook):
         if len(data) > self.memory.book_bytes:
             raise TooManyScenariosError(f"the scenarios would weigh {len(data)} bytes, above {self.memory.book_bytes}")
         self.memory.map[_HEADER : _HEADER + len(data)] = data
-        words[_LENGTH], words[_ARMED] = len(data), len(book.listed())
+        words[_LENGTH], words[_ARMED] = len(data), len(book)
         words[_GENERATION] += 1
         self._view, self._seen = book, words[_GENERATION]
 
@@ -114,11 +114,15 @@ class SharedBook(ScenarioBook):
         self, values: dict[str, Any], api: str | None, session: str | None, token: str | None, times: int | None
     ) -> RuntimeScenario:
         with self.memory.locked() as words:
-            book = ScenarioBook.load(self._current(words).dump())  # a copy: the view stays whole if the store fails
+            book = self._current(words)
             if book.full(api, session, token):
                 raise TooManyScenariosError("too many scenarios in force")
             stored = book.put(values, api, session, token, times)
-            self._store(words, book)
+            try:
+                self._store(words, book)
+            except TooManyScenariosError:
+                self._seen = -1  # this view holds what the store refused: read it again next time
+                raise
             return stored
 
     def clear(self) -> None:
