@@ -402,9 +402,9 @@ class _Shown:
 
 class Journal:
     """The latest ``capacity`` entries (0: none kept) that weigh ``max_bytes`` at most together, ids increasing for
-    the process's lifetime.
+    the process's lifetime (or across the processes that share ``ids``; see ``server.state``).
 
-    The entries are a ring: the entry of id ``i`` sits at ``(i - 1) % capacity``, and once the ring is full a new
+    The entries are a ring: the entry of seq ``i`` sits at ``(i - 1) % capacity``, and once the ring is full a new
     request reuses the oldest entry's object (no allocation, nothing left for the garbage collector), unless that
     request is still being answered: then it keeps its entry, and the ring takes a new one.
 
