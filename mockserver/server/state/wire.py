@@ -11,6 +11,22 @@ from mockserver.server.journal import Entry, monotonic_of, wall_clock
 
 __all__ = ["dumped", "loaded"]
 
+_HEADERS = 4096  # header lists remembered as JSON (a client sends the same ones request after request)
+_written: dict[int, tuple[object, orjson.Fragment]] = {}  # id of an entry's headers tuple -> it, and its JSON
+
+
+def _headers(headers: tuple[tuple[bytes, bytes], ...]) -> orjson.Fragment:
+    """An entry's headers as JSON, written once per tuple: the journal shares one tuple between the entries of
+    requests that sent the same headers (the tuple is kept here too, so that its id is not reused)."""
+    found = _written.get(id(headers))
+    if found is not None and found[0] is headers:
+        return found[1]
+    if len(_written) >= _HEADERS:
+        _written.clear()
+    fragment = orjson.Fragment(orjson.dumps([[n.decode("latin-1"), v.decode("latin-1")] for n, v in headers]))
+    _written[id(headers)] = (headers, fragment)
+    return fragment
+
 
 def dumped(entry: Entry, pid: int, host: str) -> bytes:
     """The entry, and the process that answered it (its id is where the store keeps it)."""
@@ -25,7 +41,7 @@ def dumped(entry: Entry, pid: int, host: str) -> bytes:
             entry.raw_path.decode("latin-1"),
             entry.scheme,
             entry.server,
-            [[n.decode("latin-1"), v.decode("latin-1")] for n, v in entry.headers],
+            _headers(entry.headers),
             entry.api,
             entry.status,
             entry.duration_ms,
