@@ -52,6 +52,7 @@ FLUSH_S = 0.02  # a finished entry reaches the stream within about this
 HEARTBEAT_S = 1.0
 REPLICA_TTL_S = 3.0  # a replica silent this long is gone
 WAIT_S = 2.0  # a read or a PUT waits this long for the replicas, then answers 503
+SETTLE_S = 0.05  # on a sync, how long an entry whose answer has started may take to be recorded as answered
 RETRY_S = 0.25  # between two attempts to reconnect
 PENDING = 100_000  # entries waiting for the stream at most (while Redis is away, the oldest go first)
 _BATCH = 500  # entries per script call
@@ -322,6 +323,11 @@ class RedisState:
             self.reload()
             self.client.hset(_K["seen"], self.replica, self.version)
         elif kind == "sync":
+            # An answer already sent may not be recorded as answered yet (its stage finishes right after the send):
+            # a moment for those, so that the read lists every request answered before it began.
+            deadline = time.monotonic() + SETTLE_S
+            while any(e.answering and e.status for e in list(self.pending)) and time.monotonic() < deadline:
+                time.sleep(0.001)
             self._flush()
             self.client.hset(_K["synced"], self.replica, int(number))
 
