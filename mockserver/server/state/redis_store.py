@@ -34,7 +34,6 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 import redis
@@ -42,6 +41,7 @@ import redis
 from mockserver.server.journal import Entry, Journal
 from mockserver.server.runtime import RuntimeScenario, ScenarioBook
 from mockserver.server.state import JournalOf, StoreUnavailableError, TooManyScenariosError
+from mockserver.server.state.redis_schema import APPEND, CHANNEL, KEYS, RAISE, TAKE, journal_id, scope_field, shown
 from mockserver.server.state.wire import dumped, loaded
 
 __all__ = ["RedisState"]
@@ -56,53 +56,7 @@ SETTLE_S = 0.05  # on a sync, how long an entry whose answer has started may tak
 RETRY_S = 0.25  # between two attempts to reconnect
 PENDING = 100_000  # entries waiting for the stream at most (while Redis is away, the oldest go first)
 _BATCH = 500  # entries per script call
-_CHANNEL = "mockserver:state"
-_K = {
-    name: f"mockserver:{name}"
-    for name in ("journal", "ids", "cleared", "scenarios", "left", "version", "replicas", "seen", "synced", "sync")
-}
 _T = TypeVar("_T")
-
-_APPEND = """
-local first = redis.call('INCRBY', KEYS[2], #ARGV - 1) - #ARGV + 2
-for i = 2, #ARGV do
-  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], (first + i - 2) .. '-1', 'e', ARGV[i])
-end
-return first
-"""
-_TAKE = """
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return -1 end
-local left = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
-if left <= 0 then
-  redis.call('HDEL', KEYS[1], ARGV[1])
-  redis.call('HDEL', KEYS[2], ARGV[1])
-  redis.call('PUBLISH', KEYS[4], 'version ' .. redis.call('INCR', KEYS[3]))
-end
-return left
-"""
-_RAISE = """
-local now = tonumber(redis.call('GET', KEYS[1]) or '0')
-if now < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
-return 0
-"""
-
-
-def shown(url: str) -> str:
-    """The URL without its password (how the admin routes and the logs name the store)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = f"{parts.username or ''}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
-def _id(stream_id: bytes) -> int:
-    """A journal id from the stream's id of its entry (``ID-1``)."""
-    return int(stream_id.partition(b"-")[0])
-
-
-def _field(api: str | None, session: str | None, token: str | None) -> bytes:
-    return orjson.dumps([api, session, token])
 
 
 class RedisBook(ScenarioBook):
@@ -155,9 +109,9 @@ class RedisState:
         self.last_id = 0  # the largest id this process was given (raised again after Redis lost its data)
         self.version = 0  # the scenarios' version this process's view is
         self.replica = ""
-        self._append = self.client.register_script(_APPEND)
-        self._take = self.client.register_script(_TAKE)
-        self._raise = self.client.register_script(_RAISE)  # a counter raised to at least a number
+        self._append = self.client.register_script(APPEND)
+        self._take = self.client.register_script(TAKE)
+        self._raise = self.client.register_script(RAISE)  # a counter raised to at least a number
         self._viewing = threading.Lock()  # the view and its version change together
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -208,8 +162,8 @@ class RedisState:
         try:
             return int(
                 self._take(
-                    keys=[_K["left"], _K["scenarios"], _K["version"], _CHANNEL],
-                    args=[_field(*scenario.scope)],
+                    keys=[KEYS["left"], KEYS["scenarios"], KEYS["version"], CHANNEL],
+                    args=[scope_field(*scenario.scope)],
                 )
             )
         except (redis.RedisError, OSError):
@@ -228,9 +182,9 @@ class RedisState:
     def read(self) -> tuple[int, ScenarioBook]:
         """The scenarios in Redis and their version, read in one transaction."""
         pipe = self.client.pipeline()  # MULTI ... EXEC: one snapshot
-        pipe.get(_K["version"])
-        pipe.hgetall(_K["scenarios"])
-        pipe.hgetall(_K["left"])
+        pipe.get(KEYS["version"])
+        pipe.hgetall(KEYS["scenarios"])
+        pipe.hgetall(KEYS["left"])
         version, scenarios, left = pipe.execute()
         found = []
         for field, raw in scenarios.items():
@@ -279,22 +233,22 @@ class RedisState:
     def _heartbeat(self) -> None:
         """This replica is alive; those gone for a minute are forgotten (what Redis holds for them stays bounded)."""
         now = time.time()
-        self.client.zadd(_K["replicas"], {self.replica: now + REPLICA_TTL_S})
-        gone = self.client.zrangebyscore(_K["replicas"], "-inf", now - 60)
+        self.client.zadd(KEYS["replicas"], {self.replica: now + REPLICA_TTL_S})
+        gone = self.client.zrangebyscore(KEYS["replicas"], "-inf", now - 60)
         if gone:
             pipe = self.client.pipeline()
-            pipe.zrem(_K["replicas"], *gone)
-            pipe.hdel(_K["seen"], *gone)
-            pipe.hdel(_K["synced"], *gone)
+            pipe.zrem(KEYS["replicas"], *gone)
+            pipe.hdel(KEYS["seen"], *gone)
+            pipe.hdel(KEYS["synced"], *gone)
             pipe.execute()
 
     def _connect(self) -> Any:
         self.client.ping()
         self._restore()
         pubsub = self.client.pubsub(ignore_subscribe_messages=True)
-        pubsub.subscribe(_CHANNEL)
+        pubsub.subscribe(CHANNEL)
         self.reload()
-        self.client.hset(_K["seen"], self.replica, self.version)
+        self.client.hset(KEYS["seen"], self.replica, self.version)
         if not self.connected:
             logger.warning("state store %s reached again", self.name)
         self.connected = True
@@ -303,25 +257,25 @@ class RedisState:
     def _restore(self) -> None:
         """After Redis lost its data (a restart with no persistence): our scenarios written back, and the counters
         raised to the ids and version we were given (ids and versions go on increasing for every replica)."""
-        lost = not self.client.exists(_K["version"])
-        self._raise(keys=[_K["ids"]], args=[self.last_id])
-        self._raise(keys=[_K["version"]], args=[self.version])
+        lost = not self.client.exists(KEYS["version"])
+        self._raise(keys=[KEYS["ids"]], args=[self.last_id])
+        self._raise(keys=[KEYS["version"]], args=[self.version])
         if not lost or not self.shared.view:
             return
         pipe = self.client.pipeline()
         for s in self.shared.view.listed():
-            field = _field(*s.scope)
-            pipe.hsetnx(_K["scenarios"], field, orjson.dumps([s.values, s.order]))
+            field = scope_field(*s.scope)
+            pipe.hsetnx(KEYS["scenarios"], field, orjson.dumps([s.values, s.order]))
             if s.remaining is not None:
-                pipe.hsetnx(_K["left"], field, s.remaining)
-        pipe.incr(_K["version"])
+                pipe.hsetnx(KEYS["left"], field, s.remaining)
+        pipe.incr(KEYS["version"])
         pipe.execute()
 
     def _handle(self, data: str) -> None:
         kind, _, number = data.partition(" ")
         if kind == "version":
             self.reload()
-            self.client.hset(_K["seen"], self.replica, self.version)
+            self.client.hset(KEYS["seen"], self.replica, self.version)
         elif kind == "sync":
             # An answer already sent may not be recorded as answered yet (its stage finishes right after the send):
             # a moment for those, so that the read lists every request answered before it began.
@@ -329,7 +283,7 @@ class RedisState:
             while any(e.answering and e.status for e in list(self.pending)) and time.monotonic() < deadline:
                 time.sleep(0.001)
             self._flush()
-            self.client.hset(_K["synced"], self.replica, int(number))
+            self.client.hset(KEYS["synced"], self.replica, int(number))
 
     def _flush(self) -> None:
         """Every answered entry in the queue, to the stream, in the order they started (one still being answered, a
@@ -346,7 +300,7 @@ class RedisState:
             batch = answered[start : start + _BATCH]
             records = [dumped(entry, pid, host) for entry in batch]
             try:
-                first = int(self._append(keys=[_K["journal"], _K["ids"]], args=[max(self.capacity, 1), *records]))
+                first = int(self._append(keys=[KEYS["journal"], KEYS["ids"]], args=[max(self.capacity, 1), *records]))
             except BaseException:
                 pending.extendleft(reversed(answered[start:]))  # kept for the next attempt (the queue is bounded)
                 raise
@@ -362,7 +316,7 @@ class RedisState:
             raise StoreUnavailableError(self.name, str(exc) or type(exc).__name__) from None
 
     def _live(self) -> list[str]:
-        return [r.decode() for r in self.client.zrangebyscore(_K["replicas"], time.time(), "+inf")]
+        return [r.decode() for r in self.client.zrangebyscore(KEYS["replicas"], time.time(), "+inf")]
 
     def _wait(self, key: str, number: int, what: str) -> None:
         """Until every live replica has recorded ``number`` (or more) under ``key``."""
@@ -378,17 +332,17 @@ class RedisState:
 
     def _synced(self) -> None:
         """Every live replica has flushed the entries it had finished when this was called."""
-        number = int(self.client.incr(_K["sync"]))
-        self.client.publish(_CHANNEL, f"sync {number}")
-        self._wait(_K["synced"], number, "flush its journal")
+        number = int(self.client.incr(KEYS["sync"]))
+        self.client.publish(CHANNEL, f"sync {number}")
+        self._wait(KEYS["synced"], number, "flush its journal")
 
     def _entries(self, since: int | None) -> list[tuple[Entry, int, str]]:
         """The stream's entries after ``since`` and after the last clear, newest first."""
         self._synced()
-        cleared = int(self.client.get(_K["cleared"]) or 0)
+        cleared = int(self.client.get(KEYS["cleared"]) or 0)
         low = max(since or 0, cleared)
-        found = self.client.xrevrange(_K["journal"], "+", f"({low}-1" if low else "-", count=self.capacity or 1)
-        return [loaded(fields[b"e"], _id(stream_id)) for stream_id, fields in found]
+        found = self.client.xrevrange(KEYS["journal"], "+", f"({low}-1" if low else "-", count=self.capacity or 1)
+        return [loaded(fields[b"e"], journal_id(stream_id)) for stream_id, fields in found]
 
     def _render(self, item: tuple[Entry, int, str]) -> Any:
         entry, pid, host = item
@@ -414,9 +368,9 @@ class RedisState:
     async def entry(self, entry_id: int) -> Any | None:
         def work() -> Any | None:
             self._synced()
-            if entry_id <= int(self.client.get(_K["cleared"]) or 0):
+            if entry_id <= int(self.client.get(KEYS["cleared"]) or 0):
                 return None
-            found = self.client.xrange(_K["journal"], f"{entry_id}-1", f"{entry_id}-1")
+            found = self.client.xrange(KEYS["journal"], f"{entry_id}-1", f"{entry_id}-1")
             return self._render(loaded(found[0][1][b"e"], entry_id)) if found else None
 
         return await self._call(work)
@@ -424,7 +378,7 @@ class RedisState:
     async def clear_requests(self) -> None:
         def work() -> None:
             self._synced()
-            self.client.set(_K["cleared"], int(self.client.get(_K["ids"]) or 0))
+            self.client.set(KEYS["cleared"], int(self.client.get(KEYS["ids"]) or 0))
 
         await self._call(work)
 
@@ -436,10 +390,10 @@ class RedisState:
 
     def _publish(self, pipe: Any) -> None:
         """Run ``pipe`` (a transaction that changed the scenarios) with the new version, and wait for the replicas."""
-        pipe.incr(_K["version"])
+        pipe.incr(KEYS["version"])
         version = int(pipe.execute()[-1])
-        self.client.publish(_CHANNEL, f"version {version}")
-        self._wait(_K["seen"], version, "apply the scenarios")
+        self.client.publish(CHANNEL, f"version {version}")
+        self._wait(KEYS["seen"], version, "apply the scenarios")
 
     async def put_scenario(
         self, values: dict[str, Any], api: str | None, session: str | None, token: str | None, times: int | None
@@ -449,13 +403,13 @@ class RedisState:
             if book.full(api, session, token):
                 raise TooManyScenariosError("too many scenarios in force")
             order = max((s.order for s in book.listed()), default=-1) + 1
-            field = _field(api, session, token)
+            field = scope_field(api, session, token)
             pipe = self.client.pipeline()
-            pipe.hset(_K["scenarios"], field, orjson.dumps([values, order]))
+            pipe.hset(KEYS["scenarios"], field, orjson.dumps([values, order]))
             if times is None:
-                pipe.hdel(_K["left"], field)
+                pipe.hdel(KEYS["left"], field)
             else:
-                pipe.hset(_K["left"], field, times)
+                pipe.hset(KEYS["left"], field, times)
             self._publish(pipe)
             return RuntimeScenario(dict(values), api, session, token, times, order)
 
@@ -464,7 +418,7 @@ class RedisState:
     async def clear_scenarios(self) -> None:
         def work() -> None:
             pipe = self.client.pipeline()
-            pipe.delete(_K["scenarios"], _K["left"])
+            pipe.delete(KEYS["scenarios"], KEYS["left"])
             self._publish(pipe)
 
         await self._call(work)
