@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 REDOCLY := npx --yes @redocly/cli@2.77.0
 
-.PHONY: install browser serve test test-contract attack check lint-spec fuzz fuzz-volume soak bench image-tools image image-test
+.PHONY: install browser redis serve test test-contract attack check lint-spec fuzz fuzz-volume soak bench image-tools image image-test
 
 # The page renderers, the band check and the column draws are C (mockserver/apis/_pages.c, mockserver/core/_bands.c,
 # mockserver/core/_splitmix.c, compiled by hatch_build.py): a compiler and Python's headers.
@@ -28,7 +28,11 @@ serve: install
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
-test: install browser
+# Debian's redis-server for the Redis store's tests (tests/server/test_shared_state*.py start it on a loopback port).
+redis:
+	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
+
+test: install browser redis
 	$(BIN)/pytest
 
 # The whole broken-server catalogue with the tester's default settings, seeds 1, 2 and 3 (make test runs seed 1
@@ -57,7 +61,7 @@ image: image-tools
 	deploy/podman/build-image.sh $(IMAGE)
 
 image-test: install image
-	MOCKSERVER_IMAGE=$(IMAGE) $(BIN)/pytest tests/image
+	MOCKSERVER_IMAGE=$(IMAGE) MOCKSERVER_REDIS_IMAGE=$(subst :,-redis:,$(IMAGE)) $(BIN)/pytest tests/image
 	@podman image inspect --format 'image $(IMAGE): {{.Size}} bytes' $(IMAGE)
 
 check: install lint-spec
@@ -104,7 +108,7 @@ soak: install
 	$(BIN)/python bench/soak.py --duration $(SOAK_SECONDS) --clients $(SOAK_CLIENTS)
 
 # Benchmarks are never part of `make test`. BENCH_SECONDS and BENCH_RUNS shorten a run.
-bench: install
+bench: install redis
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
 	cd bench && npm ci --silent --no-audit --no-fund
@@ -112,3 +116,4 @@ bench: install
 	$(BIN)/python -m bench.journal --control --out bench/journal.json
 	$(BIN)/python -m bench.run --journal bench/journal.json
 	$(BIN)/python -m bench.seed_build
+	$(BIN)/python -m bench.state

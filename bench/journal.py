@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import subprocess
+from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -34,7 +35,12 @@ def _quartiles(values: list[float]) -> tuple[float, float]:
 
 
 def _round(
-    number: int, args: argparse.Namespace, token: str, off_args: list[str], rates: dict[str, dict[str, list[float]]]
+    number: int,
+    args: argparse.Namespace,
+    token: str,
+    off_args: list[str],
+    rates: dict[str, dict[str, list[float]]],
+    on_args: list[str],
 ) -> None:
     """One round: a fresh "on" and "off" server, warmed up, then ``args.pairs`` alternated pairs per API."""
     with ExitStack() as stack:
@@ -43,7 +49,7 @@ def _round(
             port = PORTS[name]
             stack.enter_context(
                 running(
-                    [str(BIN / "mockserver"), "serve", "--port", str(port), *(off_args if name == "off" else [])],
+                    [str(BIN / "mockserver"), "serve", "--port", str(port), *(off_args if name == "off" else on_args)],
                     f"http://127.0.0.1:{port}/healthz",
                     {},
                     env={"PYTHONHASHSEED": str(number + 1)},
@@ -58,12 +64,14 @@ def _round(
                     rates[api][name].append(wrk(f"http://127.0.0.1:{PORTS[name]}", args.seconds, {}, STREAM, env).rps)
 
 
-def measure(args: argparse.Namespace, token: str, off_args: list[str]) -> dict[str, dict[str, float]]:
+def measure(
+    args: argparse.Namespace, token: str, off_args: list[str], on_args: Sequence[str] = ()
+) -> dict[str, dict[str, float]]:
     """Per API: the median paired ratio on ÷ off, its quartiles and each setting's median req/s; prints each API's
     line."""
     rates: dict[str, dict[str, list[float]]] = {api: {"on": [], "off": []} for api in APIS}
     for number in range(args.rounds):
-        _round(number, args, token, off_args, rates)
+        _round(number, args, token, off_args, rates, list(on_args))
     found = {}
     for api, runs in rates.items():
         ratios = [on / off for on, off in zip(runs["on"], runs["off"], strict=True)]

@@ -190,6 +190,16 @@ def _fuzz_secret(flag: str, help: str) -> Callable[[Callable[..., Any]], Callabl
     "process list: prefer the environment variable MOCKSERVER_ADMIN_TOKEN.",
 )
 @click.option(
+    "--state",
+    "state",
+    default=None,
+    metavar="URL",
+    envvar="MOCKSERVER_STATE",
+    callback=lambda ctx, param, value: _state_url(value),
+    help="Share the journal and scenarios with other replicas through Redis: redis://HOST:PORT/DB (also "
+    "MOCKSERVER_STATE). Default: shared by this server's workers only.",
+)
+@click.option(
     "--head-timeout",
     type=click.FloatRange(0.1, 3600),
     default=20.0,
@@ -253,6 +263,7 @@ def serve(
     journal: int,
     journal_bytes: int,
     admin_token: str | None,
+    state: str | None,
     head_timeout: float,
     max_connections: int,
     max_connections_per_client: int,
@@ -275,9 +286,12 @@ def serve(
         journal=journal,
         journal_bytes=journal_bytes,
         admin_token=admin_token,
+        state=state,
     )
     if reload and workers > 1:
         raise click.UsageError("--reload serves with one worker; drop --workers")
+    if reload and state is not None:
+        raise click.UsageError("--reload serves its own state; drop --state")
     from mockserver.server import serving  # noqa: PLC0415 (the server's imports cost a second; other commands skip them)
 
     try:
@@ -292,6 +306,18 @@ def serve(
         serving.serve(settings, host, port, workers, reload=reload, limits=limits)
     except BindError as exc:
         raise click.ClickException(str(exc)) from None
+    except serving.StoreUnavailableError as exc:
+        raise _Unreachable(str(exc)) from None
+
+
+class _Unreachable(click.ClickException):
+    exit_code = 2  # as for a target out of reach in `fuzz`
+
+
+def _state_url(value: str | None) -> str | None:
+    if value is None or value.startswith(("redis://", "rediss://", "unix://")):
+        return value
+    raise click.BadParameter(f"{value!r} is not a redis:// URL (redis://HOST:PORT/DB)", param_hint="--state")
 
 
 @cli.command()

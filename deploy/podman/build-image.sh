@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 image=${1:-mockserver:$version}
+redis_image=${2:-${image%:*}-redis:${image##*:}}  # Redis for the replicas' shared state, from the same base
 official=docker.io/library/python:3.11-slim-bookworm
 local_base=localhost/mockserver-base:bookworm
 cacert=${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}
@@ -28,5 +29,7 @@ fi
 secret=()
 [ -s "$cacert" ] && secret=(--secret "id=cacert,src=$cacert")
 podman build -q --format docker "${secret[@]}" --build-arg "BASE=$base" --build-arg "VERSION=$version" -t "$image" .
+podman build -q --format docker --build-arg "BASE=$base" -t "$redis_image" -f deploy/podman/Containerfile.redis \
+  deploy/podman >/dev/null
 podman image prune -f >/dev/null 2>&1 || true  # the build stage and replaced tags
-echo "$image built from $base"
+echo "$image and $redis_image built from $base"

@@ -9,9 +9,9 @@ The admin token is read from ``Authorization`` by the APIs' own reader (``bearer
 
 from __future__ import annotations
 
+import functools
 import hmac
 import ipaddress
-import itertools
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -28,10 +28,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.core.credentials import CredentialsError, bearer_token
 from mockserver.server.fence import Fence
-from mockserver.server.journal import Journal, fingerprint
+from mockserver.server.journal import fingerprint
 from mockserver.server.protocol import TARGET_AUTHORITY
-from mockserver.server.runtime import PREFERENCE_NAMES, ScenarioBook, preferences_of
+from mockserver.server.runtime import MAX_SCENARIOS, PREFERENCE_NAMES, preferences_of
 from mockserver.server.scenarios import Scenarios
+from mockserver.server.state import State, StoreUnavailableError, TooManyScenariosError
 
 __all__ = [
     "PREFIX",
@@ -134,8 +135,13 @@ def _json(body: Any) -> tuple[Any, int, dict[str, str]]:
     return body, 200, _JSON
 
 
-def admin_handlers(journal: Journal, book: ScenarioBook, scenarios: Mapping[str, Scenarios]) -> dict[str, Any]:
-    """The admin spec's operations, by operationId."""
+def unavailable(exc: StoreUnavailableError) -> Any:
+    """The admin routes' answer while the store is out of reach: a 503 naming it (API requests go on)."""
+    return problem(503, "Service Unavailable", str(exc), headers={"Retry-After": "1"})
+
+
+def admin_handlers(state: State, scenarios: Mapping[str, Scenarios]) -> dict[str, Any]:
+    """The admin spec's operations, by operationId: each answers for every process sharing ``state``."""
 
     async def list_requests(
         api: str | None = None,
@@ -143,11 +149,12 @@ def admin_handlers(journal: Journal, book: ScenarioBook, scenarios: Mapping[str,
         since: int | None = None,
         limit: int = 200,
     ) -> Any:
-        found = [journal.render(e) for e in itertools.islice(journal.select(api, status, since), limit)]
-        return _json({"requests": found, "pid": os.getpid(), "capacity": journal.capacity})
+        found = await state.requests(api, status, since, limit)
+        body = {"requests": found, "pid": os.getpid(), "capacity": state.journal.capacity, "store": state.name}
+        return _json(body)
 
     async def clear_requests() -> Any:
-        journal.clear()
+        await state.clear_requests()
         return NoContent, 204
 
     async def count_requests(
@@ -156,16 +163,17 @@ def admin_handlers(journal: Journal, book: ScenarioBook, scenarios: Mapping[str,
         since: int | None = None,
     ) -> Any:
         carried = {k: v for k, v in request.query_params.items() if k not in _FILTERS}
-        return _json({"count": sum(1 for e in journal.select(api, status, since) if e.carries(carried))})
+        return _json({"count": await state.count(api, status, since, carried)})
 
     async def get_request(id: int) -> Any:
-        entry = journal.get(id)
+        entry = await state.entry(id)
         if entry is None:
-            return problem(404, "Not Found", f"no entry {id} in the journal (it keeps the latest {journal.capacity})")
-        return _json({**journal.render(entry), "response": journal.response(entry)})
+            capacity = state.journal.capacity
+            return problem(404, "Not Found", f"no entry {id} in the journal (it keeps the latest {capacity})")
+        return _json({**entry, "response": state.journal.response(entry)})
 
     async def list_scenarios() -> Any:
-        return _json({"scenarios": [s.to_json() for s in book.listed()]})
+        return _json({"scenarios": [s.to_json() for s in await state.scenarios()]})
 
     async def put_scenario(body: dict[str, Any]) -> Any:
         values = {name: body[name] for name in PREFERENCE_NAMES if name in body}
@@ -178,20 +186,25 @@ def admin_handlers(journal: Journal, book: ScenarioBook, scenarios: Mapping[str,
         for name in [api] if api is not None else list(scenarios):
             scenarios[name].check(prefs)  # the same rules as a Prefer header, for every API in scope
         session = body.get("sessionToken")
-        stored = book.put(
-            values,
-            api,
-            None if session is None else fingerprint(session),
-            body.get("tokenFingerprint"),
-            body.get("times"),
-        )
+        try:
+            stored = await state.put_scenario(
+                values,
+                api,
+                None if session is None else fingerprint(session),
+                body.get("tokenFingerprint"),
+                body.get("times"),
+            )
+        except TooManyScenariosError:
+            raise BadRequestProblem(
+                detail=f"at most {MAX_SCENARIOS} scenarios are in force at once: clear some (DELETE /__mock/scenario)"
+            ) from None
         return _json(stored.to_json())
 
     async def clear_scenarios() -> Any:
-        book.clear()
+        await state.clear_scenarios()
         return NoContent, 204
 
-    return {
+    handlers: dict[str, Callable[..., Any]] = {
         "listRequests": list_requests,
         "clearRequests": clear_requests,
         "countRequests": count_requests,
@@ -200,6 +213,18 @@ def admin_handlers(journal: Journal, book: ScenarioBook, scenarios: Mapping[str,
         "putScenario": put_scenario,
         "clearScenarios": clear_scenarios,
     }
+    return {name: _answering_503(handler) for name, handler in handlers.items()}
+
+
+def _answering_503(handler: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(handler)
+    async def answered(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await handler(*args, **kwargs)
+        except StoreUnavailableError as exc:
+            return unavailable(exc)
+
+    return answered
 
 
 def inspector_routes() -> dict[str, Callable[[Request], Any]]:

@@ -36,15 +36,17 @@ from mockserver.server.pipeline import OperationPlan, RequestStage, Rethrow, com
 from mockserver.server.routes import (
     IDENTITY_PATH,
     OrjsonJsonifier,
-    healthz,
+    healthz_of,
     identity,
     landing,
     not_found,
     token_endpoint,
 )
-from mockserver.server.runtime import PREFERENCE_NAMES, ScenarioBook
+from mockserver.server.runtime import PREFERENCE_NAMES
 from mockserver.server.scenarios import Preferences
 from mockserver.server.settings import Settings, anchor_micros
+from mockserver.server.state import JournalOf, State
+from mockserver.server.state.embedded import Embedded
 
 __all__ = ["Served", "build_stores", "create_app", "create_served"]
 
@@ -246,23 +248,35 @@ def _replaying(plans: Mapping[tuple[str, str], OperationPlan]) -> Replay:
 
 @dataclass(frozen=True)
 class Served:
-    """The app, and the lane that answers its plain pages before it (None: every request goes to the app)."""
+    """The app, the lane that answers its plain pages before it (None: every request goes to the app), and the
+    state they share with the mock's other processes."""
 
     app: AsyncApp
     lane: Lane | None
+    state: State
 
 
 def create_app(settings: Settings, stores: dict[ApiId, Store] | None = None) -> AsyncApp:
     return create_served(settings, stores).app
 
 
-def create_served(settings: Settings, stores: dict[ApiId, Store] | None = None) -> Served:
+def create_served(
+    settings: Settings,
+    stores: dict[ApiId, Store] | None = None,
+    open_state: Callable[[JournalOf], State] = Embedded,
+) -> Served:
+    """``open_state``: the store the journal and scenarios are shared through, given this process's journal."""
     stores = build_stores(settings) if stores is None else stores
     plans = _plans(settings, stores)
     secrets = frozenset(n.lower().encode("latin-1") for n in _header_params(settings.apis, free_only=True))
-    journal = Journal(settings.journal, secrets, _understanding(plans), settings.journal_bytes, _replaying(plans))
-    book = ScenarioBook()
-    admin = admin_handlers(journal, book, {plan.api.name: plan.scenarios for plan in plans.values()})
+    understand, replay = _understanding(plans), _replaying(plans)
+
+    def journal_of(ids: Callable[[], int] | None) -> Journal:
+        return Journal(settings.journal, secrets, understand, settings.journal_bytes, replay=replay, ids=ids)
+
+    state = open_state(journal_of)
+    journal, book = state.journal, state.book
+    admin = admin_handlers(state, {plan.api.name: plan.scenarios for plan in plans.values()})
     app = AsyncApp(
         __name__,
         resolver=Resolver(function_resolver=lambda op: admin.get(op) or _not_reached(op)),
@@ -282,7 +296,7 @@ def create_served(settings: Settings, stores: dict[ApiId, Store] | None = None) 
     for stage, options in stages:  # each inserted just inside Connexion's server-error stage, after the one before
         app.add_middleware(stage, position=MiddlewarePosition.BEFORE_EXCEPTION, **options)
     app.add_middleware(Rethrow, position=MiddlewarePosition.BEFORE_SWAGGER)  # its problems, raised for Connexion
-    app.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
+    app.add_url_rule("/healthz", "healthz", healthz_of(state), methods=["GET"])
     app.add_url_rule("/", "landing", landing(_links(settings.apis)), methods=["GET"])
     app.add_url_rule("/oauth/token", "oauth_token", token_endpoint, methods=["POST"])
     app.add_url_rule(IDENTITY_PATH, "identity", identity, methods=["GET"])
@@ -300,7 +314,7 @@ def create_served(settings: Settings, stores: dict[ApiId, Store] | None = None) 
     app.add_error_handler(404, not_found(tuple(owners)))
     fence = Fence.around([SERVER, *(stage.fence for stage, _ in stages)])
     lane = None if fence.every_request else Lane(routes, authenticator, book, journal, owners, lines, fence)
-    return Served(app, lane)
+    return Served(app, lane, state)
 
 
 Stage = tuple[type[Fenced], dict[str, Any]]  # an ASGI stage's class, which declares its fence, and its options

@@ -15,12 +15,14 @@ query string when someone reads the entry (``Understand``): the same rules give 
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from time import perf_counter
 from typing import Any, ClassVar
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -45,6 +47,8 @@ __all__ = [
     "Understand",
     "did_you_mean",
     "fingerprint",
+    "monotonic_of",
+    "wall_clock",
 ]
 
 DEFAULT_CAPACITY = 1000
@@ -70,6 +74,10 @@ _HEADER_CACHE = 4096  # distinct headers remembered before the cache starts afre
 # The wall clock at one instant of the monotonic one: an entry keeps only perf_counter() and is dated from this pair.
 _EPOCH = (time.time(), perf_counter())
 
+# Who answers: the process that records an entry is the one that renders it (``os.getpid`` again after a fork).
+_PROCESS = [os.getpid(), socket.gethostname()]
+os.register_at_fork(after_in_child=lambda: _PROCESS.__setitem__(0, os.getpid()))
+
 # The headers as an entry keeps them: secrets fingerprinted, the tuple shared with other entries.
 Headers = tuple[tuple[bytes, bytes], ...]
 # A served page, as the request stage leaves it: matches, page and size served, records shown, the dataset named.
@@ -79,6 +87,16 @@ Understand = Callable[[str, bytes], Query | None]
 # (API, query string, preferences applied, served) -> the body the request was answered with, worked out again on
 # reading (the data is deterministic), or None when it cannot be (a refusal: its detail is the explanation's)
 Replay = Callable[[str, bytes, tuple[str, ...], bool], bytes | None]
+
+
+def wall_clock(started: float) -> float:
+    """An entry's ``started`` (this process's monotonic clock) as seconds since the epoch."""
+    return _EPOCH[0] + (started - _EPOCH[1])
+
+
+def monotonic_of(wall: float) -> float:
+    """The other way: seconds since the epoch as this process's monotonic clock reads them."""
+    return wall - _EPOCH[0] + _EPOCH[1]
 
 
 def _cut(value: bytes) -> bytes:
@@ -133,6 +151,7 @@ class Entry:
         "raw_path",
         "rule",
         "scheme",
+        "seq",
         "served",
         "server",
         "size",
@@ -141,6 +160,7 @@ class Entry:
     )
 
     id: int
+    seq: int  # the entry's place in its process's ring (``id`` when the journal is the process's alone)
     started: float
     method: str
     path: str
@@ -161,13 +181,14 @@ class Entry:
     size: int  # the bytes the journal counts for this entry (its values, each explanation at its cap)
 
     def __init__(self) -> None:
-        self.id = 0  # a slot of the ring no request has used yet
+        self.id = self.seq = 0  # a slot of the ring no request has used yet
         self.answering = False
         self.size = 0
 
     def start(
         self,
         entry_id: int,
+        seq: int,
         scope: Scope,
         path: str,
         headers: Headers,
@@ -177,7 +198,7 @@ class Entry:
     ) -> None:
         """Record a new request in this entry (new, or reused from the ring), being answered; or, with ``served``,
         one already answered 200 with that page."""
-        self.id = entry_id
+        self.id, self.seq = entry_id, seq
         self.started = started
         self.method = scope["method"]
         self.path = path if len(path) <= VALUE_CAP else _cut_text(path)
@@ -224,7 +245,7 @@ class Entry:
         return shown
 
     def time(self) -> str:
-        when = _EPOCH[0] + (self.started - _EPOCH[1])
+        when = wall_clock(self.started)
         return datetime.fromtimestamp(when, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
     def curl(self, variables: Mapping[bytes, str]) -> str:
@@ -272,6 +293,8 @@ class Entry:
         return {
             "id": self.id,
             "time": self.time(),
+            "pid": _PROCESS[0],
+            "host": _PROCESS[1],
             "api": self.api,
             "method": self.method,
             "path": self.path,
@@ -379,9 +402,9 @@ class _Shown:
 
 class Journal:
     """The latest ``capacity`` entries (0: none kept) that weigh ``max_bytes`` at most together, ids increasing for
-    the process's lifetime.
+    the process's lifetime (or across the processes that share ``ids``; see ``server.state``).
 
-    The entries are a ring: the entry of id ``i`` sits at ``(i - 1) % capacity``, and once the ring is full a new
+    The entries are a ring: the entry of seq ``i`` sits at ``(i - 1) % capacity``, and once the ring is full a new
     request reuses the oldest entry's object (no allocation, nothing left for the garbage collector), unless that
     request is still being answered: then it keeps its entry, and the ring takes a new one.
 
@@ -397,15 +420,20 @@ class Journal:
         understand: Understand = lambda api, query_string: None,
         max_bytes: int = DEFAULT_BYTES,
         replay: Replay = lambda api, query_string, applied, served: None,
+        ids: Callable[[], int] | None = None,
     ) -> None:
         self.capacity = capacity
+        self.ids = ids  # the next id, when ids are shared with other processes (else each entry's ``seq``)
+        # Where each new entry goes instead of the ring, when a store outside the process keeps the journal (the store
+        # takes it once it is answered, and gives it its id).
+        self.ship: Callable[[Entry], None] | None = None
         self.max_bytes = max_bytes
         self.bytes = 0  # what the entries kept weigh
         self.understand = understand
         self.replay = replay
         self._ring = [Entry() for _ in range(capacity)]  # every slot made at once: a request only reuses one
-        self._last = 0  # the last id given
-        self._first = 1  # the first id kept (cleared before it)
+        self._last = 0  # the last seq given
+        self._first = 1  # the first seq kept (cleared before it)
         # Headers repeat from request to request (host, the token, the content type): an entry keeps a shared
         # tuple, never the request's own bytes. Secret header names are lower-case bytes.
         self._shown = _Shown(_SECRET_HEADERS | secrets)
@@ -419,7 +447,7 @@ class Journal:
         """A new entry for a request that is being answered (``answering`` until its stage says it is not)."""
         entry = self._next()
         headers, weight = self._shown.of(scope["headers"])
-        entry.start(self._last, scope, path, headers, api, perf_counter())
+        entry.start(self._id(), self._last, scope, path, headers, api, perf_counter())
         self._weigh(entry, weight)
         return entry
 
@@ -428,24 +456,32 @@ class Journal:
         ``open`` and ``Entry.serve`` in one call, each of the entry's fields written once."""
         entry = self._next()
         headers, weight = self._shown.of(scope["headers"])
-        entry.start(self._last, scope, path, headers, api, started, served)
+        entry.start(self._id(), self._last, scope, path, headers, api, started, served)
         self._weigh(entry, weight)
 
+    def _id(self) -> int:
+        return self._last if self.ids is None else self.ids()
+
     def _next(self) -> Entry:
-        """The entry for the next id: the ring's slot for it, unless the request there is still being answered."""
-        self._last = entry_id = self._last + 1
+        """The entry for the next seq: the ring's slot for it, unless the request there is still being answered."""
+        self._last = seq = self._last + 1
+        if self.ship is not None:
+            entry = Entry()
+            entry.answering = True  # not taken before it is answered (``start`` says when)
+            self.ship(entry)
+            return entry
         if not self.capacity:
             return Entry()  # kept by nobody
-        slot = (entry_id - 1) % self.capacity
+        slot = (seq - 1) % self.capacity
         entry = self._ring[slot]
-        if entry.id >= self._first:  # it leaves the journal now
+        if entry.seq >= self._first:  # it leaves the journal now
             self.bytes -= entry.size
         if entry.answering:
             entry = self._ring[slot] = Entry()
         return entry
 
     def _weigh(self, entry: Entry, headers: int) -> None:
-        if not self.capacity:
+        if not self.capacity or self.ship is not None:
             return
         # Each value is shown twice when read: in its field and in the entry's curl command.
         entry.size = _ENTRY_BYTES + VALUE_CAP + 2 * (len(entry.path) + len(entry.query_string) + headers)
@@ -454,19 +490,22 @@ class Journal:
             oldest = max(self._first, self._last - self.capacity + 1)
             gone = self._ring[(oldest - 1) % self.capacity]
             self._first = oldest + 1
-            if gone.id == oldest:
+            if gone.seq == oldest:
                 self.bytes -= gone.size
                 gone.drop()
 
     def render(self, entry: Entry) -> dict[str, Any]:
         return entry.to_json(self.understand, self._variables)
 
-    def response(self, entry: Entry) -> str | None:
-        """The body the entry's request was answered with, pretty-printed when it is JSON: never kept, worked out
-        again from the request (the same data gives the same bytes), for a served page or a scenario's example."""
-        if entry.api is None or entry.kind not in ("served", "scenario"):
+    def response(self, shown: Mapping[str, Any]) -> str | None:
+        """The body a journalled request (as ``render`` shows it, from whichever process answered it) was answered
+        with, pretty-printed when it is JSON: never kept, worked out again from the request (the same data gives the
+        same bytes), for a served page or a scenario's example."""
+        api, kind = shown.get("api"), shown["explanation"]["kind"]
+        if api is None or kind not in ("served", "scenario"):
             return None
-        body = self.replay(entry.api, entry.query_string, entry.applied, entry.kind == "served")
+        query_string = urlencode(shown["query"], doseq=True, encoding="latin-1").encode("latin-1")
+        body = self.replay(api, query_string, tuple(shown["applied"]), kind == "served")
         if body is None:
             return None
         try:
@@ -478,17 +517,27 @@ class Journal:
         self._first = self._last + 1
         self.bytes = 0
 
-    def get(self, entry_id: int) -> Entry | None:
-        if not self._first <= entry_id <= self._last or entry_id <= self._last - self.capacity:
+    def _at(self, seq: int) -> Entry | None:
+        if not self._first <= seq <= self._last or seq <= self._last - self.capacity:
             return None
-        entry = self._ring[(entry_id - 1) % self.capacity]
-        return entry if entry.id == entry_id else None
+        entry = self._ring[(seq - 1) % self.capacity]
+        return entry if entry.seq == seq else None
+
+    def get(self, entry_id: int) -> Entry | None:
+        if self.ids is None:
+            return self._at(entry_id)
+        return next((e for e in self._kept() if e.id == entry_id), None)
+
+    def _kept(self) -> Iterator[Entry]:
+        for seq in range(self._last, max(self._first, self._last - self.capacity + 1) - 1, -1):
+            entry = self._at(seq)
+            if entry is not None:
+                yield entry
 
     def select(self, api: str | None = None, status: int | None = None, since: int | None = None) -> Iterator[Entry]:
         """Matching entries, newest first (only finished ones: an answer in flight has status 0)."""
-        for entry_id in range(self._last, max(self._first, self._last - self.capacity + 1) - 1, -1):
-            entry = self.get(entry_id)
-            if entry is not None and entry.status and entry.matches_filters(api, status, since):
+        for entry in self._kept():
+            if entry.status and entry.matches_filters(api, status, since):
                 yield entry
 
 

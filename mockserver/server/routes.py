@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from html import escape
 from importlib.metadata import version
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 import orjson
@@ -23,7 +23,7 @@ __all__ = [
     "IDENTITY_PATH",
     "TOKEN_BODY_LIMIT",
     "OrjsonJsonifier",
-    "healthz",
+    "healthz_of",
     "identity",
     "landing",
     "not_found",
@@ -44,8 +44,18 @@ class OrjsonJsonifier(Jsonifier):  # type: ignore[misc]
         return orjson.loads(data)
 
 
-async def healthz(request: Request) -> Response:
-    return Response(b'{"status":"ok"}', media_type="application/json")
+class _Health(Protocol):
+    def health(self) -> str: ...
+
+
+def healthz_of(state: _Health) -> Callable[[Request], Awaitable[Response]]:
+    """``/healthz``: 200 while the process serves, with the shared state's health (``degraded`` while its store is out
+    of reach: the APIs are still answered, so a probe must not kill the process for it)."""
+
+    async def healthz(request: Request) -> Response:
+        return Response(orjson.dumps({"status": "ok", "state": state.health()}), media_type="application/json")
+
+    return healthz
 
 
 async def identity(request: Request) -> Response:

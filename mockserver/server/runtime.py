@@ -12,11 +12,14 @@ import itertools
 from dataclasses import dataclass, replace
 from typing import Any
 
+import orjson
+
 from mockserver.server.scenarios import Preferences
 
-__all__ = ["PREFERENCE_NAMES", "RuntimeScenario", "ScenarioBook", "merge", "preferences_of"]
+__all__ = ["MAX_SCENARIOS", "PREFERENCE_NAMES", "RuntimeScenario", "ScenarioBook", "merge", "preferences_of"]
 
 PREFERENCE_NAMES = ("code", "example", "delay", "dataset", "seed")
+MAX_SCENARIOS = 1000  # scenarios in force at once (each scope is one; a client could otherwise add them forever)
 Scope = tuple[str | None, str | None, str | None]  # api, session fingerprint, token fingerprint
 
 
@@ -53,11 +56,27 @@ class RuntimeScenario:
 
 
 class ScenarioBook:
-    """The scenarios in force in this process."""
+    """The scenarios in force (in this process; ``dump`` and ``load`` carry them to and from a shared store)."""
 
-    def __init__(self) -> None:
-        self._by_scope: dict[Scope, RuntimeScenario] = {}
-        self._order = itertools.count()
+    def __init__(self, scenarios: list[RuntimeScenario] | None = None) -> None:
+        self._by_scope: dict[Scope, RuntimeScenario] = {s.scope: s for s in scenarios or ()}
+        self._order = itertools.count(max((s.order for s in self._by_scope.values()), default=-1) + 1)
+
+    def dump(self) -> bytes:
+        return orjson.dumps(
+            [(s.values, s.api, s.session, s.token, s.remaining, s.order) for s in self._by_scope.values()]
+        )
+
+    def __len__(self) -> int:
+        return len(self._by_scope)
+
+    @classmethod
+    def load(cls, data: bytes) -> ScenarioBook:
+        return cls([RuntimeScenario(*fields) for fields in orjson.loads(data)] if data else [])
+
+    def full(self, api: str | None, session: str | None, token: str | None) -> bool:
+        """Whether a scenario of this scope would be one too many (a same scope replaces, and is never)."""
+        return len(self._by_scope) >= MAX_SCENARIOS and (api, session, token) not in self._by_scope
 
     def put(
         self, values: dict[str, Any], api: str | None, session: str | None, token: str | None, times: int | None
@@ -71,6 +90,9 @@ class ScenarioBook:
 
     def __bool__(self) -> bool:
         return bool(self._by_scope)
+
+    def forget(self, scenario: RuntimeScenario) -> None:
+        self._by_scope.pop(scenario.scope, None)
 
     def listed(self) -> list[RuntimeScenario]:
         """Most specific first, then the latest set first."""

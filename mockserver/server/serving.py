@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -28,9 +29,11 @@ from mockserver.server.protocol import (
     configure,
 )
 from mockserver.server.settings import Settings
-from mockserver.server.workers import Forked
+from mockserver.server.state import JournalOf, State, StoreUnavailableError
+from mockserver.server.state.embedded import Embedded
+from mockserver.server.workers import Forked, Server
 
-__all__ = ["Limits", "app_from_environment", "serve"]
+__all__ = ["Limits", "StoreUnavailableError", "app_from_environment", "open_state", "serve"]
 
 SETTINGS_VARIABLE = "MOCKSERVER_SETTINGS"
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -74,6 +77,21 @@ class Limits:
         )
 
 
+def open_state(url: str | None) -> Callable[[JournalOf], State]:
+    """The store named by ``--state``: embedded (None), or Redis (imported only then, and reached at once: out of
+    reach, StoreUnavailableError)."""
+    if url is None:
+        return Embedded
+    from mockserver.server.state.redis_store import RedisState  # noqa: PLC0415 (redis-py only when asked for)
+
+    RedisState.reached(url).close()
+
+    def opened(journal_of: JournalOf) -> State:
+        return RedisState(url, journal_of)
+
+    return opened
+
+
 def _config(app: Any, limits: Limits, lane: Lane | None = None, **options: Any) -> uvicorn.Config:
     config = uvicorn.Config(
         app,
@@ -97,6 +115,7 @@ def serve(
             raise ValueError(f"{', '.join(registered)}: an API registered at run time is served without --reload")
     # Our own access line (uvicorn's goes through logging, 6× slower); /__mock is open without a token on loopback only.
     settings = replace(settings, access_log=True, admin_loopback=host in _LOOPBACK)
+    opened = open_state(settings.state)  # before any output: a store out of reach is the only line
     keep_large_blocks_mapped()
     stores = build_stores(settings)
     release_freed_memory()
@@ -127,7 +146,10 @@ def serve(
     if workers > 1:
         for store in stores.values():
             store.settle()  # every order built: no thread runs while the supervisor forks
-    served = create_served(settings, stores)
+    served = create_served(settings, stores, opened)
+    state = served.state
+    if workers > 1:
+        state.spread()  # before the fork: every worker shares it
     config = _config(served.app, limits, served.lane)
     # The app and its data live as long as the server: the collector's full passes (made more frequent by what the
     # journal keeps; one over the app took 20-30 ms) leave them alone, and forked workers do not write to, so copy,
@@ -136,6 +158,12 @@ def serve(
     gc.freeze()
     if workers == 1:
         configure_logging()
-        uvicorn.Server(config).run(sockets=[sock])
+        try:
+            Server(config, state.attach, state.detach).run(sockets=[sock])
+        finally:
+            state.close()
         return
-    Forked(config, sock, workers, configure_logging).run()
+    try:
+        Forked(config, sock, workers, configure_logging, state.attach, state.reaped, state.detach).run()
+    finally:
+        state.close()

@@ -42,6 +42,7 @@ class Settings:
     journal_bytes: int = DEFAULT_BYTES  # what the journal's entries may weigh together
     admin_token: str | None = None  # required by /__mock when given
     admin_loopback: bool = True  # the server is bound to loopback: /__mock is open without a token
+    state: str | None = None  # where the journal and scenarios are shared: a redis:// URL (None: embedded)
 
     def to_json(self) -> str:
         """These settings as JSON, for worker processes (``from_json`` reads it back)."""

@@ -9,7 +9,9 @@ forked again from the same build; one that dies within a second of its start sto
 not served).
 
 SIGINT or SIGTERM to the supervisor sends SIGTERM to every worker: each finishes its in-flight answers (uvicorn's
-graceful shutdown) and exits; the supervisor exits once all have. Journal and scenarios are per worker, as before.
+graceful shutdown) and exits; the supervisor exits once all have. The journal and the scenarios are shared through
+the app's state (``state``): each worker attaches to it on its event loop before serving (``Server``), and the
+supervisor tells it of every worker it reaps.
 """
 
 from __future__ import annotations
@@ -21,27 +23,65 @@ import socket
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import FrameType
 
 import uvicorn
 
-__all__ = ["Forked"]
+__all__ = ["Forked", "Server"]
 
 _STOPPING = (signal.SIGINT, signal.SIGTERM)
 CRASH_LOOP_S = 1.0  # a worker that exits sooner than this after its start, unasked, stops the supervisor
 
 
-class Forked:
-    """``Forked(config, sock, workers, prepare).run()``: ``prepare`` runs in each worker before it serves."""
+async def _nothing() -> None:
+    return None
+
+
+class Server(uvicorn.Server):
+    """uvicorn's server, awaiting ``attach`` on its event loop before it serves (the shared state's listener), and
+    calling ``detach`` once it has stopped."""
 
     def __init__(
-        self, config: uvicorn.Config, sock: socket.socket, workers: int, prepare: Callable[[], None] = lambda: None
+        self,
+        config: uvicorn.Config,
+        attach: Callable[[], Awaitable[None]] = _nothing,
+        detach: Callable[[], None] = lambda: None,
+    ) -> None:
+        super().__init__(config)
+        self.attach = attach
+        self.detach = detach
+
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
+        await self.attach()
+        try:
+            await super().serve(sockets)
+        finally:
+            self.detach()
+
+
+class Forked:
+    """``Forked(config, sock, workers, prepare).run()``: ``prepare`` runs in each worker before it serves, ``attach``
+    on its event loop, ``detach`` once it has stopped; ``reaped(pid)`` in the supervisor for each worker that
+    exited."""
+
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        sock: socket.socket,
+        workers: int,
+        prepare: Callable[[], None] = lambda: None,
+        attach: Callable[[], Awaitable[None]] = _nothing,
+        reaped: Callable[[int], None] = lambda pid: None,
+        detach: Callable[[], None] = lambda: None,
     ) -> None:
         self.config = config
         self.sock = sock
         self.workers = workers
         self.prepare = prepare
+        self.attach = attach
+        self.reaped = reaped
+        self.detach = detach
         self.children: dict[int, float] = {}  # pid -> when it was forked (monotonic)
         self.stopping = False
         self.failed = False
@@ -69,7 +109,7 @@ class Forked:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
                 self.prepare()
-                uvicorn.Server(self.config).run(sockets=[self.sock])
+                Server(self.config, self.attach, self.detach).run(sockets=[self.sock])
                 code = 0
             except BaseException:  # a worker never returns into the supervisor's code
                 traceback.print_exc()
@@ -87,6 +127,7 @@ class Forked:
             except ChildProcessError:
                 return
             started = self.children.pop(pid, None)
+            self.reaped(pid)
             if started is None or self.stopping:
                 continue
             code = os.waitstatus_to_exitcode(status)

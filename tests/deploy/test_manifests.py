@@ -29,8 +29,10 @@ def test_every_manifest_is_valid_for_kubernetes_1_32() -> None:
 
 @pytest.mark.parametrize("kustomization", KUSTOMIZATIONS, ids=lambda p: str(p.parent.relative_to(DEPLOY.parent)))
 def test_a_kustomization_lists_every_manifest_beside_it(kustomization: Path) -> None:
-    listed = yaml.safe_load(kustomization.read_text(encoding="utf-8"))["resources"]
-    assert sorted(listed) == [p.name for p in _manifests(kustomization.parent)]
+    resources = yaml.safe_load(kustomization.read_text(encoding="utf-8"))["resources"]
+    bases = [r for r in resources if (kustomization.parent / r).is_dir()]  # an overlay's base: a kustomization
+    assert all((kustomization.parent / base / "kustomization.yaml").is_file() for base in bases)
+    assert sorted(set(resources) - set(bases)) == [p.name for p in _manifests(kustomization.parent)]
 
 
 def test_the_service_deployment_budget_autoscaler_and_job_are_there() -> None:
@@ -47,3 +49,15 @@ def test_every_replica_reads_one_seed_count_and_anchor() -> None:
     assert sources == {"SEED": "mockserver", "COUNT": "mockserver", "ANCHOR": "mockserver"}
     assert {"--seed=$(SEED)", "--count=$(COUNT)", "--anchor=$(ANCHOR)"} <= set(container["args"])
     assert deployment["spec"]["replicas"] == 3
+
+
+def test_the_shared_state_overlay_points_every_replica_at_its_redis_with_the_admin_token_from_a_secret() -> None:
+    overlay = DEPLOY / "shared-state"
+    patches = yaml.safe_load((overlay / "kustomization.yaml").read_text(encoding="utf-8"))["patches"]
+    env = {op["value"]["name"]: op["value"] for p in patches for op in yaml.safe_load(p["patch"])}
+    service = yaml.safe_load((overlay / "redis-service.yaml").read_text(encoding="utf-8"))
+    port = service["spec"]["ports"][0]["port"]
+    assert env["MOCKSERVER_STATE"]["value"] == f"redis://{service['metadata']['name']}:{port}/0"
+    secret = yaml.safe_load((overlay / "secret.yaml").read_text(encoding="utf-8"))
+    reference = env["MOCKSERVER_ADMIN_TOKEN"]["valueFrom"]["secretKeyRef"]
+    assert (reference["name"], reference["key"] in secret["stringData"]) == (secret["metadata"]["name"], True)
