@@ -27,8 +27,12 @@ serve: install
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
+# Then the store's and the queries' tests again on the Python twins of the C modules (MOCKSERVER_PURE=1), as a
+# package installed without a compiler runs; tests/server/test_twins.py compares both in one process.
+PURE_TESTS := tests/core/test_store.py tests/apis/test_datasets.py tests/apis/test_draw_streams.py tests/server/test_semantics.py
 test: install browser
 	$(BIN)/pytest
+	MOCKSERVER_PURE=1 $(BIN)/pytest -q $(PURE_TESTS)
 
 # The whole broken-server catalogue with the tester's default settings, seeds 1, 2 and 3 (make test runs seed 1
 # with a small budget), and the production-like deployments (tests/deployments) at the default budget too.
