@@ -7,15 +7,16 @@ REDOCLY := npx --yes @redocly/cli@2.77.0
 
 .PHONY: install browser serve test test-contract attack check lint-spec fuzz fuzz-volume soak bench image-tools image image-test
 
-# The page renderers, the band check and the column draws are C (mockserver/apis/_pages.c, mockserver/core/_bands.c,
-# mockserver/core/_splitmix.c, compiled by hatch_build.py): a compiler and Python's headers.
-$(STAMP): pyproject.toml hatch_build.py mockserver/apis/_pages.c mockserver/core/_bands.c mockserver/core/_splitmix.c
+# The page renderers, the band check and the column draws have C speed-ups (mockserver/apis/_pages.c,
+# mockserver/core/_bands.c, mockserver/core/_splitmix.c, compiled by hatch_build.py): development and CI run them, so a
+# compiler and Python's headers are installed. The exact versions are requirements.lock's.
+$(STAMP): pyproject.toml requirements.lock hatch_build.py mockserver/apis/_pages.c mockserver/core/_bands.c mockserver/core/_splitmix.c
 	command -v cc >/dev/null || (apt-get update -qq && apt-get install -y -qq gcc libc6-dev)
 	$(PYTHON) -c 'import pathlib, sys, sysconfig; sys.exit(not pathlib.Path(sysconfig.get_paths()["include"], "Python.h").exists())' \
 	  || (apt-get update -qq && apt-get install -y -qq python3-dev)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
