@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 REDOCLY := npx --yes @redocly/cli@2.77.0
 
-.PHONY: install browser serve test test-contract attack check lint-spec fuzz fuzz-volume soak bench image-tools image image-test
+.PHONY: install browser serve test test-pythons test-install test-contract attack check lint-spec fuzz fuzz-volume soak bench image-tools image image-test
 
 # The page renderers, the band check and the column draws have C speed-ups (mockserver/apis/_pages.c,
 # mockserver/core/_bands.c, mockserver/core/_splitmix.c, compiled by hatch_build.py): development and CI run them, so a
@@ -34,6 +34,23 @@ PURE_TESTS := tests/core/test_store.py tests/apis/test_datasets.py tests/apis/te
 test: install browser
 	$(BIN)/pytest
 	MOCKSERVER_PURE=1 $(BIN)/pytest -q $(PURE_TESTS)
+
+# The representative subset (core, apis, the twins against the C, a server process, a contract smoke) on 3.12 with the
+# lowest versions pyproject.toml allows (requirements-lowest.txt) and on 3.13 with the lock, each in a venv made here
+# from pyenv's Python (.venvs/, editable: the C is compiled for each Python); each must pass as many tests as 3.11
+# collects (`make test` runs them there).
+PYTHONS ?= 3.12:requirements-lowest.txt 3.13:requirements.lock
+SUBSET := tests/core tests/apis/test_tables.py tests/apis/test_datasets.py tests/server/test_twins.py tests/packaging \
+  tests/server/test_server_process.py::test_mockserver_pure_serves_the_same_bytes_on_the_python_twins_and_says_so \
+  tests/contract/test_pytest_plugin.py::test_the_plugin_writes_the_reports_asked_for
+test-pythons: install
+	@set -e; expected="$$($(BIN)/pytest --collect-only -q $(SUBSET) | tail -1 | cut -d' ' -f1) passed"; \
+	for entry in $(PYTHONS); do version=$${entry%%:*}; pins=$${entry#*:}; bin=.venvs/py$$version/bin; \
+	  test -x $$bin/python || "$$(pyenv prefix $$version)/bin/python" -m venv .venvs/py$$version; \
+	  $$bin/python -m pip install --quiet -c $$pins -e '.[dev]'; \
+	  summary=$$($$bin/python -m pytest -q $(SUBSET) | tail -1); echo "python $$version ($$pins): $$summary"; \
+	  [ "$${summary%% in *}" = "$$expected" ] || { echo "test-pythons: $$expected expected on $$version"; exit 1; }; \
+	done
 
 # The whole broken-server catalogue with the tester's default settings, seeds 1, 2 and 3 (make test runs seed 1
 # with a small budget), and the production-like deployments (tests/deployments) at the default budget too.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # (generic
             build = dist.get_command_obj("build_ext")
             build.inplace = True  # beside the sources: an editable install imports it from there
             build.force = True  # never a copy left from another build (another Python, other flags)
-            build.build_temp = str(root / "build" / "temp")
+            build.build_temp = str(root / "build" / f"temp.{sys.implementation.cache_tag}")  # one per Python
             build.ensure_finalized()
             outputs = [Path(build.get_ext_fullpath(e.name)).resolve() for e in extensions]
             try:
