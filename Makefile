@@ -52,6 +52,12 @@ test-pythons: install
 	  [ "$${summary%% in *}" = "$$expected" ] || { echo "test-pythons: $$expected expected on $$version"; exit 1; }; \
 	done
 
+# The package as users install it: `python -m build` (an sdist and a wheel), the sdist installed with no working
+# compiler beside a user's own pytest and Hypothesis, the wheel with its C, each into a fresh venv; both serve the
+# same bytes over a few thousand requests of both APIs (tests/install).
+test-install: install
+	MOCKSERVER_INSTALL_TEST=1 $(BIN)/pytest -q tests/install
+
 # The whole broken-server catalogue with the tester's default settings, seeds 1, 2 and 3 (make test runs seed 1
 # with a small budget), and the production-like deployments (tests/deployments) at the default budget too.
 test-contract: install
@@ -130,6 +136,7 @@ bench: install
 	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
 	cd bench && npm ci --silent --no-audit --no-fund
 	$(BIN)/python -m bench.render
+	$(BIN)/python -m bench.twins
 	$(BIN)/python -m bench.journal --control --out bench/journal.json
 	$(BIN)/python -m bench.run --journal bench/journal.json
 	$(BIN)/python -m bench.seed_build

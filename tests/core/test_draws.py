@@ -1,6 +1,6 @@
 """The draws: SplitMix64 (against its published sequence), columns of it (``Hasher.column`` and ``Hasher.at``, in C
-and in Python, its twin, each against the one-value ``mix64``), and what a rendered field makes of its 64 bits: ``chance`` reads the high half,
-``integer`` the low half, exactly."""
+and in Python, its twin, each against the one-value ``mix64``), and what a rendered field makes of its 64 bits:
+``chance`` reads the high half, ``integer`` the low half, exactly."""
 
 from __future__ import annotations
 

@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
+from mockserver.apis.events import CATEGORIES
 from mockserver.core import native
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
-from mockserver.apis.events import CATEGORIES
 from tests.support.data import EVENTS, INTERVENTIONS, SESSION
 from tests.support.specs import SHIPPED as API_IDS
 from tests.support.strategies import requests
