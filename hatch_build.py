@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import sys
+import sysconfig
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +46,12 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # (generic
                 with contextlib.redirect_stderr(log), contextlib.redirect_stdout(log):
                     build.run()
             except (CCompilerError, BaseError, OSError) as error:
-                reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+                compiler = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
+                reason = (
+                    f"{compiler} failed: no working compiler or no Python headers"
+                    if isinstance(error, CCompilerError)
+                    else str(error).strip()[:200]
+                )
                 self.app.display_warning(
                     f"mockserver: the C speed-ups were not compiled ({reason}); installing the pure-Python "
                     "implementation (the same bytes, more slowly)"

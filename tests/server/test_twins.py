@@ -92,7 +92,7 @@ def apps() -> dict[int, tuple[TestClient, TestClient]]:
 
 
 @pytest.mark.parametrize("api", API_IDS)
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_the_twins_serve_the_compiled_modules_bytes(
     apps: dict[int, tuple[TestClient, TestClient]], api: str, data: st.DataObject
