@@ -14,7 +14,7 @@ RUN apt-get update -qq \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY hatch_build.py ./
-COPY pyproject.toml README.md ./
+COPY pyproject.toml requirements.lock README.md ./
 COPY mockserver ./mockserver
 COPY spec ./spec
 COPY fixtures ./fixtures
@@ -22,7 +22,7 @@ COPY fixtures ./fixtures
 RUN --mount=type=secret,id=cacert \
     if [ -s /run/secrets/cacert ]; then export PIP_CERT=/run/secrets/cacert; fi \
     && python3 -m venv /opt/mockserver \
-    && /opt/mockserver/bin/pip install --no-cache-dir --disable-pip-version-check --no-compile . \
+    && /opt/mockserver/bin/pip install --no-cache-dir --disable-pip-version-check --no-compile -c requirements.lock . \
     && /opt/mockserver/bin/python -m pip uninstall --yes --quiet pip setuptools \
     && find /opt/mockserver/lib -type d -name tests -prune -exec rm -rf {} + \
     && /opt/mockserver/bin/python -m compileall -q /opt/mockserver/lib

@@ -5,17 +5,18 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 REDOCLY := npx --yes @redocly/cli@2.77.0
 
-.PHONY: install browser redis serve test test-contract attack check lint-spec fuzz fuzz-volume soak bench image-tools image image-test
+.PHONY: install browser redis serve test test-pythons test-install test-contract attack check lint-spec fuzz fuzz-volume soak bench image-tools image image-test
 
-# The page renderers, the band check and the column draws are C (mockserver/apis/_pages.c, mockserver/core/_bands.c,
-# mockserver/core/_splitmix.c, compiled by hatch_build.py): a compiler and Python's headers.
-$(STAMP): pyproject.toml hatch_build.py mockserver/apis/_pages.c mockserver/core/_bands.c mockserver/core/_splitmix.c
+# The page renderers, the band check and the column draws have C speed-ups (mockserver/apis/_pages.c,
+# mockserver/core/_bands.c, mockserver/core/_splitmix.c, compiled by hatch_build.py): development and CI run them, so a
+# compiler and Python's headers are installed. The exact versions are requirements.lock's.
+$(STAMP): pyproject.toml requirements.lock hatch_build.py mockserver/apis/_pages.c mockserver/core/_bands.c mockserver/core/_splitmix.c
 	command -v cc >/dev/null || (apt-get update -qq && apt-get install -y -qq gcc libc6-dev)
 	$(PYTHON) -c 'import pathlib, sys, sysconfig; sys.exit(not pathlib.Path(sysconfig.get_paths()["include"], "Python.h").exists())' \
 	  || (apt-get update -qq && apt-get install -y -qq python3-dev)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -32,8 +33,35 @@ browser:
 redis:
 	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
 
+# Then the store's and the queries' tests again on the Python twins of the C modules (MOCKSERVER_PURE=1), as a
+# package installed without a compiler runs; tests/server/test_twins.py compares both in one process.
+PURE_TESTS := tests/core/test_store.py tests/apis/test_datasets.py tests/apis/test_draw_streams.py tests/server/test_semantics.py
 test: install browser redis
 	$(BIN)/pytest
+	MOCKSERVER_PURE=1 $(BIN)/pytest -q $(PURE_TESTS)
+
+# The representative subset (core, apis, the twins against the C, a server process, a contract smoke) on 3.12 with the
+# lowest versions pyproject.toml allows (requirements-lowest.txt) and on 3.13 with the lock, each in a venv made here
+# from pyenv's Python (.venvs/, editable: the C is compiled for each Python); each must pass as many tests as 3.11
+# collects (`make test` runs them there).
+PYTHONS ?= 3.12:requirements-lowest.txt 3.13:requirements.lock
+SUBSET := tests/core tests/apis/test_tables.py tests/apis/test_datasets.py tests/server/test_twins.py tests/packaging \
+  tests/server/test_server_process.py::test_mockserver_pure_serves_the_same_bytes_on_the_python_twins_and_says_so \
+  tests/contract/test_pytest_plugin.py::test_the_plugin_writes_the_reports_asked_for
+test-pythons: install
+	@set -e; expected="$$($(BIN)/pytest --collect-only -q $(SUBSET) | tail -1 | cut -d' ' -f1) passed"; \
+	for entry in $(PYTHONS); do version=$${entry%%:*}; pins=$${entry#*:}; bin=.venvs/py$$version/bin; \
+	  test -x $$bin/python || "$$(pyenv prefix $$version)/bin/python" -m venv .venvs/py$$version; \
+	  $$bin/python -m pip install --quiet -c $$pins -e '.[dev]'; \
+	  summary=$$($$bin/python -m pytest -q $(SUBSET) | tail -1); echo "python $$version ($$pins): $$summary"; \
+	  [ "$${summary%% in *}" = "$$expected" ] || { echo "test-pythons: $$expected expected on $$version"; exit 1; }; \
+	done
+
+# The package as users install it: `python -m build` (an sdist and a wheel), the sdist installed with no working
+# compiler beside a user's own pytest and Hypothesis, the wheel with its C, each into a fresh venv; both serve the
+# same bytes over a few thousand requests of both APIs (tests/install).
+test-install: install
+	MOCKSERVER_INSTALL_TEST=1 $(BIN)/pytest -q tests/install
 
 # The whole broken-server catalogue with the tester's default settings, seeds 1, 2 and 3 (make test runs seed 1
 # with a small budget), and the production-like deployments (tests/deployments) at the default budget too.
@@ -113,6 +141,7 @@ bench: install redis
 	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
 	cd bench && npm ci --silent --no-audit --no-fund
 	$(BIN)/python -m bench.render
+	$(BIN)/python -m bench.twins
 	$(BIN)/python -m bench.journal --control --out bench/journal.json
 	$(BIN)/python -m bench.run --journal bench/journal.json
 	$(BIN)/python -m bench.seed_build

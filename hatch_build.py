@@ -1,16 +1,25 @@
 """Build hook: compiles the C modules (the page renderers, ``mockserver/apis/_pages.c``, the store's band check,
 ``mockserver/core/_bands.c``, and the column draws, ``mockserver/core/_splitmix.c``) into the package, for wheels
 and for editable installs alike (setuptools' ``build_ext`` finds the compiler and the flags Python was built
-with)."""
+with). They are a speed-up: each has a Python twin (``mockserver/core/native.py``), so where they cannot be compiled
+(no compiler, no Python headers) the build goes on without them, says so in one line, and makes a pure-Python wheel.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import io
+import os
+import sys
+import sysconfig
 from pathlib import Path
 from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 from setuptools import Distribution, Extension
+from setuptools.errors import BaseError, CCompilerError
+
+MODULES = ("apis._pages", "core._bands", "core._splitmix")
 
 
 class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # (generic in hatchling)
@@ -22,17 +31,32 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # (generic
                 sources=[f"mockserver/{module.replace('.', '/')}.c"],
                 extra_compile_args=["-std=c11", "-Wall"],  # and the optimisation Python was built with
             )
-            for module in ("apis._pages", "core._bands", "core._splitmix")
+            for module in MODULES
         ]
         dist = Distribution({"name": "mockserver", "ext_modules": extensions, "script_name": "hatch_build.py"})
+        log = io.StringIO()
         with contextlib.chdir(root):  # the sources and the in-place outputs are relative to the project
             build = dist.get_command_obj("build_ext")
             build.inplace = True  # beside the sources: an editable install imports it from there
             build.force = True  # never a copy left from another build (another Python, other flags)
-            build.build_temp = str(root / "build" / "temp")
+            build.build_temp = str(root / "build" / f"temp.{sys.implementation.cache_tag}")  # one per Python
             build.ensure_finalized()
-            build.run()
-            built = [Path(build.get_ext_fullpath(e.name)).resolve().relative_to(root) for e in extensions]
-        build_data["artifacts"].extend(f"/{path.as_posix()}" for path in built)
+            outputs = [Path(build.get_ext_fullpath(e.name)).resolve() for e in extensions]
+            try:
+                with contextlib.redirect_stderr(log), contextlib.redirect_stdout(log):
+                    build.run()
+            except (CCompilerError, BaseError, OSError) as error:
+                compiler = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
+                reason = (
+                    f"{compiler} failed: no working compiler or no Python headers"
+                    if isinstance(error, CCompilerError)
+                    else str(error).strip()[:200]
+                )
+                self.app.display_warning(
+                    f"mockserver: the C speed-ups were not compiled ({reason}); installing the pure-Python "
+                    "implementation (the same bytes, more slowly)"
+                )
+                return  # the wheel holds all three, or none (each module is chosen on its own at import)
+        build_data["artifacts"].extend(f"/{path.relative_to(root).as_posix()}" for path in outputs)
         build_data["pure_python"] = False
         build_data["infer_tag"] = True

@@ -18,8 +18,10 @@ from tests.support.browser import CHROMIUM_FLAGS, TIMEOUT_MS
 from tests.support.clients import ClientFactory
 from tests.support.servers import Serve, ServerProcess, start_server
 
-# The container image tests need podman and a built image: `make image-test` sets MOCKSERVER_IMAGE.
+# The container image tests need podman and a built image: `make image-test` sets MOCKSERVER_IMAGE; the install
+# tests build the package and install it into fresh venvs: `make test-install` sets MOCKSERVER_INSTALL_TEST.
 collect_ignore = [] if os.environ.get("MOCKSERVER_IMAGE") else ["image"]
+collect_ignore += [] if os.environ.get("MOCKSERVER_INSTALL_TEST") else ["install"]
 
 
 @pytest.fixture(scope="session")

@@ -10,11 +10,16 @@ from typing import Any
 import numpy as np
 import orjson
 
-from mockserver.apis import _pages
 from mockserver.apis.shape import ApiTable, Renderer, Window
+from mockserver.core import native
 from mockserver.core.draws import I64, U64, Field, Hasher, PageRenderer, Records, Rng, TextPools, chance, renderer
 from mockserver.core.instants import DAY_US, MINUTE_US, format_instant
 from mockserver.core.store import Columns
+
+# The page renderer in C where it was built; else the makers (``FIELDS``, the reference) write each record.
+PAGES_BUILT = native.built("mockserver.apis._pages")
+if PAGES_BUILT:
+    from mockserver.apis import _pages
 
 __all__ = ["CATEGORIES", "TABLE"]
 
@@ -144,7 +149,7 @@ def generate(
     )
     data = _Events(start, end, created, updated, high, low, category, text)
     render = renderer(rng.hasher, data, fields)
-    if fields is not FIELDS:  # a changed table: only the one-record renderer knows it
+    if fields is not FIELDS or not PAGES_BUILT:  # a changed table (only the makers know it), or no C renderer
         return columns, render
     return columns, Records(render, _page_renderer(data, rng.hasher))
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from mockserver.apis import _pages
 from mockserver.apis.shape import ApiTable, Renderer, Window
+from mockserver.core import native
 from mockserver.core.draws import (
     I64,
     Field,
@@ -27,6 +27,11 @@ from mockserver.core.draws import (
 )
 from mockserver.core.instants import DAY_US, MINUTE_US, format_instant
 from mockserver.core.store import Columns
+
+# The page renderer in C where it was built; else the makers (``FIELDS``, the reference) write each record.
+PAGES_BUILT = native.built("mockserver.apis._pages")
+if PAGES_BUILT:
+    from mockserver.apis import _pages
 
 __all__ = ["TABLE"]
 
@@ -191,7 +196,7 @@ ORDER = (
 # pools (test_page_render holds them byte for byte equal). The C mirrors each maker above by the field's name, and
 # reads each field's key, ``integer`` range and ``chance`` probability from here, in FIELDS' order.
 _DRAWN = tuple(f.name for f in FIELDS)
-if _DRAWN != _pages.INTERVENTIONS_FIELDS:
+if PAGES_BUILT and _DRAWN != _pages.INTERVENTIONS_FIELDS:
     raise ImportError(f"_pages.c renders the fields {_pages.INTERVENTIONS_FIELDS}, FIELDS has {_DRAWN}")
 _RANGES = {
     "actualStart": (-30, 61),
@@ -270,7 +275,7 @@ def generate(
     )
     data = _Interventions(start, end, anchor, text)
     render = renderer(rng.hasher, data, fields, ORDER)
-    if fields is not FIELDS:  # a changed table: only the one-record renderer knows it
+    if fields is not FIELDS or not PAGES_BUILT:  # a changed table (only the makers know it), or no C renderer
         return columns, render
     return columns, Records(render, _page_renderer(data, rng.hasher))
 

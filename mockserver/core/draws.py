@@ -34,7 +34,12 @@ import numpy.typing as npt
 import orjson
 from faker import Faker
 
-from mockserver.core import _splitmix
+from mockserver.core import native
+
+if native.built("mockserver.core._splitmix"):
+    from mockserver.core._splitmix import finish
+else:
+    from mockserver.core.splitmix import finish
 
 __all__ = [
     "I64",
@@ -60,7 +65,7 @@ _LOW32 = 2**32 - 1
 
 
 def mix64(x: int) -> int:
-    """SplitMix64's finaliser on one Python int (the same function as `_splitmix.c`'s, which draws the columns)."""
+    """SplitMix64's finaliser on one Python int (the same function as ``splitmix``'s, which draws the columns)."""
     z = (x + 0x9E3779B97F4A7C15) & _MASK
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
@@ -96,9 +101,9 @@ class Hasher:
         return out
 
     def _finish(self, flat: U64, key: np.uint64 | None) -> None:
-        """The rest of ``at`` on ``flat`` in place (C, ``_splitmix.c``: one pass, where numpy needs eight); with
-        ``key``, ``flat`` is first filled with ``index ^ key`` for its own indexes."""
-        _splitmix.finish(flat, None if key is None else int(key), self.seed & _MASK)
+        """The rest of ``at`` on ``flat`` in place (``splitmix.finish``, in C where built: one pass, where numpy needs
+        eight); with ``key``, ``flat`` is first filled with ``index ^ key`` for its own indexes."""
+        finish(flat, None if key is None else int(key), self.seed & _MASK)
 
     def integers(self, field: str, count: int, low: int, high: int) -> I64:
         """Integers uniform in ``[low, high)`` (the modulo bias is below 2**-40 for these spans)."""

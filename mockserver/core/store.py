@@ -20,9 +20,18 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from mockserver.core import _bands
+from mockserver.core import native
 from mockserver.core.draws import PageRenderer
 from mockserver.core.query import Page, Query
+
+if native.built("mockserver.core._bands"):
+    from mockserver.core._bands import count as band_count
+    from mockserver.core._bands import position as search
+    from mockserver.core._bands import select as band_select
+else:
+    from mockserver.core.bands import count as band_count
+    from mockserver.core.bands import position as search
+    from mockserver.core.bands import select as band_select
 
 __all__ = ["Columns", "PageRenderer", "Store"]
 
@@ -31,7 +40,7 @@ I32 = npt.NDArray[np.int32]
 Indexes = npt.NDArray[np.signedinteger[Any]]  # record indexes: 32-bit in orders, 64-bit elsewhere
 _EMPTY: I64 = np.empty(0, dtype=np.int64)
 BACKGROUND_FROM = 100_000  # records from which orders other than the default are built in the background
-_OPS = {">=": b">", "<": b"<", "<=": b"="}  # a bound's operator as _bands reads it
+_OPS = {">=": b">", "<": b"<", "<=": b"="}  # a bound's operator as the band check reads it
 _SAMPLE = 16  # an order keeps every 16th sorted value: a search is a binary search there, then within 16 values
 # (its values asked for at once, so that their cache misses overlap: at a million records, a third less time than 64)
 
@@ -64,8 +73,8 @@ class _Order:
 
     def position(self, values: I64, micros: int, side: str) -> int:
         """Where ``micros`` goes in ``values`` sorted by ``perm`` (``searchsorted``'s answer), reading only the
-        sample and one run of ``_SAMPLE`` values (binary searches in C, through ``perm`` within the run)."""
-        return _bands.position(values, self.perm, self.sample, _SAMPLE, micros, side == "right")
+        sample and one run of ``_SAMPLE`` values (binary searches, through ``perm`` within the run: ``bands``)."""
+        return search(values, self.perm, self.sample, _SAMPLE, micros, side == "right")
 
 
 def _by_id(id_rank: I64) -> I64:
@@ -104,7 +113,7 @@ def _sorted_by(values: I64, id_rank: I64, by_id: Callable[[], I64]) -> I64:
     return np.lexsort((id_rank, values)).astype(np.int64)
 
 
-Band = tuple[int, int, tuple[I64, ...], bytes, tuple[int, ...], Indexes, Any, int]  # _bands' (start, stop, ...)
+Band = tuple[int, int, tuple[I64, ...], bytes, tuple[int, ...], Indexes, Any, int]  # (start, stop, ...) of a band
 
 
 class _Part:
@@ -124,14 +133,14 @@ class _Part:
         self.positions = positions
         self.band = band
         if band is not None:
-            self.length = _bands.count(*band) if length is None else length
+            self.length = band_count(*band) if length is None else length
         else:
             self.length = len(base if positions is None else positions)
 
     def take(self, start: int, stop: int) -> Indexes:
         if self.band is not None:
             kept: I64 = np.empty(stop - start, dtype=np.int64)
-            return kept[: _bands.select(kept, start, stop, self.length, *self.band)]
+            return kept[: band_select(kept, start, stop, self.length, *self.band)]
         if self.positions is None:
             return self.base[start:stop]
         taken: Indexes = self.base[self.positions[start:stop]]

@@ -7,6 +7,7 @@ import shlex
 from rich.console import Console
 
 from mockserver.apis import table
+from mockserver.core import native
 from mockserver.core.instants import format_instant
 from mockserver.core.openapi import ApiId
 from mockserver.core.store import Store
@@ -65,6 +66,7 @@ def print_banner(console: Console, base: str, stores: dict[ApiId, Store], token:
         )
     console.print(f"  inspector (requests, why, scenarios): {base}/__mock/", soft_wrap=True, highlight=False)
     console.print(f"  all the links: {base}/   health: {base}/healthz", soft_wrap=True, highlight=False)
+    console.print(f"  implementation: {native.summary()}", soft_wrap=True, highlight=False)
     console.print(f"Development token (no expiry):\n  {token}", soft_wrap=True, highlight=False)
     for api, store in stores.items():
         console.print(f"Try {api}:", soft_wrap=True)

@@ -1,20 +1,24 @@
-"""The draws: SplitMix64 (against its published sequence), columns of it (``Hasher.column`` and ``Hasher.at``, in C,
-against the Python ``mix64``), and what a rendered field makes of its 64 bits: ``chance`` reads the high half,
-``integer`` the low half, exactly."""
+"""The draws: SplitMix64 (against its published sequence), columns of it (``Hasher.column`` and ``Hasher.at``, in C
+and in Python, its twin, each against the one-value ``mix64``), and what a rendered field makes of its 64 bits:
+``chance`` reads the high half, ``integer`` the low half, exactly."""
 
 from __future__ import annotations
 
 from collections import Counter
+from types import ModuleType
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from mockserver.core import _splitmix
+from mockserver.core import _splitmix, splitmix
 from mockserver.core.draws import Field, Hasher, chance, integer, mix64, renderer
 
 LOW = 2**32 - 1
 MASK = 2**64 - 1
 GOLDEN = 0x9E3779B97F4A7C15
+BOTH = pytest.mark.parametrize("impl", [_splitmix, splitmix], ids=["C", "Python"])
 
 
 def test_mix64_is_splitmix64_s_finaliser() -> None:
@@ -43,10 +47,26 @@ def test_draws_at_given_indexes_are_the_column_s_values_there() -> None:
     assert hasher.at("record", indexes).tolist() == hasher.column("record", 3000)[indexes.astype(np.int64)].tolist()
 
 
+@BOTH
+@given(
+    st.lists(st.integers(0, MASK), max_size=40),
+    st.none() | st.integers(0, MASK),
+    st.integers(0, MASK),
+)
+def test_column_draws_are_mix64_twice_of_each_value_or_index(
+    impl: ModuleType, values: list[int], key: int | None, seed: int
+) -> None:
+    flat = np.array(values, dtype=np.uint64)
+    impl.finish(flat, key, seed)
+    drawn = [i ^ key for i in range(len(values))] if key is not None else values
+    assert flat.tolist() == [mix64((mix64(v) + seed) & MASK) for v in drawn]
+
+
+@BOTH
 @pytest.mark.parametrize("flat", [np.zeros(4, dtype=np.int64), np.zeros((2, 2), dtype=np.uint64), b"12345678"])
-def test_column_draws_refuse_anything_but_a_flat_uint64_array(flat: object) -> None:
+def test_column_draws_refuse_anything_but_a_flat_uint64_array(impl: ModuleType, flat: object) -> None:
     with pytest.raises((TypeError, BufferError)):
-        _splitmix.finish(flat, None, 1)  # type: ignore[arg-type]
+        impl.finish(flat, None, 1)
 
 
 def test_integer_covers_its_half_open_range_from_the_low_bits() -> None:

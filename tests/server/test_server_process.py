@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
+import pytest
 
 from tests.support.data import EVENTS, INTERVENTIONS, SESSION
-from tests.support.servers import Serve
+from tests.support.servers import Serve, ServerProcess
 from tests.support.tokens import AUTH
 
 REQUESTS = [
@@ -67,3 +70,14 @@ def test_another_seed_gives_other_bytes(serve: Serve) -> None:
 def test_a_single_api_can_be_served(serve: Serve) -> None:
     base = serve("--api", "events", "--count", "50")
     assert httpx.get(f"{base}{INTERVENTIONS}", headers={**AUTH, **SESSION}, timeout=10).status_code == 404
+
+
+def test_mockserver_pure_serves_the_same_bytes_on_the_python_twins_and_says_so(
+    serve_process: Callable[..., ServerProcess], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    native = serve_process("--seed", "5", "--count", "400")
+    monkeypatch.setenv("MOCKSERVER_PURE", "1")
+    pure = serve_process("--seed", "5", "--count", "400")
+    assert "implementation: native code (_bands, _pages, _splitmix)" in native.output()
+    assert "implementation: pure Python (MOCKSERVER_PURE=1)" in pure.output()
+    assert _bodies(pure.base) == _bodies(native.base)
