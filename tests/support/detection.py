@@ -6,12 +6,14 @@ import os
 
 from mockserver.contract.options import DEFAULT_MAX_EXAMPLES, PHASES
 
-__all__ = ["BROKEN_PHASES", "CAUGHT", "EDGES", "FULL", "MAX_EXAMPLES", "SEEDS"]
+__all__ = ["BROKEN_PHASES", "CATALOGUE_RUN", "EDGES", "FULL", "MAX_EXAMPLES", "SEEDS"]
 
 FULL = os.environ.get("CONTRACT_FULL") == "1"
 SEEDS = (1, 2, 3) if FULL else (1,)
 MAX_EXAMPLES = DEFAULT_MAX_EXAMPLES if FULL else 30
 BROKEN_PHASES = PHASES if FULL else ()  # make test: the edge requests alone catch every breakage
 EDGES = "edge requests only (no Schemathesis phase)"
-# (seed, how the run was made) -> (names caught, names run); printed at the end by tests/contract/conftest.py
-CAUGHT: dict[tuple[int, str], tuple[set[str], set[str]]] = {}
+# The user property a catalogue test's report carries: (seed, how the run was made, the breakage's name); the test
+# passed when its breakage was caught. tests/contract/conftest.py counts them from the reports (so it works across
+# pytest-xdist's workers too) and prints the detection rate at the end.
+CATALOGUE_RUN = "broken-server catalogue run"
