@@ -55,6 +55,23 @@ class FuzzOptions:
     max_time: float | None = None  # seconds for the whole run; fuzzing goes on until they are spent
     shard: tuple[int, int] = (1, 1)  # (I, N): this run is shard I of N
     target_kind: TargetKind | None = None  # None: the mock if it says so (GET /.well-known/mockserver), else deployment
+    # How politely it sends (st run's names): pacing.py, transport.py
+    rate_limit: str | None = None  # st run's syntax (15/s, 100/m); None: adaptive to the target's 429/Retry-After
+    workers: int = 1  # requests in flight at once, within the one operation
+    max_response_time: float | None = None  # seconds; a slower answer is a violation of max_response_time
+    checks: tuple[str, ...] = ()  # only these checks (st run --checks); empty: all
+    exclude_checks: tuple[str, ...] = ()
+    max_failures: int | None = None  # stop once this many failures were found
+    tls_verify: bool | str = True  # True, False, or the path of a CA bundle
+    request_cert: str | None = None  # a client certificate (PEM), with its key inside or in request_cert_key
+    request_cert_key: str | None = None
+    request_proxy: str | None = None
+    # Credentials that last a long run: credentials/
+    token_command: str | None = None  # a shell command printing a fresh token
+    token_url: str | None = None  # OAuth2 client credentials: the token endpoint
+    client_id: str | None = None
+    client_secret: str | None = None  # from the environment only (the CLI never takes it as a flag)
+    scopes: tuple[str, ...] = ()  # OAuth2 scopes to ask for
 
 
 def shard_seed(seed: int, shard: tuple[int, int]) -> int:

@@ -94,6 +94,8 @@ class RunResult:
     coverage: Coverage = field(default_factory=Coverage)
     requests: int = 0  # Schemathesis's cases (as finished scenarios report them)
     sent: int = 0  # every request sent over the network: credentials check, survey, probes, cases, follow-ups
+    retried: int = 0  # throttled answers (429, or 503 with Retry-After) waited out, their request sent again
+    given_up: int = 0  # requests still throttled after their retries: nothing was judged from them
     survey_records: int = 0
     timings: list[tuple[int, float]] = field(default_factory=list)  # (status, seconds) of every judged answer
     reached: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)  # check -> (facet, value) counts
@@ -218,6 +220,8 @@ def merge(results: Sequence[RunResult]) -> RunResult:
         coverage=_coverage(results),
         requests=sum(r.requests for r in results),
         sent=sum(r.sent for r in results),
+        retried=sum(r.retried for r in results),
+        given_up=sum(r.given_up for r in results),
         survey_records=max(r.survey_records for r in results),  # every shard surveys the same data
         elapsed=max(r.elapsed for r in results),  # shards run side by side
         fatal="; ".join(fatal) or None,

@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from tests.deployments.config import Config
 from tests.deployments.data import Store
+from tests.deployments.gateway import Gate, Gateway
 from tests.deployments.problems import ProblemError
 from tests.deployments.query import events_query, interventions_headers, interventions_query
 from tests.deployments.rules import events_page, interventions_page
@@ -80,7 +81,8 @@ def _read(request: Request, config: Config, items: list[tuple[str, str]]) -> Any
 
 
 def build(config: Config) -> Starlette:
-    """The deployment ``config`` describes; a live one changes its data from startup to shutdown."""
+    """The deployment ``config`` describes; a live one changes its data from startup to shutdown; behind a gateway
+    (``app.state.gate`` counts what it let through and refused) when it has a rate limit or latency."""
     store = Store(config)
 
     async def listing(request: Request) -> Response:
@@ -110,4 +112,13 @@ def build(config: Config) -> Starlette:
         lifespan=lifespan,
     )
     app.state.store = store
+    app.state.gate = Gate()
+    if config.rate_limit is not None or config.latency is not None:
+        app.add_middleware(
+            Gateway,
+            limit=config.rate_limit,
+            retry_after=config.retry_after,
+            latency=config.latency,
+            gate=app.state.gate,
+        )
     return app

@@ -37,6 +37,10 @@ class Config:
     broken: str | None = None
     count: int = 300  # records at start
     seed: int = 1  # the data's and the live changes' seed
+    # A gateway in front of it (gateway.py): requests a second (0: none; None: no limit), its Retry-After, latency
+    rate_limit: int | None = None
+    retry_after: str = "1"
+    latency: tuple[int, int] | None = None  # milliseconds, MIN and MAX
 
     def __post_init__(self) -> None:
         if self.broken is not None and self.api not in BROKEN.get(self.broken, ()):

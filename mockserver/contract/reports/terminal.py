@@ -53,6 +53,7 @@ def coverage_lines(result: RunResult) -> list[str]:
         f"survey: {result.survey_records} records learned before fuzzing",
         f"requests: {result.requests}; answered 200 to valid requests: {cov.responses}, of which non-empty: "
         f"{cov.non_empty} ({cov.non_empty_share:.0%})",
+        *throttling_lines(result),
         f"pages reached with records: {len(pages)} distinct (highest {pages[-1] if pages else '-'}; "
         f"beyond the first: {sum(n for p, n in cov.pages.items() if p > 1)}); last pages reached: {cov.last_pages}",
         "orderBy exercised: " + (", ".join(f"{k} {v}" for k, v in sorted(cov.order_by.items())) or "none"),
@@ -82,6 +83,17 @@ def print_failures(result: RunResult, console: Console) -> None:
             )
     if result.failures:
         console.print()
+
+
+def throttling_lines(result: RunResult) -> list[str]:
+    """The throttled answers, apart from the verdicts: waited out and retried, or given up (nothing judged)."""
+    if not (result.retried or result.given_up):
+        return []
+    return [
+        f"throttled: {result.retried} answers (429, or 503 with Retry-After) waited out and their request retried; "
+        f"{result.given_up} requests still throttled after their retries, not judged (the run slowed down to what "
+        "the target accepts; --rate-limit sets a pace from the start)"
+    ]
 
 
 def print_result(result: RunResult, console: Console) -> None:

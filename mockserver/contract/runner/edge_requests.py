@@ -15,10 +15,13 @@ from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.engine import Status, events
 from schemathesis.engine.recorder import ReproductionStep, ScenarioRecorder
 
-from mockserver.contract.requests.edge import Edge, with_baseline
-from mockserver.contract.runner.job import Job
+from mockserver.contract.requests.edge import Edge
+from mockserver.contract.runner.edge_sending import Baselines, edge_sender
+from mockserver.contract.runner.job import Job, throttled_out
 from mockserver.contract.runner.preflight import fetch_body
 from mockserver.contract.schemathesis.curl import plain_curl
+from mockserver.contract.schemathesis.pacing import given_up
+from mockserver.contract.schemathesis.parallel import in_order
 from mockserver.contract.schemathesis.phase import OwnPhase
 from mockserver.contract.schemathesis.state import active
 from mockserver.contract.schemathesis.transport import describe_error
@@ -90,7 +93,6 @@ def _send_edge_requests(
     options, result, session = job.options, job.result, job.session
     checks = _edge_checks(names)
     baseline = fetch_body(call, result.errors, "baseline request")
-    bodies: dict[str, Any] = {}
     transport = {"session": session} if session is not None else {}
     judged = [check.__name__ for check in checks]  # the semantic checks and the built-ins, by name
     outcomes: list[CheckOutcome] = []
@@ -102,32 +104,31 @@ def _send_edge_requests(
     # every check (one check context per answer, not one per check), and each failure keeps its check's name.
     op.schema.hooks.register_hook_with_name(collect, "after_validate")
     try:
-        for planned_edge in planned:
-            edge = planned_edge
-            if edge.baseline is not None:  # sent with the run's own headers, like the edge
-                key = repr(sorted(edge.baseline.items(), key=str))
-                if key not in bodies:
-                    bodies[key] = baseline(dict(edge.baseline))
-                if bodies[key] is None:
-                    continue
-                edge = with_baseline(edge, bodies[key])
-            case = op.Case(query=dict(edge.query), headers=dict(edge.headers))
+        baselines = Baselines(baseline)
+        senders = [edge_sender(op, baselines, session, options.timeout, edge) for edge in planned]
+        for outcome in in_order(options.workers, senders):
+            sent = outcome()
+            if sent is None:
+                continue
+            edge, case, response, error = sent
             state = active(case)
             if edge.expectation is not None and state is not None:
                 state.expectations[case.id] = edge.expectation
-            try:
-                response = case.call(session=session, timeout=options.timeout, headers=dict(edge.headers))
-            except requests.exceptions.InvalidHeader:
+            if isinstance(error, requests.exceptions.InvalidHeader):
                 continue  # a header value this HTTP client cannot send: nothing to learn from it
-            except requests.RequestException as exc:
-                result.errors.append(f"edge request ({describe_error(exc)})")
+            if isinstance(error, requests.RequestException):
+                result.errors.append(f"edge request ({describe_error(error)})")
                 result.stopped = "the run stopped at its first network error"
                 return
-            except Exception as exc:  # an in-process app that raises: the target failed this request
+            if error is not None:  # an in-process app that raises: the target failed this request
                 result.errors.append(
                     f"edge request {plain_curl(case, edge.headers, job.secrets)}: the target "
-                    f"raised {type(exc).__name__}: {exc}"
+                    f"raised {type(error).__name__}: {error}"
                 )
+                continue
+            if given_up(response):  # still throttled after its retries: unexercised, never violated
+                if throttled_out(job):
+                    return
                 continue
             result.requests += 1
             recorder.record_case(case=case)

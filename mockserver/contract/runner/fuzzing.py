@@ -6,7 +6,7 @@ import requests
 from schemathesis.engine import StopReason, events, from_schema
 from schemathesis.schemas import BaseSchema
 
-from mockserver.contract.runner.job import Job
+from mockserver.contract.runner.job import Job, throttled_out
 from mockserver.contract.schemathesis.curl import plain_curl
 from mockserver.contract.schemathesis.engine import BoundedEngine, probe
 from mockserver.contract.schemathesis.transport import describe_error
@@ -30,6 +30,8 @@ def fuzz(job: Job, schema: BaseSchema) -> None:
                 result.interrupted = True
             job.emit(event)
             _absorb(job, event)
+            if throttled_out(job):
+                stream.stop()
             if isinstance(event, events.NonFatalError) and isinstance(event.value, requests.RequestException):
                 # A network error ends the operation for Schemathesis, and a run tests one operation: stop
                 # here rather than wait out a timeout again in every later phase.
@@ -45,25 +47,7 @@ def _absorb(job: Job, event: events.EngineEvent) -> None:
     if isinstance(event, events.PhaseStarted):
         job.say(f"{event.phase.name.value} phase")
     elif isinstance(event, events.ScenarioFinished):
-        recorder = event.recorder
-        result.requests += len(recorder.interactions)
-        result.timings.extend(
-            (i.response.status_code, i.response.elapsed) for i in recorder.interactions.values() if i.response
-        )
-        for case_id, nodes in recorder.checks.items():
-            for node in nodes:
-                job.runs[node.name] += 1
-                info = node.failure_info
-                if info is None or job.known(info.failure, node.name):
-                    continue
-                job.failed[node.name] += 1
-                try:
-                    data = recorder.find_failure_data(parent_id=case_id, failure=info.failure)
-                    curl = plain_curl(data.case, data.headers, job.secrets)
-                except (KeyError, AssertionError):  # no answer recorded: Schemathesis's own line will do
-                    curl = info.code_sample
-                job.fail(node.name, info.failure, curl)
-        job.say(f"{event.phase.value} phase: {result.requests} requests, {sum(job.failed.values())} failed checks")
+        _absorb_scenario(job, event)
     elif isinstance(event, events.NonFatalError):
         if isinstance(event.value, requests.RequestException):
             detail = describe_error(event.value)
@@ -81,3 +65,32 @@ def _absorb(job: Job, event: events.EngineEvent) -> None:
         and not result.interrupted
     ):
         result.errors.append(f"the run stopped early: {event.stop_reason.skip_explanation}")
+
+
+def _absorb_scenario(job: Job, event: events.ScenarioFinished) -> None:
+    result = job.result
+    recorder = event.recorder
+    pacer = job.session.pacer if job.session is not None else None
+    out = {c for c in recorder.interactions if pacer is not None and pacer.case_given_up(c)}
+    result.requests += len(recorder.interactions) - len(out)
+    result.timings.extend(
+        (i.response.status_code, i.response.elapsed)
+        for c, i in recorder.interactions.items()
+        if i.response and c not in out
+    )
+    for case_id, nodes in recorder.checks.items():
+        if case_id in out:  # still throttled after its retries: unexercised, never violated
+            continue
+        for node in nodes:
+            job.runs[node.name] += 1
+            info = node.failure_info
+            if info is None or job.known(info.failure, node.name):
+                continue
+            job.failed[node.name] += 1
+            try:
+                data = recorder.find_failure_data(parent_id=case_id, failure=info.failure)
+                curl = plain_curl(data.case, data.headers, job.secrets)
+            except (KeyError, AssertionError):  # no answer recorded: Schemathesis's own line will do
+                curl = info.code_sample
+            job.fail(node.name, info.failure, curl)
+    job.say(f"{event.phase.value} phase: {result.requests} requests, {sum(job.failed.values())} failed checks")

@@ -14,9 +14,10 @@ from mockserver.contract.checks import RULES
 from mockserver.contract.options import FuzzOptions
 from mockserver.contract.results import FailureReport, RunResult
 from mockserver.contract.schemathesis.curl import Secrets
+from mockserver.contract.schemathesis.pacing import throttled_line
 from mockserver.contract.schemathesis.transport import BoundedSession
 
-__all__ = ["Job", "Listener", "Progress"]
+__all__ = ["Job", "Listener", "Progress", "throttled_out"]
 
 Progress = Callable[[str], None]
 Listener = Callable[[events.EngineEvent], None]  # gets every event of the run, as st run's handlers do
@@ -48,3 +49,13 @@ class Job:
         report = FailureReport(check=name, title=title, message=failure.message, curl=curl)
         if report not in self.result.failures:
             self.result.failures.append(report)
+
+
+def throttled_out(job: Job) -> bool:
+    """Whether the target has throttled every request for a while, retries included: the run stops (exit 2)."""
+    if job.session is None or not job.session.pacer.persistent:
+        return False
+    if job.result.fatal is None:
+        job.result.fatal = throttled_line(job.options.target, 429)
+        job.result.stopped = "the run stopped: the target throttled every request"
+    return True

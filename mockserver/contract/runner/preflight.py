@@ -26,6 +26,7 @@ from mockserver.contract.runner.schema import (
     first_operation,
     load_baseline,
 )
+from mockserver.contract.schemathesis.pacing import given_up, throttled_line
 from mockserver.contract.schemathesis.transport import BoundedSession, describe_error, origin_of, reached
 from mockserver.contract.schemathesis.types import Operation
 from mockserver.contract.target.profile import ApiProfile
@@ -51,6 +52,8 @@ def _preflight(prof: ApiProfile, call: Callable[[dict[str, Any]], Any], options:
             ) from None
         raise UnusableTargetError(f"cannot reach {options.target}: {describe_error(exc)}") from None
     status = response.status_code
+    if given_up(response):
+        raise UnusableTargetError(throttled_line(options.target, status))
     if status in (401, 403):
         which = "--token" if options.token else "the development token"
         raise UnusableTargetError(
@@ -77,7 +80,7 @@ def fetch_body(
             errors.append(f"{what} (page {query.get('page')}): {describe_error(exc)}")
             return None
         try:
-            return response.json() if response.status_code == 200 else None
+            return response.json() if response.status_code == 200 and not given_up(response) else None
         except ValueError:
             return None
 

@@ -15,6 +15,7 @@ from schemathesis.schemas import BaseSchema
 from mockserver.apis import table
 from mockserver.contract.options import DEFAULT_SESSION_TOKEN, FuzzOptions, shard_seed
 from mockserver.contract.schemathesis.engine import bind
+from mockserver.contract.schemathesis.pacing import Pacer
 from mockserver.contract.schemathesis.transport import BoundedSession, Limits, origin_of
 from mockserver.contract.schemathesis.types import Operation
 from mockserver.contract.target.profile import ApiProfile
@@ -64,8 +65,6 @@ def build_schema(
         raise UnusableTargetError(f"bad spec for {options.api}: {exc}") from None
     if options.app is not None:
         schema.app = options.app
-    elif session is not None:
-        bind(schema, session)
     schema.config.update(
         base_url=options.target.rstrip("/"),
         headers=headers,
@@ -85,6 +84,8 @@ def build_schema(
         max_examples=options.max_examples,
         database="none",
     )
+    if options.app is None and session is not None:
+        bind(schema, session, options.max_examples)
     return schema
 
 
@@ -106,7 +107,18 @@ def open_session(options: FuzzOptions) -> BoundedSession | None:
     """The session all the run's requests go through; None in-process (an ASGI app has no network to bound)."""
     if options.app is not None:
         return None
-    return BoundedSession(Limits(timeout=options.timeout, max_body=options.max_body, origin=origin_of(options.target)))
+    cert: str | tuple[str, str] | None = options.request_cert
+    if options.request_cert and options.request_cert_key:
+        cert = (options.request_cert, options.request_cert_key)
+    limits = Limits(
+        timeout=options.timeout,
+        max_body=options.max_body,
+        origin=origin_of(options.target),
+        verify=options.tls_verify,
+        cert=cert,
+        proxy=options.request_proxy,
+    )
+    return BoundedSession(limits, Pacer(options.rate_limit), options.workers)
 
 
 Call = Callable[..., Any]  # (query, headers=None) -> the answer; the run's headers when None

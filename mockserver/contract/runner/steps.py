@@ -49,6 +49,7 @@ def run(options: FuzzOptions, progress: Progress | None = None, listener: Listen
     finally:
         if session is not None:
             result.sent = session.sent
+            result.retried, result.given_up = session.pacer.stats.retried, session.pacer.stats.given_up
             session.close()
     result.elapsed = time.monotonic() - started
     return result

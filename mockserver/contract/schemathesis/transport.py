@@ -33,6 +33,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError, SSLError
 
 from mockserver.contract.options import DEFAULT_MAX_BODY, format_size
+from mockserver.contract.schemathesis.pacing import Pacer, mark_given_up, throttle_wait
 
 __all__ = [
     "DEFAULT_MAX_BODY",
@@ -56,6 +57,9 @@ class Limits:
     timeout: float
     max_body: int = DEFAULT_MAX_BODY
     origin: str | None = None  # scheme://host:port of the target; None: follow no redirect off the first URL's
+    verify: bool | str = True  # --tls-verify: check the target's certificate (True), not (False), or with a CA file
+    cert: str | tuple[str, str] | None = None  # --request-cert (and --request-cert-key): a client certificate
+    proxy: str | None = None  # --request-proxy: every request goes through this proxy
 
 
 class ResponseTimeoutError(requests.exceptions.ReadTimeout):
@@ -192,13 +196,16 @@ class _TrackingAdapter(HTTPAdapter):
 class BoundedSession(ManagedCookiesSession):
     """A ``requests`` session whose every request ends within ``limits``; pass it to a case's ``call``."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, pacer: Pacer | None = None, workers: int = 1) -> None:
         super().__init__()
         self.limits = limits
-        self.sent = 0  # requests sent (a redirect chain counts once)
+        self.pacer = pacer or Pacer()
+        self.workers = workers  # requests in flight at once (parallel.py)
+        self.sent = 0  # requests sent (a redirect chain counts once, each retry once more)
+        self._count = threading.Lock()
         self.headers = CaseInsensitiveDict()
         for prefix in ("http://", "https://"):
-            self.mount(prefix, _TrackingAdapter())
+            self.mount(prefix, _TrackingAdapter(pool_maxsize=max(10, workers)))
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         follow = bool(kwargs.get("allow_redirects", True))
@@ -208,7 +215,35 @@ class BoundedSession(ManagedCookiesSession):
         outer = _current()
         if outer is not None:  # a redirect hop: the first request's deadline covers it
             return self._send_within(request, outer, kwargs)
-        self.sent += 1
+        kwargs.update(verify=self.limits.verify, cert=self.limits.cert)
+        if self.limits.proxy is not None:
+            kwargs["proxies"] = {"http": self.limits.proxy, "https": self.limits.proxy}
+        _LOCAL.given_up = False
+        tries = 0
+        while True:  # until an answer that is not throttled, or the pacer's retries are spent
+            self.pacer.turn()
+            response = self._send_paced(request, follow, dict(kwargs))
+            wait = throttle_wait(response.status_code, response.headers)
+            if wait is None:
+                self.pacer.accepted()
+                return response
+            self.pacer.throttled(wait)
+            if tries >= self.pacer.retries:
+                self.pacer.gave_up()
+                _LOCAL.given_up = True
+                mark_given_up(response)
+                return response
+            tries += 1
+            self.pacer.retried()
+            response.close()
+
+    def gave_up_last(self) -> bool:
+        """Whether this thread's last request was still throttled after its retries."""
+        return bool(getattr(_LOCAL, "given_up", False))
+
+    def _send_paced(self, request: requests.PreparedRequest, follow: bool, kwargs: dict[str, Any]) -> requests.Response:
+        with self._count:
+            self.sent += 1
         deadline = _Deadline(self._seconds(kwargs.get("timeout")))
         _LOCAL.deadline = deadline
         deadline.start()

@@ -1,0 +1,58 @@
+"""The edge requests sent up to ``--workers`` at once, each after its baseline, for the run to judge in order."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+from mockserver.contract.requests.edge import Edge, with_baseline
+from mockserver.contract.schemathesis.transport import BoundedSession
+from mockserver.contract.schemathesis.types import Case, Operation
+
+__all__ = ["Baselines", "EdgeOutcome", "edge_sender"]
+
+EdgeOutcome = tuple[Edge, Case, Any, Exception | None]  # the edge as sent, its case, the answer or the error
+
+
+class Baselines:
+    """The baseline answers the edge requests are compared with, each fetched once (by whichever edge asks first,
+    with the run's own headers)."""
+
+    def __init__(self, fetch: Callable[[dict[str, Any]], Any]) -> None:
+        self.fetch = fetch
+        self.lock = threading.Lock()
+        self.bodies: dict[str, Future[Any]] = {}
+
+    def body(self, query: dict[str, Any]) -> Any:
+        key = repr(sorted(query.items(), key=str))
+        with self.lock:
+            found = self.bodies.get(key)
+            mine = found is None
+            if found is None:
+                found = self.bodies[key] = Future()
+        if mine:
+            found.set_result(self.fetch(dict(query)))
+        return found.result()
+
+
+def edge_sender(
+    op: Operation, baselines: Baselines, session: BoundedSession | None, timeout: float, planned: Edge
+) -> Callable[[], EdgeOutcome | None]:
+    """Send one edge request, after its baseline; None when there is no baseline to compare it with."""
+
+    def send() -> EdgeOutcome | None:
+        edge = planned
+        if edge.baseline is not None:
+            body = baselines.body(edge.baseline)
+            if body is None:
+                return None
+            edge = with_baseline(edge, body)
+        case = op.Case(query=dict(edge.query), headers=dict(edge.headers))
+        try:
+            return edge, case, case.call(session=session, timeout=timeout, headers=dict(edge.headers)), None
+        except Exception as exc:  # judged in order by the caller
+            return edge, case, None, exc
+
+    return send
