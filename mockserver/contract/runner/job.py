@@ -52,8 +52,14 @@ class Job:
 
 
 def throttled_out(job: Job) -> bool:
-    """Whether the target has throttled every request for a while, retries included: the run stops (exit 2)."""
-    if job.session is None or not job.session.pacer.persistent:
+    """Whether the run cannot go on (exit 2): the target has throttled every request for a while, retries
+    included, or refuses the run's token, accepted earlier, and it cannot be renewed."""
+    session = job.session
+    if session is not None and session.tokens is not None and session.tokens.lost is not None:
+        job.result.fatal = job.result.fatal or session.tokens.refused()
+        job.result.stopped = job.result.stopped or "the run stopped: its credentials are refused"
+        return True
+    if session is None or not session.pacer.persistent:
         return False
     if job.result.fatal is None:
         job.result.fatal = throttled_line(job.options.target, 429)

@@ -13,6 +13,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.schemas import BaseSchema
 
 from mockserver.apis import table
+from mockserver.contract.credentials.tokens import Source, command_source, oauth2_source
 from mockserver.contract.options import DEFAULT_SESSION_TOKEN, FuzzOptions, shard_seed
 from mockserver.contract.schemathesis.engine import bind
 from mockserver.contract.schemathesis.pacing import Pacer
@@ -133,3 +134,14 @@ def caller(op: Operation, options: FuzzOptions, headers: dict[str, str], session
         )
 
     return call
+
+
+def token_source(options: FuzzOptions) -> Source | None:
+    """Where the run's fresh tokens come from: --token-command, or OAuth2 client credentials; None: a fixed token."""
+    if options.token_command:
+        return command_source(options.token_command)
+    if options.token_url and options.client_id and options.client_secret:
+        return oauth2_source(
+            options.token_url, options.client_id, options.client_secret, options.scopes, options.tls_verify
+        )
+    return None

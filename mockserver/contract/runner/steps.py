@@ -6,6 +6,7 @@ import time
 from dataclasses import replace
 
 from mockserver.contract.checks import CHECK_NAMES, applicable_checks
+from mockserver.contract.credentials.tokens import TokenError, Tokens
 from mockserver.contract.options import FuzzOptions, shard_seed
 from mockserver.contract.requests.edges import edges
 from mockserver.contract.requests.steering import steering
@@ -18,6 +19,7 @@ from mockserver.contract.runner.schema import (
     UnusableTargetError,
     open_session,
     run_headers,
+    token_source,
 )
 from mockserver.contract.schemathesis.curl import Secrets
 from mockserver.contract.schemathesis.hooks import steering_hook
@@ -48,6 +50,8 @@ def run(options: FuzzOptions, progress: Progress | None = None, listener: Listen
         result.interrupted = True
     finally:
         if session is not None:
+            if session.tokens is not None and session.tokens.lost is not None and result.fatal is None:
+                result.fatal = session.tokens.refused()  # never a green run
             result.sent = session.sent
             result.retried, result.given_up = session.pacer.stats.retried, session.pacer.stats.given_up
             session.close()
@@ -58,7 +62,14 @@ def run(options: FuzzOptions, progress: Progress | None = None, listener: Listen
 def _run(job: Job, started: float) -> None:
     options, result = job.options, job.result
     prof = profile(options.api)
-    token = options.token or mint_token(prof.scopes)
+    try:
+        tokens = Tokens.start(options.token, token_source(options))
+    except TokenError as exc:
+        result.fatal = f"no token to start with: {exc}"
+        return
+    if job.session is not None:
+        job.session.tokens = tokens
+    token = tokens.token if tokens is not None else mint_token(prof.scopes)
     headers = job.headers = run_headers(options, prof, token)
     job.secrets = Secrets.of(
         {

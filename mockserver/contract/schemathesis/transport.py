@@ -32,6 +32,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError, SSLError
 
+from mockserver.contract.credentials.tokens import TokenError, Tokens
 from mockserver.contract.options import DEFAULT_MAX_BODY, format_size
 from mockserver.contract.schemathesis.pacing import Pacer, mark_given_up, throttle_wait
 
@@ -201,6 +202,7 @@ class BoundedSession(ManagedCookiesSession):
         self.limits = limits
         self.pacer = pacer or Pacer()
         self.workers = workers  # requests in flight at once (parallel.py)
+        self.tokens: Tokens | None = None  # the run's own token, renewed when it must be (credentials/tokens.py)
         self.sent = 0  # requests sent (a redirect chain counts once, each retry once more)
         self._count = threading.Lock()
         self.headers = CaseInsensitiveDict()
@@ -218,6 +220,31 @@ class BoundedSession(ManagedCookiesSession):
         kwargs.update(verify=self.limits.verify, cert=self.limits.cert)
         if self.limits.proxy is not None:
             kwargs["proxies"] = {"http": self.limits.proxy, "https": self.limits.proxy}
+        tokens = self.tokens
+        held = request.headers.get("Authorization")
+        held = held.decode("latin-1") if isinstance(held, bytes) else held
+        fresh = tokens.refreshed(held) if tokens is not None and held is not None else None
+        if tokens is None or fresh is None:
+            return self._paced(request, follow, kwargs)
+        request.headers["Authorization"] = fresh
+        response = self._paced(request, follow, kwargs)
+        if 200 <= response.status_code < 300:
+            tokens.accepted = True
+        elif response.status_code == 401 and tokens.accepted and tokens.lost is None:
+            try:  # refused although accepted earlier: expired or revoked; renewed once, the request sent again
+                renewed = tokens.refreshed(fresh) if tokens.renew() else None
+            except TokenError:
+                renewed = None
+            if renewed is not None:
+                request.headers["Authorization"] = renewed
+                response = self._paced(request, follow, kwargs)
+            if response.status_code == 401:
+                tokens.lost = tokens.lost or "a renewed token was refused too"
+                mark_given_up(response)  # the credentials' fault, not this request's: nothing judges it
+                _LOCAL.given_up = True
+        return response
+
+    def _paced(self, request: requests.PreparedRequest, follow: bool, kwargs: dict[str, Any]) -> requests.Response:
         _LOCAL.given_up = False
         tries = 0
         while True:  # until an answer that is not throttled, or the pacer's retries are spent
