@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 REDOCLY := npx --yes @redocly/cli@2.77.0
 
-.PHONY: install browser redis serve test test-pythons test-install test-contract attack check lint-spec fuzz fuzz-volume soak bench image-tools image image-test
+.PHONY: install browser redis serve test test-pythons test-install test-contract test-polite attack check lint-spec fuzz fuzz-volume soak bench image-tools image image-test
 
 # The page renderers, the band check and the column draws have C speed-ups (mockserver/apis/_pages.c,
 # mockserver/core/_bands.c, mockserver/core/_splitmix.c, compiled by hatch_build.py): development and CI run them, so a
@@ -67,6 +67,11 @@ test-install: install
 # with a small budget), and the production-like deployments (tests/deployments) at the default budget too.
 test-contract: install
 	CONTRACT_FULL=1 $(BIN)/pytest tests/contract/test_broken_servers.py tests/contract/test_deployments.py
+
+# The contract tester at full scale against deployments behind a gateway (tests/contract/polite): seconds of
+# Retry-After, 30-120 ms answers, the default example budget (make test runs the same behaviours scaled down).
+test-polite: install
+	POLITE_FULL=1 $(BIN)/pytest tests/contract/polite -q -s
 
 # The attack suite (tests/attack): each way one client could exhaust the mock, at full scale, against a real server
 # process; asserts bounds (RSS, other clients answered, a prompt stop) and prints the figures. 1,100 connections

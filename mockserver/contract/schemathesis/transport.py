@@ -228,6 +228,8 @@ class BoundedSession(ManagedCookiesSession):
             return self._paced(request, follow, kwargs)
         request.headers["Authorization"] = fresh
         response = self._paced(request, follow, kwargs)
+        if fresh != f"Bearer {tokens.token}":  # the token in another form (scheme, spacing), sent on purpose
+            return response
         if 200 <= response.status_code < 300:
             tokens.accepted = True
         elif response.status_code == 401 and tokens.accepted and tokens.lost is None:

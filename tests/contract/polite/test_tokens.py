@@ -36,7 +36,7 @@ def test_a_token_that_expires_mid_run_ends_it_with_exit_2() -> None:
 
 def test_with_a_token_command_the_run_renews_its_token_and_ends_clean() -> None:
     with serving(Config("events")) as base:
-        result = _fuzz(base, token_command=MINT)
+        result = _fuzz(base, token_command=MINT, max_examples=20)
     assert (result.exit_code, result.fatal, result.failures) == (0, None, [])
     assert result.elapsed > LIFETIME  # the run outlived its first token
 
