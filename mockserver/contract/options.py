@@ -21,6 +21,7 @@ __all__ = [
     "format_size",
     "parse_shard",
     "parse_size",
+    "selects",
     "shard_seed",
 ]
 
@@ -72,6 +73,13 @@ class FuzzOptions:
     client_id: str | None = None
     client_secret: str | None = None  # from the environment only (the CLI never takes it as a flag)
     scopes: tuple[str, ...] = ()  # OAuth2 scopes to ask for
+
+
+def selects(options: FuzzOptions, check: str) -> bool:
+    """Whether ``check`` runs, as st run's --checks and --exclude-checks say (``all`` as in st run)."""
+    if check in options.exclude_checks:
+        return False
+    return not options.checks or "all" in options.checks or check in options.checks
 
 
 def shard_seed(seed: int, shard: tuple[int, int]) -> int:

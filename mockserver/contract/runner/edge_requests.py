@@ -9,12 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 import requests
-from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.checks import CHECKS, load_all_checks, max_response_time
 from schemathesis.checks import CheckResult as CheckOutcome
 from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.engine import Status, events
 from schemathesis.engine.recorder import ReproductionStep, ScenarioRecorder
 
+from mockserver.contract.options import FuzzOptions, selects
 from mockserver.contract.requests.edge import Edge
 from mockserver.contract.runner.edge_sending import Baselines, edge_sender
 from mockserver.contract.runner.job import Job, throttled_out
@@ -45,10 +46,13 @@ def shard_part(planned: list[Edge], shard: tuple[int, int]) -> list[Edge]:
     return planned[index - 1 :: count]
 
 
-def _edge_checks(names: tuple[str, ...]) -> list[Any]:
+def _edge_checks(names: tuple[str, ...], options: FuzzOptions) -> list[Any]:
     load_all_checks()
-    wanted = set(names) | set(EDGE_BUILTINS)
-    return [c for c in CHECKS.get_all() if not isinstance(c, type) and c.__name__ in wanted]
+    wanted = set(names) | {n for n in EDGE_BUILTINS if selects(options, n)}
+    timed = (
+        [max_response_time] if options.max_response_time is not None and selects(options, "max_response_time") else []
+    )
+    return [c for c in CHECKS.get_all() if not isinstance(c, type) and c.__name__ in wanted] + timed
 
 
 def send_edges(
@@ -91,7 +95,7 @@ def _send_edge_requests(
     recorder: ScenarioRecorder,
 ) -> None:
     options, result, session = job.options, job.result, job.session
-    checks = _edge_checks(names)
+    checks = _edge_checks(names, options)
     baseline = fetch_body(call, result.errors, "baseline request")
     transport = {"session": session} if session is not None else {}
     judged = [check.__name__ for check in checks]  # the semantic checks and the built-ins, by name
@@ -140,6 +144,9 @@ def _send_edge_requests(
                     response, checks=checks, headers=dict(edge.headers), transport_kwargs=dict(transport)
                 )
             _judge(job, judged, outcomes, case, edge.headers, recorder)
+            if options.max_failures is not None and sum(job.failed.values()) >= options.max_failures:
+                result.stopped = f"the run stopped at --max-failures {options.max_failures}"
+                return
     finally:
         op.schema.hooks.unregister(collect)
 

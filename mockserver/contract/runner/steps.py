@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from typing import Any
 
 from mockserver.contract.checks import CHECK_NAMES, applicable_checks
 from mockserver.contract.credentials.tokens import TokenError, Tokens
-from mockserver.contract.options import FuzzOptions, shard_seed
+from mockserver.contract.options import FuzzOptions, selects, shard_seed
 from mockserver.contract.requests.edges import edges
 from mockserver.contract.requests.steering import steering
 from mockserver.contract.results import CheckResult, RunResult, Verdict
@@ -31,6 +32,7 @@ from mockserver.core.tokens import mint_token
 __all__ = ["Listener", "Progress", "run"]
 
 _SEMANTIC = set(CHECK_NAMES)
+Names = tuple[str, ...]
 
 
 def run(options: FuzzOptions, progress: Progress | None = None, listener: Listener | None = None) -> RunResult:
@@ -57,6 +59,22 @@ def run(options: FuzzOptions, progress: Progress | None = None, listener: Listen
             session.close()
     result.elapsed = time.monotonic() - started
     return result
+
+
+def _chosen(options: FuzzOptions, schema: Any, names: Names, inapplicable: dict[str, str]) -> Names:
+    """The run's semantic checks and Schemathesis's, as --checks, --exclude-checks and --max-response-time say;
+    --max-failures stops the engine too."""
+    # Every check whose rule this API does not state is left out too, so that Schemathesis's own reports (its
+    # HTML's list of checks) count the checks the console, JUnit and the semantic report count.
+    absent = [name for name in CHECK_NAMES if name not in names]
+    schema.config.checks.update(
+        included_check_names=list(options.checks) or None,
+        excluded_check_names=sorted({*inapplicable, *absent, *options.exclude_checks}),
+        max_response_time=options.max_response_time,
+    )
+    if options.max_failures is not None:
+        schema.config.max_failures = options.max_failures
+    return tuple(n for n in names if n not in inapplicable and selects(options, n))
 
 
 def _run(job: Job, started: float) -> None:
@@ -94,11 +112,7 @@ def _run(job: Job, started: float) -> None:
     schema.hook(steering_hook(steering(prof, land, seed, mock_rules=mock_rules)))
     names = applicable_checks(prof)
     inapplicable = {} if mock_rules else inapplicable_checks(prof, names, credentials.unscoped)
-    names = tuple(n for n in names if n not in inapplicable)
-    # Every check whose rule this API does not state is left out too, so that Schemathesis's own reports (its
-    # HTML's list of checks) count the checks the console, JUnit and the semantic report count.
-    absent = [name for name in CHECK_NAMES if name not in names]
-    schema.config.checks.update(excluded_check_names=sorted({*inapplicable, *absent}))
+    names = _chosen(options, schema, names, inapplicable)
     state = RunState(
         profile=prof,
         landscape=land,

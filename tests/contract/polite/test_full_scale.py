@@ -30,7 +30,7 @@ def _fuzz(base: str, **asked: object) -> RunResult:
     )
     started = time.monotonic()
     result = run(options)
-    print(f"{asked}: exit {result.exit_code}, {result.sent} sent, {time.monotonic() - started:.1f} s")  # noqa: T201
+    print(f"{asked}: exit {result.exit_code}, {result.sent} sent, {time.monotonic() - started:.1f} s")
     return result
 
 
