@@ -112,6 +112,7 @@ def _run(job: Job, started: float) -> None:
     schema.hook(steering_hook(steering(prof, land, seed, mock_rules=mock_rules)))
     names = applicable_checks(prof)
     inapplicable = {} if mock_rules else inapplicable_checks(prof, names, credentials.unscoped)
+    inapplicable = {n: why for n, why in inapplicable.items() if selects(options, n)}
     names = _chosen(options, schema, names, inapplicable)
     state = RunState(
         profile=prof,
