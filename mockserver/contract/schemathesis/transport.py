@@ -25,12 +25,13 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from schemathesis.transport.requests import ManagedCookiesSession
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError, SSLError
+from urllib3.exceptions import DecodeError, InsecureRequestWarning, ProtocolError, ReadTimeoutError, SSLError
 
 from mockserver.contract.credentials.tokens import TokenError, Tokens
 from mockserver.contract.options import DEFAULT_MAX_BODY, format_size
@@ -203,6 +204,8 @@ class BoundedSession(ManagedCookiesSession):
         self.pacer = pacer or Pacer()
         self.workers = workers  # requests in flight at once (parallel.py)
         self.tokens: Tokens | None = None  # the run's own token, renewed when it must be (credentials/tokens.py)
+        if limits.verify is False:  # --tls-verify false was asked for: no warning on every request
+            urllib3.disable_warnings(InsecureRequestWarning)
         self.sent = 0  # requests sent (a redirect chain counts once, each retry once more)
         self._count = threading.Lock()
         self.headers = CaseInsensitiveDict()
