@@ -30,10 +30,13 @@ def _serve(ca: trustme.CA, folder: Path, *, client_ca: bool) -> Iterator[str]:
     cert = ca.issue_cert("127.0.0.1")
     cert.private_key_and_cert_chain_pem.write_to_path(str(folder / "server.pem"))
     ca.cert_pem.write_to_path(str(folder / "ca.pem"))
-    extra = {"ssl_ca_certs": str(folder / "ca.pem"), "ssl_cert_reqs": ssl.CERT_REQUIRED} if client_ca else {}
     sock = bind("127.0.0.1", 0)
     config = uvicorn.Config(
-        build(Config("events")), log_level="critical", ssl_certfile=str(folder / "server.pem"), **extra
+        build(Config("events")),
+        log_level="critical",
+        ssl_certfile=str(folder / "server.pem"),
+        ssl_ca_certs=str(folder / "ca.pem") if client_ca else None,
+        ssl_cert_reqs=ssl.CERT_REQUIRED if client_ca else ssl.CERT_NONE,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
