@@ -840,6 +840,19 @@ def config(ctx: click.Context) -> None:
             click.echo(f"  {option:<{width}}  {value}  ({where})")
 
 
+def _schemathesis_toml() -> dict[str, dict[str, Any]]:
+    """The layer below mockserver.toml for fuzz: the settings of the user's schemathesis.toml that map to its
+    options (read only for `mockserver fuzz`; hooks are not loaded)."""
+    if sys.argv[1:2] != ["fuzz"]:
+        return {}
+    from mockserver.contract.schemathesis.toml import SchemathesisTomlError, fuzz_defaults  # noqa: PLC0415
+
+    try:
+        return {"fuzz": fuzz_defaults()}
+    except SchemathesisTomlError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 def main() -> None:
     """Run the CLI; usage and data errors are one line on stderr and a non-zero exit, never a traceback."""
     try:
@@ -848,7 +861,8 @@ def main() -> None:
         click.echo(f"mockserver: {exc}", err=True)
         sys.exit(2)
     try:
-        cli.main(standalone_mode=False, auto_envvar_prefix=ENV_PREFIX, default_map=file.default_maps())
+        below = _schemathesis_toml()
+        cli.main(standalone_mode=False, auto_envvar_prefix=ENV_PREFIX, default_map=file.default_maps(below))
     except click.exceptions.Abort:
         sys.exit(130)
     except click.UsageError as exc:
