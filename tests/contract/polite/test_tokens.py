@@ -28,7 +28,7 @@ def _fuzz(base: str, **asked: object) -> RunResult:
 
 def test_a_token_that_expires_mid_run_ends_it_with_exit_2() -> None:
     with serving(Config("events")) as base:
-        result = _fuzz(base, token=mint(expires_in=PLAIN_LIFETIME))
+        result = _fuzz(base, token=mint(expires_in=PLAIN_LIFETIME), max_time=30)  # outlives the token, whatever speed
     assert result.exit_code == 2
     assert result.fatal is not None
     assert result.fatal.startswith("credentials expired: the run's token, accepted earlier in the run, is now refused")
