@@ -9,13 +9,17 @@ from typing import Any
 
 import pytest
 from schemathesis import checks as st_checks
+from schemathesis import generation
 from schemathesis.cli import executor
 from schemathesis.cli.commands.run.handlers.junitxml import JunitXMLHandler
+from schemathesis.core import rate_limit
 from schemathesis.core.failures import Failure
 from schemathesis.engine import events
 from schemathesis.engine.context import EngineContext
 from schemathesis.engine.core import Engine
 from schemathesis.engine.recorder import ReproductionStep, ScenarioRecorder
+from schemathesis.engine.run.unit import _direct_executor
+from schemathesis.generation import meta
 from schemathesis.reporting.junitxml import JunitXmlWriter
 from schemathesis.transport.requests import RequestsTransport
 
@@ -34,7 +38,16 @@ CALLABLES: list[tuple[Any, str, list[str]]] = [
     (ScenarioRecorder, "find_failure_data", ["self", "parent_id", "failure"]),
     (ReproductionStep, "from_case", ["case", "headers", "verify", "roles"]),
     (executor, "initialize_report_handlers", ["config", "args", "params"]),  # reports/schemathesis.py
+    # schemathesis/parallel.py: replaced (for our engine's runs only) to learn a phase's cases in sending order
+    (_direct_executor, "_collect_within_budget", ["generator", "ctx"]),
+    (meta, "content_type_probes_first", ["cases"]),
+    (generation, "derive_operation_seed", ["seed", "label"]),
+    # schemathesis/pacing.py: st run's own rate-limit syntax and Retry-After reading
+    (rate_limit, "parse_units", ["rate"]),
+    (rate_limit, "parse_retry_after", ["header_value"]),
 ]
+# Constants the pacing takes from Schemathesis's adaptive ("auto") limiter: the same waits and retries as st run.
+RATE_LIMIT_CONSTANTS = ("RATE_LIMIT_AUTO_MAX_RETRIES", "RATE_LIMIT_AUTO_MAX_WAIT")
 # What a check's context holds beyond its documented fields ("undocumented on purpose"): the follow-up requests of a
 # check go through the run's transport and are recorded under the case that asked for them (schemathesis/checks.py).
 CHECK_INTERNALS = ("transport_kwargs", "record_case", "record_response")
@@ -45,6 +58,11 @@ CHECK_INTERNALS = ("transport_kwargs", "record_case", "record_response")
 )
 def test_each_callable_relied_on_keeps_its_parameters(owner: Any, name: str, parameters: list[str]) -> None:
     assert list(inspect.signature(getattr(owner, name)).parameters) == parameters
+
+
+@pytest.mark.parametrize("name", RATE_LIMIT_CONSTANTS)
+def test_the_adaptive_limiter_still_names_its_limits(name: str) -> None:
+    assert isinstance(getattr(rate_limit, name), int | float)
 
 
 @pytest.mark.parametrize("name", CHECK_INTERNALS)
