@@ -174,8 +174,8 @@ static int write_date(DateText *d, int64_t days) {
 static void put_instant(Out *o, int64_t micros, int offset_minutes) {
     int64_t local = shifted(o, micros, offset_minutes, MINUTE_US);
     if (o->failed) return;
-    int64_t days = floor_div(local, DAY_US);
-    int64_t millis = (local - days * DAY_US) / 1000; /* into the day */
+    int64_t days = floor_div(local, DAY_US), into = local % DAY_US; /* (days * DAY_US may leave int64) */
+    int64_t millis = (into < 0 ? into + DAY_US : into) / 1000;         /* into the day */
     DateText *d = &o->dates[(uint64_t)days & (DATE_SLOTS - 1)];
     if ((d->length == 0 || d->days != days) && write_date(d, days) < 0) {
         o->failed = OVERFLOW;
@@ -245,7 +245,7 @@ typedef struct {
     PyObject *categories; /* tuple of bytes (events) */
     int64_t anchor;
     int offset_minutes;
-    Py_ssize_t longest; /* an upper bound of one record's length */
+    Py_ssize_t longest; /* the room a page keeps for its next record: its picks' longest, then the longest written */
     DateText dates[DATE_SLOTS];
 } Context;
 
@@ -496,6 +496,7 @@ static PyObject *page(PyObject *const *args, Py_ssize_t nargs, Writer write, con
                 goto fail;
             }
             if (!o.full) {
+                if (o.at - (start + length) > c->longest) c->longest = o.at - (start + length); /* learnt */
                 length = o.at - start;
                 break;
             }
@@ -614,7 +615,7 @@ static PyObject *events_context(PyObject *self, PyObject *args) {
             PyErr_Format(PyExc_ValueError, "category: code %d of record %zd has no name", codes[k], k);
             goto fail;
         }
-    c->longest += most + 512; /* the keys, the id and four instants */
+    c->longest += most;
     return wrap(c, EVENTS);
 fail:
     free_context(c);
@@ -809,7 +810,7 @@ static PyObject *interventions_context(PyObject *self, PyObject *args) {
     }
     if (take_pools(c, pools, P_POOLS) < 0) goto fail;
     Py_ssize_t comment = longest_of(PyTuple_GET_ITEM(pools, P_COMMENT), POOL_SIZE, "comments");
-    c->longest += 2 * comment + 2048; /* comments are picked three times; then the keys, numbers and instants */
+    c->longest += 2 * comment; /* comments are picked three times */
     return wrap(c, INTERVENTIONS);
 fail:
     free_context(c);

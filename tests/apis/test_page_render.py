@@ -22,6 +22,7 @@ import pytest
 from mockserver.apis import _pages, table
 from mockserver.apis.datasets import generated_store
 from mockserver.core.draws import Records
+from mockserver.core.instants import format_instant
 from mockserver.core.openapi import ApiId
 from mockserver.server.settings import DEFAULT_ANCHOR, anchor_micros
 from tests.support.specs import SHIPPED as API_IDS
@@ -247,3 +248,15 @@ def test_the_columns_a_dataset_renders_from_are_read_only(api: ApiId) -> None:
     for values in columns.times.values():
         with pytest.raises(ValueError, match="read-only"):
             values[0] = 0
+
+
+@pytest.mark.parametrize("micros", [-(2**63), 2**63 - 1], ids=["first", "last"])
+def test_an_instant_at_either_end_of_64_bit_microseconds_is_written_as_python_writes_it(micros: int) -> None:
+    """An instant is written, day and time of day computed without leaving int64 (the first instant's day starts
+    before the first microsecond int64 holds: a signed overflow, found by the fuzz)."""
+    times, bits = np.full(1, micros, dtype=np.int64), np.zeros(1, dtype=np.uint64)
+    codes = np.zeros(1, dtype=np.int8)
+    context = _pages.events_context(
+        times, times, times, times, bits, bits, codes, 1, 2, [0] * 4, [0.0] * 4, POOLS, (b'"a"',), 0
+    )
+    assert orjson.loads(_pages.events_page(context, [0]))[0]["start"] == format_instant(micros, 0)
