@@ -15,7 +15,13 @@
  * Columns are 1-D C-contiguous arrays (int64; uint64 for the id halves; int8 for categories); keys, lows, spans
  * and thresholds hold one value per drawn field, in the order of the API's ``_DRAWN`` (``INTERVENTIONS_FIELDS``
  * below names it for the interventions: their makers read one another by name). A context keeps its arrays and
- * pools alive.
+ * pools alive; it reads its columns, never writes them (the datasets pass them read-only).
+ *
+ * Memory safety is checked, not assumed: every write goes through ``room`` (a record that does not fit is written
+ * again into a larger buffer), every instant's arithmetic is checked for overflow (an OverflowError: a signed overflow
+ * is never relied on), a category code is checked where it is read, and lists of numbers are copied before their
+ * items are converted (a conversion runs Python code, which may change the list). ``make check-native`` runs the
+ * tests under AddressSanitizer and UndefinedBehaviorSanitizer.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -61,39 +67,66 @@ typedef struct {
 } DateText;
 #define DATE_SLOTS 2048
 
+/* Where a record is written: [at, end) is the room left. A write that does not fit writes nothing and sets ``full``
+ * (every later one then writes nothing either): the page writes the record again with more room. ``failed``: the
+ * record cannot be written (an instant outside int64 microseconds, a category code without a name). */
+enum { FINE, OVERFLOW, NO_CATEGORY };
 typedef struct {
-    char *at;
+    char *at, *end;
     DateText *dates; /* the context's days written lately, by days modulo DATE_SLOTS */
+    int full, failed;
 } Out;
 
+/* Whether ``n`` more bytes fit; every write asks first, for all it writes. */
+static inline int room(Out *o, size_t n) {
+    if (o->full || (size_t)(o->end - o->at) < n) {
+        o->full = 1;
+        return 0;
+    }
+    return 1;
+}
+
 static inline void put(Out *o, const char *s, size_t n) {
+    if (!room(o, n)) return;
     memcpy(o->at, s, n);
     o->at += n;
 }
 #define PUT(o, literal) put((o), (literal), sizeof(literal) - 1)
 
-/* ``str(v)`` of an integer. */
-static void put_int(Out *o, int64_t v) {
-    char digits[24];
+/* ``a + b * unit``, or 0 with ``failed`` set when it leaves int64 (an instant past the microseconds int64 holds). */
+static inline int64_t shifted(Out *o, int64_t a, int64_t b, int64_t unit) {
+    int64_t product, sum;
+    if (__builtin_mul_overflow(b, unit, &product) || __builtin_add_overflow(a, product, &sum)) {
+        o->failed = OVERFLOW;
+        return 0;
+    }
+    return sum;
+}
+
+/* The decimal digits of ``u``, last first, into ``digits`` (20 hold any uint64); how many. */
+static inline int digits_of(uint64_t u, char digits[20]) {
     int n = 0;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     do {
         digits[n++] = (char)('0' + u % 10);
         u /= 10;
     } while (u);
+    return n;
+}
+
+/* ``str(v)`` of an integer. */
+static void put_int(Out *o, int64_t v) {
+    char digits[20];
+    int n = digits_of(v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, digits);
+    if (!room(o, (size_t)n + (v < 0))) return;
     if (v < 0) *o->at++ = '-';
     while (n) *o->at++ = digits[--n];
 }
 
 /* ``f"{v:0{width}d}"`` of a non-negative integer. */
 static void put_padded(Out *o, int64_t v, int width) {
-    char digits[24];
-    int n = 0;
-    uint64_t u = (uint64_t)v;
-    do {
-        digits[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    char digits[20];
+    int n = digits_of((uint64_t)v, digits);
+    if (!room(o, (size_t)(n < width ? width : n))) return;
     for (int k = n; k < width; k++) *o->at++ = '0';
     while (n) *o->at++ = digits[--n];
 }
@@ -106,13 +139,10 @@ static const char PAIRS[] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-static inline void put_pair(Out *o, int64_t v) {
-    memcpy(o->at, PAIRS + 2 * v, 2);
-    o->at += 2;
-}
+static inline void put_pair(Out *o, int64_t v) { put(o, PAIRS + 2 * v, 2); }
 
 /* ``_date_text(days) + "T"``: H. Hinnant's civil_from_days, as instants._civil_from_days (floor divisions). */
-static void write_date(DateText *d, int64_t days) {
+static int write_date(DateText *d, int64_t days) {
     int64_t z = days + 719468;
     int64_t era = floor_div(z, 146097);
     int64_t doe = z - era * 146097;
@@ -122,30 +152,37 @@ static void write_date(DateText *d, int64_t days) {
     int64_t day = doy - (153 * mp + 2) / 5 + 1;
     int64_t month = mp < 10 ? mp + 3 : mp - 9;
     int64_t year = yoe + era * 400 + (month <= 2);
-    Out o = {d->text, NULL};
+    Out o = {d->text, d->text + sizeof d->text, NULL, 0, FINE};
     if (year < 0) { /* Python's {:04d}: the sign counts in the width */
-        *o.at++ = '-';
+        PUT(&o, "-");
         put_padded(&o, -year, 3);
     } else {
         put_padded(&o, year, 4);
     }
-    *o.at++ = '-';
+    PUT(&o, "-");
     put_pair(&o, month);
-    *o.at++ = '-';
+    PUT(&o, "-");
     put_pair(&o, day);
-    *o.at++ = 'T';
+    PUT(&o, "T");
     d->days = days;
-    d->length = (uint8_t)(o.at - d->text);
+    d->length = o.full ? 0 : (uint8_t)(o.at - d->text); /* (int64 microseconds' years fit: never full) */
+    return o.full ? -1 : 0;
 }
 
 /* ``format_instant(micros, offset_minutes)`` as a JSON string: "YYYY-MM-DDTHH:MM:SS.mmm" then Z or ±HH:MM. The
  * date comes from the context's table of the days written lately (a dataset's instants fall on a few hundred). */
 static void put_instant(Out *o, int64_t micros, int offset_minutes) {
-    int64_t local = micros + (int64_t)offset_minutes * MINUTE_US;
-    int64_t days = floor_div(local, DAY_US);
-    int64_t millis = (local - days * DAY_US) / 1000; /* into the day */
+    int64_t local = shifted(o, micros, offset_minutes, MINUTE_US);
+    if (o->failed) return;
+    int64_t days = floor_div(local, DAY_US), into = local % DAY_US; /* (days * DAY_US may leave int64) */
+    int64_t millis = (into < 0 ? into + DAY_US : into) / 1000;         /* into the day */
     DateText *d = &o->dates[(uint64_t)days & (DATE_SLOTS - 1)];
-    if (d->length == 0 || d->days != days) write_date(d, days);
+    if ((d->length == 0 || d->days != days) && write_date(d, days) < 0) {
+        o->failed = OVERFLOW;
+        return;
+    }
+    /* '"', the date (its slot copied whole), "HH:MM:SS.mmm", "+HH:MM" at most, '"' */
+    if (!room(o, 1 + sizeof d->text + 12 + 6 + 1)) return;
     *o->at++ = '"';
     memcpy(o->at, d->text, sizeof d->text);
     o->at += d->length;
@@ -208,7 +245,7 @@ typedef struct {
     PyObject *categories; /* tuple of bytes (events) */
     int64_t anchor;
     int offset_minutes;
-    Py_ssize_t longest; /* an upper bound of one record's length */
+    Py_ssize_t longest; /* the room a page keeps for its next record: its picks' longest, then the longest written */
     DateText dates[DATE_SLOTS];
 } Context;
 
@@ -257,11 +294,13 @@ static const void *take_array(Context *c, PyObject *array, Py_ssize_t itemsize, 
     return view->buf;
 }
 
-/* Fill ``out`` (``size``-byte items) from a sequence of numbers read by ``read`` (one per field). */
+/* Fill ``out`` from a sequence of numbers, one per field: uint64 (kind 'u'), int64 ('i') or double ('d'). The
+ * sequence is copied first (a tuple holds its items): converting an item may run its ``__index__`` or ``__float__``,
+ * which may change the caller's list, never the copy. */
 static int take_numbers(Context *c, PyObject *seq, const char *what, void *out, int kind) {
-    PyObject *fast = PySequence_Fast(seq, what);
+    PyObject *fast = PySequence_Tuple(seq);
     if (fast == NULL) return -1;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    Py_ssize_t n = PyTuple_GET_SIZE(fast);
     if (n > MAX_FIELDS || (c->field_count >= 0 && n != c->field_count)) {
         PyErr_Format(PyExc_ValueError, "%s: %zd values for %d fields", what, n, c->field_count);
         Py_DECREF(fast);
@@ -269,7 +308,7 @@ static int take_numbers(Context *c, PyObject *seq, const char *what, void *out, 
     }
     c->field_count = (int)n;
     for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *item = PySequence_Fast_GET_ITEM(fast, k);
+        PyObject *item = PyTuple_GET_ITEM(fast, k);
         if (kind == 'u')
             ((uint64_t *)out)[k] = PyLong_AsUnsignedLongLongMask(item);
         else if (kind == 'i')
@@ -412,6 +451,17 @@ static void prefetch(const Context *c, const Indexes *ix, Py_ssize_t from, Py_ss
  * doubling while records are written into it, and is cut to size at the end. */
 typedef void (*Writer)(const Context *c, int64_t index, Out *o);
 
+/* A page's bytes object, twice as long and ``more`` (out is NULL when it fails). */
+static int grow(PyObject **out, Py_ssize_t *size, Py_ssize_t more) {
+    if (*size > (PY_SSIZE_T_MAX - more) / 2) {
+        Py_CLEAR(*out);
+        PyErr_NoMemory();
+        return -1;
+    }
+    *size = 2 * *size + more;
+    return _PyBytes_Resize(out, *size);
+}
+
 static PyObject *page(PyObject *const *args, Py_ssize_t nargs, Writer write, const char *kind) {
     if (nargs != 2) return PyErr_Format(PyExc_TypeError, "(context, indexes) expected, got %zd arguments", nargs);
     Context *c = PyCapsule_GetPointer(args[0], kind); /* a ValueError for another kind of context */
@@ -431,16 +481,29 @@ static PyObject *page(PyObject *const *args, Py_ssize_t nargs, Writer write, con
             PyErr_Format(PyExc_IndexError, "record %lld of %zd", index, c->count);
             goto fail;
         }
-        if (size - length < c->longest + 2) {
-            size = 2 * size + c->longest;
-            if (_PyBytes_Resize(&out, size) < 0) goto fail; /* out is NULL then */
+        /* room for the context's estimate of a record: a hint that saves writing records twice, not relied on */
+        if (size - length < c->longest + 2 && grow(&out, &size, c->longest) < 0) goto fail;
+        for (;;) {
+            char *start = PyBytes_AS_STRING(out);
+            Out o = {start + length, start + size, c->dates, 0, FINE};
+            if (k) PUT(&o, ",");
+            write(c, (int64_t)index, &o);
+            if (o.failed) {
+                if (o.failed == OVERFLOW)
+                    PyErr_Format(PyExc_OverflowError, "record %lld: an instant outside 64-bit microseconds", index);
+                else
+                    PyErr_Format(PyExc_ValueError, "record %lld: a category code without a name", index);
+                goto fail;
+            }
+            if (!o.full) {
+                if (o.at - (start + length) > c->longest) c->longest = o.at - (start + length); /* learnt */
+                length = o.at - start;
+                break;
+            }
+            if (grow(&out, &size, c->longest) < 0) goto fail; /* then the record again, from its start */
         }
-        char *start = PyBytes_AS_STRING(out);
-        if (k) start[length++] = ',';
-        Out o = {start + length, c->dates};
-        write(c, (int64_t)index, &o);
-        length = o.at - start;
     }
+    if (size - length < 1 && grow(&out, &size, 1) < 0) goto fail;
     PyBytes_AS_STRING(out)[length++] = ']';
     close_indexes(&ix);
     if (_PyBytes_Resize(&out, length) < 0) return NULL;
@@ -465,6 +528,7 @@ static const char BASE32HEX[] = "0123456789abcdefghijklmnopqrstuv";
 
 /* ``_event_id``: 26 base32hex characters of (high << 66) | (low << 2) | (high & 3). */
 static void put_event_id(Out *o, uint64_t high, uint64_t low) {
+    if (!room(o, 1 + 26 + 1)) return;
     char *s = o->at;
     *s++ = '"';
     for (int k = 0; k < 12; k++) *s++ = BASE32HEX[(high >> (59 - 5 * k)) & 31];
@@ -503,6 +567,10 @@ static void write_event(const Context *c, int64_t i, Out *o) {
     PUT(o, ",\"location\":");
     put_pick_or_null(o, c, 2, E_LOCATION, bits[E_LOCATION]);
     PUT(o, ",\"category\":");
+    if (category[i] < 0 || category[i] >= PyTuple_GET_SIZE(c->categories)) { /* the column may have been written */
+        o->failed = NO_CATEGORY;
+        return;
+    }
     put_bytes(o, PyTuple_GET_ITEM(c->categories, category[i]));
     PUT(o, ",\"start\":");
     put_instant(o, start[i], offset);
@@ -510,7 +578,7 @@ static void write_event(const Context *c, int64_t i, Out *o) {
     put_instant(o, end[i], offset);
     PUT(o, ",\"link\":");
     put_pick_or_null(o, c, 3, E_LINK, bits[E_LINK]);
-    *o->at++ = '}';
+    PUT(o, "}");
 }
 
 static PyObject *events_context(PyObject *self, PyObject *args) {
@@ -547,7 +615,7 @@ static PyObject *events_context(PyObject *self, PyObject *args) {
             PyErr_Format(PyExc_ValueError, "category: code %d of record %zd has no name", codes[k], k);
             goto fail;
         }
-    c->longest += most + 512; /* the keys, the id and four instants */
+    c->longest += most;
     return wrap(c, EVENTS);
 fail:
     free_context(c);
@@ -587,6 +655,7 @@ static void put_signature(Out *o, uint64_t bits) {
     uint64_t high = (bits & ~UINT64_C(0xF000)) | UINT64_C(0x4000);
     uint64_t low = (mix64(bits) & ~(UINT64_C(0xC000) << 48)) | (UINT64_C(0x8000) << 48);
     PUT(o, "\"signatures/");
+    if (!room(o, 36)) return;
     char *s = o->at;
     for (int k = 0; k < 32; k++) {
         if (k == 8 || k == 12 || k == 16 || k == 20) *s++ = '-';
@@ -609,19 +678,22 @@ static void write_intervention(const Context *c, int64_t i, Out *o) {
         lucky[f] = draw_chance(bits[f], c->thresholds[f]);
     }
     const int64_t anchor = c->anchor;
+    /* Every instant is checked for overflow (``shifted``), those a record does not write too: then the record is
+     * refused (an OverflowError), never written from a wrapped value. */
     int begun = start < anchor && lucky[I_ACTUAL_START];
-    int64_t actual_start = start + drawn[I_ACTUAL_START] * MINUTE_US;
+    int64_t actual_start = shifted(o, start, drawn[I_ACTUAL_START], MINUTE_US);
     int ended = begun && end < anchor;
-    int64_t length = (end - start) + drawn[I_ACTUAL_END] * MINUTE_US;
-    int64_t actual_end = actual_start + (length > 0 ? length : 0);
+    int64_t length = shifted(o, shifted(o, end, -1, start), drawn[I_ACTUAL_END], MINUTE_US);
+    int64_t actual_end = shifted(o, actual_start, length > 0 ? length : 0, 1);
     int status = begun ? (ended ? 3 : 2) : (lucky[I_STATUS] ? 4 : 1);
     int automatic = lucky[I_AUTO_CREATED];
     int verified = ended && lucky[I_VERIFIED_AT];
-    int64_t verified_at = actual_end + drawn[I_VERIFIED_AT] * MINUTE_US;
+    int64_t verified_at = shifted(o, actual_end, drawn[I_VERIFIED_AT], MINUTE_US);
     int archived = verified && lucky[I_ARCHIVED_AT];
-    int64_t archived_at = verified_at + drawn[I_ARCHIVED_AT] * DAY_US;
-    int64_t created = start - drawn[I_CREATED_AT] * MINUTE_US;
-    int64_t updated = created + drawn[I_UPDATED_AT] * MINUTE_US;
+    int64_t archived_at = shifted(o, verified_at, drawn[I_ARCHIVED_AT], DAY_US);
+    int64_t created = shifted(o, start, drawn[I_CREATED_AT], -MINUTE_US);
+    int64_t updated = shifted(o, created, drawn[I_UPDATED_AT], MINUTE_US);
+    if (o->failed) return;
     /* max(edited, verifiedAt or 0, archivedAt or 0): an absent one counts as 0 (archived implies verified) */
     if (verified && verified_at > updated) updated = verified_at;
     if (archived && archived_at > updated) updated = archived_at;
@@ -700,7 +772,7 @@ static void write_intervention(const Context *c, int64_t i, Out *o) {
     put_instant(o, created, 0);
     PUT(o, ",\"eventType\":");
     put_int(o, EVENT_TYPES[drawn[I_EVENT_TYPE]]);
-    *o->at++ = '}';
+    PUT(o, "}");
 }
 
 static PyObject *interventions_context(PyObject *self, PyObject *args) {
@@ -726,14 +798,19 @@ static PyObject *interventions_context(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "eventType: its range must index the 5 event types");
         goto fail;
     }
-    for (int f = 0; f < I_FIELDS; f++)
+    for (int f = 0; f < I_FIELDS; f++) {
         if (c->spans[f] >> 32) {
             PyErr_Format(PyExc_ValueError, "%s: a range of 2**32 values or more", INTERVENTION_NAMES[f]);
             goto fail;
         }
+        if (c->lows[f] > INT64_MAX - (int64_t)c->spans[f]) { /* then ``draw_integer`` never overflows */
+            PyErr_Format(PyExc_ValueError, "%s: a range past 2**63 - 1", INTERVENTION_NAMES[f]);
+            goto fail;
+        }
+    }
     if (take_pools(c, pools, P_POOLS) < 0) goto fail;
     Py_ssize_t comment = longest_of(PyTuple_GET_ITEM(pools, P_COMMENT), POOL_SIZE, "comments");
-    c->longest += 2 * comment + 2048; /* comments are picked three times; then the keys, numbers and instants */
+    c->longest += 2 * comment; /* comments are picked three times */
     return wrap(c, INTERVENTIONS);
 fail:
     free_context(c);

@@ -130,6 +130,16 @@ def generate(
     high, low = rng.column("id.high"), rng.column("id.low")
     id_rank = _ranks(high, low)
     category = rng.integers("category", 0, len(CATEGORIES)).astype(np.int8)
+    for column in (
+        start,
+        end,
+        created,
+        updated,
+        high,
+        low,
+        category,
+    ):  # read-only: the page renderer reads them, nothing writes them
+        column.setflags(write=False)
     columns = Columns(
         count=count,
         times={"start": start, "end": end, "created_at": created, "updated_at": updated},

@@ -262,6 +262,8 @@ def generate(
     long = rng.integers("duration.long", 1 * 96, 5 * 96 + 1) * quarter  # 1 to 5 days
     end = start + np.where(rng.uniforms("duration.kind") < 0.75, short, long)
     ids = np.arange(1, count + 1, dtype=np.int64)
+    for column in (start, end):  # read-only: the page renderer reads them, nothing writes them
+        column.setflags(write=False)
     columns = Columns(count=count, times={"scheduledStart": start, "scheduledEnd": end}, id_rank=ids, ids=ids)
     text = TextPools(
         "fr_FR",

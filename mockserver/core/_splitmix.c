@@ -30,7 +30,10 @@ static PyObject *finish(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (PyObject_GetBuffer(args[0], &view, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return NULL;
     const char *format = view.format != NULL ? view.format : "B";
     if (*format == '@' || *format == '=' || *format == '<') format++;
-    if (view.ndim != 1 || view.itemsize != 8 || format[1] != '\0' || strchr("LQ", format[0]) == NULL) {
+    /* one item code, L or Q: format[1] is read only past a code (the format may be empty), and strchr would find
+     * the terminator of "LQ" for a NUL */
+    int uint64 = format[0] != '\0' && format[1] == '\0' && strchr("LQ", format[0]) != NULL;
+    if (view.ndim != 1 || view.itemsize != 8 || !uint64) {
         PyBuffer_Release(&view);
         return PyErr_Format(PyExc_TypeError, "flat: a 1-D array of uint64 expected");
     }

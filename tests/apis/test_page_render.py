@@ -22,6 +22,7 @@ import pytest
 from mockserver.apis import _pages, table
 from mockserver.apis.datasets import generated_store
 from mockserver.core.draws import Records
+from mockserver.core.instants import format_instant
 from mockserver.core.openapi import ApiId
 from mockserver.server.settings import DEFAULT_ANCHOR, anchor_micros
 from tests.support.specs import SHIPPED as API_IDS
@@ -161,3 +162,101 @@ def test_indexes_that_are_not_ints_are_refused() -> None:
     assert render.page([_Index(3)]) == render.page([3])
     with pytest.raises(TypeError, match="an int expected"):
         render.page([np.int64(3)])  # type: ignore[list-item]
+
+
+POOLS = (tuple([b'"x"'] * 1024),) * 4
+
+
+def _events(codes: npt.NDArray[np.int8], keys: list[Any], thresholds: list[Any]) -> _pages.Context:
+    """An events context of ``len(codes)`` records (every instant 0, every id 0), categories "a" and "b"."""
+    times, bits = np.zeros(len(codes), dtype=np.int64), np.zeros(len(codes), dtype=np.uint64)
+    return _pages.events_context(
+        times, times, times, times, bits, bits, codes, 1, 2, keys, thresholds, POOLS, (b'"a"', b'"b"'), 0
+    )
+
+
+class _Shrinking:
+    """A number whose conversion empties the list that holds it (then reads as ``value``)."""
+
+    def __init__(self, numbers: list[Any], value: float) -> None:
+        self.numbers, self.value = numbers, value
+
+    def __index__(self) -> int:
+        self.numbers.clear()
+        return int(self.value)
+
+    def __float__(self) -> float:
+        self.numbers.clear()
+        return self.value
+
+
+@pytest.mark.parametrize("which", ["keys", "thresholds"])
+def test_numbers_shrunk_by_a_conversion_are_read_as_they_were_passed(which: str) -> None:
+    """The renderer copies a list of numbers before converting them: a conversion that empties the list (the C read
+    on into the emptied list: a segfault) changes nothing of what the context reads."""
+    codes = np.zeros(3, dtype=np.int8)
+    keys, thresholds = [5, 6, 7, 8], [2.0**32, 0.0, 2.0**31, 2.0**32]
+    shrinking: list[Any] = list(keys if which == "keys" else thresholds)
+    shrinking[0] = _Shrinking(shrinking, shrinking[0])
+    given = _events(codes, shrinking, thresholds) if which == "keys" else _events(codes, keys, shrinking)
+    assert _pages.events_page(given, [0, 1, 2]) == _pages.events_page(_events(codes, keys, thresholds), [0, 1, 2])
+
+
+def test_a_category_code_changed_after_the_context_is_made_is_refused() -> None:
+    """A context checks a record's category code where it reads it: a column written after the context was made
+    (the C read the name tuple at the new code: past its end) makes an exception, never a read outside the names."""
+    codes = np.array([0, 1], dtype=np.int8)
+    context = _events(codes, [0] * 4, [0.0] * 4)
+    codes[1] = 100
+    assert _pages.events_page(context, [0]).count(b'"category":"a"') == 1
+    with pytest.raises(ValueError, match="category"):
+        _pages.events_page(context, [1])
+
+
+def test_read_only_columns_are_accepted_and_never_written() -> None:
+    start = np.arange(0, 3000 * 15 * 60_000_000, 15 * 60_000_000, dtype=np.int64)
+    end = start + 3_600_000_000
+    for column in (start, end):
+        column.flags.writeable = False
+    before = start.copy(), end.copy()
+    pools = (tuple(b'"%d"' % k for k in range(1024)),) * 4
+    ranges = [(0, 1)] * 29
+    lows, spans = [low for low, _ in ranges], [high - low for low, high in ranges]
+    context = _pages.interventions_context(
+        start, end, 10**15, 1, 2, list(range(29)), lows, spans, [2.0**31] * 29, pools
+    )
+    assert _pages.interventions_page(context, list(range(3000))).count(b'"id":') == 3000
+    assert (start.tolist(), end.tolist()) == (before[0].tolist(), before[1].tolist())
+
+
+@pytest.mark.parametrize("edge", [2**63 - 1, -(2**63)], ids=["last-microsecond", "first-microsecond"])
+def test_an_instant_beyond_64_bit_microseconds_is_an_overflow_error(edge: int) -> None:
+    """Instants computed from a column at the edge of int64 (an actual start an hour after it, a creation 60 days
+    before) do not fit: an OverflowError, never a wrapped value (a signed overflow, undefined in C)."""
+    column = np.full(2, edge, dtype=np.int64)
+    ranges = [(-30, 61)] * 29
+    lows, spans = [low for low, _ in ranges], [high - low for low, high in ranges]
+    lows[-1], spans[-1] = 0, 5  # eventType indexes the five types
+    context = _pages.interventions_context(column, column, 0, 1, 2, list(range(29)), lows, spans, [2.0**32] * 29, POOLS)
+    with pytest.raises(OverflowError):
+        _pages.interventions_page(context, [0, 1])
+
+
+@pytest.mark.parametrize("api", API_IDS)
+def test_the_columns_a_dataset_renders_from_are_read_only(api: ApiId) -> None:
+    columns, _ = table(api).generate(0, 100, ANCHORS[0])
+    for values in columns.times.values():
+        with pytest.raises(ValueError, match="read-only"):
+            values[0] = 0
+
+
+@pytest.mark.parametrize("micros", [-(2**63), 2**63 - 1], ids=["first", "last"])
+def test_an_instant_at_either_end_of_64_bit_microseconds_is_written_as_python_writes_it(micros: int) -> None:
+    """An instant is written, day and time of day computed without leaving int64 (the first instant's day starts
+    before the first microsecond int64 holds: a signed overflow, found by the fuzz)."""
+    times, bits = np.full(1, micros, dtype=np.int64), np.zeros(1, dtype=np.uint64)
+    codes = np.zeros(1, dtype=np.int8)
+    context = _pages.events_context(
+        times, times, times, times, bits, bits, codes, 1, 2, [0] * 4, [0.0] * 4, POOLS, (b'"a"',), 0
+    )
+    assert orjson.loads(_pages.events_page(context, [0]))[0]["start"] == format_instant(micros, 0)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from mockserver.core import _splitmix, splitmix
 from mockserver.core.draws import Field, Hasher, chance, integer, mix64, renderer
+from tests.support.buffers import with_format
 
 LOW = 2**32 - 1
 MASK = 2**64 - 1
@@ -67,6 +68,17 @@ def test_column_draws_are_mix64_twice_of_each_value_or_index(
 def test_column_draws_refuse_anything_but_a_flat_uint64_array(impl: ModuleType, flat: object) -> None:
     with pytest.raises((TypeError, BufferError)):
         impl.finish(flat, None, 1)
+
+
+@BOTH
+@pytest.mark.parametrize("format", [b"", b"<", b"@"], ids=["empty", "order-only", "native-only"])
+def test_column_draws_refuse_a_buffer_whose_format_names_no_type(impl: ModuleType, format: bytes) -> None:
+    """A format of no item code is no uint64 (the C read the byte past its terminator, and took it for one when
+    that byte was a NUL: a heap overflow under AddressSanitizer); nothing is written."""
+    flat = np.arange(4, dtype=np.uint64)
+    with with_format(flat, format) as view, pytest.raises(TypeError, match="uint64"):
+        impl.finish(view, None, 1)
+    assert flat.tolist() == [0, 1, 2, 3]
 
 
 def test_integer_covers_its_half_open_range_from_the_low_bits() -> None:
