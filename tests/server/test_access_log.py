@@ -91,15 +91,21 @@ def test_a_real_server_logs_each_request_once_as_it_is_answered(serve_process: C
     assert sorted(requested) == sorted(f"GET {EVENTS}?{q} HTTP/1.1" for q in [f"{query}0", *sent])
 
 
+def _outside_a_loop(write: Callable[[], None]) -> None:
+    """In a thread of its own: an earlier test (Playwright's sync API) may leave an event loop running in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(write).result()
+
+
 def test_each_log_writes_to_its_own_stream_outside_an_event_loop() -> None:
     first, second = io.StringIO(), io.StringIO()
-    Lines(first).write("one\n")
-    Lines(second).write("two\n")
+    _outside_a_loop(lambda: Lines(first).write("one\n"))
+    _outside_a_loop(lambda: Lines(second).write("two\n"))
     assert (first.getvalue(), second.getvalue()) == ("one\n", "two\n")
 
 
 def test_a_log_without_a_stream_writes_to_stderr_as_it_is_when_written() -> None:
     lines, later = Lines(), io.StringIO()
     with contextlib.redirect_stderr(later):
-        lines.write("line\n")
+        _outside_a_loop(lambda: lines.write("line\n"))
     assert later.getvalue() == "line\n"
