@@ -16,7 +16,7 @@ import pytest
 
 from mockserver.apis import table
 from mockserver.apis.datasets import FIXTURE_MAX_BYTES
-from mockserver.cli import ANCHOR_RANGE
+from mockserver.cli.params import ANCHOR_RANGE
 from mockserver.core.instants import parse_instant
 from mockserver.core.openapi import ApiId
 from mockserver.server.settings import anchor_micros
