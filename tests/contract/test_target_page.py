@@ -47,14 +47,13 @@ def test_the_ids_are_the_records_ids_in_the_order_served(api: str, items: list[d
     assert view.ids == [item["id"] for item in items]
 
 
-@given(api=st.sampled_from(SHIPPED), items=ITEMS, find=st.integers(0, 50))
+@given(api=st.sampled_from([api for api in SHIPPED if PROFILES[api].find_param]), items=ITEMS, find=st.integers(0, 50))
 def test_a_find_id_hits_exactly_when_the_page_lists_it(api: str, items: list[dict[str, Any]], find: int) -> None:
     prof = PROFILES[api]
-    if prof.find_param is None:
-        return
+    assert prof.find_param is not None
     view = read_page(prof, {**_window(api), prof.find_param: str(find)}, {prof.items_key: items})
     assert view is not None
-    assert view.find_hit() == any(item["id"] == find and not isinstance(item["id"], bool) for item in items)
+    assert view.find_hit() == any(item["id"] == find for item in items)
 
 
 @given(
