@@ -42,7 +42,7 @@ _EMPTY: I64 = np.empty(0, dtype=np.int64)
 BACKGROUND_FROM = 100_000  # records from which orders other than the default are built in the background
 _OPS = {">=": b">", "<": b"<", "<=": b"="}  # a bound's operator as the band check reads it
 _SAMPLE = 16  # an order keeps every 16th sorted value: a search is a binary search there, then within 16 values
-# (its values asked for at once, so that their cache misses overlap: at a million records, a third less time than 64)
+# (its values asked for at once, so that their cache misses overlap; why 16, not 64: bench/RESULTS.md)
 
 
 @dataclass(frozen=True)
@@ -387,7 +387,7 @@ class Store:
         cached = self._rendered.get(index)
         if cached is not None:
             return cached
-        body = bytes(memoryview(orjson.dumps(self.render(index))))  # exact size: orjson's keeps a ~8 KB buffer
+        body = bytes(memoryview(orjson.dumps(self.render(index))))  # exact size: orjson's keeps its buffer
         self._remember(index, body)
         return body
 

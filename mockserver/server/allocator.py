@@ -2,9 +2,9 @@
 
 Building a million records makes many temporary arrays of a few megabytes. glibc serves large blocks with mmap and
 returns them when freed, but it raises that threshold each time such a block is freed, after which the next
-temporaries come from the heap and stay in the process's RSS when freed (about 40 MB at 1M records, and more under
-load, where every response's buffer is freed). Fixing the threshold keeps large blocks mapped; trimming after the
-build returns what the heap still holds.
+temporaries come from the heap and stay in the process's RSS when freed (more so under load, where every
+response's buffer is freed; what that holds: ``bench/RESULTS.md``). Fixing the threshold keeps large blocks mapped;
+trimming after the build returns what the heap still holds.
 """
 
 from __future__ import annotations

@@ -113,7 +113,8 @@ def serve(
         registered = [api for api in settings.apis if not shipped(api)]
         if registered:
             raise ValueError(f"{', '.join(registered)}: an API registered at run time is served without --reload")
-    # Our own access line (uvicorn's goes through logging, 6× slower); /__mock is open without a token on loopback only.
+    # Our own access line (uvicorn's goes through logging: bench/RESULTS.md); /__mock is open without a token on
+    # loopback only.
     settings = replace(settings, access_log=True, admin_loopback=host in _LOOPBACK)
     opened = open_state(settings.state)  # before any output: a store out of reach is the only line
     keep_large_blocks_mapped()
@@ -152,8 +153,8 @@ def serve(
         state.spread()  # before the fork: every worker shares it
     config = _config(served.app, limits, served.lane)
     # The app and its data live as long as the server: the collector's full passes (made more frequent by what the
-    # journal keeps; one over the app took 20-30 ms) leave them alone, and forked workers do not write to, so copy,
-    # the pages they share.
+    # journal keeps; what one over the app costs: bench/RESULTS.md) leave them alone, and forked workers do not write
+    # to, so copy, the pages they share.
     gc.collect()
     gc.freeze()
     if workers == 1:

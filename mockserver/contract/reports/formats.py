@@ -38,7 +38,7 @@ class FormatError(ValueError):
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
-    """``junit,html`` -> ("junit", "html"); a value that looks like a file (the old ``--report FILE``) is refused
+    """``junit,html`` -> ("junit", "html"); a value that looks like a file (a path, not format names) is refused
     with what to write instead."""
     names = [name.strip().lower() for name in text.split(",") if name.strip()]
     known = (*SCHEMATHESIS, *OURS)

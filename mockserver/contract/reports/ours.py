@@ -19,7 +19,7 @@ def write_own_reports(
     result: RunResult, formats: tuple[str, ...], directory: Path | None, junit: Path | None = None
 ) -> list[Path]:
     """Write ``results.json`` (always, when there is a report folder), the formats of ours asked for, and the JUnit
-    report at ``junit`` (the old ``--junit FILE``) when given."""
+    report at ``junit`` (``--junit FILE``) when given."""
     written = []
     if junit is not None:
         written.append(junit)
