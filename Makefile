@@ -36,8 +36,10 @@ redis:
 # Then the store's and the queries' tests again on the Python twins of the C modules (MOCKSERVER_PURE=1), as a
 # package installed without a compiler runs; tests/server/test_twins.py compares both in one process.
 PURE_TESTS := tests/core/test_store.py tests/apis/test_datasets.py tests/apis/test_draw_streams.py tests/server/test_semantics.py
+# The suite spreads over the machine's cores (pytest-xdist; JOBS=1 runs it in one process).
+JOBS ?= auto
 test: install browser redis
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(JOBS)
 	MOCKSERVER_PURE=1 $(BIN)/pytest -q $(PURE_TESTS)
 
 # The representative subset (core, apis, the twins against the C, a server process, a contract smoke) on 3.12 with the
@@ -66,7 +68,7 @@ test-install: install
 # The whole broken-server catalogue with the tester's default settings, seeds 1, 2 and 3 (make test runs seed 1
 # with a small budget), and the production-like deployments (tests/deployments) at the default budget too.
 test-contract: install
-	CONTRACT_FULL=1 $(BIN)/pytest tests/contract/test_broken_servers.py tests/contract/test_deployments.py
+	CONTRACT_FULL=1 $(BIN)/pytest -n $(JOBS) tests/contract/test_broken_servers.py tests/contract/test_deployments.py
 
 # The contract tester at full scale against deployments behind a gateway (tests/contract/polite): seconds of
 # Retry-After, 30-120 ms answers, the default example budget (make test runs the same behaviours scaled down).
