@@ -120,7 +120,7 @@ STAGES = (
     ("  the page body (ApiTable.answer)", "apis/shape.py", "answer"),
     ("    query (Store.query)", "core/store.py", "query"),
     ("    records (Store.page_json)", "core/store.py", "page_json"),
-    ("  the journal's entry (Journal.open)", "server/journal.py", "open"),
+    ("  the journal's entry (Journal.open)", "server/journal/ring.py", "open"),
 )
 
 
