@@ -10,6 +10,7 @@ from typing import Any
 
 from mockserver.contract.requests.edge import Edge, with_baseline
 from mockserver.contract.runner.preflight import fetch_body
+from mockserver.contract.schemathesis.loading import send_case
 from mockserver.contract.schemathesis.transport import BoundedSession
 from mockserver.contract.schemathesis.types import Case, Operation
 
@@ -51,11 +52,8 @@ def edge_sender(
             if body is None:
                 return None
             edge = with_baseline(edge, body)
-        case = op.Case(query=dict(edge.query), headers=dict(edge.headers))
-        try:
-            return edge, case, case.call(session=session, timeout=timeout, headers=dict(edge.headers)), None
-        except Exception as exc:  # judged in order by the caller
-            return edge, case, None, exc
+        case, response, error = send_case(op, edge.query, edge.headers, session, timeout)
+        return edge, case, response, error
 
     return send
 

@@ -10,6 +10,7 @@ from mockserver.contract.checks import RULES
 from mockserver.contract.options import FuzzOptions
 from mockserver.contract.results import FailureReport, RunResult
 from mockserver.contract.schemathesis.curl import Secrets
+from mockserver.contract.schemathesis.loading import accepted
 from mockserver.contract.schemathesis.pacing import throttled_line
 from mockserver.contract.schemathesis.transport import BoundedSession
 from mockserver.contract.schemathesis.types import Baseline, Event, Failure
@@ -37,7 +38,7 @@ class Job:
 
     def known(self, failure: Failure, name: str) -> bool:
         """A failure the ``--baseline`` file accepts: reported by Schemathesis's writers, not a violation."""
-        return self.baseline is not None and self.baseline.match(failure, name) is not None
+        return accepted(self.baseline, failure, name)
 
     def fail(self, name: str, failure: Failure, curl: str) -> None:
         """One failure of check ``name``, titled by the rule its check verifies, reported once however often it

@@ -18,7 +18,7 @@ from mockserver.contract.runner.preflight import connected, fetch_body, held_to,
 from mockserver.contract.schemathesis.curl import Secrets
 from mockserver.contract.schemathesis.driving import fuzz
 from mockserver.contract.schemathesis.edge_scenario import send_edges
-from mockserver.contract.schemathesis.hooks import steering_hook
+from mockserver.contract.schemathesis.hooks import steer_cases
 from mockserver.contract.schemathesis.loading import UnusableTargetError, choose_checks, open_session, spend_at_most
 from mockserver.contract.schemathesis.state import RunState, activated
 from mockserver.contract.schemathesis.types import Schema
@@ -100,7 +100,7 @@ def _run(job: Job, started: float) -> None:
     land = survey(prof, fetch_body(call, result.errors))
     result.survey_records = len(land.records)
     seed = shard_seed(options.seed, options.shard)
-    schema.hook(steering_hook(steering(prof, land, seed, mock_rules=mock_rules)))
+    steer_cases(schema, steering(prof, land, seed, mock_rules=mock_rules))
     names = applicable_checks(prof)
     inapplicable = {} if mock_rules else inapplicable_checks(prof, names, credentials.unscoped)
     inapplicable = {n: why for n, why in inapplicable.items() if selects(options, n)}

@@ -19,12 +19,13 @@ from mockserver.contract.options import FuzzOptions, shard_seed
 from mockserver.contract.schemathesis.engine import bind
 from mockserver.contract.schemathesis.pacing import Pacer
 from mockserver.contract.schemathesis.transport import BoundedSession, Limits, origin_of
-from mockserver.contract.schemathesis.types import Event, Operation
+from mockserver.contract.schemathesis.types import Case, Event, Failure, Operation
 from mockserver.core.openapi import SpecError, api_only
 
 __all__ = [
     "Call",
     "UnusableTargetError",
+    "accepted",
     "build_schema",
     "caller",
     "choose_checks",
@@ -32,6 +33,7 @@ __all__ = [
     "load_baseline",
     "loaded",
     "open_session",
+    "send_case",
     "spend_at_most",
 ]
 
@@ -111,6 +113,11 @@ def loaded(schema: BaseSchema, location: str, base_url: str) -> Event:
     return found
 
 
+def accepted(baseline: Baseline | None, failure: Failure, name: str) -> bool:
+    """Whether ``baseline`` (the ``--baseline`` file's failures) accepts this failure of check ``name``."""
+    return baseline is not None and baseline.match(failure, name) is not None
+
+
 def first_operation(schema: BaseSchema) -> Operation:
     found: Operation = next(iter(schema.get_all_operations())).ok()  # type: ignore[union-attr]
     return found
@@ -135,6 +142,18 @@ def open_session(options: FuzzOptions) -> BoundedSession | None:
 
 
 Call = Callable[..., Any]  # (query, headers=None) -> the answer; the run's headers when None
+
+
+def send_case(
+    op: Operation, query: dict[str, Any], headers: dict[str, str], session: BoundedSession | None, timeout: float
+) -> tuple[Case, Any, Exception | None]:
+    """One request of the operation, sent as is: its case, and the answer or the error (a target that raises
+    in-process, a network error), for the caller to judge."""
+    case = op.Case(query=dict(query), headers=dict(headers))
+    try:
+        return case, case.call(session=session, timeout=timeout, headers=dict(headers)), None
+    except Exception as exc:  # judged in order by the caller
+        return case, None, exc
 
 
 def caller(op: Operation, options: FuzzOptions, headers: dict[str, str], session: BoundedSession | None) -> Call:
