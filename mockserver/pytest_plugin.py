@@ -193,7 +193,7 @@ def _result(config: pytest.Config) -> RunResult:
     if _RESULT not in config.stash:
         with _dependencies_quiet():
             from mockserver.contract.commands.fuzz import run_reported  # noqa: PLC0415
-            from mockserver.contract.reports.schemathesis import ReportError  # noqa: PLC0415
+            from mockserver.contract.schemathesis.report_writers import ReportError  # noqa: PLC0415
 
         try:
             with _dependencies_quiet():

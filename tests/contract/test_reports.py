@@ -21,7 +21,7 @@ import jwt
 import pytest
 from playwright.sync_api import Browser
 
-from mockserver.contract.reports.schemathesis import COMMAND_LOOKUPS
+from mockserver.contract.schemathesis.report_writers import COMMAND_LOOKUPS
 from mockserver.server.app import create_app
 from mockserver.server.settings import Settings
 from tests.contract.breakages import CATALOGUE

@@ -37,7 +37,7 @@ CALLABLES: list[tuple[Any, str, list[str]]] = [
     (ScenarioRecorder, "record_check_failure", ["self", "name", "case_id", "code_sample", "failure", "steps"]),
     (ScenarioRecorder, "find_failure_data", ["self", "parent_id", "failure"]),
     (ReproductionStep, "from_case", ["case", "headers", "verify", "roles"]),
-    (executor, "initialize_report_handlers", ["config", "args", "params"]),  # reports/schemathesis.py
+    (executor, "initialize_report_handlers", ["config", "args", "params"]),  # schemathesis/report_writers.py
     # schemathesis/parallel.py: replaced (for our engine's runs only) to learn a phase's cases in sending order
     (_direct_executor, "_collect_within_budget", ["generator", "ctx"]),
     (meta, "content_type_probes_first", ["cases"]),

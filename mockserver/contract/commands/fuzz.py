@@ -12,12 +12,12 @@ from pathlib import Path
 from rich.console import Console
 
 from mockserver.contract.options import FuzzOptions
-from mockserver.contract.reports.formats import SCHEMATHESIS
 from mockserver.contract.reports.ours import write_own_reports
-from mockserver.contract.reports.schemathesis import ReportError, SchemathesisReports
+from mockserver.contract.reports.schemathesis import schemathesis_reports
 from mockserver.contract.reports.terminal import print_result, progress, terminal
 from mockserver.contract.results import EXIT_CLEAN, EXIT_NOT_EXERCISED, EXIT_UNUSABLE, RunResult
 from mockserver.contract.runner import Progress, run
+from mockserver.contract.schemathesis.report_writers import ReportError
 
 __all__ = ["fuzz", "run_reported"]
 
@@ -47,13 +47,14 @@ def run_reported(options: FuzzOptions, say: Progress | None = None) -> tuple[Run
             options.junit.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ReportError(f"cannot create the folder of {options.junit}: {exc.strerror or exc}") from None
-    reports = SchemathesisReports(
-        formats=tuple(f for f in options.reports if f in SCHEMATHESIS), directory=options.report_dir
-    )
+    reports = schemathesis_reports(options.reports, options.report_dir)
     result = run(options, say, listener=reports)
     with _sigint_deferred():
         reports.close(result)
-        written = reports.written + write_own_reports(result, options.reports, options.report_dir, options.junit)
+        written = [
+            *reports.paths.values(),
+            *write_own_reports(result, options.reports, options.report_dir, options.junit),
+        ]
     return result, written
 
 

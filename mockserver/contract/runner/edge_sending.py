@@ -1,4 +1,5 @@
-"""The edge requests sent up to ``--workers`` at once, each after its baseline, for the run to judge in order."""
+"""The edge requests sent up to ``--workers`` at once, each after its baseline, for the run to judge in order;
+a shard's part of them."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from concurrent.futures import Future
 from typing import Any
 
 from mockserver.contract.requests.edge import Edge, with_baseline
+from mockserver.contract.runner.preflight import fetch_body
+from mockserver.contract.schemathesis.loading import send_case
 from mockserver.contract.schemathesis.transport import BoundedSession
 from mockserver.contract.schemathesis.types import Case, Operation
 
-__all__ = ["Baselines", "EdgeOutcome", "edge_sender"]
+__all__ = ["Baselines", "EdgeOutcome", "edge_sender", "edge_senders", "shard_part"]
 
 EdgeOutcome = tuple[Edge, Case, Any, Exception | None]  # the edge as sent, its case, the answer or the error
 
@@ -49,10 +52,31 @@ def edge_sender(
             if body is None:
                 return None
             edge = with_baseline(edge, body)
-        case = op.Case(query=dict(edge.query), headers=dict(edge.headers))
-        try:
-            return edge, case, case.call(session=session, timeout=timeout, headers=dict(edge.headers)), None
-        except Exception as exc:  # judged in order by the caller
-            return edge, case, None, exc
+        case, response, error = send_case(op, edge.query, edge.headers, session, timeout)
+        return edge, case, response, error
 
     return send
+
+
+def edge_senders(
+    op: Operation,
+    call: Callable[[dict[str, Any]], Any],
+    errors: list[str],
+    session: BoundedSession | None,
+    timeout: float,
+    planned: list[Edge],
+) -> Callable[[], list[Callable[[], EdgeOutcome | None]]]:
+    """The senders of the planned edge requests, made when the sending starts; a baseline request that fails is one
+    of the run's ``errors``."""
+
+    def make() -> list[Callable[[], EdgeOutcome | None]]:
+        baselines = Baselines(fetch_body(call, errors, "baseline request"))
+        return [edge_sender(op, baselines, session, timeout, edge) for edge in planned]
+
+    return make
+
+
+def shard_part(planned: list[Edge], shard: tuple[int, int]) -> list[Edge]:
+    """Shard I of N sends every Nth edge request, from the Ith: the N shards together send each once."""
+    index, count = shard
+    return planned[index - 1 :: count]

@@ -6,21 +6,19 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from schemathesis.baseline import Baseline
-from schemathesis.core.failures import Failure
-from schemathesis.engine import events
-
 from mockserver.contract.checks import RULES
 from mockserver.contract.options import FuzzOptions
 from mockserver.contract.results import FailureReport, RunResult
 from mockserver.contract.schemathesis.curl import Secrets
+from mockserver.contract.schemathesis.loading import accepted
 from mockserver.contract.schemathesis.pacing import throttled_line
 from mockserver.contract.schemathesis.transport import BoundedSession
+from mockserver.contract.schemathesis.types import Baseline, Event, Failure
 
-__all__ = ["Job", "Listener", "Progress", "throttled_out"]
+__all__ = ["Job", "Listener", "Progress"]
 
 Progress = Callable[[str], None]
-Listener = Callable[[events.EngineEvent], None]  # gets every event of the run, as st run's handlers do
+Listener = Callable[[Event], None]  # gets every event of the run, as st run's handlers do
 
 
 @dataclass
@@ -40,7 +38,7 @@ class Job:
 
     def known(self, failure: Failure, name: str) -> bool:
         """A failure the ``--baseline`` file accepts: reported by Schemathesis's writers, not a violation."""
-        return self.baseline is not None and self.baseline.match(failure, name) is not None
+        return accepted(self.baseline, failure, name)
 
     def fail(self, name: str, failure: Failure, curl: str) -> None:
         """One failure of check ``name``, titled by the rule its check verifies, reported once however often it
@@ -50,18 +48,17 @@ class Job:
         if report not in self.result.failures:
             self.result.failures.append(report)
 
-
-def throttled_out(job: Job) -> bool:
-    """Whether the run cannot go on (exit 2): the target has throttled every request for a while, retries
-    included, or refuses the run's token, accepted earlier, and it cannot be renewed."""
-    session = job.session
-    if session is not None and session.tokens is not None and session.tokens.lost is not None:
-        job.result.fatal = job.result.fatal or session.tokens.refused()
-        job.result.stopped = job.result.stopped or "the run stopped: its credentials are refused"
+    def throttled_out(self) -> bool:
+        """Whether the run cannot go on (exit 2): the target has throttled every request for a while, retries
+        included, or refuses the run's token, accepted earlier, and it cannot be renewed."""
+        session = self.session
+        if session is not None and session.tokens is not None and session.tokens.lost is not None:
+            self.result.fatal = self.result.fatal or session.tokens.refused()
+            self.result.stopped = self.result.stopped or "the run stopped: its credentials are refused"
+            return True
+        if session is None or not session.pacer.persistent:
+            return False
+        if self.result.fatal is None:
+            self.result.fatal = throttled_line(self.options.target, 429)
+            self.result.stopped = "the run stopped: the target throttled every request"
         return True
-    if session is None or not session.pacer.persistent:
-        return False
-    if job.result.fatal is None:
-        job.result.fatal = throttled_line(job.options.target, 429)
-        job.result.stopped = "the run stopped: the target throttled every request"
-    return True

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import requests
-from schemathesis.cli.events import LoadingFinished
-from schemathesis.schemas import BaseSchema
 
 from mockserver.apis import table
 from mockserver.contract.checks import MOCK_CHECKS
@@ -18,17 +15,18 @@ from mockserver.contract.options import FuzzOptions, TargetKind
 from mockserver.contract.requests.edge import Credentials
 from mockserver.contract.requests.identity import in_process_get
 from mockserver.contract.runner.job import Job
-from mockserver.contract.runner.schema import (
+from mockserver.contract.schemathesis.loading import (
     Call,
     UnusableTargetError,
     build_schema,
     caller,
     first_operation,
     load_baseline,
+    loaded,
 )
 from mockserver.contract.schemathesis.pacing import given_up, throttled_line
 from mockserver.contract.schemathesis.transport import BoundedSession, describe_error, origin_of, reached
-from mockserver.contract.schemathesis.types import Operation
+from mockserver.contract.schemathesis.types import Operation, Schema
 from mockserver.contract.target.profile import ApiProfile
 from mockserver.contract.target.survey import wide_query
 from mockserver.core.identity import IDENTITY_PATH, says_mock
@@ -87,7 +85,7 @@ def fetch_body(
     return fetch
 
 
-def connected(job: Job, prof: ApiProfile, headers: dict[str, str]) -> tuple[BaseSchema, Operation, Call]:
+def connected(job: Job, prof: ApiProfile, headers: dict[str, str]) -> tuple[Schema, Operation, Call]:
     """The schema, operation and caller of the run, once the target answered the run's credentials and the tester
     knows which rules it is held to (a deployment's schema lacks the mock's own decisions)."""
     options, result = job.options, job.result
@@ -95,11 +93,7 @@ def connected(job: Job, prof: ApiProfile, headers: dict[str, str]) -> tuple[Base
     job.baseline = load_baseline(schema)
     op = first_operation(schema)
     call = caller(op, options, headers, job.session)
-    job.emit(
-        LoadingFinished.from_schema(
-            schema, location=_location(table(options.api).spec_path), start_time=time.time(), base_url=options.target
-        )
-    )
+    job.emit(loaded(schema, _location(table(options.api).spec_path), options.target))
     job.say("checking the credentials")
     _preflight(prof, call, options)
     result.target_kind, result.kind_reason = _kind(options, prof, call, headers, job.session)

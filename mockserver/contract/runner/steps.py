@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Any
 
 from mockserver.contract.checks import CHECK_NAMES, applicable_checks
 from mockserver.contract.credentials.tokens import TokenError, Tokens
@@ -12,19 +11,17 @@ from mockserver.contract.options import FuzzOptions, selects, shard_seed
 from mockserver.contract.requests.edges import edges
 from mockserver.contract.requests.steering import steering
 from mockserver.contract.results import CheckResult, RunResult, Verdict
-from mockserver.contract.runner.edge_requests import send_edges, shard_part
-from mockserver.contract.runner.fuzzing import fuzz
+from mockserver.contract.runner.edge_sending import edge_senders, shard_part
+from mockserver.contract.runner.headers import run_headers, token_source
 from mockserver.contract.runner.job import Job, Listener, Progress
 from mockserver.contract.runner.preflight import connected, fetch_body, held_to, inapplicable_checks
-from mockserver.contract.runner.schema import (
-    UnusableTargetError,
-    open_session,
-    run_headers,
-    token_source,
-)
 from mockserver.contract.schemathesis.curl import Secrets
-from mockserver.contract.schemathesis.hooks import steering_hook
+from mockserver.contract.schemathesis.driving import fuzz
+from mockserver.contract.schemathesis.edge_scenario import send_edges
+from mockserver.contract.schemathesis.hooks import steer_cases
+from mockserver.contract.schemathesis.loading import UnusableTargetError, choose_checks, open_session, spend_at_most
 from mockserver.contract.schemathesis.state import RunState, activated
+from mockserver.contract.schemathesis.types import Schema
 from mockserver.contract.target.profile import profile
 from mockserver.contract.target.survey import Landscape, survey
 from mockserver.core.tokens import mint_token
@@ -61,19 +58,13 @@ def run(options: FuzzOptions, progress: Progress | None = None, listener: Listen
     return result
 
 
-def _chosen(options: FuzzOptions, schema: Any, names: Names, inapplicable: dict[str, str]) -> Names:
+def _chosen(options: FuzzOptions, schema: Schema, names: Names, inapplicable: dict[str, str]) -> Names:
     """The run's semantic checks and Schemathesis's, as --checks, --exclude-checks and --max-response-time say;
     --max-failures stops the engine too."""
     # Every check whose rule this API does not state is left out too, so that Schemathesis's own reports (its
     # HTML's list of checks) count the checks the console, JUnit and the semantic report count.
     absent = [name for name in CHECK_NAMES if name not in names]
-    schema.config.checks.update(
-        included_check_names=list(options.checks) or None,
-        excluded_check_names=sorted({*inapplicable, *absent, *options.exclude_checks}),
-        max_response_time=options.max_response_time,
-    )
-    if options.max_failures is not None:
-        schema.config.max_failures = options.max_failures
+    choose_checks(schema, options, sorted({*inapplicable, *absent, *options.exclude_checks}))
     return tuple(n for n in names if n not in inapplicable and selects(options, n))
 
 
@@ -109,7 +100,7 @@ def _run(job: Job, started: float) -> None:
     land = survey(prof, fetch_body(call, result.errors))
     result.survey_records = len(land.records)
     seed = shard_seed(options.seed, options.shard)
-    schema.hook(steering_hook(steering(prof, land, seed, mock_rules=mock_rules)))
+    steer_cases(schema, steering(prof, land, seed, mock_rules=mock_rules))
     names = applicable_checks(prof)
     inapplicable = {} if mock_rules else inapplicable_checks(prof, names, credentials.unscoped)
     inapplicable = {n: why for n, why in inapplicable.items() if selects(options, n)}
@@ -126,10 +117,11 @@ def _run(job: Job, started: float) -> None:
         with activated(schema, state):
             job.say("sending the edge requests")
             planned = edges(prof, land, headers, credentials, time.time(), mock_rules=mock_rules)
-            send_edges(job, op, call, shard_part(planned, options.shard), names)
+            part = shard_part(planned, options.shard)
+            send_edges(job, op, edge_senders(op, call, result.errors, job.session, options.timeout, part), names)
             if result.stopped is None:
                 if options.max_time is not None:  # the budget left for fuzzing, after the survey and the edges
-                    schema.config.max_time = max(1, round(options.max_time - (time.monotonic() - started)))
+                    spend_at_most(schema, max(1, round(options.max_time - (time.monotonic() - started))))
                 fuzz(job, schema)
     finally:  # also when interrupted: the verdicts cover what ran
         runs, failed = job.runs, job.failed

@@ -8,9 +8,9 @@ from typing import Any
 from schemathesis import GenerationMode
 from schemathesis.generation.meta import TestPhase
 
-from mockserver.contract.schemathesis.types import Case
+from mockserver.contract.schemathesis.types import Case, Schema
 
-__all__ = ["steering_hook"]
+__all__ = ["steer_cases", "steering_hook"]
 
 
 def steering_hook(steer: Callable[[dict[str, Any], bool], None]) -> Callable[[Any, Case], Case]:
@@ -25,3 +25,8 @@ def steering_hook(steer: Callable[[dict[str, Any], bool], None]) -> Callable[[An
         return case
 
     return map_case
+
+
+def steer_cases(schema: Schema, steer: Callable[[dict[str, Any], bool], None]) -> None:
+    """Hand the schema's generated cases to ``steer``, through :func:`steering_hook`."""
+    schema.hook(steering_hook(steer))

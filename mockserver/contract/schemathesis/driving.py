@@ -1,4 +1,4 @@
-"""Schemathesis's phases: its engine's events tallied into the run's verdicts and handed to the listener."""
+"""Schemathesis's phases driven: its engine's events tallied into the run's verdicts and handed to the listener."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ import requests
 from schemathesis.engine import StopReason, events, from_schema
 from schemathesis.schemas import BaseSchema
 
-from mockserver.contract.runner.job import Job, throttled_out
 from mockserver.contract.schemathesis.curl import plain_curl
 from mockserver.contract.schemathesis.engine import BoundedEngine, probe
+from mockserver.contract.schemathesis.tally import Tally
 from mockserver.contract.schemathesis.transport import describe_error
 
 __all__ = ["fuzz"]
 
 
-def fuzz(job: Job, schema: BaseSchema) -> None:
+def fuzz(job: Tally, schema: BaseSchema) -> None:
     result, session = job.result, job.session
     if session is None:
         stream = from_schema(schema).execute()
@@ -30,7 +30,7 @@ def fuzz(job: Job, schema: BaseSchema) -> None:
                 result.interrupted = True
             job.emit(event)
             _absorb(job, event)
-            if throttled_out(job):
+            if job.throttled_out():
                 stream.stop()
             if isinstance(event, events.NonFatalError) and isinstance(event.value, requests.RequestException):
                 # A network error ends the operation for Schemathesis, and a run tests one operation: stop
@@ -42,7 +42,7 @@ def fuzz(job: Job, schema: BaseSchema) -> None:
         raise
 
 
-def _absorb(job: Job, event: events.EngineEvent) -> None:
+def _absorb(job: Tally, event: events.EngineEvent) -> None:
     result = job.result
     if isinstance(event, events.PhaseStarted):
         job.say(f"{event.phase.name.value} phase")
@@ -67,7 +67,7 @@ def _absorb(job: Job, event: events.EngineEvent) -> None:
         result.errors.append(f"the run stopped early: {event.stop_reason.skip_explanation}")
 
 
-def _absorb_scenario(job: Job, event: events.ScenarioFinished) -> None:
+def _absorb_scenario(job: Tally, event: events.ScenarioFinished) -> None:
     result = job.result
     recorder = event.recorder
     pacer = job.session.pacer if job.session is not None else None

@@ -1,55 +1,45 @@
-"""The schema Schemathesis fuzzes with, the session and the headers of a run, and how it calls the operation."""
+"""The schema Schemathesis fuzzes with, the run's session and baseline, and how it calls the operation."""
 
 from __future__ import annotations
 
 import copy
+import time
 from collections.abc import Callable
 from typing import Any
 
 import schemathesis
 from schemathesis import GenerationMode
 from schemathesis.baseline import Baseline
+from schemathesis.cli.events import LoadingFinished
 from schemathesis.config import SchemathesisConfig
 from schemathesis.schemas import BaseSchema
 
 from mockserver.apis import table
-from mockserver.contract.credentials.tokens import Source, command_source, oauth2_source
-from mockserver.contract.options import DEFAULT_SESSION_TOKEN, FuzzOptions, shard_seed
+from mockserver.contract.options import FuzzOptions, shard_seed
 from mockserver.contract.schemathesis.engine import bind
 from mockserver.contract.schemathesis.pacing import Pacer
 from mockserver.contract.schemathesis.transport import BoundedSession, Limits, origin_of
-from mockserver.contract.schemathesis.types import Operation
-from mockserver.contract.target.profile import ApiProfile
-from mockserver.core.openapi import Param, SpecError, api_only
+from mockserver.contract.schemathesis.types import Case, Event, Failure, Operation
+from mockserver.core.openapi import SpecError, api_only
 
 __all__ = [
     "Call",
     "UnusableTargetError",
+    "accepted",
     "build_schema",
     "caller",
+    "choose_checks",
     "first_operation",
     "load_baseline",
+    "loaded",
     "open_session",
-    "run_headers",
+    "send_case",
+    "spend_at_most",
 ]
 
 
 class UnusableTargetError(Exception):
     """The target cannot be tested: unreachable, credentials rejected, or not serving the operation."""
-
-
-def _session_headers(prof: ApiProfile) -> tuple[Param, ...]:
-    """Required headers of no fixed value (a session token): any non-blank value the target accepts."""
-    return tuple(p for p in prof.params if p.free_header)
-
-
-def run_headers(options: FuzzOptions, prof: ApiProfile, token: str) -> dict[str, str]:
-    headers = {"Authorization": f"Bearer {token}"}
-    for param in _session_headers(prof):
-        headers[param.name] = options.session_token or DEFAULT_SESSION_TOKEN
-    headers.update(prof.fixed_headers())
-    headers.update(dict(options.headers))
-    return headers
 
 
 def build_schema(
@@ -90,6 +80,23 @@ def build_schema(
     return schema
 
 
+def choose_checks(schema: BaseSchema, options: FuzzOptions, excluded: list[str]) -> None:
+    """The checks Schemathesis's phases run, as --checks, --exclude-checks and --max-response-time say, less
+    ``excluded``; --max-failures stops the engine too."""
+    schema.config.checks.update(
+        included_check_names=list(options.checks) or None,
+        excluded_check_names=excluded,
+        max_response_time=options.max_response_time,
+    )
+    if options.max_failures is not None:
+        schema.config.max_failures = options.max_failures
+
+
+def spend_at_most(schema: BaseSchema, seconds: int) -> None:
+    """The time Schemathesis's phases may take (the run's --max-time, less what ran before them)."""
+    schema.config.max_time = seconds
+
+
 def load_baseline(schema: BaseSchema) -> Baseline | None:
     """The accepted known failures of ``--baseline`` (a file that does not exist yet is written after the run)."""
     try:
@@ -97,6 +104,18 @@ def load_baseline(schema: BaseSchema) -> Baseline | None:
     except (OSError, ValueError) as exc:
         raise UnusableTargetError(f"cannot read the baseline file {schema.config.baseline}: {exc}") from None
     return found
+
+
+def loaded(schema: BaseSchema, location: str, base_url: str) -> Event:
+    """The event that starts a run for Schemathesis's report writers, as ``st run`` emits it once its schema is
+    loaded."""
+    found: Event = LoadingFinished.from_schema(schema, location=location, start_time=time.time(), base_url=base_url)
+    return found
+
+
+def accepted(baseline: Baseline | None, failure: Failure, name: str) -> bool:
+    """Whether ``baseline`` (the ``--baseline`` file's failures) accepts this failure of check ``name``."""
+    return baseline is not None and baseline.match(failure, name) is not None
 
 
 def first_operation(schema: BaseSchema) -> Operation:
@@ -125,6 +144,18 @@ def open_session(options: FuzzOptions) -> BoundedSession | None:
 Call = Callable[..., Any]  # (query, headers=None) -> the answer; the run's headers when None
 
 
+def send_case(
+    op: Operation, query: dict[str, Any], headers: dict[str, str], session: BoundedSession | None, timeout: float
+) -> tuple[Case, Any, Exception | None]:
+    """One request of the operation, sent as is: its case, and the answer or the error (a target that raises
+    in-process, a network error), for the caller to judge."""
+    case = op.Case(query=dict(query), headers=dict(headers))
+    try:
+        return case, case.call(session=session, timeout=timeout, headers=dict(headers)), None
+    except Exception as exc:  # judged in order by the caller
+        return case, None, exc
+
+
 def caller(op: Operation, options: FuzzOptions, headers: dict[str, str], session: BoundedSession | None) -> Call:
     def call(query: dict[str, Any], other: dict[str, str] | None = None) -> Any:
         if other is None:
@@ -134,14 +165,3 @@ def caller(op: Operation, options: FuzzOptions, headers: dict[str, str], session
         )
 
     return call
-
-
-def token_source(options: FuzzOptions) -> Source | None:
-    """Where the run's fresh tokens come from: --token-command, or OAuth2 client credentials; None: a fixed token."""
-    if options.token_command:
-        return command_source(options.token_command)
-    if options.token_url and options.client_id and options.client_secret:
-        return oauth2_source(
-            options.token_url, options.client_id, options.client_secret, options.scopes, options.tls_verify
-        )
-    return None

@@ -1,12 +1,13 @@
-"""The edge requests sent and judged by the run's checks, reported to the listener as one scenario."""
+"""The edge requests judged by the run's checks as Schemathesis judges its own cases, and recorded as one scenario
+of a phase of ours for the listener (Schemathesis's report writers)."""
 
 from __future__ import annotations
 
 import contextlib
 import time
 import uuid
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 import requests
 from schemathesis.checks import CHECKS, load_all_checks, max_response_time
@@ -16,19 +17,17 @@ from schemathesis.engine import Status, events
 from schemathesis.engine.recorder import ReproductionStep, ScenarioRecorder
 
 from mockserver.contract.options import FuzzOptions, selects
-from mockserver.contract.requests.edge import Edge
-from mockserver.contract.runner.edge_sending import Baselines, edge_sender
-from mockserver.contract.runner.job import Job, throttled_out
-from mockserver.contract.runner.preflight import fetch_body
 from mockserver.contract.schemathesis.curl import plain_curl
 from mockserver.contract.schemathesis.pacing import given_up
 from mockserver.contract.schemathesis.parallel import in_order
 from mockserver.contract.schemathesis.phase import OwnPhase
 from mockserver.contract.schemathesis.state import active
+from mockserver.contract.schemathesis.tally import Tally
 from mockserver.contract.schemathesis.transport import describe_error
 from mockserver.contract.schemathesis.types import Case, Operation
+from mockserver.contract.target.expected import Expectation
 
-__all__ = ["EDGE_BUILTINS", "send_edges", "shard_part"]
+__all__ = ["EDGE_BUILTINS", "Sent", "SentEdge", "send_edges"]
 
 # Schemathesis's checks that judge any answer, whatever the request (the edges are sent outside its phases).
 EDGE_BUILTINS = (
@@ -40,10 +39,17 @@ EDGE_BUILTINS = (
 )
 
 
-def shard_part(planned: list[Edge], shard: tuple[int, int]) -> list[Edge]:
-    """Shard I of N sends every Nth edge request, from the Ith: the N shards together send each once."""
-    index, count = shard
-    return planned[index - 1 :: count]
+class SentEdge(Protocol):
+    """An edge request as it was sent: the headers it carried and the answer it must get (None: a valid request)."""
+
+    @property
+    def headers(self) -> dict[str, str]: ...
+    @property
+    def expectation(self) -> Expectation | None: ...
+
+
+Sent = tuple[SentEdge, Case, Any, Exception | None]  # the edge as sent, its case, the answer or the error
+Senders = Callable[[], Sequence[Callable[[], Sent | None]]]  # made when the sending starts
 
 
 def _edge_checks(names: tuple[str, ...], options: FuzzOptions) -> list[Any]:
@@ -55,19 +61,14 @@ def _edge_checks(names: tuple[str, ...], options: FuzzOptions) -> list[Any]:
     return [c for c in CHECKS.get_all() if not isinstance(c, type) and c.__name__ in wanted] + timed
 
 
-def send_edges(
-    job: Job,
-    op: Operation,
-    call: Callable[[dict[str, Any]], Any],
-    planned: list[Edge],
-    names: tuple[str, ...],
-) -> None:
-    """Send every edge request and judge each answer with the run's checks, as Schemathesis would; the answers and
-    verdicts go to the listener as one scenario, as the engine's phases report theirs."""
+def send_edges(job: Tally, op: Operation, senders: Senders, names: tuple[str, ...]) -> None:
+    """Send every edge request (each sender sends one, None: not sent) and judge each answer with the run's checks,
+    as Schemathesis would; the answers and verdicts go to the listener as one scenario, as the engine's phases
+    report theirs."""
     recorder = ScenarioRecorder(label=op.label)
     started = time.monotonic()
     try:
-        _send_edge_requests(job, op, call, planned, names, recorder)
+        _send_edge_requests(job, op, senders, names, recorder)
     finally:
         if recorder.cases:
             status = Status.FAILURE if recorder.failing_case_ids() else Status.SUCCESS
@@ -87,16 +88,10 @@ def send_edges(
 
 
 def _send_edge_requests(
-    job: Job,
-    op: Operation,
-    call: Callable[[dict[str, Any]], Any],
-    planned: list[Edge],
-    names: tuple[str, ...],
-    recorder: ScenarioRecorder,
+    job: Tally, op: Operation, senders: Senders, names: tuple[str, ...], recorder: ScenarioRecorder
 ) -> None:
     options, result, session = job.options, job.result, job.session
     checks = _edge_checks(names, options)
-    baseline = fetch_body(call, result.errors, "baseline request")
     transport = {"session": session} if session is not None else {}
     judged = [check.__name__ for check in checks]  # the semantic checks and the built-ins, by name
     outcomes: list[CheckOutcome] = []
@@ -108,9 +103,7 @@ def _send_edge_requests(
     # every check (one check context per answer, not one per check), and each failure keeps its check's name.
     op.schema.hooks.register_hook_with_name(collect, "after_validate")
     try:
-        baselines = Baselines(baseline)
-        senders = [edge_sender(op, baselines, session, options.timeout, edge) for edge in planned]
-        for outcome in in_order(options.workers, senders):
+        for outcome in in_order(options.workers, senders()):
             sent = outcome()
             if sent is None:
                 continue
@@ -131,7 +124,7 @@ def _send_edge_requests(
                 )
                 continue
             if given_up(response):  # still throttled after its retries: unexercised, never violated
-                if throttled_out(job):
+                if job.throttled_out():
                     return
                 continue
             result.requests += 1
@@ -152,7 +145,7 @@ def _send_edge_requests(
 
 
 def _judge(
-    job: Job,
+    job: Tally,
     names: list[str],
     outcomes: list[CheckOutcome],
     case: Case,
