@@ -11,7 +11,6 @@ import pytest
 from schemathesis import checks as st_checks
 from schemathesis import generation
 from schemathesis.cli import executor
-from schemathesis.cli.commands.run.handlers.junitxml import JunitXMLHandler
 from schemathesis.core import rate_limit
 from schemathesis.core.failures import Failure
 from schemathesis.engine import events
@@ -20,7 +19,6 @@ from schemathesis.engine.core import Engine
 from schemathesis.engine.recorder import ReproductionStep, ScenarioRecorder
 from schemathesis.engine.run.unit import _direct_executor
 from schemathesis.generation import meta
-from schemathesis.reporting.junitxml import JunitXmlWriter
 from schemathesis.transport.requests import RequestsTransport
 
 # (owner, name, its parameters as the code calls or overrides it); "self" included where it is a method.
@@ -86,13 +84,3 @@ def test_the_registry_still_lists_checks_in_registration_order() -> None:
 def test_a_scenario_event_still_takes_its_phase_as_given() -> None:
     """The edge requests are reported as our own phase (schemathesis/phase.py), not one of Schemathesis's."""
     assert "phase" in inspect.signature(events.ScenarioFinished.__init__).parameters
-
-
-def test_the_junit_writer_still_takes_our_verdict_cases() -> None:
-    """reports/schemathesis.py adds the checks never exercised and why a run stopped to the JUnit file, through the
-    handler's writer."""
-    assert list(inspect.signature(JunitXMLHandler.__init__).parameters) == ["self", "output"]
-    assert list(inspect.signature(JunitXmlWriter.record_error).parameters) == ["self", "label", "message"]
-    assert {"label", "elapsed_sec", "failures", "skip_reason", "config"} <= set(
-        inspect.signature(JunitXmlWriter.record_scenario).parameters
-    )
