@@ -6,7 +6,7 @@
 ARG BASE=docker.io/library/python:3.11-slim-bookworm
 
 FROM ${BASE} AS build
-# The page renderers are C (mockserver/apis/_pages.c): a compiler here, and Python's headers where the base has none.
+# The record writer is C (mockserver/core/_pages.c): a compiler here, and Python's headers where the base has none.
 RUN apt-get update -qq \
     && apt-get install -y -qq --no-install-recommends gcc libc6-dev >/dev/null \
     && (python3 -c 'import pathlib, sys, sysconfig; sys.exit(not pathlib.Path(sysconfig.get_paths()["include"], "Python.h").exists())' \

@@ -7,10 +7,10 @@ REDOCLY := npx --yes @redocly/cli@2.77.0
 
 .PHONY: install browser redis serve test test-pythons test-install test-contract test-polite attack check check-native lint-spec fuzz fuzz-volume soak bench image-tools image image-test
 
-# The page renderers, the band check and the column draws have C speed-ups (mockserver/apis/_pages.c,
+# The record writer, the band check and the column draws have C speed-ups (mockserver/core/_pages.c,
 # mockserver/core/_bands.c, mockserver/core/_splitmix.c, compiled by hatch_build.py): development and CI run them, so a
 # compiler and Python's headers are installed. The exact versions are requirements.lock's.
-$(STAMP): pyproject.toml requirements.lock hatch_build.py mockserver/apis/_pages.c mockserver/core/_bands.c mockserver/core/_splitmix.c
+$(STAMP): pyproject.toml requirements.lock hatch_build.py mockserver/core/_pages.c mockserver/core/_bands.c mockserver/core/_splitmix.c mockserver/core/splitmix64.h
 	command -v cc >/dev/null || (apt-get update -qq && apt-get install -y -qq gcc libc6-dev)
 	$(PYTHON) -c 'import pathlib, sys, sysconfig; sys.exit(not pathlib.Path(sysconfig.get_paths()["include"], "Python.h").exists())' \
 	  || (apt-get update -qq && apt-get install -y -qq python3-dev)
@@ -121,7 +121,7 @@ check-native: install
 	rm -rf $(NATIVE_BUILD)
 	@set -e; include=$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["include"])'); \
 	suffix=$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))'); \
-	for module in apis/_pages core/_bands core/_splitmix; do \
+	for module in core/_pages core/_bands core/_splitmix; do \
 	  mkdir -p $(NATIVE_BUILD)/$$(dirname $$module); \
 	  echo "cc $(NATIVE_CFLAGS) mockserver/$$module.c"; \
 	  $(CC) $(NATIVE_CFLAGS) -I$$include mockserver/$$module.c -o $(NATIVE_BUILD)/$$module$$suffix; done

@@ -1,4 +1,4 @@
-"""Build hook: compiles the C modules (the page renderers, ``mockserver/apis/_pages.c``, the store's band check,
+"""Build hook: compiles the C modules (the record writer, ``mockserver/core/_pages.c``, the store's band check,
 ``mockserver/core/_bands.c``, and the column draws, ``mockserver/core/_splitmix.c``) into the package, for wheels
 and for editable installs alike (setuptools' ``build_ext`` finds the compiler and the flags Python was built
 with). They are a speed-up: each has a Python twin (``mockserver/core/native.py``), so where they cannot be compiled
@@ -19,7 +19,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 from setuptools import Distribution, Extension
 from setuptools.errors import BaseError, CCompilerError
 
-MODULES = ("apis._pages", "core._bands", "core._splitmix")
+MODULES = ("core._pages", "core._bands", "core._splitmix")
 
 
 class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # (generic in hatchling)

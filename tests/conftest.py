@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from playwright.sync_api import Browser, sync_playwright
 from starlette.testclient import TestClient
 
@@ -17,6 +18,11 @@ from mockserver.server.settings import Settings
 from tests.support.browser import CHROMIUM_FLAGS, TIMEOUT_MS
 from tests.support.clients import ClientFactory
 from tests.support.servers import Serve, ServerProcess, start_server
+
+# No test depends on wall-clock speed: Hypothesis's per-example deadline (200 ms by default) is off for the whole suite
+# (a loaded 2-core CI machine made a 1 ms example take 324 ms). Examples and other settings stay Hypothesis's own.
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 # The container image tests need podman and a built image: `make image-test` sets MOCKSERVER_IMAGE; the install
 # tests build the package and install it into fresh venvs: `make test-install` sets MOCKSERVER_INSTALL_TEST.

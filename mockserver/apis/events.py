@@ -2,91 +2,35 @@
 
 from __future__ import annotations
 
-import base64
-import functools
-from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
-import orjson
 
 from mockserver.apis.shape import ApiTable, Renderer, Window
-from mockserver.core import native
-from mockserver.core.draws import I64, U64, Field, Hasher, PageRenderer, Records, Rng, TextPools, chance, renderer
-from mockserver.core.instants import DAY_US, MINUTE_US, format_instant
+from mockserver.core.draws import I64, U64, Rng, TextPools
+from mockserver.core.fields import Chance, Column, Field, choice, id130, instant, text
+from mockserver.core.instants import DAY_US, MINUTE_US
+from mockserver.core.render import Dataset, records
 from mockserver.core.store import Columns
 
-# The page renderer in C where it was built; else the makers (``FIELDS``, the reference) write each record.
-PAGES_BUILT = native.built("mockserver.apis._pages")
-if PAGES_BUILT:
-    from mockserver.apis import _pages
-
-__all__ = ["CATEGORIES", "TABLE"]
+__all__ = ["CATEGORIES", "FIELDS", "TABLE"]
 
 CATEGORIES = ("學生", "教職員", "行政", "活動", "考試", "假日")
 _OFFSET_MINUTES = 8 * 60  # timestamps are written at +08:00, as in the document
 
 
-def _event_id(high: int, low: int) -> str:
-    """26 base32hex characters (``[0-9a-v]``) of a 130-bit number; string order equals numeric order."""
-    number = (high << 66) | (low << 2) | (high & 3)
-    # 130 bits, padded with 30 zero bits to 20 bytes: the first 26 base32hex characters are the number's.
-    return base64.b32hexencode((number << 30).to_bytes(20, "big"))[:26].decode().lower()
-
-
-@dataclass(frozen=True, slots=True)
-class _Events:
-    """One events dataset as its field makers read it: the columns and the text pools."""
-
-    start: I64
-    end: I64
-    created: I64
-    updated: I64
-    high: U64
-    low: U64
-    category: np.ndarray[Any, np.dtype[np.int8]]
-    text: TextPools
-
-
-def _instant(column: I64, i: int) -> str:
-    return format_instant(int(column[i]), _OFFSET_MINUTES)
-
-
-# The record's fields, in the order they are made and written. Each field that draws reads its own stream (see
-# ``renderer``), so a field added here changes no other.
-FIELDS: tuple[Field[_Events], ...] = (
-    Field("id", lambda d, i, bits, v: _event_id(int(d.high[i]), int(d.low[i]))),
-    Field("created_at", lambda d, i, bits, v: _instant(d.created, i)),
-    Field("updated_at", lambda d, i, bits, v: _instant(d.updated, i)),
-    Field("summary", lambda d, i, bits, v: d.text.pick("summary", bits)),
-    Field("description", lambda d, i, bits, v: d.text.pick("description", bits) if chance(bits, 0.8) else None),
-    Field("location", lambda d, i, bits, v: d.text.pick("location", bits) if chance(bits, 0.85) else None),
-    Field("category", lambda d, i, bits, v: CATEGORIES[int(d.category[i])]),
-    Field("start", lambda d, i, bits, v: _instant(d.start, i)),
-    Field("end", lambda d, i, bits, v: _instant(d.end, i)),
-    Field("link", lambda d, i, bits, v: d.text.pick("link", bits) if chance(bits, 0.75) else None),
+# The record's fields, in the order they are made, each declared once (written in the spec's order). Each field that
+# draws reads its own stream, so a field added here changes no other.
+FIELDS: tuple[Field, ...] = (
+    id130("id", Column("id.high"), Column("id.low")),
+    instant("created_at", Column("created_at"), offset_minutes=_OFFSET_MINUTES),
+    instant("updated_at", Column("updated_at"), offset_minutes=_OFFSET_MINUTES),
+    text("summary", "summary"),
+    text("description", "description", when=Chance(0.8)),
+    text("location", "location", when=Chance(0.85)),
+    choice("category", CATEGORIES, Column("category")),
+    instant("start", Column("start"), offset_minutes=_OFFSET_MINUTES),
+    instant("end", Column("end"), offset_minutes=_OFFSET_MINUTES),
+    text("link", "link", when=Chance(0.75)),
 )
-
-
-# The page renderer (_pages.c): the same records as ``FIELDS`` make, written in C from the same columns, keys and
-# pools (test_page_render holds them byte for byte equal). The drawn fields, in the order the C reads their keys.
-_DRAWN = ("summary", "description", "location", "link")
-_PRESENT = (1.0, 0.8, 0.85, 0.75)  # each drawn field's chance of being there (``chance`` in FIELDS)
-
-
-def _page_renderer(d: _Events, hasher: Hasher) -> PageRenderer:
-    """The C page renderer of ``d``; its context (which writes the text pools) is made on the first page."""
-
-    @functools.cache
-    def context() -> _pages.Context:
-        record_key, seed, keys = hasher.page_keys(_DRAWN)
-        columns = (d.start, d.end, d.created, d.updated, d.high, d.low, d.category)
-        pools = tuple(d.text.written(name) for name in _DRAWN)
-        categories = tuple(orjson.dumps(c) for c in CATEGORIES)
-        thresholds = [p * 4294967296.0 for p in _PRESENT]
-        return _pages.events_context(*columns, record_key, seed, keys, thresholds, pools, categories, _OFFSET_MINUTES)
-
-    return lambda indexes: _pages.events_page(context(), indexes)
 
 
 def _ranks(high: U64, low: U64) -> I64:
@@ -114,9 +58,7 @@ def _ranks(high: U64, low: U64) -> I64:
     return rank
 
 
-def generate(
-    seed: int, count: int, anchor: int, fields: tuple[Field[_Events], ...] = FIELDS
-) -> tuple[Columns, Renderer]:
+def generate(seed: int, count: int, anchor: int, fields: tuple[Field, ...] = FIELDS) -> tuple[Columns, Renderer]:
     """``count`` events starting within ±365 days of ``anchor`` (µs), on half hours; records made by ``fields``."""
     rng = Rng(seed, "events", count)
     half_hour = 30 * MINUTE_US
@@ -147,7 +89,7 @@ def generate(
         category=category,
         category_names=CATEGORIES,
     )
-    text = TextPools(
+    pools = TextPools(
         "zh_TW",
         rng.hasher,
         {
@@ -157,11 +99,10 @@ def generate(
             "link": lambda f: f.url(),
         },
     )
-    data = _Events(start, end, created, updated, high, low, category, text)
-    render = renderer(rng.hasher, data, fields)
-    if fields is not FIELDS or not PAGES_BUILT:  # a changed table (only the makers know it), or no C renderer
-        return columns, render
-    return columns, Records(render, _page_renderer(data, rng.hasher))
+    named = {"start": start, "end": end, "created_at": created, "updated_at": updated, "category": category}
+    ids = {"id.high": high.view(np.int64), "id.low": low.view(np.int64)}  # (read as int64: the id writer's bits)
+    data = Dataset(rng.hasher, {**named, **ids}, anchor, pools)
+    return columns, records(data, fields, TABLE.record_fields)
 
 
 TABLE = ApiTable(

@@ -107,6 +107,11 @@ class ApiTable:
         return self.spec.list_operation
 
     @functools.cached_property
+    def record_fields(self) -> tuple[str, ...]:
+        """A record's fields in the spec's order: the order a generated record is written in."""
+        return tuple(self.spec.item_schema(self.items_key).get("properties", {}))
+
+    @functools.cached_property
     def indexed_fields(self) -> tuple[str, ...]:
         """The fields the store sorts by: the order fields, and the end of an overlap window's period (its order
         counts the matches of the window's low band, ``Store._band_count``)."""

@@ -12,12 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-static inline uint64_t mix64(uint64_t z) {
-    z += UINT64_C(0x9E3779B97F4A7C15);
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
+#include "splitmix64.h"
 
 static PyObject *finish(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 3) return PyErr_Format(PyExc_TypeError, "finish takes 3 arguments, got %zd", nargs);

@@ -1,7 +1,7 @@
-"""A page written by the C page renderer (mockserver/apis/_pages.c) is, record for record, the one-record renderer's
-JSON, byte for byte.
+"""A page written by the native writer (mockserver/core/_pages.c) is, record for record, the Python renderer's JSON,
+byte for byte.
 
-The oracle is the one-record renderer (``FIELDS``, written by ``orjson.dumps``), which the golden sample files and
+The oracle is the Python renderer (``core/render.py``, written by ``orjson.dumps``), which the golden sample files and
 test_draw_streams pin; the page renderer is checked against it over every record of several seeds and anchors (the
 first and last days of Python's calendar among them: years 0 and below, and 10000, are written as Python writes
 them), in pages of every size a client can ask for, in any order. Bad input to the renderer is an exception, never
@@ -10,6 +10,7 @@ a crash.
 
 from __future__ import annotations
 
+import datetime
 import random
 from datetime import date
 from typing import Any
@@ -19,11 +20,15 @@ import numpy.typing as npt
 import orjson
 import pytest
 
-from mockserver.apis import _pages, table
+from mockserver.apis import events, interventions, table
 from mockserver.apis.datasets import generated_store
-from mockserver.core.draws import Records
+from mockserver.core import _pages
+from mockserver.core import fields as fld
+from mockserver.core.draws import Hasher, Records, TextPools
 from mockserver.core.instants import format_instant
 from mockserver.core.openapi import ApiId
+from mockserver.core.program import context_args
+from mockserver.core.render import Dataset, Table, python_renderer
 from mockserver.server.settings import DEFAULT_ANCHOR, anchor_micros
 from tests.support.specs import SHIPPED as API_IDS
 
@@ -93,20 +98,171 @@ def test_an_index_outside_the_dataset_is_an_exception(api: ApiId, index: object,
         render.page([0, index])  # type: ignore[list-item]
 
 
-def test_columns_of_different_lengths_are_refused() -> None:
-    column = np.zeros(3, dtype=np.int64)
-    with pytest.raises(ValueError, match="end: 2 values, the other columns have 3"):
-        _pages.interventions_context(column, column[:2], 0, 1, 2, [0] * 29, [0] * 29, [1] * 29, [0.0] * 29, ())
+# --- The native writer's own checks, on small tables ------------------------------------------------------------------
+
+HASHER = Hasher(1, "tests")
 
 
-def test_a_category_code_without_a_name_is_refused() -> None:
-    times, bits = np.zeros(2, dtype=np.int64), np.zeros(2, dtype=np.uint64)
-    codes = np.array([0, 6], dtype=np.int8)
-    pools = (tuple([b'"x"'] * 1024),) * 4
-    with pytest.raises(ValueError, match="code 6 of record 1 has no name"):
-        _pages.events_context(
-            times, times, times, times, bits, bits, codes, 1, 2, [0] * 4, [0.0] * 4, pools, (b'"a"',) * 6, 0
-        )
+def _data(**columns: npt.NDArray[Any]) -> Dataset:
+    """A dataset of the given columns (every one read-only), pools "p" of 1024 strings "0" to "1023"."""
+    for column in columns.values():
+        column.setflags(write=False)
+    pools = TextPools("en_US", HASHER, {"p": lambda f: str(f.random_int(0, 9))})
+    return Dataset(HASHER, columns, 0, pools)
+
+
+def _args(fields: tuple[fld.Field, ...], data: Dataset) -> list[Any]:
+    return list(context_args(Table(data, fields, ())))
+
+
+ONE = (fld.integer("n", fld.Column("c")),)
+
+
+def test_columns_of_another_length_than_the_records_are_refused() -> None:
+    args = _args(ONE, _data(c=np.zeros(3, dtype=np.int64)))
+    args[1] = (np.zeros(2, dtype=np.int64),)
+    with pytest.raises(ValueError, match="column 0: 2 values for 3 records"):
+        _pages.context(*args)
+
+
+def test_a_choice_out_of_range_is_an_exception_where_it_is_read() -> None:
+    """A value outside a choice's range (a column written after the context was made, say) is refused where it is
+    read: an exception, never a read past the choices."""
+    codes = np.array([0, 1], dtype=np.int8)
+    table = Table(_data(c=codes), (fld.choice("category", ("a", "b"), fld.Column("c")),), ())
+    context = _pages.context(*context_args(table))
+    assert _pages.page(context, [0, 1]) == b'[{"category":"a"},{"category":"b"}]'
+    codes.setflags(write=True)
+    codes[1] = 100
+    with pytest.raises(ValueError, match="not one of its choices"):
+        _pages.page(context, [1])
+
+
+def test_a_capsule_that_is_no_context_is_refused() -> None:
+    """A capsule of another name (datetime's C API) is never read as a context."""
+    with pytest.raises(ValueError):
+        _pages.page(datetime.datetime_CAPI, [0])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("part", "value", "message"),
+    [
+        ("code", [99], "not one"),  # an operation that does not exist
+        ("code", [], "outside the code"),  # no code for the field's value
+        ("code_ref", None, "not valid there"),  # a field reading itself
+        ("starts", [0, 0, 0], "outside the code|not valid there"),  # a rule that is a value of no condition
+        ("writes_kind", 99, "not a valid writer"),
+        ("writes_pool", 5, "not a valid writer"),
+        ("keys", [1, 2], "3 values for each of 2 fields"),
+    ],
+)
+def test_a_program_that_does_not_verify_is_refused(part: str, value: Any, message: str) -> None:
+    """The context verifies what it is given before anything runs: operations, operands, the stack, the fields a
+    field reads, the writers and their pools."""
+    args = _args((fld.text("t", "p"),), _data(c=np.zeros(3, dtype=np.int64)))
+    ops = {name: code for code, name in enumerate(_pages.OPS)}
+    if part == "code":
+        args[5] = value
+    elif part == "code_ref":
+        args[5] = [ops["ref"], 0, ops["end"]]
+        args[6] = [-1, 0, -1]
+    elif part == "starts":
+        args[6] = [5, 0, -1]
+    elif part == "writes_kind":
+        args[7] = [0, value, 0, 0, 0]
+    elif part == "writes_pool":
+        args[7] = [0, _pages.WRITERS.index("text"), 0, value, 0]
+    elif part == "keys":
+        args[4] = value
+    with pytest.raises(ValueError, match=message):
+        _pages.context(*args)
+
+
+@pytest.mark.parametrize("depth", [15, 16, 17])
+def test_a_program_deeper_than_the_stack_is_refused_and_one_as_deep_runs(depth: int) -> None:
+    deep = fld.Max(tuple(fld.Const(k) for k in range(depth)))
+    args = _args((fld.integer("n", deep),), _data(c=np.zeros(1, dtype=np.int64)))
+    if depth > 16:
+        with pytest.raises(ValueError, match="not valid there"):
+            _pages.context(*args)
+    else:
+        assert _pages.page(_pages.context(*args), [0]) == b'[{"n":%d}]' % (depth - 1)
+
+
+class _Shrinking:
+    """A number whose conversion empties the list that holds it (then reads as ``value``)."""
+
+    def __init__(self, numbers: list[Any], value: int) -> None:
+        self.numbers, self.value = numbers, value
+
+    def __index__(self) -> int:
+        self.numbers.clear()
+        return self.value
+
+
+@pytest.mark.parametrize("part", [4, 5, 6, 7])
+def test_numbers_shrunk_by_a_conversion_are_read_as_they_were_passed(part: int) -> None:
+    """The writer copies a list of numbers before converting them: a conversion that empties the list (the C read
+    on into the emptied list: a segfault) changes nothing of what the context reads."""
+    args = _args((fld.text("t", "p", when=fld.Chance(0.5)), *ONE), _data(c=np.arange(3, dtype=np.int64)))
+    shrinking = list(args[part])
+    shrinking[0] = _Shrinking(shrinking, shrinking[0])
+    given = [*args[:part], shrinking, *args[part + 1 :]]
+    assert _pages.page(_pages.context(*given), [0, 1, 2]) == _pages.page(_pages.context(*args), [0, 1, 2])
+
+
+def test_read_only_columns_are_accepted_and_never_written() -> None:
+    start = np.arange(0, 3000 * 15 * 60_000_000, 15 * 60_000_000, dtype=np.int64)
+    before = start.copy()
+    table = Table(_data(s=start), (fld.instant("s", fld.Column("s")),), ())
+    assert _pages.page(_pages.context(*context_args(table)), list(range(3000))).count(b'"s":') == 3000
+    assert start.tolist() == before.tolist()
+
+
+@pytest.mark.parametrize("edge", [2**63 - 1, -(2**63)], ids=["last-microsecond", "first-microsecond"])
+def test_a_value_beyond_64_bit_integers_is_an_overflow_error(edge: int) -> None:
+    """Instants computed from a column at the edge of int64 (minutes after it, minutes before) do not fit: an
+    OverflowError, never a wrapped value (a signed overflow, undefined in C), as the Python renderer raises."""
+    field = fld.instant("s", fld.Column("c") + fld.Draw(1, 60) * (60_000_000 if edge > 0 else -60_000_000))
+    table = Table(_data(c=np.full(2, edge, dtype=np.int64)), (field,), ())
+    with pytest.raises(OverflowError):
+        _pages.page(_pages.context(*context_args(table)), [0, 1])
+    with pytest.raises(OverflowError):
+        python_renderer(table)(0)
+
+
+@pytest.mark.parametrize("micros", [-(2**63), 2**63 - 1], ids=["first", "last"])
+def test_an_instant_at_either_end_of_64_bit_microseconds_is_written_as_python_writes_it(micros: int) -> None:
+    """An instant is written, day and time of day computed without leaving int64 (the first instant's day starts
+    before the first microsecond int64 holds: a signed overflow, found by the fuzz)."""
+    table = Table(_data(c=np.full(1, micros, dtype=np.int64)), (fld.instant("start", fld.Column("c")),), ())
+    assert orjson.loads(_pages.page(_pages.context(*context_args(table)), [0]))[0]["start"] == format_instant(micros, 0)
+
+
+# --- A table the package does not ship --------------------------------------------------------------------------------
+
+MODULES = {"events": events, "interventions": interventions}
+
+
+@pytest.mark.parametrize("api", API_IDS)
+def test_a_table_with_one_more_field_is_written_natively_and_leaves_every_other_field_as_it_was(api: ApiId) -> None:
+    """A copy of a shipped table with one more field (its values, a presence rule and an instant written from
+    them: nothing the C was told about) is written by the native writer, byte for byte as the Python renderer
+    writes it, and every other field of every record is what the shipped table writes."""
+    module = MODULES[api]
+    time_field = table(api).time_fields[0]
+    extra = fld.instant("reviewedAt", fld.Ref(time_field) + fld.Draw(1, 90) * 86_400_000_000, when=fld.Chance(0.4))
+    fields = tuple(module.FIELDS) if time_field in [f.name for f in module.FIELDS] else ()
+    assert fields, time_field
+    _, shipped = table(api).generate(5, COUNT, ANCHORS[0])
+    _, extended = module.generate(5, COUNT, ANCHORS[0], (*fields, extra))
+    assert isinstance(extended, Records) and extended.page is not None and isinstance(shipped, Records)
+    indexes = list(range(COUNT))
+    page = extended.page(indexes)
+    assert page == _array(extended, indexes)
+    records = orjson.loads(page)
+    assert sum(r["reviewedAt"] is not None for r in records) > COUNT // 4
+    assert [{k: v for k, v in r.items() if k != "reviewedAt"} for r in records] == [shipped(i) for i in indexes]
 
 
 @pytest.mark.parametrize("api", API_IDS)
@@ -131,27 +287,6 @@ def test_an_array_of_other_indexes_is_refused(api: ApiId, indexes: npt.NDArray[A
         render.page(indexes)
 
 
-def test_a_context_of_one_api_is_refused_by_the_others_renderer() -> None:
-    times, bits = np.zeros(2, dtype=np.int64), np.zeros(2, dtype=np.uint64)
-    pools = (tuple([b'"x"'] * 1024),) * 4
-    codes = np.zeros(2, dtype=np.int8)
-    events = _pages.events_context(
-        times, times, times, times, bits, bits, codes, 1, 2, [0] * 4, [0.0] * 4, pools, (b'"a"',), 0
-    )
-    assert _pages.events_page(events, [1]).startswith(b'[{"id":')
-    with pytest.raises(ValueError):
-        _pages.interventions_page(events, [1])
-
-
-def test_an_event_type_range_beyond_the_five_types_is_refused() -> None:
-    column = np.zeros(3, dtype=np.int64)
-    lows, spans = [0] * 29, [1] * 29
-    lows[-1], spans[-1] = 5, 1  # eventType is the last field
-    pools = (tuple([b'"x"'] * 1024),) * 4
-    with pytest.raises(ValueError, match="eventType"):
-        _pages.interventions_context(column, column, 0, 1, 2, [0] * 29, lows, spans, [0.0] * 29, pools)
-
-
 class _Index(int):
     """An int subclass still reads as its value; an object that is not an int is refused without being asked."""
 
@@ -162,101 +297,3 @@ def test_indexes_that_are_not_ints_are_refused() -> None:
     assert render.page([_Index(3)]) == render.page([3])
     with pytest.raises(TypeError, match="an int expected"):
         render.page([np.int64(3)])  # type: ignore[list-item]
-
-
-POOLS = (tuple([b'"x"'] * 1024),) * 4
-
-
-def _events(codes: npt.NDArray[np.int8], keys: list[Any], thresholds: list[Any]) -> _pages.Context:
-    """An events context of ``len(codes)`` records (every instant 0, every id 0), categories "a" and "b"."""
-    times, bits = np.zeros(len(codes), dtype=np.int64), np.zeros(len(codes), dtype=np.uint64)
-    return _pages.events_context(
-        times, times, times, times, bits, bits, codes, 1, 2, keys, thresholds, POOLS, (b'"a"', b'"b"'), 0
-    )
-
-
-class _Shrinking:
-    """A number whose conversion empties the list that holds it (then reads as ``value``)."""
-
-    def __init__(self, numbers: list[Any], value: float) -> None:
-        self.numbers, self.value = numbers, value
-
-    def __index__(self) -> int:
-        self.numbers.clear()
-        return int(self.value)
-
-    def __float__(self) -> float:
-        self.numbers.clear()
-        return self.value
-
-
-@pytest.mark.parametrize("which", ["keys", "thresholds"])
-def test_numbers_shrunk_by_a_conversion_are_read_as_they_were_passed(which: str) -> None:
-    """The renderer copies a list of numbers before converting them: a conversion that empties the list (the C read
-    on into the emptied list: a segfault) changes nothing of what the context reads."""
-    codes = np.zeros(3, dtype=np.int8)
-    keys, thresholds = [5, 6, 7, 8], [2.0**32, 0.0, 2.0**31, 2.0**32]
-    shrinking: list[Any] = list(keys if which == "keys" else thresholds)
-    shrinking[0] = _Shrinking(shrinking, shrinking[0])
-    given = _events(codes, shrinking, thresholds) if which == "keys" else _events(codes, keys, shrinking)
-    assert _pages.events_page(given, [0, 1, 2]) == _pages.events_page(_events(codes, keys, thresholds), [0, 1, 2])
-
-
-def test_a_category_code_changed_after_the_context_is_made_is_refused() -> None:
-    """A context checks a record's category code where it reads it: a column written after the context was made
-    (the C read the name tuple at the new code: past its end) makes an exception, never a read outside the names."""
-    codes = np.array([0, 1], dtype=np.int8)
-    context = _events(codes, [0] * 4, [0.0] * 4)
-    codes[1] = 100
-    assert _pages.events_page(context, [0]).count(b'"category":"a"') == 1
-    with pytest.raises(ValueError, match="category"):
-        _pages.events_page(context, [1])
-
-
-def test_read_only_columns_are_accepted_and_never_written() -> None:
-    start = np.arange(0, 3000 * 15 * 60_000_000, 15 * 60_000_000, dtype=np.int64)
-    end = start + 3_600_000_000
-    for column in (start, end):
-        column.flags.writeable = False
-    before = start.copy(), end.copy()
-    pools = (tuple(b'"%d"' % k for k in range(1024)),) * 4
-    ranges = [(0, 1)] * 29
-    lows, spans = [low for low, _ in ranges], [high - low for low, high in ranges]
-    context = _pages.interventions_context(
-        start, end, 10**15, 1, 2, list(range(29)), lows, spans, [2.0**31] * 29, pools
-    )
-    assert _pages.interventions_page(context, list(range(3000))).count(b'"id":') == 3000
-    assert (start.tolist(), end.tolist()) == (before[0].tolist(), before[1].tolist())
-
-
-@pytest.mark.parametrize("edge", [2**63 - 1, -(2**63)], ids=["last-microsecond", "first-microsecond"])
-def test_an_instant_beyond_64_bit_microseconds_is_an_overflow_error(edge: int) -> None:
-    """Instants computed from a column at the edge of int64 (an actual start an hour after it, a creation 60 days
-    before) do not fit: an OverflowError, never a wrapped value (a signed overflow, undefined in C)."""
-    column = np.full(2, edge, dtype=np.int64)
-    ranges = [(-30, 61)] * 29
-    lows, spans = [low for low, _ in ranges], [high - low for low, high in ranges]
-    lows[-1], spans[-1] = 0, 5  # eventType indexes the five types
-    context = _pages.interventions_context(column, column, 0, 1, 2, list(range(29)), lows, spans, [2.0**32] * 29, POOLS)
-    with pytest.raises(OverflowError):
-        _pages.interventions_page(context, [0, 1])
-
-
-@pytest.mark.parametrize("api", API_IDS)
-def test_the_columns_a_dataset_renders_from_are_read_only(api: ApiId) -> None:
-    columns, _ = table(api).generate(0, 100, ANCHORS[0])
-    for values in columns.times.values():
-        with pytest.raises(ValueError, match="read-only"):
-            values[0] = 0
-
-
-@pytest.mark.parametrize("micros", [-(2**63), 2**63 - 1], ids=["first", "last"])
-def test_an_instant_at_either_end_of_64_bit_microseconds_is_written_as_python_writes_it(micros: int) -> None:
-    """An instant is written, day and time of day computed without leaving int64 (the first instant's day starts
-    before the first microsecond int64 holds: a signed overflow, found by the fuzz)."""
-    times, bits = np.full(1, micros, dtype=np.int64), np.zeros(1, dtype=np.uint64)
-    codes = np.zeros(1, dtype=np.int8)
-    context = _pages.events_context(
-        times, times, times, times, bits, bits, codes, 1, 2, [0] * 4, [0.0] * 4, POOLS, (b'"a"',), 0
-    )
-    assert orjson.loads(_pages.events_page(context, [0]))[0]["start"] == format_instant(micros, 0)

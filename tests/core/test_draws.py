@@ -1,6 +1,6 @@
 """The draws: SplitMix64 (against its published sequence), columns of it (``Hasher.column`` and ``Hasher.at``, in C
 and in Python, its twin, each against the one-value ``mix64``), and what a rendered field makes of its 64 bits:
-``chance`` reads the high half, ``integer`` the low half, exactly."""
+``Chance`` reads the high half, ``Draw`` the low half, exactly."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mockserver.core import _splitmix, splitmix
-from mockserver.core.draws import Field, Hasher, chance, integer, mix64, renderer
+from mockserver.core.draws import Hasher, TextPools
+from mockserver.core.fields import Chance, Draw, integer
+from mockserver.core.render import Dataset, records, value_of
+from mockserver.core.splitmix import mix64
 from tests.support.buffers import with_format
 
 LOW = 2**32 - 1
@@ -81,30 +84,47 @@ def test_column_draws_refuse_a_buffer_whose_format_names_no_type(impl: ModuleTyp
     assert flat.tolist() == [0, 1, 2, 3]
 
 
-def test_integer_covers_its_half_open_range_from_the_low_bits() -> None:
-    assert (integer(0, -30, 61), integer(LOW, -30, 61)) == (-30, 60)
+def _draw(bits: int, low: int, high: int) -> int:
+    value = value_of(Draw(low, high), bits)
+    assert isinstance(value, int)
+    return value
 
 
-def test_integer_ignores_the_high_bits() -> None:
-    assert integer((0xDEADBEEF << 32) | 12345678, 1, 201) == integer(12345678, 1, 201)
+def test_a_draw_covers_its_closed_range_from_the_low_bits() -> None:
+    assert (_draw(0, -30, 60), _draw(LOW, -30, 60)) == (-30, 60)
 
 
-def test_integer_is_uniform_over_evenly_spread_low_halves() -> None:
-    counts = Counter(integer(k << 16, 1, 6) for k in range(2**16))  # 65536 = 5 * 13107 + 1
+def test_a_draw_ignores_the_high_bits() -> None:
+    assert _draw((0xDEADBEEF << 32) | 12345678, 1, 200) == _draw(12345678, 1, 200)
+
+
+def test_a_draw_is_uniform_over_evenly_spread_low_halves() -> None:
+    counts = Counter(_draw(k << 16, 1, 5) for k in range(2**16))  # 65536 = 5 * 13107 + 1
     assert sorted(counts) == [1, 2, 3, 4, 5] and max(counts.values()) - min(counts.values()) <= 1
 
 
-def test_chance_ignores_the_low_bits() -> None:
-    assert (chance(LOW, 1e-9), chance((LOW << 32) | 0, 1 - 1e-9)) == (True, False)
+def test_a_chance_ignores_the_low_bits() -> None:
+    assert (value_of(Chance(1e-9), LOW), value_of(Chance(1 - 1e-9), (LOW << 32) | 0)) == (True, False)
 
 
 @pytest.mark.parametrize("p", [0.0, 0.06, 0.3, 0.5, 0.92, 1.0])
-def test_chance_is_true_with_its_probability_over_evenly_spread_high_halves(p: float) -> None:
-    hits = sum(chance(k << 48, p) for k in range(2**16))
+def test_a_chance_is_true_with_its_probability_over_evenly_spread_high_halves(p: float) -> None:
+    hits = sum(bool(value_of(Chance(p), k << 48)) for k in range(2**16))
     assert abs(hits / 2**16 - p) <= 2**-16
 
 
+@pytest.mark.parametrize("p", [0.0, 1e-12, 0.06, 0.3, 0.5, 0.92, 1 - 1e-12, 1.0])
+def test_a_chance_s_integer_threshold_is_the_float_comparison(p: float) -> None:
+    """The native writer compares the high half with ``Chance.threshold``, an integer: the same answers as
+    ``high < p * 2**32`` at the values around it."""
+    threshold = Chance(p).threshold
+    for high in {0, 1, threshold - 1, threshold, threshold + 1, 2**32 - 1} - {-1, 2**32}:
+        assert (high < threshold) == (high < p * 4294967296.0), high
+
+
 def test_a_table_naming_a_field_twice_is_refused() -> None:
-    field: Field[None] = Field("summary", lambda d, i, bits, values: bits)
+    hasher = Hasher(1, "events")
+    data = Dataset(hasher, {"c": np.zeros(2, dtype=np.int64)}, 0, TextPools("en_US", hasher, {}))
+    field = integer("summary", Draw(1, 2))
     with pytest.raises(ValueError, match="summary"):
-        renderer(Hasher(1, "events"), None, (field, field))
+        records(data, (field, field))

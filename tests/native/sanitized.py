@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-COMPILED = ("mockserver.apis._pages", "mockserver.core._bands", "mockserver.core._splitmix")
+COMPILED = ("mockserver.core._pages", "mockserver.core._bands", "mockserver.core._splitmix")
 
 
 def build_dir() -> Path | None:
@@ -27,7 +27,7 @@ def build_dir() -> Path | None:
 
 
 class _SanitizedFinder:
-    """Finds the three compiled modules in the sanitized build (``<dir>/apis/_pages<suffix>``, ...)."""
+    """Finds the three compiled modules in the sanitized build (``<dir>/core/_pages<suffix>``, ...)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root

@@ -3,15 +3,15 @@
 undefined behaviour, so each example is also a memory-safety check).
 
 The twins are the references: ``core/bands.py`` for ``_bands``, ``core/splitmix.py`` for ``_splitmix``, and for
-``_pages`` the tables' field makers (``FIELDS``, one record at a time, written by orjson). Inputs reach the edges the
-datasets never do: every integer width, empty and one-element arrays, instants anywhere in int64 (where the C answers
-an OverflowError when an instant it computes leaves int64, and only then), text with quotes, escapes and
-non-ASCII. ``NATIVE_FUZZ_EXAMPLES`` sets the examples per test.
+``_pages`` the Python renderer of any table of fields (``core/render.py``, one record at a time, written by orjson),
+on tables drawn by Hypothesis, and programs of any numbers, which the writer must refuse or run safely. Inputs reach
+the edges the datasets never do: every integer width, empty and one-element arrays, instants anywhere in int64 (an
+OverflowError where a value leaves int64, from both), text with quotes, escapes and non-ASCII.
+``NATIVE_FUZZ_EXAMPLES`` sets the examples per test.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -19,22 +19,21 @@ from types import ModuleType
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import orjson
-from faker import Faker
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mockserver.apis import _pages, events, interventions
-from mockserver.core import _bands, _splitmix, bands, splitmix
-from mockserver.core.draws import Hasher, TextPools, renderer
+from mockserver.core import _bands, _pages, _splitmix, bands, splitmix
+from mockserver.core import fields as fld
+from mockserver.core.program import context_args, page_renderer
+from mockserver.core.render import Dataset, Table, python_renderer
+from tests.support.tables import INT64, datasets, tables
 
 FUZZ = settings(
     max_examples=int(os.environ.get("NATIVE_FUZZ_EXAMPLES", "300")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-INT64 = (-(2**63), 2**63 - 1)
 
 
 def test_the_fuzzed_modules_are_the_sanitized_build() -> None:
@@ -145,101 +144,34 @@ def test_finish_is_the_twins(values: list[int], key: int | None, seed: int) -> N
 
 # --- _pages -----------------------------------------------------------------------------------------------------------
 
-# Text a pool may hold: JSON's escapes, a NUL, non-ASCII of every UTF-8 length.
-PIECES = ('"', "\\", "\n", "\t", "\x00", "\x1f", "/", "é", "中", "😀", "a", " ", "<", "\u2028")
 
-
-@functools.cache
-def _text(seed: int, api: str, names: tuple[str, ...]) -> TextPools:
-    def piece(f: Faker) -> str:
-        return "".join(f.random_element(PIECES) for _ in range(f.random_int(0, 40)))
-
-    return TextPools("en_US", Hasher(seed, api), dict.fromkeys(names, piece))
-
-
-def _oracle(render: Callable[[int], dict[str, Any]], indexes: list[int]) -> bytes:
-    return orjson.dumps([orjson.Fragment(orjson.dumps(render(i))) for i in indexes])
-
-
-INSTANTS = st.integers(-(10**15), 10**15) | st.integers(*INT64) | st.sampled_from([INT64[0], INT64[1], 0, -1])
-
-
-def _near_an_edge(*columns: npt.NDArray[np.int64]) -> bool:
-    """Whether an instant a record computes from these may leave int64: a value, or a difference of two, at 2**62
-    or beyond (a record adds at most days to them)."""
-    values = [abs(int(v)) for column in columns for v in column]
-    spans = [abs(int(b) - int(a)) for a, b in zip(columns[0], columns[1], strict=True)]
-    return max(values + spans, default=0) >= 2**62
-
-
-def _same_page(
-    page: Callable[[list[int]], bytes],
-    render: Callable[[int], dict[str, Any]],
-    indexes: list[int],
-    *columns: npt.NDArray[np.int64],
+@FUZZ
+@given(tables(), datasets(), st.data())
+def test_a_page_of_any_table_is_its_records_as_rendered_alone(
+    table: tuple[tuple[fld.Field, ...], tuple[str, ...]], data: Dataset, draw: st.DataObject
 ) -> None:
-    """The C page is the records as rendered alone, or an OverflowError where an instant may leave int64."""
-    outcome = _outcome(lambda: page(indexes))
-    if outcome == ("raises", OverflowError):
-        assert _near_an_edge(*columns)
+    fields, order = table
+    compiled = Table(data, fields, order)
+    render = python_renderer(compiled)
+    indexes = draw.draw(st.lists(st.integers(-3, data.count + 3) | st.integers(*INT64), max_size=40))
+    expected = _outcome(lambda: orjson.dumps([orjson.Fragment(orjson.dumps(render(i))) for i in indexes]))
+    native = _outcome(lambda: page_renderer(compiled)(indexes))
+    if all(0 <= i < data.count for i in indexes):
+        assert native == expected
     else:
-        assert outcome == ("value", _oracle(render, indexes))
-
-
-@st.composite
-def datasets(draw: st.DrawFn, columns: int) -> tuple[int, list[int], list[npt.NDArray[np.int64]]]:
-    """A seed, a page's indexes and ``columns`` instant columns of 1 to 40 records."""
-    count = draw(st.integers(1, 40))
-    seed, indexes = draw(st.integers(0, 3)), draw(st.lists(st.integers(0, count - 1), max_size=60))
-    times = [np.array(draw(st.lists(INSTANTS, min_size=count, max_size=count)), dtype=np.int64) for _ in range(columns)]
-    return seed, indexes, times
+        assert native[0] == "raises"
 
 
 @FUZZ
-@given(datasets(2), INSTANTS)
-def test_an_interventions_page_is_its_records_as_rendered_alone(dataset: Any, anchor: int) -> None:
-    seed, indexes, (start, end) = dataset
-    hasher = Hasher(seed, "interventions")
-    table = interventions._Interventions(start, end, anchor, _text(seed, "interventions", interventions._POOLS))
-    render = renderer(hasher, table, interventions.FIELDS, interventions.ORDER)
-    _same_page(interventions._page_renderer(table, hasher), render, indexes, start, end)
-
-
-@FUZZ
-@given(datasets(4), st.data())
-def test_an_events_page_is_its_records_as_rendered_alone(dataset: Any, data: st.DataObject) -> None:
-    seed, indexes, (start, end, created, updated) = dataset
-    count = len(start)
-    high, low = (
-        np.array(data.draw(st.lists(st.integers(0, 2**64 - 1), min_size=count, max_size=count)), dtype=np.uint64)
-        for _ in range(2)
-    )
-    codes = np.array(
-        data.draw(st.lists(st.integers(0, len(events.CATEGORIES) - 1), min_size=count, max_size=count)), dtype=np.int8
-    )
-    hasher = Hasher(seed, "events")
-    table = events._Events(start, end, created, updated, high, low, codes, _text(seed, "events", events._DRAWN))
-    render = renderer(hasher, table, events.FIELDS)
-    _same_page(events._page_renderer(table, hasher), render, indexes, start, end, created, updated)
-
-
-@FUZZ
-@given(st.lists(st.integers(-3, 45) | st.integers(*INT64) | st.just(2**64), max_size=20), WIDTHS)
-def test_an_index_outside_the_dataset_is_refused(indexes: list[int], width: Any) -> None:
-    count = 40
-    start = np.arange(count, dtype=np.int64)
-    hasher = Hasher(0, "interventions")
-    table = interventions._Interventions(start, start, 0, _text(0, "interventions", interventions._POOLS))
-    page = interventions._page_renderer(table, hasher)
-    render = renderer(hasher, table, interventions.FIELDS, interventions.ORDER)
-    if all(0 <= i < count for i in indexes):
-        assert page(indexes) == _oracle(render, indexes)
-    else:
-        assert _outcome(lambda: page(indexes))[0] == "raises"
-    fits = [i for i in indexes if np.iinfo(width).min <= i <= np.iinfo(width).max]
-    array = np.array(fits, dtype=width)
-    outcome = _outcome(lambda: page(array))
-    if width in (np.int32, np.int64) and all(0 <= i < count for i in fits):
-        assert outcome == ("value", _oracle(render, fits))
-    else:
-        assert outcome[0] == "raises"
+@given(datasets(), st.lists(st.integers(-3, 40) | st.integers(*INT64), max_size=60), st.data())
+def test_any_program_is_refused_or_runs(data: Dataset, code: list[int], draw: st.DataObject) -> None:
+    """A program of any numbers (mostly the operations' codes and small operands) is refused when the context is
+    made, or verified and run: never a read outside what the context holds."""
+    args = list(context_args(Table(data, (fld.text("t", "p0"), fld.integer("n", fld.Column("c0"))), ())))
+    args[5] = code
+    args[6] = draw.draw(st.lists(st.integers(-2, len(code) + 1), min_size=6, max_size=6))
+    args[7] = draw.draw(st.lists(st.integers(-2, 8), min_size=5, max_size=10))
+    context = _outcome(lambda: _pages.context(*args))
+    if context[0] == "value":
+        page = _outcome(lambda: _pages.page(context[1], list(range(data.count))))
+        assert page[0] == "raises" or page[1].startswith(b"[")

@@ -29,7 +29,7 @@ from tests.support.strategies import requests
 from tests.support.tokens import TOKEN
 from tests.support.twins import python_twins
 
-COMPILED = ("mockserver.core._bands", "mockserver.core._splitmix", "mockserver.apis._pages")
+COMPILED = ("mockserver.core._bands", "mockserver.core._splitmix", "mockserver.core._pages")
 SEEDS = (0, 7, 2**40 + 3)
 
 

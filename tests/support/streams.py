@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 
 from mockserver.apis import events, interventions
-from mockserver.core.draws import Field
+from mockserver.core.fields import Field
 from mockserver.core.openapi import ApiId
 
 __all__ = ["ANCHOR", "COUNT", "Record", "digest", "records"]
@@ -21,7 +21,7 @@ GENERATE: dict[ApiId, Callable[..., Any]] = {"events": events.generate, "interve
 Record = dict[str, Any]
 
 
-def records(api: ApiId, seed: int, fields: tuple[Field[Any], ...] | None = None) -> list[Record]:
+def records(api: ApiId, seed: int, fields: tuple[Field, ...] | None = None) -> list[Record]:
     """``COUNT`` records of ``api`` for ``seed``, rendered from the shipped field table or from ``fields``."""
     generate = GENERATE[api]
     _, render = generate(seed, COUNT, ANCHOR) if fields is None else generate(seed, COUNT, ANCHOR, fields)

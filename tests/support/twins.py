@@ -1,13 +1,12 @@
 """The Python twins in place of the compiled modules within one process, as ``MOCKSERVER_PURE=1`` selects them at
-import: the store's band check and search, the column draws, and the makers for the page renderers."""
+import: the store's band check and search, the column draws, and the Python renderer for the native record writer."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
 
-from mockserver.apis import events, interventions
-from mockserver.core import bands, draws, splitmix
+from mockserver.core import bands, draws, render, splitmix
 from mockserver.core import store as store_module
 
 __all__ = ["python_twins"]
@@ -17,8 +16,7 @@ _SWAPS = (
     (store_module, "band_count", bands.count),
     (store_module, "band_select", bands.select),
     (draws, "finish", splitmix.finish),
-    (events, "PAGES_BUILT", False),
-    (interventions, "PAGES_BUILT", False),
+    (render, "NATIVE", False),
 )
 
 

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from mockserver.apis.shape import ApiTable, Renderer, Window
-from mockserver.core.draws import Rng
-from mockserver.core.instants import MINUTE_US, format_instant
+from mockserver.core.draws import Rng, TextPools
+from mockserver.core.fields import Column, choice, instant, integer
+from mockserver.core.instants import MINUTE_US
+from mockserver.core.render import Dataset, records
 from mockserver.core.store import Columns
 
 ROOMS = ("Ada", "Babbage", "Curie", "Dijkstra")
+# Each field declared once: the native writer writes them (no C knows this API), as the Python renderer does.
+FIELDS = (
+    integer("id", Column("id")),
+    choice("room", ROOMS, Column("room")),
+    instant("start", Column("start")),
+    instant("end", Column("end")),
+)
 
 
 def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
@@ -32,15 +40,12 @@ def generate(seed: int, count: int, anchor: int) -> tuple[Columns, Renderer]:
         category_names=ROOMS,
     )
 
-    def render(i: int) -> dict[str, Any]:
-        return {
-            "id": int(ids[i]),
-            "room": ROOMS[int(room[i])],
-            "start": format_instant(int(start[i])),
-            "end": format_instant(int(end[i])),
-        }
-
-    return columns, render
+    for column in (start, end, room, ids):
+        column.setflags(write=False)
+    data = Dataset(
+        rng.hasher, {"id": ids, "room": room, "start": start, "end": end}, anchor, TextPools("en_US", rng.hasher, {})
+    )
+    return columns, records(data, FIELDS, TABLE.record_fields)
 
 
 TABLE = ApiTable(
