@@ -333,8 +333,9 @@ struct Batch {
     int64_t index[BATCH];
     uint64_t base[BATCH], bits[BATCH];
     uint8_t failed[BATCH], fault[BATCH], here[BATCH]; /* a record refused (overflow); a sequence's overflow lanes */
-    Lanes made[MAX_FIELDS], extra[MAX_FIELDS];
-    Lanes stack[MAX_STACK];
+    /* Field f's value is made in made[f], its sequences' stack growing from there into made[f + 1]... (fields not
+     * made yet: free), so a sequence's result needs no copy; extra likewise for second values. */
+    Lanes made[MAX_FIELDS + MAX_STACK], extra[MAX_FIELDS + MAX_STACK];
 };
 
 static const char CONTEXT[] = "mockserver.apis._pages.context";
@@ -702,17 +703,17 @@ static inline void copy_lanes(Lanes *to, const Lanes *from, int n) {
     memcpy(to->ok, from->ok, (size_t)n);
 }
 
-/* The (verified) sequence at ``pc`` over the batch, its value left in ``*out``; a lane whose arithmetic leaves int64
- * has ``fault`` set (the caller counts it where the sequence's value is used). */
-static void run(const Context *c, Batch *t, int32_t pc, Lanes *out) {
+/* The (verified) sequence at ``pc`` over the batch, its value left in ``st[0]`` (the stack grows from there: the
+ * verifier bounded it to MAX_STACK); a lane whose arithmetic leaves int64 has ``fault`` set (the caller counts it
+ * where the sequence's value is used). */
+static void run(const Context *c, Batch *t, int32_t pc, Lanes *st) {
     const int64_t *code = c->code;
-    Lanes *st = t->stack;
     int top = 0;
     for (;;) {
         int64_t op = code[pc++];
-        Lanes *x = &st[top - 1], *y = &st[top]; /* (the top, and the slot above it; valid as each operation uses) */
+        Lanes *x = &st[top ? top - 1 : 0], *y = &st[top]; /* the top (once there is one), the slot above it */
         switch (op) {
-        case OP_END: copy_lanes(out, x, t->n); return;
+        case OP_END: return; /* (its value is st[0]: the verifier saw one value left) */
         case OP_INDEX: {
             int64_t plus = code[pc++];
             LANES y->v[r] = lane_shifted(t, r, t->index[r], plus, 1), y->ok[r] = 1;
