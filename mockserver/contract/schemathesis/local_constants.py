@@ -19,7 +19,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from hypothesis.internal import constants_ast
 from hypothesis.internal.conjecture import providers
@@ -28,10 +27,10 @@ __all__ = ["without_local_constants"]
 
 _lock = threading.Lock()
 _runs = 0  # runs of this process generating now
-_pool: Callable[[], Any] | None = None  # Hypothesis's own, while swapped
+_pool: Callable[[], constants_ast.Constants] | None = None  # Hypothesis's own, while swapped
 
 
-def _no_local_constants() -> Any:
+def _no_local_constants() -> constants_ast.Constants:
     return constants_ast.Constants()
 
 
