@@ -1,6 +1,7 @@
-"""The names of Schemathesis that the adapter (``mockserver/contract/schemathesis/``), the runner and the report
-feeder rely on beyond its documented interface (hooks, ``@schemathesis.check``, the engine's events, the writers):
-an upgrade that renames or reshapes one fails here, in one place, instead of somewhere in a run."""
+"""The names of Schemathesis (and of Hypothesis) that the adapter (``mockserver/contract/schemathesis/``), the
+runner and the report feeder rely on beyond their documented interface (hooks, ``@schemathesis.check``, the engine's
+events, the writers): an upgrade that renames or reshapes one fails here, in one place, instead of somewhere in a
+run."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import inspect
 from typing import Any
 
 import pytest
+from hypothesis.internal import constants_ast
+from hypothesis.internal.conjecture import providers
 from schemathesis import checks as st_checks
 from schemathesis import generation
 from schemathesis.cli import executor
@@ -20,6 +23,8 @@ from schemathesis.engine.recorder import ReproductionStep, ScenarioRecorder
 from schemathesis.engine.run.unit import _direct_executor
 from schemathesis.generation import meta
 from schemathesis.transport.requests import RequestsTransport
+
+from mockserver.contract.schemathesis.local_constants import without_local_constants
 
 # (owner, name, its parameters as the code calls or overrides it); "self" included where it is a method.
 CALLABLES: list[tuple[Any, str, list[str]]] = [
@@ -43,6 +48,9 @@ CALLABLES: list[tuple[Any, str, list[str]]] = [
     # schemathesis/pacing.py: st run's own rate-limit syntax and Retry-After reading
     (rate_limit, "parse_units", ["rate"]),
     (rate_limit, "parse_retry_after", ["header_value"]),
+    # schemathesis/local_constants.py: Hypothesis's pool of local modules' literals, swapped for an empty one
+    (providers, "_get_local_constants", []),
+    (constants_ast.Constants, "__init__", ["self", "integers", "floats", "bytes", "strings"]),
 ]
 # Constants the pacing takes from Schemathesis's adaptive ("auto") limiter: the same waits and retries as st run.
 RATE_LIMIT_CONSTANTS = ("RATE_LIMIT_AUTO_MAX_RETRIES", "RATE_LIMIT_AUTO_MAX_WAIT")
@@ -84,3 +92,11 @@ def test_the_registry_still_lists_checks_in_registration_order() -> None:
 def test_a_scenario_event_still_takes_its_phase_as_given() -> None:
     """The edge requests are reported as our own phase (schemathesis/phase.py), not one of Schemathesis's."""
     assert "phase" in inspect.signature(events.ScenarioFinished.__init__).parameters
+
+
+def test_hypothesis_still_reads_its_local_constants_through_the_module_function() -> None:
+    """schemathesis/local_constants.py swaps ``providers._get_local_constants``: the provider must read it there, at
+    draw time, and cache what a draw may take from it in ``CONSTANTS_CACHE`` (per thread, cleared at both ends)."""
+    with without_local_constants():
+        assert len(providers.HypothesisProvider(None)._local_constants) == 0
+    assert hasattr(providers.CONSTANTS_CACHE.cache, "clear")

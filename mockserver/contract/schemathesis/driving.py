@@ -8,6 +8,7 @@ from schemathesis.schemas import BaseSchema
 
 from mockserver.contract.schemathesis.curl import plain_curl
 from mockserver.contract.schemathesis.engine import BoundedEngine, probe
+from mockserver.contract.schemathesis.local_constants import without_local_constants
 from mockserver.contract.schemathesis.tally import Tally
 from mockserver.contract.schemathesis.transport import describe_error
 
@@ -15,6 +16,12 @@ __all__ = ["fuzz"]
 
 
 def fuzz(job: Tally, schema: BaseSchema) -> None:
+    """Schemathesis's phases, their cases drawn from the seed alone (no local module's literals)."""
+    with without_local_constants():
+        _drive(job, schema)
+
+
+def _drive(job: Tally, schema: BaseSchema) -> None:
     result, session = job.result, job.session
     if session is None:
         stream = from_schema(schema).execute()
