@@ -277,7 +277,9 @@ typedef struct {
 
 typedef struct {
     Sequence when, value, extra;
-    int bits; /* whether the field reads its own bits (else they are not computed) */
+    int bits;   /* whether the field reads its own bits (else they are not computed) */
+    int checks; /* whether its value or second value does arithmetic that may leave int64 (else no fault is kept) */
+    int when_checks; /* the same of its rule */
 } FieldCode;
 
 typedef struct {
@@ -475,6 +477,17 @@ static int take_texts(Context *c, PyObject *texts) {
     return 0;
 }
 
+/* Whether a verified sequence does arithmetic that may leave int64. */
+static int may_overflow(const Context *c, const Sequence *s) {
+    if (s->pc < 0) return 0;
+    for (int32_t pc = s->pc; c->code[pc] != OP_END; pc += 1 + OP_OPERANDS[c->code[pc]])
+        switch (c->code[pc]) {
+        case OP_INDEX: case OP_ADD: case OP_SCALE: case OP_DRAW_SCALED: case OP_ADD_DRAW_SCALED: return 1;
+        default: break;
+        }
+    return 0;
+}
+
 /* Whether a verified sequence reads its field's bits. */
 static int reads_bits(const Context *c, const Sequence *s) {
     if (s->pc < 0) return 0;
@@ -629,6 +642,8 @@ static PyObject *context(PyObject *self, PyObject *args) {
             (numbers[3 * f + 2] != -1 && verify(c, f, pc_of(c, numbers[3 * f + 2]), "second value", &fc->extra) < 0))
             goto fail;
         fc->bits = reads_bits(c, &fc->when) || reads_bits(c, &fc->value) || reads_bits(c, &fc->extra);
+        fc->checks = may_overflow(c, &fc->value) || may_overflow(c, &fc->extra);
+        fc->when_checks = may_overflow(c, &fc->when);
     }
     PyMem_Free(numbers);
     if ((numbers = take_ints(writes, 5 * MAX_FIELDS, 0, "writes", &n)) == NULL) goto fail;
@@ -848,20 +863,21 @@ static void make_batch(const Context *c, Batch *t) {
         const FieldCode *fc = &c->fields[f];
         Lanes *made = &t->made[f], *extra = &t->extra[f];
         if (fc->bits) LANES t->bits[r] = mix64(t->base[r] ^ c->keys[f]);
-        memset(t->here, 1, (size_t)t->n);
-        if (fc->when.pc >= 0) {
-            memset(t->fault, 0, (size_t)t->n);
+        int ruled = fc->when.pc >= 0;
+        if (ruled) {
+            if (fc->when_checks) memset(t->fault, 0, (size_t)t->n);
             run(c, t, fc->when.pc, made);
-            LANES t->here[r] = made->v[r] != 0, t->failed[r] |= t->fault[r];
+            LANES t->here[r] = made->v[r] != 0;
+            if (fc->when_checks) LANES t->failed[r] |= t->fault[r];
         }
-        memset(t->fault, 0, (size_t)t->n);
+        if (fc->checks) memset(t->fault, 0, (size_t)t->n);
         run(c, t, fc->value.pc, made);
         if (fc->extra.pc >= 0) run(c, t, fc->extra.pc, extra);
-        LANES {
-            made->ok[r] &= t->here[r];
-            t->failed[r] |= t->fault[r] & t->here[r];
+        if (ruled) {
+            LANES made->ok[r] &= t->here[r];
+            if (fc->extra.pc >= 0) LANES extra->ok[r] &= t->here[r];
         }
-        if (fc->extra.pc >= 0) LANES extra->ok[r] &= t->here[r];
+        if (fc->checks) LANES t->failed[r] |= t->fault[r] & (ruled ? t->here[r] : 1);
     }
 }
 
