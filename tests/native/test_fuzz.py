@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockserver.apis import _pages, events, interventions
-from mockserver.core import _bands, _splitmix, bands, splitmix
+from mockserver.core import _bands, _splitmix, _words, bands, splitmix
 from mockserver.core.draws import Hasher, TextPools, renderer
 
 FUZZ = settings(
@@ -39,7 +39,7 @@ INT64 = (-(2**63), 2**63 - 1)
 
 def test_the_fuzzed_modules_are_the_sanitized_build() -> None:
     root = Path(os.environ["NATIVE_BUILD"]).resolve()
-    for module in (_pages, _bands, _splitmix):
+    for module in (_pages, _bands, _splitmix, _words):
         assert Path(str(module.__file__)).resolve().is_relative_to(root), module.__file__
 
 
