@@ -7,10 +7,11 @@ REDOCLY := npx --yes @redocly/cli@2.77.0
 
 .PHONY: install browser redis serve test test-pythons test-install test-contract test-polite attack check check-native lint-spec fuzz fuzz-volume soak bench image-tools image image-test
 
-# The record writer, the band check and the column draws have C speed-ups (mockserver/core/_pages.c,
-# mockserver/core/_bands.c, mockserver/core/_splitmix.c, compiled by hatch_build.py): development and CI run them, so a
-# compiler and Python's headers are installed. The exact versions are requirements.lock's.
-$(STAMP): pyproject.toml requirements.lock hatch_build.py mockserver/core/_pages.c mockserver/core/_bands.c mockserver/core/_splitmix.c mockserver/core/splitmix64.h
+# The record writer, the band check, the column draws and the embedded store's id counter have C speed-ups
+# (mockserver/core/_pages.c, mockserver/core/_bands.c, mockserver/core/_splitmix.c, mockserver/core/_words.c, compiled
+# by hatch_build.py): development and CI run them, so a compiler and Python's headers are installed. The exact versions
+# are requirements.lock's.
+$(STAMP): pyproject.toml requirements.lock hatch_build.py mockserver/core/_pages.c mockserver/core/_bands.c mockserver/core/_splitmix.c mockserver/core/splitmix64.h mockserver/core/_words.c
 	command -v cc >/dev/null || (apt-get update -qq && apt-get install -y -qq gcc libc6-dev)
 	$(PYTHON) -c 'import pathlib, sys, sysconfig; sys.exit(not pathlib.Path(sysconfig.get_paths()["include"], "Python.h").exists())' \
 	  || (apt-get update -qq && apt-get install -y -qq python3-dev)
@@ -108,7 +109,7 @@ check: install lint-spec
 
 # The C modules under AddressSanitizer and UndefinedBehaviorSanitizer (no -fwrapv: a signed overflow is an error),
 # built into a scratch directory (never the tree's .so files), then their tests and a Hypothesis fuzz of every entry
-# point against its Python twin (tests/native) on that build: tests.native.sanitized imports the three from there.
+# point against its Python twin (tests/native) on that build: tests.native.sanitized imports the four from there.
 # Python is not built with ASan, so its runtime is preloaded; leaks are not checked (the interpreter's own). What the C
 # writes to and reads in bulk (numpy arrays, pages, contexts, packed pools) is malloc's, which ASan watches; Python's
 # small objects are pymalloc's unless NATIVE_PYTHONMALLOC=malloc (about 1.5 min -> 4 min on 2 cores).
@@ -116,12 +117,12 @@ NATIVE_PYTHONMALLOC ?= pymalloc
 NATIVE_BUILD := build/sanitized
 NATIVE_CFLAGS := -std=c11 -Wall -Werror -O1 -g -fno-omit-frame-pointer -fPIC -shared \
   -fsanitize=address,undefined -fno-sanitize-recover=undefined
-NATIVE_TESTS := tests/native tests/core/test_bands.py tests/core/test_draws.py tests/apis/test_page_render.py
+NATIVE_TESTS := tests/native tests/core/test_bands.py tests/core/test_draws.py tests/core/test_words.py tests/apis/test_page_render.py
 check-native: install
 	rm -rf $(NATIVE_BUILD)
 	@set -e; include=$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["include"])'); \
 	suffix=$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))'); \
-	for module in core/_pages core/_bands core/_splitmix; do \
+	for module in core/_pages core/_bands core/_splitmix core/_words; do \
 	  mkdir -p $(NATIVE_BUILD)/$$(dirname $$module); \
 	  echo "cc $(NATIVE_CFLAGS) mockserver/$$module.c"; \
 	  $(CC) $(NATIVE_CFLAGS) -I$$include mockserver/$$module.c -o $(NATIVE_BUILD)/$$module$$suffix; done

@@ -1,5 +1,6 @@
 """Build hook: compiles the C modules (the record writer, ``mockserver/core/_pages.c``, the store's band check,
-``mockserver/core/_bands.c``, and the column draws, ``mockserver/core/_splitmix.c``) into the package, for wheels
+``mockserver/core/_bands.c``, the column draws, ``mockserver/core/_splitmix.c``, and the shared counter of the
+embedded store's journal ids, ``mockserver/core/_words.c``) into the package, for wheels
 and for editable installs alike (setuptools' ``build_ext`` finds the compiler and the flags Python was built
 with). They are a speed-up: each has a Python twin (``mockserver/core/native.py``), so where they cannot be compiled
 (no compiler, no Python headers) the build goes on without them, says so in one line, and makes a pure-Python wheel.
@@ -19,7 +20,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 from setuptools import Distribution, Extension
 from setuptools.errors import BaseError, CCompilerError
 
-MODULES = ("core._pages", "core._bands", "core._splitmix")
+MODULES = ("core._pages", "core._bands", "core._splitmix", "core._words")
 
 
 class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # (generic in hatchling)
@@ -56,7 +57,7 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # (generic
                     f"mockserver: the C speed-ups were not compiled ({reason}); installing the pure-Python "
                     "implementation (the same bytes, more slowly)"
                 )
-                return  # the wheel holds all three, or none (each module is chosen on its own at import)
+                return  # the wheel holds all four, or none (each module is chosen on its own at import)
         build_data["artifacts"].extend(f"/{path.relative_to(root).as_posix()}" for path in outputs)
         build_data["pure_python"] = False
         build_data["infer_tag"] = True

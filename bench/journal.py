@@ -9,11 +9,16 @@ throughput (memory layout, string hashing), as much as the effect measured here.
 ``--rounds`` rounds, each with a fresh pair of processes (launched in alternating order, both with the round's
 ``PYTHONHASHSEED``), and the cost is one minus the median of all the paired ratios on ÷ off. ``--control`` runs the
 same method on two identical servers (journal on in both): its "cost" is the method's noise floor, printed beside.
+
+Beside each run's req/s, the CPU time the server's processes (the supervisor, its workers and their threads) spent
+per request answered: a machine shared with other work slows the throughput of a run far more than it changes what a
+request costs the server, so the paired ratios of CPU per request (on ÷ off) are printed too.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 from collections.abc import Sequence
@@ -25,6 +30,7 @@ import orjson
 from bench.run import APIS, BENCH, BIN, running, wrk
 
 STREAM = BENCH / "stream.lua"
+TICKS = os.sysconf("SC_CLK_TCK")
 TARGET = 0.05  # the journal's cost may be at most this share of the throughput
 PORTS = {"on": 18611, "off": 18612}
 
@@ -34,6 +40,23 @@ def _quartiles(values: list[float]) -> tuple[float, float]:
     return q1, q3
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) of a process and of its children so far (a supervisor and its workers)."""
+    pids = [pid]
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as children:
+            pids += [int(child) for child in children.read().split()]
+    total = 0
+    for each in pids:
+        try:
+            with open(f"/proc/{each}/stat") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+        except FileNotFoundError:  # a worker gone meanwhile
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime: the 14th and 15th fields
+    return total / TICKS
+
+
 def _round(
     number: int,
     args: argparse.Namespace,
@@ -41,13 +64,16 @@ def _round(
     off_args: list[str],
     rates: dict[str, dict[str, list[float]]],
     on_args: list[str],
+    cpu: dict[str, dict[str, list[float]]],
 ) -> None:
-    """One round: a fresh "on" and "off" server, warmed up, then ``args.pairs`` alternated pairs per API."""
+    """One round: a fresh "on" and "off" server, warmed up, then ``args.pairs`` alternated pairs per API (req/s,
+    and the servers' CPU µs per request, into ``rates`` and ``cpu``)."""
+    pids = {}
     with ExitStack() as stack:
         order = ("on", "off") if number % 2 == 0 else ("off", "on")
         for name in order:
             port = PORTS[name]
-            stack.enter_context(
+            process, _ = stack.enter_context(
                 running(
                     [str(BIN / "mockserver"), "serve", "--port", str(port), *(off_args if name == "off" else on_args)],
                     f"http://127.0.0.1:{port}/healthz",
@@ -55,23 +81,29 @@ def _round(
                     env={"PYTHONHASHSEED": str(number + 1)},
                 )
             )
+            pids[name] = process.pid
         for api, (prefix, _, _headers) in APIS.items():
             env = {"API": api, "TOKEN": token, "PREFIX": prefix}
             for name in order:  # warm-up: caches, the journal's ring filled
                 wrk(f"http://127.0.0.1:{PORTS[name]}", 2, {}, STREAM, env)
             for i in range(args.pairs):
                 for name in order if i % 2 == 0 else order[::-1]:
-                    rates[api][name].append(wrk(f"http://127.0.0.1:{PORTS[name]}", args.seconds, {}, STREAM, env).rps)
+                    before = cpu_seconds(pids[name])
+                    load = wrk(f"http://127.0.0.1:{PORTS[name]}", args.seconds, {}, STREAM, env)
+                    rates[api][name].append(load.rps)
+                    cpu[api][name].append(1e6 * (cpu_seconds(pids[name]) - before) / (load.rps * args.seconds))
 
 
 def measure(
     args: argparse.Namespace, token: str, off_args: list[str], on_args: Sequence[str] = ()
 ) -> dict[str, dict[str, float]]:
-    """Per API: the median paired ratio on ÷ off, its quartiles and each setting's median req/s; prints each API's
-    line."""
+    """Per API: the median paired ratio on ÷ off, its quartiles and each setting's median req/s, and the median
+    paired ratio of the servers' CPU per request off ÷ on (``cpu_ratio``: a throughput ratio, as ``ratio`` is); prints
+    each API's lines."""
     rates: dict[str, dict[str, list[float]]] = {api: {"on": [], "off": []} for api in APIS}
+    cpu: dict[str, dict[str, list[float]]] = {api: {"on": [], "off": []} for api in APIS}
     for number in range(args.rounds):
-        _round(number, args, token, off_args, rates, list(on_args))
+        _round(number, args, token, off_args, rates, list(on_args), cpu)
     found = {}
     for api, runs in rates.items():
         ratios = [on / off for on, off in zip(runs["on"], runs["off"], strict=True)]
@@ -83,7 +115,15 @@ def measure(
             f"off {statistics.median(runs['off']):,.0f} req/s ({spread['off']}); {len(ratios)} paired ratios "
             f"on ÷ off: median {ratio:.3f} (quartiles {low:.3f}–{high:.3f})"
         )
+        costs = [on / off for on, off in zip(cpu[api]["on"], cpu[api]["off"], strict=True)]
+        cost_low, cost_high = _quartiles(costs)
+        print(
+            f"    server CPU per request: on {statistics.median(cpu[api]['on']):.1f} µs, off "
+            f"{statistics.median(cpu[api]['off']):.1f} µs; paired on ÷ off: median {statistics.median(costs):.3f} "
+            f"(quartiles {cost_low:.3f}–{cost_high:.3f})"
+        )
         found[api] = {
+            "cpu_ratio": 1 / statistics.median(costs),
             "ratio": ratio,
             "low": low,
             "high": high,

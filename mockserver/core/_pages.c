@@ -340,7 +340,7 @@ struct Batch {
     Lanes made[MAX_FIELDS + MAX_STACK], extra[MAX_FIELDS + MAX_STACK];
 };
 
-static const char CONTEXT[] = "mockserver.apis._pages.context";
+static const char CONTEXT[] = "mockserver.core._pages.context";
 
 /* Release what a context took (its columns' buffers, its code, pools and texts) and the context itself. */
 static void free_context(Context *c) {
@@ -1090,7 +1090,7 @@ static PyMethodDef METHODS[] = {
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef MODULE = {PyModuleDef_HEAD_INIT, "mockserver.apis._pages", NULL, -1, METHODS};
+static struct PyModuleDef MODULE = {PyModuleDef_HEAD_INIT, "mockserver.core._pages", NULL, -1, METHODS};
 
 /* A tuple of the C strings ``names``. */
 static PyObject *names_of(const char *const *names, int count) {

@@ -1,9 +1,10 @@
 """Which implementation runs: the compiled modules where they were built, else their Python twins.
 
-Each C module (``core/_bands.c``, ``core/_splitmix.c``, ``core/_pages.c``, compiled at install by
+Each C module (``core/_bands.c``, ``core/_splitmix.c``, ``core/_pages.c``, ``core/_words.c``, compiled at install by
 ``hatch_build.py`` when a compiler is there) has a Python twin with the same contract, the reference: ``core/bands.py``,
-``core/splitmix.py``, and for the record writer the Python renderer of the tables' fields (``core/render.py``, pinned
-by the golden samples).
+``core/splitmix.py``, for the record writer the Python renderer of the tables' fields (``core/render.py``, pinned by
+the golden samples), and for the shared counter the embedded store's id taken under its lock
+(``server/state/embedded.py``).
 A module that uses one asks ``built(name)`` once, at import, and imports the C names when it says yes, the twin's
 otherwise (as markupsafe picks ``_speedups`` or ``_native``); both give the same bytes, the twins more slowly.
 ``MOCKSERVER_PURE=1`` forces the twins. ``summary()`` says which run (the line ``mockserver serve`` prints at start).

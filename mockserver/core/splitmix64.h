@@ -1,5 +1,5 @@
 /* SplitMix64's finaliser: the one C definition of the hash every generated value comes from (included by
- * core/_splitmix.c, the column draws, and apis/_pages.c, the native record writer). Its Python twin is
+ * core/_splitmix.c, the column draws, and core/_pages.c, the native record writer). Its Python twin is
  * ``mockserver.core.splitmix.mix64``, with the same constants; tests/core/test_draws.py holds them equal. */
 #ifndef MOCKSERVER_SPLITMIX64_H
 #define MOCKSERVER_SPLITMIX64_H

@@ -69,10 +69,11 @@ def compiled(dist: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) ->
 
 def test_the_wheel_holds_the_compiled_modules(dist: dict[str, Path]) -> None:
     listing = _run(sys.executable, "-m", "zipfile", "-l", dist["wheel"])
-    assert [m for m in ("_bands", "_splitmix", "_pages") if f"{m}.cpython-" in listing] == [
+    assert [m for m in ("_bands", "_splitmix", "_pages", "_words") if f"{m}.cpython-" in listing] == [
         "_bands",
         "_splitmix",
         "_pages",
+        "_words",
     ]
 
 
@@ -122,8 +123,9 @@ def servers(pure: Path, compiled: Path, tmp_path_factory: pytest.TempPathFactory
 
 def test_each_says_which_implementation_runs_and_warns_of_nothing(servers: dict[str, _Server]) -> None:
     pure, compiled = servers["pure"].output(), servers["compiled"].output()
-    assert "implementation: pure Python for _bands, _pages, _splitmix (native code not compiled at install)" in pure
-    assert "implementation: native code (_bands, _pages, _splitmix)" in compiled
+    twins = "pure Python for _bands, _pages, _splitmix, _words"
+    assert f"implementation: {twins} (native code not compiled at install)" in pure
+    assert "implementation: native code (_bands, _pages, _splitmix, _words)" in compiled
     assert [("Warning" in out, "warning" in out) for out in (pure, compiled)] == [(False, False)] * 2
 
 

@@ -2,7 +2,7 @@
 from ``NATIVE_BUILD``, the sanitized build, never from the tree's ``.so`` files.
 
 A finder placed first on ``sys.meta_path`` when the plugin loads (before any test imports the package) answers for
-the three compiled modules only; everything else is imported as usual. ``tests/native/test_fuzz.py`` checks that the
+the four compiled modules only; everything else is imported as usual. ``tests/native/test_fuzz.py`` checks that the
 modules it fuzzes are the ones this finder loaded.
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-COMPILED = ("mockserver.core._pages", "mockserver.core._bands", "mockserver.core._splitmix")
+COMPILED = ("mockserver.core._pages", "mockserver.core._bands", "mockserver.core._splitmix", "mockserver.core._words")
 
 
 def build_dir() -> Path | None:
@@ -27,7 +27,7 @@ def build_dir() -> Path | None:
 
 
 class _SanitizedFinder:
-    """Finds the three compiled modules in the sanitized build (``<dir>/core/_pages<suffix>``, ...)."""
+    """Finds the four compiled modules in the sanitized build (``<dir>/core/_pages<suffix>``, ...)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root

@@ -23,7 +23,7 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mockserver.core import _bands, _pages, _splitmix, bands, splitmix
+from mockserver.core import _bands, _pages, _splitmix, _words, bands, splitmix
 from mockserver.core import fields as fld
 from mockserver.core.program import context_args, page_renderer
 from mockserver.core.render import Dataset, Table, python_renderer
@@ -38,7 +38,7 @@ FUZZ = settings(
 
 def test_the_fuzzed_modules_are_the_sanitized_build() -> None:
     root = Path(os.environ["NATIVE_BUILD"]).resolve()
-    for module in (_pages, _bands, _splitmix):
+    for module in (_pages, _bands, _splitmix, _words):
         assert Path(str(module.__file__)).resolve().is_relative_to(root), module.__file__
 
 

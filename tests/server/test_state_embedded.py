@@ -8,6 +8,7 @@ import pytest
 
 from mockserver.server.state import TooManyScenariosError
 from mockserver.server.state.embedded import SharedBook, SharedMemory
+from tests.support.forked import in_children
 
 
 def _in_child(work: object) -> None:
@@ -33,11 +34,32 @@ def test_a_scenario_put_in_one_process_is_taken_in_another_exactly_times_times()
     assert not book
 
 
-def test_journal_ids_increase_across_processes() -> None:
+# The compiled counter where it is built (``next_id``), and its twin, the id taken under the lock.
+IDS = pytest.mark.parametrize("taker", ["next_id", "_locked_id"])
+
+
+@IDS
+def test_journal_ids_increase_across_processes(taker: str) -> None:
     memory = SharedMemory()
-    first = memory.next_id()
-    _in_child(lambda: [memory.next_id() for _ in range(10)])
-    assert memory.next_id() == first + 11
+    next_id = getattr(memory, taker)
+    first = next_id()
+    _in_child(lambda: [next_id() for _ in range(10)])
+    assert next_id() == first + 11
+
+
+@IDS
+def test_ids_taken_at_once_by_several_processes_are_each_taken_once(taker: str) -> None:
+    memory = SharedMemory()
+    next_id = getattr(memory, taker)
+    taken = memoryview(memory.map)[-8 * 3 * 2000 :].cast("q")  # the end of the book's bytes, unused here
+
+    def take(n: int) -> None:
+        for k in range(2000):
+            taken[n * 2000 + k] = next_id()
+
+    in_children(3, take)
+    assert sorted(taken) == list(range(1, 6001))
+    taken.release()
 
 
 def test_a_lock_held_by_a_process_that_died_is_released_when_it_is_reaped() -> None:

@@ -29,7 +29,7 @@ from tests.support.strategies import requests
 from tests.support.tokens import TOKEN
 from tests.support.twins import python_twins
 
-COMPILED = ("mockserver.core._bands", "mockserver.core._splitmix", "mockserver.core._pages")
+COMPILED = ("mockserver.core._bands", "mockserver.core._splitmix", "mockserver.core._pages", "mockserver.core._words")
 SEEDS = (0, 7, 2**40 + 3)
 
 
@@ -38,7 +38,7 @@ def _compiler() -> bool:
 
 
 def test_the_compiled_modules_run_where_a_compiler_is_installed() -> None:
-    assert [native.built(name) for name in COMPILED] == [_compiler() and not native.PURE] * 3
+    assert [native.built(name) for name in COMPILED] == [_compiler() and not native.PURE] * len(COMPILED)
     assert native.summary().startswith("native code" if _compiler() and not native.PURE else "pure Python")
 
 

@@ -7,7 +7,9 @@ Two mechanisms, each where it costs least:
   generation. A request asks whether any scenario is armed by reading one word of the mapping (no system call, no
   lock); only when one is does it take the lock, read the book again if its generation moved, and count a ``times``
   down. A ``PUT`` or ``DELETE`` has changed the mapping before it answers, so every worker sees it on its next
-  request, and ``times: N`` is exact because every use is counted under the one lock.
+  request, and ``times: N`` is exact because every use is counted under the one lock. A journal id is one atomic
+  add on its word (``core/_words.c``: no lock, no system call, nothing two workers can both be given), or, where
+  that is not compiled, the word incremented under the lock.
 - **Each worker's journal stays in the worker; a read gathers.** Recording costs what it always did (a ring of
   entries in the worker) plus an id from the shared counter; a journal read, count or clear asks every other worker
   over a Unix socket (in a directory the supervisor made) and merges by id. Every entry finished before the read
@@ -28,12 +30,13 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from mockserver.core import native
 from mockserver.server.journal import Journal
 from mockserver.server.runtime import RuntimeScenario, ScenarioBook
 from mockserver.server.state import JournalOf, StoreUnavailableError, TooManyScenariosError
@@ -46,6 +49,7 @@ BOOK_BYTES = 1024 * 1024  # the scenarios, serialized (MAX_SCENARIOS of them fit
 PEER_TIMEOUT_S = 2.0  # a worker that does not answer a journal read within this makes the read a 503
 _PID = [os.getpid()]
 os.register_at_fork(after_in_child=lambda: _PID.__setitem__(0, os.getpid()))
+_ATOMIC = native.built("mockserver.core._words")  # else the twin: the id taken under the lock (``_locked_id``)
 
 
 class SharedMemory:
@@ -56,6 +60,12 @@ class SharedMemory:
         self.words = memoryview(self.map)[:_HEADER].cast("q")
         self.lock = multiprocessing.Lock()
         self.book_bytes = book_bytes
+        # The next journal id, for every worker: one atomic add on the word (no lock, no system call), or the twin.
+        self.next_id: Callable[[], int] = self._locked_id
+        if _ATOMIC:
+            from mockserver.core._words import Counter  # noqa: PLC0415 (only where it is compiled)
+
+            self.next_id = Counter(self.map, _LAST_ID).next
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[memoryview]:
@@ -66,8 +76,9 @@ class SharedMemory:
             finally:
                 self.words[_HOLDER] = 0
 
-    def next_id(self) -> int:
-        """The next journal id, for every worker (the request path: no context manager, nothing that can raise)."""
+    def _locked_id(self) -> int:
+        """The next journal id under the lock, where ``core._words`` is not compiled (the request path: no context
+        manager, nothing that can raise)."""
         lock, words = self.lock, self.words
         lock.acquire()
         words[_HOLDER] = _PID[0]

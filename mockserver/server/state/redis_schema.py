@@ -15,10 +15,16 @@ KEYS = {
     for name in ("journal", "ids", "cleared", "scenarios", "left", "version", "replicas", "seen", "synced", "sync")
 }
 
+# ARGV: the stream's cap, the number of entries, and the entries as one argument, one per line (compact JSON has no
+# raw newline): one argument to pack instead of one per entry (the client packs each in Python).
 APPEND = """
-local first = redis.call('INCRBY', KEYS[2], #ARGV - 1) - #ARGV + 2
-for i = 2, #ARGV do
-  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], (first + i - 2) .. '-1', 'e', ARGV[i])
+local count = tonumber(ARGV[2])
+local first = redis.call('INCRBY', KEYS[2], count) - count + 1
+local batch, at = ARGV[3], 1
+for i = 0, count - 1 do
+  local stop = string.find(batch, '\\n', at, true) or (#batch + 1)
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], (first + i) .. '-1', 'e', string.sub(batch, at, stop - 1))
+  at = stop + 1
 end
 return first
 """

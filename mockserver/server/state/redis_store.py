@@ -298,9 +298,11 @@ class RedisState:
         pid, host = os.getpid(), socket.gethostname()
         for start in range(0, len(answered), _BATCH):
             batch = answered[start : start + _BATCH]
-            records = [dumped(entry, pid, host) for entry in batch]
+            records = b"\n".join([dumped(entry, pid, host) for entry in batch])
             try:
-                first = int(self._append(keys=[KEYS["journal"], KEYS["ids"]], args=[max(self.capacity, 1), *records]))
+                first = int(
+                    self._append(keys=[KEYS["journal"], KEYS["ids"]], args=[max(self.capacity, 1), len(batch), records])
+                )
             except BaseException:
                 pending.extendleft(reversed(answered[start:]))  # kept for the next attempt (the queue is bounded)
                 raise

@@ -1,0 +1,6 @@
+# The shared counter written in C (_words.c): what it takes is described there.
+from typing_extensions import Buffer
+
+class Counter:
+    def __init__(self, buffer: Buffer, index: int) -> None: ...
+    def next(self) -> int: ...
