@@ -41,13 +41,13 @@ def _verdicts(result: RunResult) -> list[tuple[str, str]]:
 def test_a_rate_limit_below_the_deployments_is_never_throttled() -> None:
     with serving_gated(Config("events", rate_limit=20, retry_after="2")) as (base, gate):
         result = _fuzz(base, rate_limit="15/s", workers=8)
-    assert (gate.refused, result.exit_code, result.failures) == (0, 0, [])
+    assert (gate.refused, result.exit_code, result.failures) == (0, 0, []), result.errors
 
 
 def test_without_a_rate_limit_the_throttled_requests_are_retried_and_reported_apart() -> None:
     with serving_gated(Config("events", rate_limit=20, retry_after="2")) as (base, gate):
         result = _fuzz(base)
-    assert (result.exit_code, result.failures, result.given_up) == (0, [], 0)
+    assert (result.exit_code, result.failures, result.given_up) == (0, [], 0), result.errors
     assert result.retried == gate.refused > 0
 
 
@@ -55,5 +55,5 @@ def test_eight_workers_give_the_verdicts_of_one_against_slow_answers() -> None:
     with serving_gated(Config("events", latency=(30, 120))) as (base, _gate):
         eight = _fuzz(base, workers=8)
         one = _fuzz(base, workers=1)
-    assert (eight.exit_code, eight.failures) == (0, [])
+    assert (eight.exit_code, eight.failures) == (0, []), eight.errors
     assert _verdicts(eight) == _verdicts(one)
