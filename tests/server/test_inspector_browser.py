@@ -57,7 +57,7 @@ def _fetch(page: Page, path: str, headers: dict[str, str] | None = None) -> int:
 
 
 def test_requests_appear_live_and_explain_their_answer(page: Page, tmp_path_factory: pytest.TempPathFactory) -> None:
-    page.get_by_test_id("clear-journal").click()
+    _clear_journal(page)
     assert _fetch(page, f"/events?{QUERY}") == 200
     assert _fetch(page, "/events?from=2024-06-01T00:00:00Z&to=soon") == 400
     rows = page.get_by_test_id("row")
@@ -92,7 +92,7 @@ PLANTED_PREFER = "code=503'; touch PWNED; echo '"
 def test_the_copied_curl_is_the_server_s_and_runs_nothing_it_carried(
     page: Page, server: ServerProcess, tmp_path: Path
 ) -> None:
-    page.get_by_test_id("clear-journal").click()
+    _clear_journal(page)
     assert _fetch(page, f"{PLANTED_PATH}?{QUERY}", {"Prefer": PLANTED_PREFER}) == 404
     page.get_by_test_id("row").first.click()
     entry = httpx.get(f"{server.base}/__mock/requests", params={"limit": 1}).json()["requests"][0]
@@ -108,6 +108,13 @@ def test_the_copied_curl_is_the_server_s_and_runs_nothing_it_carried(
     assert pasted.argv[-1] == f"{server.base}{PLANTED_PATH}?{QUERY}"
     assert ["-H", f"prefer: {PLANTED_PREFER}"] in [pasted.argv[i : i + 2] for i in range(len(pasted.argv))]
     assert f"authorization: Bearer {TOKEN}" in pasted.argv
+
+
+def _clear_journal(page: Page) -> None:
+    """Clear the journal from the page and wait until the server has cleared it (a request sent while the clear is
+    still on its way could be cleared with it, and the page would never list it)."""
+    with page.expect_response(lambda r: r.request.method == "DELETE" and r.url.endswith("/requests")):
+        page.get_by_test_id("clear-journal").click()
 
 
 def _run_pasted(command: str, tmp_path: Path, env: dict[str, str]) -> str:
@@ -132,7 +139,7 @@ def _run_pasted(command: str, tmp_path: Path, env: dict[str, str]) -> str:
 def test_a_copied_curl_run_as_pasted_gets_the_status_shown(
     page: Page, tmp_path: Path, path: str, headers: dict[str, str]
 ) -> None:
-    page.get_by_test_id("clear-journal").click()
+    _clear_journal(page)
     status = _fetch(page, path, headers)
     row = page.get_by_test_id("row").first
     expect(row).to_contain_text(str(status))
@@ -146,7 +153,7 @@ def test_a_copied_curl_run_as_pasted_gets_the_status_shown(
 
 
 def test_status_and_why_of_every_row_are_visible_at_1280_px(page: Page) -> None:
-    page.get_by_test_id("clear-journal").click()
+    _clear_journal(page)
     long_query = QUERY + "&" + "&".join(f"category=%E6%9C%83%E8%AD%B0{i}" for i in range(30))
     _fetch(page, f"/events?{long_query}")
     _fetch(page, INTERVENTIONS, SESSION)
@@ -191,7 +198,7 @@ def test_scenarios_set_over_http_show_live_and_count_down(page: Page, server: Se
 
 
 def test_the_response_body_is_shown_pretty_and_in_full_on_demand(page: Page, server: ServerProcess) -> None:
-    page.get_by_test_id("clear-journal").click()
+    _clear_journal(page)
     sent = httpx.get(f"{server.base}/events?{QUERY}", headers={"Authorization": f"Bearer {TOKEN}"})
     page.get_by_test_id("row").first.click()
     shown = page.get_by_test_id("response-body")
