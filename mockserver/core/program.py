@@ -195,10 +195,17 @@ class _Program:
         raise TypeError(f"not a writer: {write!r}")
 
 
-def context_args(table: Table) -> tuple[Any, ...]:
-    """What ``_pages.context`` takes for ``table`` (the text pools written here: a pool is written on first use)."""
+def _compiled(table: Table) -> tuple[_Program, list[int], list[int]]:
+    """``table``'s program, where each field's sequences start, and its writes (a table the writer cannot run is
+    refused here)."""
     program = _Program(table)
-    starts, writes = program.fields(), program.writes()
+    return program, program.fields(), program.writes()
+
+
+def context_args(table: Table, compiled: tuple[_Program, list[int], list[int]] | None = None) -> tuple[Any, ...]:
+    """What ``_pages.context`` takes for ``table`` (compiled now unless given; the text pools written here: a pool
+    is written on first use)."""
+    program, starts, writes = compiled or _compiled(table)
     data = table.data
     columns = tuple(data.columns[name] for name in program.columns)
     pools = tuple(data.text.written(name) for name in program.pools)
@@ -219,13 +226,14 @@ def context_args(table: Table) -> tuple[Any, ...]:
 
 
 def page_renderer(table: Table) -> PageRenderer:
-    """The native page renderer of ``table``: compiled now, its context made on the first page (which writes the
-    text pools, as the Python renderer does on its first record)."""
-    _Program(table).fields()  # (a table the writer cannot run is refused now, not at the first page)
+    """The native page renderer of ``table``: compiled now (a table the writer cannot run is refused now, not at
+    the first page), its context made on the first page (which writes the text pools, as the Python renderer does
+    on its first record)."""
+    compiled = _compiled(table)
 
     @functools.cache
     def context() -> _pages.Context:
-        return _pages.context(*context_args(table))
+        return _pages.context(*context_args(table, compiled))
 
     def page(indexes: Sequence[int] | npt.NDArray[np.signedinteger[Any]]) -> bytes:
         return _pages.page(context(), indexes)

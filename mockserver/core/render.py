@@ -79,7 +79,8 @@ class Table:
             raise ValueError(f"fields named twice would share a stream and a key: {twice}")
         self.data, self.fields = data, tuple(fields)
         self.place = {name: k for k, name in enumerate(names)}
-        self.written = [name for name in order if name in self.place] + [n for n in names if n not in set(order)]
+        asked = set(order)
+        self.written = [name for name in order if name in self.place] + [n for n in names if n not in asked]
         self.keys = [int(data.hasher.key(name)) for name in names]
         if len(set(self.keys)) != len(self.keys):  # two names whose 64-bit keys collide would draw the same values
             raise ValueError(f"two field names share a stream key: {names}")
@@ -260,11 +261,11 @@ def python_renderer(t: Table) -> Callable[[int], dict[str, Any]]:
     for name in t.written:
         t.current = k = t.place[name]
         writes.append((name, k, _writer(t.fields[k].write, t), isinstance(t.fields[k].write, fld.AsId130)))
-    record_key, seed = int(t.data.hasher.key("record")), t.data.hasher.seed & MASK
+    record_seed = t.data.hasher.record_seed
     streams = lanes(t.keys)
 
     def render(index: int) -> dict[str, Any]:
-        bits = streams(mix64((mix64(index ^ record_key) + seed) & MASK))
+        bits = streams(record_seed(index))
         values: Values = []
         seconds: Values = []
         for (when, make, also), b in zip(steps, bits, strict=True):
