@@ -778,7 +778,10 @@ static void run(const Context *c, Batch *t, int32_t pc, Lanes *st) {
         }
         case OP_IF: { /* cond, then, other */
             Lanes *cond = &st[top - 3], *then = &st[top - 2];
-            LANES cond->v[r] = cond->v[r] ? then->v[r] : x->v[r], cond->ok[r] = cond->v[r] ? then->ok[r] : x->ok[r];
+            LANES {
+                const Lanes *chosen = cond->v[r] ? then : x; /* (read before the cond's slot is overwritten) */
+                cond->v[r] = chosen->v[r], cond->ok[r] = chosen->ok[r];
+            }
             top -= 2;
             break;
         }

@@ -297,3 +297,16 @@ def test_indexes_that_are_not_ints_are_refused() -> None:
     assert render.page([_Index(3)]) == render.page([3])
     with pytest.raises(TypeError, match="an int expected"):
         render.page([np.int64(3)])  # type: ignore[list-item]
+
+
+def test_an_if_takes_the_chosen_branch_s_presence_too() -> None:
+    """``If``: where the condition holds, the value and its presence are the then-branch's (a 0 chosen over an absent
+    other stays 0: the writer once read the chosen value as the condition of the presence; found by the fuzz)."""
+    fields = (
+        fld.integer("absent", fld.Index(), when=fld.Chance(0.0)),
+        fld.integer("n", fld.If(fld.Index().present(), fld.Index(), fld.Ref("absent"))),
+    )
+    table = Table(_data(c=np.zeros(2, dtype=np.int64)), fields, ())
+    expected = orjson.dumps([python_renderer(table)(i) for i in (0, 1)])
+    assert expected == b'[{"absent":null,"n":0},{"absent":null,"n":1}]'
+    assert _pages.page(_pages.context(*context_args(table)), [0, 1]) == expected
