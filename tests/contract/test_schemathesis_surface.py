@@ -5,6 +5,7 @@ run."""
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from typing import Any
 
@@ -25,6 +26,7 @@ from schemathesis.generation import meta
 from schemathesis.transport.requests import RequestsTransport
 
 from mockserver.contract.schemathesis.local_constants import without_local_constants
+from mockserver.contract.schemathesis.preload import DRAW_PATH
 
 # (owner, name, its parameters as the code calls or overrides it); "self" included where it is a method.
 CALLABLES: list[tuple[Any, str, list[str]]] = [
@@ -100,3 +102,10 @@ def test_hypothesis_still_reads_its_local_constants_through_the_module_function(
     with without_local_constants():
         assert len(providers.HypothesisProvider(None)._local_constants) == 0
     assert hasattr(providers.CONSTANTS_CACHE.cache, "clear")
+
+
+@pytest.mark.parametrize("package", DRAW_PATH)
+def test_each_package_a_run_preloads_is_still_a_package(package: str) -> None:
+    """schemathesis/preload.py walks these packages before the workers start; a package renamed away would leave
+    its modules to be imported by the workers, concurrently."""
+    assert hasattr(importlib.import_module(package), "__path__")

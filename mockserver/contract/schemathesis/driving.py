@@ -9,6 +9,7 @@ from schemathesis.schemas import BaseSchema
 from mockserver.contract.schemathesis.curl import plain_curl
 from mockserver.contract.schemathesis.engine import BoundedEngine, probe
 from mockserver.contract.schemathesis.local_constants import without_local_constants
+from mockserver.contract.schemathesis.preload import preload
 from mockserver.contract.schemathesis.tally import Tally
 from mockserver.contract.schemathesis.transport import describe_error
 
@@ -16,7 +17,9 @@ __all__ = ["fuzz"]
 
 
 def fuzz(job: Tally, schema: BaseSchema) -> None:
-    """Schemathesis's phases, their cases drawn from the seed alone (no local module's literals)."""
+    """Schemathesis's phases, their cases drawn from the seed alone (no local module's literals), by workers that find
+    every module they execute already imported."""
+    preload()
     with without_local_constants():
         _drive(job, schema)
 
