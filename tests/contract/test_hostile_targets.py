@@ -8,6 +8,7 @@ unusable target (exit 2); one that misbehaves after a good first answer is a vio
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
 import signal
@@ -192,6 +193,7 @@ def test_ctrl_c_writes_the_reports_and_says_interrupted(tmp_path: Path) -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            env={**os.environ, "PYTHONFAULTHANDLER": "1"},  # a hang is told by every thread's stack (SIGABRT below)
         )
         try:
             for _ in range(600):  # until fuzzing is under way: credentials check, survey, probes, a first case
@@ -200,6 +202,10 @@ def test_ctrl_c_writes_the_reports_and_says_interrupted(tmp_path: Path) -> None:
                 time.sleep(0.05)
             process.send_signal(signal.SIGINT)
             out, err = process.communicate(timeout=BOUND)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)
+            out, err = process.communicate()
+            pytest.fail(f"running {BOUND} s after Ctrl-C ({target.requests} requests received); stacks:\n{err[-6000:]}")
         finally:
             if process.poll() is None:
                 process.kill()
