@@ -103,14 +103,6 @@ static inline int digits_of(uint64_t u, char digits[20]) {
     return n;
 }
 
-/* ``str(v)`` of an integer. */
-static void put_int(Out *o, int64_t v) {
-    char digits[20];
-    int n = digits_of(v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, digits);
-    if (!room(o, (size_t)n + (v < 0))) return;
-    if (v < 0) *o->at++ = '-';
-    while (n) *o->at++ = digits[--n];
-}
 
 /* ``f"{v:0{width}d}"`` of a non-negative integer. */
 static void put_padded(Out *o, int64_t v, int width) {
@@ -129,6 +121,41 @@ static const char PAIRS[] =
     "8081828384858687888990919293949596979899";
 
 static inline void put_pair(Out *o, int64_t v) { put(o, PAIRS + 2 * v, 2); }
+
+static const uint64_t POW10[20] = {
+    UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000), UINT64_C(10000), UINT64_C(100000), UINT64_C(1000000),
+    UINT64_C(10000000), UINT64_C(100000000), UINT64_C(1000000000), UINT64_C(10000000000), UINT64_C(100000000000),
+    UINT64_C(1000000000000), UINT64_C(10000000000000), UINT64_C(100000000000000), UINT64_C(1000000000000000),
+    UINT64_C(10000000000000000), UINT64_C(100000000000000000), UINT64_C(1000000000000000000),
+    UINT64_C(10000000000000000000)};
+
+/* How many decimal digits ``u`` has (1 to 20), from its bit length times log10(2) (1233 / 4096: the digits, or one
+ * too many where ``u`` is below the power of ten). Counted on ``u | 1``, which has as many digits as ``u`` (0 has
+ * one; a power of ten is even, so ``u | 1`` reaches one only when ``u`` does) and a bit length of at least 1. */
+static inline int decimal_length(uint64_t u) {
+    uint64_t w = u | 1;
+    int t = ((64 - __builtin_clzll(w)) * 1233) >> 12;
+    return t + 1 - (w < POW10[t]);
+}
+
+/* ``str(v)`` of an integer: its length first, then two digits at a time from the last. */
+static void put_int(Out *o, int64_t v) {
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    int n = decimal_length(u);
+    if (!room(o, (size_t)n + (v < 0))) return;
+    if (v < 0) *o->at++ = '-';
+    char *s = o->at + n;
+    o->at = s;
+    while (u >= 100) {
+        s -= 2;
+        memcpy(s, PAIRS + 2 * (u % 100), 2);
+        u /= 100;
+    }
+    if (u >= 10)
+        memcpy(s - 2, PAIRS + 2 * u, 2);
+    else
+        s[-1] = (char)('0' + u);
+}
 
 /* ``_date_text(days) + "T"``: H. Hinnant's civil_from_days, as instants._civil_from_days (floor divisions). */
 static int write_date(DateText *d, int64_t days) {
@@ -214,18 +241,31 @@ static void put_id130(Out *o, uint64_t high, uint64_t low) {
 
 static const char HEX[] = "0123456789abcdef";
 
-/* ``AsUuid``'s UUID: version 4, of (bits << 64) | mix64(bits). */
+/* The hex digits of ``word``'s bytes ``first`` to ``last - 1`` (0: the most significant), two per byte. */
+static inline char *put_hex(char *s, uint64_t word, int first, int last) {
+    for (int k = first; k < last; k++) {
+        unsigned byte = (unsigned)(word >> (56 - 8 * k)) & 255;
+        s[0] = HEX[byte >> 4];
+        s[1] = HEX[byte & 15];
+        s += 2;
+    }
+    return s;
+}
+
+/* ``AsUuid``'s UUID: version 4, of (bits << 64) | mix64(bits), as 8-4-4-4-12 hex digits. */
 static void put_uuid(Out *o, uint64_t bits) {
     uint64_t high = (bits & ~UINT64_C(0xF000)) | UINT64_C(0x4000);
     uint64_t low = (mix64(bits) & ~(UINT64_C(0xC000) << 48)) | (UINT64_C(0x8000) << 48);
     if (!room(o, 36)) return;
-    char *s = o->at;
-    for (int k = 0; k < 32; k++) {
-        if (k == 8 || k == 12 || k == 16 || k == 20) *s++ = '-';
-        uint64_t word = k < 16 ? high : low;
-        *s++ = HEX[(word >> (60 - 4 * (k % 16))) & 15];
-    }
-    o->at = s;
+    char *s = put_hex(o->at, high, 0, 4);
+    *s++ = '-';
+    s = put_hex(s, high, 4, 6);
+    *s++ = '-';
+    s = put_hex(s, high, 6, 8);
+    *s++ = '-';
+    s = put_hex(s, low, 0, 2);
+    *s++ = '-';
+    o->at = put_hex(s, low, 2, 8);
 }
 
 /* --- Programs ----------------------------------------------------------------------------------------------------- */
@@ -287,6 +327,9 @@ typedef struct {
     int64_t a, b;             /* the writer's arguments: an offset, a pool, texts */
     char *lead;               /* '{' or ',' then the key's text: what is written before the value */
     Py_ssize_t lead_length;
+    /* the field's values in the context's batch, and its second values (a 130-bit id's; else its values again) */
+    const int64_t *v, *v2;
+    const uint8_t *ok, *ok2;
 } Write;
 
 typedef struct {
@@ -316,7 +359,8 @@ typedef struct {
     PyObject *text_tuple; /* owned: keeps ``texts`` alive */
     Text *texts;
     Py_ssize_t text_count;
-    Py_ssize_t longest; /* the room a page keeps for its next record: the writers' widest, then the longest written */
+    Py_ssize_t widest;  /* the room a page keeps for its next record: its writers' widest (a record never needs more) */
+    Py_ssize_t typical; /* the longest record written so far: what a page's first records are given room for */
     DateText dates[DATE_SLOTS];
     Batch *batch; /* where a page's records are made, a batch at a time (the GIL is held: one page at a time) */
 } Context;
@@ -602,9 +646,9 @@ static int check_writes(Context *c) {
         if ((v->lead = PyMem_Calloc(1, slot)) == NULL) return PyErr_NoMemory(), -1;
         v->lead[0] = k ? ',' : '{';
         memcpy(v->lead + 1, c->texts[w->key].s, (size_t)c->texts[w->key].n);
-        c->longest += v->lead_length + (widest > 4 ? widest : 4);
+        c->widest += v->lead_length + (widest > 4 ? widest : 4);
     }
-    c->longest += 2;
+    c->widest += 2;
     return 0;
 }
 
@@ -663,6 +707,11 @@ static PyObject *context(PyObject *self, PyObject *args) {
     if ((c->batch = PyMem_Malloc(sizeof(Batch))) == NULL) {
         PyErr_NoMemory();
         goto fail;
+    }
+    for (int k = 0; k < c->write_count; k++) {
+        Write *w = &c->writes[k];
+        const Lanes *made = &c->batch->made[w->field], *second = w->kind == W_ID130 ? &c->batch->extra[w->field] : made;
+        w->v = made->v, w->ok = made->ok, w->v2 = second->v, w->ok2 = second->ok;
     }
     PyObject *capsule = PyCapsule_New(c, CONTEXT, context_free);
     if (capsule == NULL) free_context(c);
@@ -913,9 +962,9 @@ static void write_record(const Context *c, const Batch *t, int r, Out *o) {
     if (c->write_count == 0) PUT(o, "{");
     for (int k = 0; k < c->write_count; k++) {
         const Write *w = &c->writes[k];
-        Value v = {t->made[w->field].v[r], t->made[w->field].ok[r]};
+        Value v = {w->v[r], w->ok[r] & w->ok2[r]};
         put_lead(o, w);
-        if (!v.ok || (w->kind == W_ID130 && !t->extra[w->field].ok[r])) {
+        if (!v.ok) {
             PUT(o, "null");
             continue;
         }
@@ -945,7 +994,7 @@ static void write_record(const Context *c, const Batch *t, int r, Out *o) {
             put_text(o, &c->texts[w->a + v.v]);
             break;
         default: /* W_ID130 (the context let no other writer through) */
-            put_id130(o, (uint64_t)v.v, (uint64_t)t->extra[w->field].v[r]);
+            put_id130(o, (uint64_t)v.v, (uint64_t)w->v2[r]);
             break;
         }
         if (o->failed) return;
@@ -1024,7 +1073,8 @@ static PyObject *page(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (c == NULL) return NULL;
     Indexes ix;
     if (open_indexes(args[1], &ix) < 0) return NULL;
-    Py_ssize_t size = 2 + (ix.n < 16 ? ix.n : 16) * c->longest, length = 0;
+    /* room for the page's records (its first 1,024) as long as the longest yet, and for one as wide as any */
+    Py_ssize_t size = 2 + (ix.n < 1024 ? ix.n : 1024) * c->typical + c->widest, length = 0;
     PyObject *out = PyBytes_FromStringAndSize(NULL, size);
     if (out == NULL) goto fail;
     PyBytes_AS_STRING(out)[length++] = '[';
@@ -1044,8 +1094,8 @@ static PyObject *page(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
         }
         make_batch(c, t);
         for (int r = 0; r < t->n; r++, k++) {
-            /* room for the context's estimate of a record: a hint that saves writing records twice, not relied on */
-            if (size - length < c->longest + 2 && grow(&out, &size, c->longest) < 0) goto fail;
+            /* room for a record as wide as any: the record is written once (that it fits is checked, not assumed) */
+            if (size - length < c->widest + 2 && grow(&out, &size, c->widest) < 0) goto fail;
             for (;;) {
                 char *start = PyBytes_AS_STRING(out);
                 Out o = {start + length, start + size, c->dates, 0, FINE, 0};
@@ -1061,11 +1111,11 @@ static PyObject *page(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
                     goto fail;
                 }
                 if (!o.full) {
-                    if (o.at - (start + length) > c->longest) c->longest = o.at - (start + length); /* learnt */
+                    if (o.at - (start + length) > c->typical) c->typical = o.at - (start + length); /* learnt */
                     length = o.at - start;
                     break;
                 }
-                if (grow(&out, &size, c->longest) < 0) goto fail; /* then the record again, from its start */
+                if (grow(&out, &size, c->widest) < 0) goto fail; /* then the record again, from its start */
             }
         }
         if (bad) {
