@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from mockserver.contract.checks import CHECK_NAMES, applicable_checks
 from mockserver.contract.credentials.tokens import TokenError, Tokens
+from mockserver.contract.interrupt import interruptible
 from mockserver.contract.options import FuzzOptions, selects, shard_seed
 from mockserver.contract.requests.edges import edges
 from mockserver.contract.requests.steering import steering
@@ -44,7 +45,8 @@ def run(options: FuzzOptions, progress: Progress | None = None, listener: Listen
     session = open_session(options)
     job = Job(options, result, session, progress or (lambda _text: None), listener or (lambda _event: None))
     try:
-        _run(job, started)
+        with interruptible():
+            _run(job, started)
     except KeyboardInterrupt:
         result.interrupted = True
     finally:

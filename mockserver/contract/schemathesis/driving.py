@@ -6,6 +6,7 @@ import requests
 from schemathesis.engine import StopReason, events, from_schema
 from schemathesis.schemas import BaseSchema
 
+from mockserver.contract import interrupt
 from mockserver.contract.schemathesis.curl import plain_curl
 from mockserver.contract.schemathesis.engine import BoundedEngine, probe
 from mockserver.contract.schemathesis.local_constants import without_local_constants
@@ -20,6 +21,7 @@ def fuzz(job: Tally, schema: BaseSchema) -> None:
     """Schemathesis's phases, their cases drawn from the seed alone (no local module's literals), by workers that find
     every module they execute already imported."""
     preload()
+    interrupt.check()  # (a Ctrl-C during the imports may have been dropped: CI saw it happen)
     with without_local_constants():
         _drive(job, schema)
 
@@ -34,6 +36,7 @@ def _drive(job: Tally, schema: BaseSchema) -> None:
         stream = BoundedEngine(schema, session).execute()
     try:
         for event in stream:
+            interrupt.check()
             if isinstance(event, events.Interrupted | events.EngineFinished) and result.stopped is not None:
                 continue  # the stop asked for below, not a Ctrl-C
             if isinstance(event, events.Interrupted):

@@ -16,6 +16,7 @@ from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.engine import Status, events
 from schemathesis.engine.recorder import ReproductionStep, ScenarioRecorder
 
+from mockserver.contract import interrupt
 from mockserver.contract.options import FuzzOptions, selects
 from mockserver.contract.schemathesis.curl import plain_curl
 from mockserver.contract.schemathesis.pacing import given_up
@@ -104,6 +105,7 @@ def _send_edge_requests(
     op.schema.hooks.register_hook_with_name(collect, "after_validate")
     try:
         for outcome in in_order(options.workers, senders()):
+            interrupt.check()
             sent = outcome()
             if sent is None:
                 continue
