@@ -5,22 +5,25 @@ callback or a ``__del__`` (run by a garbage collection, an import that frees obj
 ignored" and dropped: the run then went on to its end. It happened in CI: SIGINT landed in a weakref callback while a
 run imported Hypothesis's modules before its workers started, and the run was still sending 60 s later.
 
-While a run lasts (:func:`interruptible`), SIGINT also sets a flag; the run checks it between its steps
-(:func:`check`, after each edge request and engine event, before the engine starts) and raises the KeyboardInterrupt
-again from there, where nothing can drop it. A SIGINT that Python delivered raises at once, as before.
+While a run lasts (:func:`interruptible`), SIGINT also sets a flag and stops Schemathesis's engine (its workers
+stop at their next case, :func:`on_interrupt`); the run checks the flag between its steps (:func:`check`, after each
+edge request and engine event, before the engine starts) and raises the KeyboardInterrupt again from there, where
+nothing can drop it. A SIGINT that Python delivered raises at once, as before.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-__all__ = ["check", "interruptible"]
+__all__ = ["check", "interruptible", "on_interrupt"]
 
 _asked = threading.Event()
+_stops: list[Callable[[], None]] = []  # what SIGINT also calls while a run lasts
+_active = [False]  # whether a run's handler is installed
 
 
 @contextmanager
@@ -35,15 +38,27 @@ def interruptible() -> Iterator[None]:
 
     def asked(signum: int, frame: FrameType | None) -> None:
         _asked.set()
+        for stop in tuple(_stops):
+            stop()
         chained(signum, frame)
 
     _asked.clear()
     signal.signal(signal.SIGINT, asked)
+    _active[0] = True
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        _active[0] = False
         _asked.clear()
+        _stops.clear()
+
+
+def on_interrupt(stop: Callable[[], None]) -> None:
+    """Call ``stop`` too on Ctrl-C until the run ends (an engine's stop: its workers see it between cases, even
+    where the main thread's KeyboardInterrupt is dropped). Nothing where no run's handler is installed."""
+    if _active[0]:
+        _stops.append(stop)
 
 
 def check() -> None:

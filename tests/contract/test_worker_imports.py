@@ -9,22 +9,12 @@ made by a thread the runs started (``worker_imports.py``).
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.fresh import run_module
 
 
 def test_the_worker_threads_of_a_run_import_no_module(tmp_path: Path) -> None:
     out = tmp_path / "late.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.contract.worker_imports", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
+    run_module("tests.contract.worker_imports", str(out))
     assert json.loads(out.read_text(encoding="utf-8")) == []

@@ -34,6 +34,7 @@ def _drive(job: Tally, schema: BaseSchema) -> None:
         if not result.errors:  # after a failed survey the probes would most likely wait out their timeouts too
             probe(schema, session)
         stream = BoundedEngine(schema, session).execute()
+    interrupt.on_interrupt(stream.stop)  # workers stop at their next case, even if the KeyboardInterrupt is lost
     try:
         for event in stream:
             interrupt.check()
