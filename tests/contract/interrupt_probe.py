@@ -16,6 +16,9 @@ from typing import Any
 
 DROPPED: list[Any] = []
 sys.unraisablehook = DROPPED.append
+# Ctrl-C as a terminal delivers it: a process started in the background by a shell without job control (a CI
+# script's `cmd &`) inherits SIGINT ignored, and Python then leaves it so.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def dropped_ctrl_c() -> bool:

@@ -173,6 +173,10 @@ def test_ctrl_c_writes_the_reports_and_says_interrupted(tmp_path: Path) -> None:
     with Target(hostile.hang, good=10**6, delay=0.1) as target:
         process = subprocess.Popen(
             [
+                # SIGINT at its default, as a terminal gives it: started in the background by a shell without job
+                # control (a CI script's `cmd &`), the process would inherit it ignored, and Ctrl-C would do nothing
+                "env",
+                "--default-signal=INT",
                 MOCKSERVER,
                 "fuzz",
                 "--api",

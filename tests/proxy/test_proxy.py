@@ -318,8 +318,10 @@ def test_real_proxy_in_front_of_the_real_mock(
 
 
 def test_real_proxy_with_an_unreachable_upstream(proxy_process: Callable[..., tuple[str, Path]]) -> None:
-    base, log = proxy_process("--api", "events", "--upstream", f"http://127.0.0.1:{free_port()}")
-    response = httpx.get(f"{base}/events", params=events_params(), headers=AUTH, timeout=10, trust_env=False)
+    with socket.socket() as refusing:  # bound, never listening: connections refused, and no one else gets the port
+        refusing.bind(("127.0.0.1", 0))  # (a port only found free could be the proxy's own next: it failed so once)
+        base, log = proxy_process("--api", "events", "--upstream", f"http://127.0.0.1:{refusing.getsockname()[1]}")
+        response = httpx.get(f"{base}/events", params=events_params(), headers=AUTH, timeout=10, trust_env=False)
     assert response.status_code == 502 and response.headers["content-type"] == "application/problem+json"
     assert "ConnectError" in response.json()["detail"]
     assert "Traceback" not in log.read_text()
