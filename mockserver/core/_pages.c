@@ -93,27 +93,6 @@ static inline int64_t shifted(Out *o, int64_t a, int64_t b, int64_t unit) {
     return sum;
 }
 
-/* The decimal digits of ``u``, last first, into ``digits`` (20 hold any uint64); how many. */
-static inline int digits_of(uint64_t u, char digits[20]) {
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    return n;
-}
-
-
-/* ``f"{v:0{width}d}"`` of a non-negative integer. */
-static void put_padded(Out *o, int64_t v, int width) {
-    char digits[20];
-    int n = digits_of((uint64_t)v, digits);
-    if (!room(o, (size_t)(n < width ? width : n))) return;
-    for (int k = n; k < width; k++) *o->at++ = '0';
-    while (n) *o->at++ = digits[--n];
-}
-
-
 /* "00" to "99", for two digits at a time. */
 static const char PAIRS[] =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
@@ -138,23 +117,37 @@ static inline int decimal_length(uint64_t u) {
     return t + 1 - (w < POW10[t]);
 }
 
-/* ``str(v)`` of an integer: its length first, then two digits at a time from the last. */
+/* The decimal digits of ``u`` (``decimal_length(u)`` of them), written to end at ``end``, two at a time from the
+ * last. */
+static inline void digits_before(char *end, uint64_t u) {
+    while (u >= 100) {
+        end -= 2;
+        memcpy(end, PAIRS + 2 * (u % 100), 2);
+        u /= 100;
+    }
+    if (u >= 10)
+        memcpy(end - 2, PAIRS + 2 * u, 2);
+    else
+        end[-1] = (char)('0' + u);
+}
+
+/* ``str(v)`` of an integer. */
 static void put_int(Out *o, int64_t v) {
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     int n = decimal_length(u);
     if (!room(o, (size_t)n + (v < 0))) return;
     if (v < 0) *o->at++ = '-';
-    char *s = o->at + n;
-    o->at = s;
-    while (u >= 100) {
-        s -= 2;
-        memcpy(s, PAIRS + 2 * (u % 100), 2);
-        u /= 100;
-    }
-    if (u >= 10)
-        memcpy(s - 2, PAIRS + 2 * u, 2);
-    else
-        s[-1] = (char)('0' + u);
+    o->at += n;
+    digits_before(o->at, u);
+}
+
+/* ``f"{v:0{width}d}"`` of a non-negative integer. */
+static void put_padded(Out *o, int64_t v, int width) {
+    int n = decimal_length((uint64_t)v), wide = n < width ? width : n;
+    if (!room(o, (size_t)wide)) return;
+    memset(o->at, '0', (size_t)(wide - n));
+    o->at += wide;
+    digits_before(o->at, (uint64_t)v);
 }
 
 /* ``_date_text(days) + "T"``: H. Hinnant's civil_from_days, as instants._civil_from_days (floor divisions). */
