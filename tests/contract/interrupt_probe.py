@@ -20,6 +20,14 @@ sys.unraisablehook = DROPPED.append
 # script's `cmd &`) inherits SIGINT ignored, and Python then leaves it so.
 signal.signal(signal.SIGINT, signal.default_int_handler)
 
+from mockserver.contract import interrupt  # noqa: E402  (imported once the hook and the handler are set)
+
+
+def handler_runs() -> None:
+    """A loop: Python runs a pending signal's handler at a backward jump, so here."""
+    for _ in range(1000):
+        pass
+
 
 def dropped_ctrl_c() -> bool:
     """Send SIGINT from inside a weakref callback; whether Python dropped its KeyboardInterrupt there."""
@@ -29,8 +37,7 @@ def dropped_ctrl_c() -> bool:
 
     def callback(_ref: object) -> None:
         os.kill(os.getpid(), signal.SIGINT)
-        for _ in range(1000):  # Python's handler runs here, at a backward jump: its exception dies with the callback
-            pass
+        handler_runs()  # inside the callback: its exception dies with it
 
     before = len(DROPPED)
     thing = Thing()
@@ -40,8 +47,6 @@ def dropped_ctrl_c() -> bool:
 
 
 def raises_interrupt() -> bool:
-    from mockserver.contract import interrupt  # noqa: PLC0415  (after the hook is set)
-
     try:
         interrupt.check()
     except KeyboardInterrupt:
@@ -50,8 +55,6 @@ def raises_interrupt() -> bool:
 
 
 def main(case: str) -> dict[str, Any]:
-    from mockserver.contract import interrupt  # noqa: PLC0415
-
     if case == "check":  # a dropped Ctrl-C during a run is raised again by the next check
         with interrupt.interruptible():
             return {"dropped": dropped_ctrl_c(), "raised": raises_interrupt()}
@@ -70,8 +73,7 @@ def main(case: str) -> dict[str, Any]:
             interrupt.on_interrupt(lambda: called.append(1))
             try:
                 os.kill(os.getpid(), signal.SIGINT)
-                for _ in range(1000):
-                    pass
+                handler_runs()
                 raised = False
             except KeyboardInterrupt:
                 raised = True
