@@ -31,6 +31,8 @@ from bench.run import BIN, LOAD_CORE, running
 
 REDIS_PORT = 18640
 TARGETS = {"embedded --workers 2": 0.02, "redis": 0.05}  # points above the in-process journal's cost
+REFERENCE = "in-process (one process)"
+STORES = {"in-process": REFERENCE, "embedded": "embedded --workers 2", "redis": "redis"}  # --stores -> name
 PUTS = 50
 
 
@@ -84,11 +86,42 @@ def servers_on(servers: list[list[str]], ports: list[int]) -> Iterator[None]:
         yield
 
 
+def _stores(text: str) -> list[str]:
+    """``--stores``: a comma-separated choice among ``STORES`` (in their order, whatever the order given)."""
+    chosen = {part.strip() for part in text.split(",") if part.strip()}
+    unknown = chosen - STORES.keys()
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"choose among {', '.join(STORES)} (comma-separated), not {text!r}")
+    return [STORES[key] for key in STORES if key in chosen]
+
+
+def _verdicts(costs: dict[str, dict[str, float]], cpu_costs: dict[str, dict[str, float]]) -> None:
+    """Each store's cost in points above the in-process journal's, by throughput and by CPU per request."""
+    for measured, figures in (("throughput", costs), ("server CPU per request", cpu_costs)):
+        base = figures[REFERENCE]
+        for name, target in TARGETS.items():
+            for api, cost in figures.get(name, {}).items():
+                points = 100 * (cost - base[api])
+                verdict = "met" if points <= 100 * target else "missed"
+                print(
+                    f"  {name}, {api} ({measured}): cost {100 * cost:.1f} % against {100 * base[api]:.1f} % "
+                    f"in-process: {points:+.1f} points (target ≤ +{100 * target:.0f}: {verdict})"
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=6, help="fresh pairs of server processes per store")
     parser.add_argument("--pairs", type=int, default=2, help="alternated pairs of runs per API and round")
     parser.add_argument("--seconds", type=int, default=2, help="seconds per run")
+    parser.add_argument(
+        "--stores",
+        type=_stores,
+        default=list(STORES.values()),
+        help=f"which stores to measure, comma-separated among {', '.join(STORES)} (default: all; the points "
+        "above the in-process journal are printed when in-process is among them)",
+    )
+    parser.add_argument("--no-propagation", action="store_true", help="skip the time from a PUT to every process")
     args = parser.parse_args()
     token = subprocess.run([str(BIN / "mockserver"), "token"], capture_output=True, text=True, check=True).stdout
     token = token.strip()
@@ -96,28 +129,25 @@ def main() -> None:
     cpu_costs: dict[str, dict[str, float]] = {}
     with redis_server() as url:
         stores = {
-            "in-process (one process)": ([], ["--journal", "0"]),
+            REFERENCE: ([], ["--journal", "0"]),
             "embedded --workers 2": (["--workers", "2"], ["--workers", "2", "--journal", "0"]),
             "redis": (["--state", url], ["--journal", "0"]),
         }
-        for name, (on, off) in stores.items():
+        for name in args.stores:
+            on, off = stores[name]
             print(f"{name}: journal on against --journal 0, never-repeating stream")
             found = measure(args, token, off, on)
             costs[name] = {api: 1 - f["ratio"] for api, f in found.items()}
             cpu_costs[name] = {api: 1 - f["cpu_ratio"] for api, f in found.items()}
-        for measured, figures in (("throughput", costs), ("server CPU per request", cpu_costs)):
-            base = figures["in-process (one process)"]
-            for name, target in TARGETS.items():
-                for api, cost in figures[name].items():
-                    points = 100 * (cost - base[api])
-                    verdict = "met" if points <= 100 * target else "missed"
-                    print(
-                        f"  {name}, {api} ({measured}): cost {100 * cost:.1f} % against {100 * base[api]:.1f} % "
-                        f"in-process: {points:+.1f} points (target ≤ +{100 * target:.0f}: {verdict})"
-                    )
+        if REFERENCE in costs:
+            _verdicts(costs, cpu_costs)
+        if args.no_propagation:
+            return
         print("the time from a PUT to every process applying it")
-        propagation("embedded --workers 2", [["--workers", "2"]], token)
-        propagation("redis, two servers", [["--state", url], ["--state", url, "--workers", "2"]], token)
+        if "embedded --workers 2" in args.stores:
+            propagation("embedded --workers 2", [["--workers", "2"]], token)
+        if "redis" in args.stores:
+            propagation("redis, two servers", [["--state", url], ["--state", url, "--workers", "2"]], token)
 
 
 if __name__ == "__main__":

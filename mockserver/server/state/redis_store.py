@@ -48,7 +48,10 @@ __all__ = ["RedisState"]
 
 logger = logging.getLogger("mockserver.state")
 
-FLUSH_S = 0.02  # a finished entry reaches the stream within about this
+# A finished entry reaches the stream within about this (a read does not wait for it: it has every replica flush
+# first). Each flush costs the state's thread a wake-up, a script call and the GIL taken back a few times, whatever
+# its batch, so flushes are kept few (what that saves: bench/RESULTS.md).
+FLUSH_S = 0.1
 HEARTBEAT_S = 1.0
 REPLICA_TTL_S = 3.0  # a replica silent this long is gone
 WAIT_S = 2.0  # a read or a PUT waits this long for the replicas, then answers 503
