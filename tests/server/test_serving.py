@@ -14,7 +14,7 @@ import httpx
 import orjson
 
 from tests.support.data import EVENTS, events_params
-from tests.support.servers import ServerProcess
+from tests.support.servers import ServerProcess, past_crash_loop
 from tests.support.tokens import AUTH
 
 
@@ -53,8 +53,10 @@ def test_workers_share_the_data_built_once(serve_process: Callable[..., ServerPr
 
 def test_a_worker_that_dies_is_replaced(serve_process: Callable[..., ServerProcess]) -> None:
     server = serve_process("--seed", "9", "--count", "300", "--workers", "2")
+    forked = time.monotonic()  # (the workers were forked before it answered)
     before = _bodies(server.base, 1)
     victim = min(_worker_pids(server.base))
+    past_crash_loop(forked)
     os.kill(victim, signal.SIGKILL)
     for _ in range(200):  # bounded wait for the replacement (polled, not timed)
         pids = _worker_pids(server.base, 20)

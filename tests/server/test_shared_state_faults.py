@@ -22,7 +22,7 @@ import pytest
 
 from tests.support.data import EVENTS, events_params
 from tests.support.redis import RedisServer, redis_server
-from tests.support.servers import ServerProcess, free_port, start_server
+from tests.support.servers import ServerProcess, free_port, past_crash_loop, start_server
 from tests.support.tokens import AUTH
 
 SERVED = ("--count", "200", "--api", "events")
@@ -129,6 +129,7 @@ def test_redis_lost_and_back_under_load(store: RedisServer, replicas: list[Serve
 def test_a_worker_killed_takes_no_other_worker_s_entries_with_it(tmp_path: Path) -> None:
     """The embedded store: each worker's journal lives in the worker."""
     server = start_server(tmp_path, "--workers", "2", *SERVED)
+    forked = time.monotonic()  # (the workers were forked before it answered)
     try:
         with ThreadPoolExecutor(8) as pool:  # fresh connections, concurrently: both workers answer some
             list(pool.map(lambda _: _events(server.base), range(40)))
@@ -136,6 +137,7 @@ def test_a_worker_killed_takes_no_other_worker_s_entries_with_it(tmp_path: Path)
         pids = {e["pid"] for e in entries}
         assert len(pids) == 2
         victim = entries[0]["pid"]
+        past_crash_loop(forked)
         os.kill(victim, signal.SIGKILL)
         others = {e["id"] for e in entries if e["pid"] != victim}
         assert {e["id"] for e in _journal(server.base)} == others and others

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["Serve", "ServerProcess", "free_port", "start_server"]
+from mockserver.server.workers import CRASH_LOOP_S
+
+__all__ = ["Serve", "ServerProcess", "free_port", "past_crash_loop", "start_server"]
 
 Serve = Callable[..., str]
 
@@ -68,3 +70,9 @@ def start_server(directory: Path, *args: str, port: int | None = None) -> Server
             time.sleep(0.05)
     server.stop()
     raise AssertionError("the server did not become healthy")
+
+
+def past_crash_loop(forked: float) -> None:
+    """Wait until workers forked by ``forked`` (a ``time.monotonic()`` reading) have lived CRASH_LOOP_S: one killed
+    sooner stops the whole server (the supervisor takes it for a crash loop)."""
+    time.sleep(max(0.0, forked + CRASH_LOOP_S + 0.2 - time.monotonic()))
