@@ -40,14 +40,19 @@ def _quartiles(values: list[float]) -> tuple[float, float]:
     return q1, q3
 
 
-def cpu_seconds(pid: int) -> float:
-    """The CPU time (user and system) of a process and of its children so far (a supervisor and its workers)."""
+def family(pid: int) -> list[int]:
+    """A process and its children (a supervisor and its workers)."""
     pids = [pid]
     for task in os.listdir(f"/proc/{pid}/task"):
         with open(f"/proc/{pid}/task/{task}/children") as children:
             pids += [int(child) for child in children.read().split()]
+    return pids
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) of a process and of its children so far (a supervisor and its workers)."""
     total = 0
-    for each in pids:
+    for each in family(pid):
         try:
             with open(f"/proc/{each}/stat") as stat:
                 fields = stat.read().rpartition(")")[2].split()

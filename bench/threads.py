@@ -20,7 +20,7 @@ import subprocess
 from contextlib import ExitStack
 from pathlib import Path
 
-from bench.journal import STREAM
+from bench.journal import STREAM, family
 from bench.run import APIS, BIN, running, wrk
 from bench.state import redis_server
 
@@ -29,11 +29,8 @@ PORT = 18680
 
 def _run_ns(pid: int) -> dict[tuple[int, int], int]:
     """Each thread of ``pid`` and of its children -> its run time so far (ns)."""
-    pids = [pid]
-    for task in os.listdir(f"/proc/{pid}/task"):
-        pids += [int(child) for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
     found = {}
-    for each in pids:
+    for each in family(pid):
         for task in os.listdir(f"/proc/{each}/task"):
             try:
                 found[(each, int(task))] = int(Path(f"/proc/{each}/task/{task}/schedstat").read_text().split()[0])
