@@ -30,9 +30,9 @@ from bench.journal import measure
 from bench.run import BIN, LOAD_CORE, running
 
 REDIS_PORT = 18640
-TARGETS = {"embedded --workers 2": 0.02, "redis": 0.05}  # points above the in-process journal's cost
-REFERENCE = "in-process (one process)"
-STORES = {"in-process": REFERENCE, "embedded": "embedded --workers 2", "redis": "redis"}  # --stores -> name
+REFERENCE, EMBEDDED, REDIS = "in-process (one process)", "embedded --workers 2", "redis"  # how each store is named
+TARGETS = {EMBEDDED: 0.02, REDIS: 0.05}  # points above the in-process journal's cost
+STORES = {"in-process": REFERENCE, "embedded": EMBEDDED, "redis": REDIS}  # --stores -> name
 PUTS = 50
 
 
@@ -130,8 +130,8 @@ def main() -> None:
     with redis_server() as url:
         stores = {
             REFERENCE: ([], ["--journal", "0"]),
-            "embedded --workers 2": (["--workers", "2"], ["--workers", "2", "--journal", "0"]),
-            "redis": (["--state", url], ["--journal", "0"]),
+            EMBEDDED: (["--workers", "2"], ["--workers", "2", "--journal", "0"]),
+            REDIS: (["--state", url], ["--journal", "0"]),
         }
         for name in args.stores:
             on, off = stores[name]
@@ -144,9 +144,9 @@ def main() -> None:
         if args.no_propagation:
             return
         print("the time from a PUT to every process applying it")
-        if "embedded --workers 2" in args.stores:
-            propagation("embedded --workers 2", [["--workers", "2"]], token)
-        if "redis" in args.stores:
+        if EMBEDDED in args.stores:
+            propagation(EMBEDDED, [["--workers", "2"]], token)
+        if REDIS in args.stores:
             propagation("redis, two servers", [["--state", url], ["--state", url, "--workers", "2"]], token)
 
 
