@@ -4,6 +4,8 @@ embedded store's journal ids, ``mockserver/core/_words.c``) into the package, fo
 and for editable installs alike (setuptools' ``build_ext`` finds the compiler and the flags Python was built
 with). They are a speed-up: each has a Python twin (``mockserver/core/native.py``), so where they cannot be compiled
 (no compiler, no Python headers) the build goes on without them, says so in one line, and makes a pure-Python wheel.
+The modules an earlier build left beside the sources are removed first: an editable install whose build fails runs
+the twins, never the old C against the new Python.
 """
 
 from __future__ import annotations
@@ -43,10 +45,12 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # (generic
             build.build_temp = str(root / "build" / f"temp.{sys.implementation.cache_tag}")  # one per Python
             build.ensure_finalized()
             outputs = [Path(build.get_ext_fullpath(e.name)).resolve() for e in extensions]
+            _remove(outputs)  # a build that fails leaves no module of an earlier one for an editable install to import
             try:
                 with contextlib.redirect_stderr(log), contextlib.redirect_stdout(log):
                     build.run()
             except (CCompilerError, BaseError, OSError) as error:
+                _remove(outputs)  # (all or none: the ones built before the failure too)
                 compiler = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
                 reason = (
                     f"{compiler} failed: no working compiler or no Python headers"
@@ -61,3 +65,8 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # (generic
         build_data["artifacts"].extend(f"/{path.relative_to(root).as_posix()}" for path in outputs)
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)

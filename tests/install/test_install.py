@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import subprocess
 import sys
+import sysconfig
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -26,6 +28,7 @@ from tests.support.tokens import AUTH
 ROOT = Path(__file__).resolve().parents[2]
 USERS_OWN = {"pytest": "8.4.0", "hypothesis": "6.130.12"}  # supported (the lower bounds), not the lock's
 REQUESTS = 2000  # per API
+NATIVE = ("_bands", "_splitmix", "_pages", "_words")  # the compiled modules
 
 
 def _run(*args: str | Path, env: dict[str, str] | None = None) -> str:
@@ -69,12 +72,35 @@ def compiled(dist: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) ->
 
 def test_the_wheel_holds_the_compiled_modules(dist: dict[str, Path]) -> None:
     listing = _run(sys.executable, "-m", "zipfile", "-l", dist["wheel"])
-    assert [m for m in ("_bands", "_splitmix", "_pages", "_words") if f"{m}.cpython-" in listing] == [
-        "_bands",
-        "_splitmix",
-        "_pages",
-        "_words",
-    ]
+    assert [m for m in NATIVE if f"{m}.cpython-" in listing] == list(NATIVE)
+
+
+def test_an_editable_install_that_cannot_compile_leaves_no_earlier_build_to_import(tmp_path: Path) -> None:
+    """The tree built once, then installed again where nothing compiles: the modules of the first build are gone
+    (else the editable install would run the old C against the new Python), and the twins run."""
+    tree = tmp_path / "tree"
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, tracked.decode().split("\0")):
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, tree / name)
+    bin = _venv(tmp_path / "venv")
+    compiled = f"mockserver/core/_*{sysconfig.get_config_var('EXT_SUFFIX')}"
+    _run(bin / "pip", "install", "--quiet", "--no-deps", "-e", tree, env=_clean_env())
+    assert len(list(tree.glob(compiled))) == len(NATIVE)
+    _run(bin / "pip", "install", "--quiet", "--no-deps", "-e", tree, env=_clean_env(CC="/bin/false"))
+    assert list(tree.glob(compiled)) == []
+    which = (
+        "import sys; from mockserver.core import native; [*map(native.built, sys.argv[1:])]; print(native.summary())"
+    )
+    said = subprocess.run(
+        [bin / "python", "-c", which, *(f"mockserver.core.{m}" for m in NATIVE)],
+        cwd=tmp_path,  # (not the repository's root, whose package -c would import first)
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert said.startswith(f"pure Python for {', '.join(sorted(NATIVE))} (native code not compiled at install)")
 
 
 def test_an_install_keeps_the_user_s_supported_pytest_and_hypothesis(pure: Path) -> None:
