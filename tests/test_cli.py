@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -50,6 +51,44 @@ def test_bad_command_lines_are_one_line(args: list[str], message: str) -> None:
     assert result.returncode != 0
     assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# Holds the import of click (the command line's first) until a SIGINT: the file named by $HOLD_READY says it is held.
+_HOLD_IMPORT = """
+import importlib.abc, os, pathlib, time, sys
+class Hold(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "click":
+            pathlib.Path(os.environ["HOLD_READY"]).touch()
+            time.sleep(120)
+sys.meta_path.insert(0, Hold())
+"""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param([str(Path(sys.executable).with_name("mockserver"))], id="script"),
+        pytest.param([sys.executable, "-m", "mockserver"], id="python-m"),
+    ],
+)
+def test_ctrl_c_while_the_command_line_loads_exits_130_without_a_traceback(tmp_path: Path, command: list[str]) -> None:
+    (tmp_path / "sitecustomize.py").write_text(_HOLD_IMPORT)
+    ready = tmp_path / "held"
+    path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path, "HOLD_READY": str(ready)}
+    process = subprocess.Popen([*command, "--version"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert ready.exists(), "the import of click was never reached"
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130, err.decode()
+    assert err.decode() == "" and out.decode() == ""
 
 
 def test_busy_port_is_one_line() -> None:
