@@ -35,7 +35,7 @@ TARGET = 0.05  # the journal's cost may be at most this share of the throughput
 PORTS = {"on": 18611, "off": 18612}
 
 
-def _quartiles(values: list[float]) -> tuple[float, float]:
+def quartiles(values: list[float]) -> tuple[float, float]:
     q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
     return q1, q3
 
@@ -113,7 +113,7 @@ def measure(
     for api, runs in rates.items():
         ratios = [on / off for on, off in zip(runs["on"], runs["off"], strict=True)]
         ratio = statistics.median(ratios)
-        low, high = _quartiles(ratios)
+        low, high = quartiles(ratios)
         spread = {k: f"{min(v):,.0f}–{max(v):,.0f}" for k, v in runs.items()}
         print(
             f"  {api}: on {statistics.median(runs['on']):,.0f} req/s ({spread['on']}), "
@@ -121,7 +121,7 @@ def measure(
             f"on ÷ off: median {ratio:.3f} (quartiles {low:.3f}–{high:.3f})"
         )
         costs = [on / off for on, off in zip(cpu[api]["on"], cpu[api]["off"], strict=True)]
-        cost_low, cost_high = _quartiles(costs)
+        cost_low, cost_high = quartiles(costs)
         print(
             f"    server CPU per request: on {statistics.median(cpu[api]['on']):.1f} µs, off "
             f"{statistics.median(cpu[api]['off']):.1f} µs; paired on ÷ off: median {statistics.median(costs):.3f} "
