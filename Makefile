@@ -11,7 +11,8 @@ REDOCLY := npx --yes @redocly/cli@2.77.0
 # (mockserver/core/_pages.c, mockserver/core/_bands.c, mockserver/core/_splitmix.c, mockserver/core/_words.c, compiled
 # by hatch_build.py): development and CI run them, so a compiler and Python's headers are installed. The exact versions
 # are requirements.lock's.
-$(STAMP): pyproject.toml requirements.lock hatch_build.py mockserver/core/_pages.c mockserver/core/_bands.c mockserver/core/_splitmix.c mockserver/core/splitmix64.h mockserver/core/_words.c
+$(STAMP): pyproject.toml requirements.lock hatch_build.py mockserver/core/_pages.c mockserver/core/_bands.c mockserver/core/_splitmix.c mockserver/core/splitmix64.h mockserver/core/_words.c \
+  mockserver/core/kernels.py mockserver/core/sequences.py mockserver/core/fields.py $(wildcard mockserver/apis/fields/*.py)
 	command -v cc >/dev/null || (apt-get update -qq && apt-get install -y -qq gcc libc6-dev)
 	$(PYTHON) -c 'import pathlib, sys, sysconfig; sys.exit(not pathlib.Path(sysconfig.get_paths()["include"], "Python.h").exists())' \
 	  || (apt-get update -qq && apt-get install -y -qq python3-dev)
@@ -108,7 +109,7 @@ check: install lint-spec
 	$(BIN)/lint-imports
 
 # The C modules under AddressSanitizer and UndefinedBehaviorSanitizer (no -fwrapv: a signed overflow is an error),
-# built into a scratch directory (never the tree's .so files), then their tests and a Hypothesis fuzz of every entry
+# built into a scratch directory (never the tree's .so files) with the shipped tables' kernels, then their tests and a Hypothesis fuzz of every entry
 # point against its Python twin (tests/native) on that build: tests.native.sanitized imports the four from there.
 # Python is not built with ASan, so its runtime is preloaded; leaks are not checked (the interpreter's own). What the C
 # writes to and reads in bulk (numpy arrays, pages, contexts, packed pools) is malloc's, which ASan watches; Python's
@@ -120,12 +121,13 @@ NATIVE_CFLAGS := -std=c11 -Wall -Werror -O1 -g -fno-omit-frame-pointer -fPIC -sh
 NATIVE_TESTS := tests/native tests/core/test_bands.py tests/core/test_draws.py tests/core/test_words.py tests/apis/test_page_render.py
 check-native: install
 	rm -rf $(NATIVE_BUILD)
+	$(BIN)/python -m mockserver.core.kernels $(NATIVE_BUILD)/generated/_pages_kernels.h mockserver.apis.fields tests.native.kernels
 	@set -e; include=$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["include"])'); \
 	suffix=$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))'); \
 	for module in core/_pages core/_bands core/_splitmix core/_words; do \
 	  mkdir -p $(NATIVE_BUILD)/$$(dirname $$module); \
 	  echo "cc $(NATIVE_CFLAGS) mockserver/$$module.c"; \
-	  $(CC) $(NATIVE_CFLAGS) -I$$include mockserver/$$module.c -o $(NATIVE_BUILD)/$$module$$suffix; done
+	  $(CC) $(NATIVE_CFLAGS) -I$$include -I$(NATIVE_BUILD)/generated mockserver/$$module.c -o $(NATIVE_BUILD)/$$module$$suffix; done
 	LD_PRELOAD=$$($(CC) -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1 PYTHONMALLOC=$(NATIVE_PYTHONMALLOC) NATIVE_BUILD=$(NATIVE_BUILD) \
 	  $(BIN)/python -m pytest -p tests.native.sanitized -p no:cacheprovider --capture=sys -q $(NATIVE_TESTS)

@@ -4,8 +4,10 @@ embedded store's journal ids, ``mockserver/core/_words.c``) into the package, fo
 and for editable installs alike (setuptools' ``build_ext`` finds the compiler and the flags Python was built
 with). They are a speed-up: each has a Python twin (``mockserver/core/native.py``), so where they cannot be compiled
 (no compiler, no Python headers) the build goes on without them, says so in one line, and makes a pure-Python wheel.
-The modules an earlier build left beside the sources are removed first: an editable install whose build fails runs
-the twins, never the old C against the new Python.
+The record writer's kernels for the shipped tables (``mockserver/core/kernels.py``) are generated first, from the
+tables' fields, into ``build/generated`` (where that fails, the writer interprets every table: a warning, not an
+error). The modules an earlier build left beside the sources are removed before it compiles: an editable install
+whose build fails runs the twins, never the old C against the new Python.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import subprocess
 import sys
 import sysconfig
 from pathlib import Path
@@ -23,6 +26,7 @@ from setuptools import Distribution, Extension
 from setuptools.errors import BaseError, CCompilerError
 
 MODULES = ("core._pages", "core._bands", "core._splitmix", "core._words")
+KERNELS = Path("build") / "generated" / "_pages_kernels.h"  # the shipped tables' kernels, included by _pages.c
 
 
 class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # (generic in hatchling)
@@ -33,9 +37,16 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # (generic
                 f"mockserver.{module}",
                 sources=[f"mockserver/{module.replace('.', '/')}.c"],
                 extra_compile_args=["-std=c11", "-Wall"],  # and the optimisation Python was built with
+                include_dirs=[str(KERNELS.parent)],
             )
             for module in MODULES
         ]
+        why = _kernels(root)
+        if why:
+            self.app.display_warning(
+                f"mockserver: the shipped tables' kernels were not generated ({why}); the native writer runs "
+                "every table on its interpreter (the same bytes, more slowly)"
+            )
         dist = Distribution({"name": "mockserver", "ext_modules": extensions, "script_name": "hatch_build.py"})
         log = io.StringIO()
         with contextlib.chdir(root):  # the sources and the in-place outputs are relative to the project
@@ -65,6 +76,19 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # (generic
         build_data["artifacts"].extend(f"/{path.relative_to(root).as_posix()}" for path in outputs)
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
+
+
+def _kernels(root: Path) -> str | None:
+    """Write the kernels' header from the tables' fields (``core/kernels.py``, run on the source tree with the
+    standard library alone: the package's dependencies are not installed yet); why not, if it fails."""
+    header = root / KERNELS
+    header.unlink(missing_ok=True)  # (never a header of an earlier build)
+    command = [sys.executable, "-m", "mockserver.core.kernels", str(header), "mockserver.apis.fields"]
+    env = {**os.environ, "PYTHONPATH": str(root)}  # the tree's package, first
+    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        return ((done.stderr.strip().splitlines() or ["it failed"])[-1])[:200]
+    return None
 
 
 def _remove(paths: list[Path]) -> None:

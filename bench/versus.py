@@ -2,7 +2,8 @@
 
 ``python -m bench.versus REV`` checks out REV and ``--this`` (HEAD by default) in temporary git worktrees, the latter
 twice (the control: two identical builds), compiles each tree's C modules in place (every ``mockserver/**/_*.c``,
-with the compiler and flags Python was built with, as setuptools does; ``mockserver/core`` on the include path), then
+with the compiler and flags Python was built with, as setuptools does; ``mockserver/core`` on the include path, and
+the shipped tables' kernels generated first where the revision has them, as its build does), then
 runs ``bench.inprocess`` (this checkout's, on each tree's package and spec) in ``--rounds`` rounds, the order of the
 three trees rotated every round so that a drift of the machine falls on each.
 
@@ -64,6 +65,11 @@ def compile_in_place(tree: Path) -> list[str]:
         f"-I{sysconfig.get_paths()['include']}",
         "-Imockserver/core",
     ]
+    if (tree / "mockserver/core/kernels.py").exists():  # (a revision whose build generates the tables' kernels)
+        generate = [sys.executable, "-m", "mockserver.core.kernels", "build/generated/_pages_kernels.h"]
+        env = {**os.environ, "PYTHONPATH": str(tree)}
+        subprocess.run([*generate, "mockserver.apis.fields"], cwd=tree, env=env, check=True)
+        command.append("-Ibuild/generated")
     built = []
     for source in sorted(tree.glob("mockserver/**/_*.c")):
         relative = source.relative_to(tree)

@@ -6,10 +6,15 @@
  * operations are the node kinds of ``core/fields.py`` (and a few fusions of them), and a writer per field (integer,
  * boolean, instant, a pick of a text pool, a UUID, one of a few constants, a 130-bit id). Adding a field, or an API,
  * changes no C. A page's records are made a batch of up to 64 at a time, each operation run over the whole batch (one
- * dispatch per operation and batch, and the batch's column reads overlap), then written one by one.
+ * dispatch per operation and batch, and the batch's column reads overlap), then written one by one. For the tables
+ * the package ships, the build generates a kernel per table (``core/kernels.py`` writes ``_pages_kernels.h`` from the
+ * tables' fields): the same sequences as straight-line C, one pass over the batch's records with every field in
+ * locals. A context runs a kernel only when its verified program has exactly the kernel's shape (``kernel_of``);
+ * without the header (a build that could not generate it) every table runs on the interpreter.
  *
  *   context(count, columns, record_key, seed, keys, code, fields, writes, pools, texts) -> context
  *   page(context, indexes) -> bytes (the JSON array of the records)
+ *   kernel(context) -> the name of the kernel that makes its batches, or None (the interpreter does)
  *   OPS, WRITERS: the names of the operations and writers, in the order of their codes (the compiler reads them)
  *
  * ``count``: the records; ``columns``: a tuple of 1-D contiguous columns of ``count`` signed integers (1, 2, 4 or 8
@@ -356,6 +361,7 @@ typedef struct {
     Py_ssize_t typical; /* the longest record written so far: what a page's first records are given room for */
     DateText dates[DATE_SLOTS];
     Batch *batch; /* where a page's records are made, a batch at a time (the GIL is held: one page at a time) */
+    int kernel;   /* the generated kernel that makes the batches (its place in KERNELS), or -1: the interpreter */
 } Context;
 
 /* A batch: up to BATCH records of a page made together, field by field, each operation of a field's sequences run
@@ -645,6 +651,8 @@ static int check_writes(Context *c) {
     return 0;
 }
 
+static int kernel_of(const Context *c);
+
 static PyObject *context(PyObject *self, PyObject *args) {
     PyObject *columns, *keys, *code, *fields, *writes, *pools, *texts;
     Py_ssize_t count;
@@ -706,6 +714,7 @@ static PyObject *context(PyObject *self, PyObject *args) {
         const Lanes *made = &c->batch->made[w->field], *second = w->kind == W_ID130 ? &c->batch->extra[w->field] : made;
         w->v = made->v, w->ok = made->ok, w->v2 = second->v, w->ok2 = second->ok;
     }
+    c->kernel = kernel_of(c);
     PyObject *capsule = PyCapsule_New(c, CONTEXT, context_free);
     if (capsule == NULL) free_context(c);
     return capsule;
@@ -927,6 +936,65 @@ static void make_batch(const Context *c, Batch *t) {
     }
 }
 
+/* --- Generated kernels ------------------------------------------------------------------------------------------- */
+
+/* A shipped table's make phase as straight-line C (``core/kernels.py`` writes them at build time, from the tables'
+ * fields): one pass over the batch's records computing every field in locals, what ``make_batch`` computes. Used for
+ * a verified program of exactly its shape: the same field count, code length, field starts, operation at each place
+ * and structural operands (``shape``: pairs of a place and its value); it reads every other operand from the code. */
+typedef struct {
+    const char *name;
+    int field_count;
+    Py_ssize_t code_length;
+    const int32_t *starts; /* 3 per field, as ``fields`` gives them */
+    const int64_t (*shape)[2];
+    int shape_count;
+    void (*make)(const Context *, Batch *);
+} Kernel;
+
+/* ``a + b * unit``, or 0 with ``*fault`` set when it leaves int64 (``lane_shifted`` for one record). */
+static inline int64_t checked(int *fault, int64_t a, int64_t b, int64_t unit) {
+    int64_t product, sum;
+    if (__builtin_mul_overflow(b, unit, &product) || __builtin_add_overflow(a, product, &sum)) {
+        *fault = 1;
+        return 0;
+    }
+    return sum;
+}
+
+static inline int64_t max64(int64_t a, int64_t b) { return b > a ? b : a; }
+
+#if defined(__has_include)
+#if __has_include("_pages_kernels.h")
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-variable"
+#include "_pages_kernels.h"
+#pragma GCC diagnostic pop
+#endif
+#endif
+#ifndef KERNEL_COUNT
+#define KERNEL_COUNT 0
+#endif
+
+/* The kernel of the context's (verified) program, or -1. */
+static int kernel_of(const Context *c) {
+#if KERNEL_COUNT
+    for (int k = 0; k < KERNEL_COUNT; k++) {
+        const Kernel *kn = &KERNELS[k];
+        int same = kn->field_count == c->field_count && kn->code_length == c->code_length;
+        for (int f = 0; same && f < c->field_count; f++)
+            same = kn->starts[3 * f] == c->fields[f].when.pc && kn->starts[3 * f + 1] == c->fields[f].value.pc &&
+                   kn->starts[3 * f + 2] == c->fields[f].extra.pc;
+        for (int s = 0; same && s < kn->shape_count; s++)
+            same = kn->shape[s][0] >= 0 && kn->shape[s][0] < c->code_length && c->code[kn->shape[s][0]] == kn->shape[s][1];
+        if (same) return k;
+    }
+#else
+    (void)c;
+#endif
+    return -1;
+}
+
 /* The string of pool ``pool`` that ``bits`` pick, written out. */
 static void put_pick(Out *o, const Context *c, int64_t pool, uint64_t bits) {
     const uint32_t *at = c->at[pool] + (bits & (POOL_SIZE - 1));
@@ -1086,7 +1154,12 @@ static PyObject *page(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
             }
             t->index[t->n] = (int64_t)index;
         }
-        make_batch(c, t);
+#if KERNEL_COUNT
+        if (c->kernel >= 0)
+            KERNELS[c->kernel].make(c, t);
+        else
+#endif
+            make_batch(c, t);
         for (int r = 0; r < t->n; r++, k++) {
             /* room for a record as wide as any: the record is written once (that it fits is checked, not assumed) */
             if (size - length < c->widest + 2 && grow(&out, &size, c->widest) < 0) goto fail;
@@ -1131,7 +1204,18 @@ fail:
 
 /* --- The module --------------------------------------------------------------------------------------------------- */
 
+/* The name of the generated kernel that makes the context's batches, or None (the interpreter does). */
+static PyObject *kernel(PyObject *self, PyObject *capsule) {
+    Context *c = PyCapsule_GetPointer(capsule, CONTEXT);
+    if (c == NULL) return NULL;
+#if KERNEL_COUNT
+    if (c->kernel >= 0) return PyUnicode_FromString(KERNELS[c->kernel].name);
+#endif
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef METHODS[] = {
+    {"kernel", kernel, METH_O, "kernel(context) -> the name of the generated kernel that makes its batches, or None."},
     {"context", context, METH_VARARGS, "A dataset's compiled table, for page."},
     {"page", (PyCFunction)(void (*)(void))page, METH_FASTCALL, "page(context, indexes) -> the records' JSON array."},
     {NULL, NULL, 0, NULL},

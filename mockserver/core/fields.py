@@ -64,6 +64,7 @@ __all__ = [
     "id130",
     "instant",
     "integer",
+    "made_before",
     "text",
     "uuid4",
 ]
@@ -347,3 +348,11 @@ def choice(name: str, choices: tuple[Any, ...], index: Expr, when: Cond | None =
 
 def id130(name: str, high: Expr, low: Expr) -> Field:
     return Field(name, high, AsId130(low))
+
+
+def made_before(fields: tuple[Field, ...], current: int, name: str) -> int:
+    """The place of field ``name``, which field ``current`` reads: one made before it (else a ValueError)."""
+    for at, f in enumerate(fields[:current]):
+        if f.name == name:
+            return at
+    raise ValueError(f"field {fields[current].name!r} reads {name!r}, which is not made before it")

@@ -16,6 +16,8 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from mockserver.core.units import DAY_US, MINUTE_US, SECOND_US
+
 __all__ = [
     "DAY_US",
     "MINUTE_US",
@@ -31,10 +33,6 @@ _RFC3339 = re.compile(
     r"(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))",
     re.ASCII,
 )
-_US_PER_SECOND = 1_000_000
-_US_PER_DAY = 86_400 * _US_PER_SECOND
-MINUTE_US = 60 * _US_PER_SECOND
-DAY_US = _US_PER_DAY
 
 
 @dataclass(frozen=True, order=True)
@@ -52,8 +50,8 @@ class Instant:
     @property
     def text(self) -> str:
         """The instant in UTC with every digit it has (microseconds, then ``rest``): ``…T00:00:00.000000Z``."""
-        whole = format_instant(self.micros - self.micros % _US_PER_SECOND)
-        return f"{whole[:-5]}.{self.micros % _US_PER_SECOND:06d}{self.rest}Z"
+        whole = format_instant(self.micros - self.micros % SECOND_US)
+        return f"{whole[:-5]}.{self.micros % SECOND_US:06d}{self.rest}Z"
 
     @property
     def sub_micro(self) -> bool:
@@ -115,9 +113,9 @@ def parse_instant(text: str) -> Instant | None:
         return None  # a leap second is inserted at 23:59:60 UTC only
     seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
     if not fraction:
-        return Instant(seconds * _US_PER_SECOND)
+        return Instant(seconds * SECOND_US)
     micros = int(fraction[:6].ljust(6, "0"))
-    return Instant(seconds * _US_PER_SECOND + micros, fraction[6:].rstrip("0"))
+    return Instant(seconds * SECOND_US + micros, fraction[6:].rstrip("0"))
 
 
 def valid_instant(text: str) -> Instant:
@@ -167,7 +165,7 @@ def _date_text(days: int) -> str:
 
 def format_instant(micros: int, offset_minutes: int = 0) -> str:
     """``micros`` as RFC 3339 with milliseconds, in UTC (``Z``) or at a fixed offset (``+08:00``)."""
-    days, rest = divmod(micros + offset_minutes * 60 * _US_PER_SECOND, _US_PER_DAY)
+    days, rest = divmod(micros + offset_minutes * 60 * SECOND_US, DAY_US)
     seconds, millis = divmod(rest // 1000, 1000)
     minutes, second = divmod(seconds, 60)
     hour, minute = divmod(minutes, 60)

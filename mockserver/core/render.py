@@ -86,11 +86,12 @@ class Table:
             raise ValueError(f"two field names share a stream key: {names}")
         self.current = 0  # the field being compiled: a ``Ref`` reads only fields before it
 
+    @property
+    def anchor(self) -> int:
+        return self.data.anchor
+
     def ref(self, name: str) -> int:
-        at = self.place.get(name)
-        if at is None or at >= self.current:
-            raise ValueError(f"field {self.fields[self.current].name!r} reads {name!r}, which is not made before it")
-        return at
+        return fld.made_before(self.fields, self.current, name)
 
     def column(self, name: str) -> npt.NDArray[np.signedinteger[Any]]:
         try:

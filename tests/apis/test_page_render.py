@@ -28,7 +28,7 @@ from mockserver.core.draws import Hasher, Records, TextPools
 from mockserver.core.instants import format_instant
 from mockserver.core.openapi import ApiId
 from mockserver.core.program import context_args
-from mockserver.core.render import Dataset, Table, python_renderer
+from mockserver.core.render import Dataset, Table, python_renderer, records
 from mockserver.server.settings import DEFAULT_ANCHOR, anchor_micros
 from tests.support.specs import SHIPPED as API_IDS
 
@@ -263,6 +263,34 @@ def test_a_table_with_one_more_field_is_written_natively_and_leaves_every_other_
     records = orjson.loads(page)
     assert sum(r["reviewedAt"] is not None for r in records) > COUNT // 4
     assert [{k: v for k, v in r.items() if k != "reviewedAt"} for r in records] == [shipped(i) for i in indexes]
+
+
+def _context(api: ApiId, monkeypatch: pytest.MonkeyPatch, *fields: tuple[fld.Field, ...]) -> Any:
+    """The native writer's context of ``api``'s table (or of ``fields``) on a dataset of ``api``."""
+    module, made = MODULES[api], []
+
+    def kept(data: Dataset, fields: tuple[fld.Field, ...], order: tuple[str, ...] = ()) -> Records:
+        made.append(Table(data, fields, order))
+        return records(data, fields, order)
+
+    monkeypatch.setattr(module, "records", kept)
+    module.generate(5, 100, ANCHORS[0], *fields)
+    return _pages.context(*context_args(made[0]))
+
+
+@pytest.mark.parametrize("api", API_IDS)
+def test_a_shipped_table_s_batches_are_made_by_its_kernel_generated_at_build_time(
+    api: ApiId, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _pages.kernel(_context(api, monkeypatch)) == api
+
+
+@pytest.mark.parametrize("api", API_IDS)
+def test_a_table_with_one_more_field_is_made_by_the_interpreter(api: ApiId, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No kernel is of its shape: the writer's interpreter makes it (the test above shows it writes the same bytes
+    as the Python renderer), as it would for a field added to a table after the package was built."""
+    fields = (*MODULES[api].FIELDS, fld.integer("more", fld.Draw(1, 9)))
+    assert _pages.kernel(_context(api, monkeypatch, fields)) is None
 
 
 @pytest.mark.parametrize("api", API_IDS)

@@ -23,10 +23,13 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mockserver.apis.fields import events, interventions
 from mockserver.core import _bands, _pages, _splitmix, _words, bands, splitmix
 from mockserver.core import fields as fld
 from mockserver.core.program import context_args, page_renderer
 from mockserver.core.render import Dataset, Table, python_renderer
+from mockserver.core.sequences import Compiler, Outline
+from tests.native.kernels import every_operation
 from tests.support.tables import INT64, datasets, tables
 
 FUZZ = settings(
@@ -175,3 +178,37 @@ def test_any_program_is_refused_or_runs(data: Dataset, code: list[int], draw: st
     if context[0] == "value":
         page = _outcome(lambda: _pages.page(context[1], list(range(data.count))))
         assert page[0] == "raises" or page[1].startswith(b"[")
+
+
+# --- _pages: the generated kernels ------------------------------------------------------------------------------------
+
+SHIPPED = {"events": events.FIELDS, "interventions": interventions.FIELDS}
+
+
+def _kernel_writes_the_records_as_rendered_alone(compiled: Table, kernel: str) -> None:
+    """``compiled``'s page of every record is made by ``kernel`` and is the Python renderer's (or the same error)."""
+    context = _pages.context(*context_args(compiled))
+    assert _pages.kernel(context) == kernel
+    render = python_renderer(compiled)
+    indexes = list(range(compiled.data.count))
+    expected = _outcome(lambda: orjson.dumps([orjson.Fragment(orjson.dumps(render(i))) for i in indexes]))
+    assert _outcome(lambda: _pages.page(context, indexes)) == expected
+
+
+@FUZZ
+@given(datasets())
+def test_the_kernel_of_every_operation_writes_any_dataset_s_records_as_rendered_alone(data: Dataset) -> None:
+    _kernel_writes_the_records_as_rendered_alone(Table(data, every_operation.FIELDS, ()), "every_operation")
+
+
+@FUZZ
+@given(st.sampled_from(sorted(SHIPPED)), st.data())
+def test_a_shipped_table_s_kernel_writes_any_dataset_s_records_as_rendered_alone(api: str, draw: st.DataObject) -> None:
+    """The shipped tables' kernels on columns anywhere in int64 (instants whose arithmetic leaves it, categories
+    outside the choices) and any anchor: the Python renderer's records, or the same error."""
+    fields = SHIPPED[api]
+    compiler = Compiler(Outline(fields))
+    compiler.fields()
+    pools = tuple(sorted({f.write.pool for f in fields if isinstance(f.write, fld.AsText)}))
+    data = draw.draw(datasets(names=tuple(compiler.columns), pools=pools))
+    _kernel_writes_the_records_as_rendered_alone(Table(data, fields, ()), api)

@@ -30,19 +30,22 @@ TEXT = st.lists(st.sampled_from(PIECES), max_size=6).map("".join)
 
 
 @functools.cache
-def _pools(seed: int) -> TextPools:
+def _pools(seed: int, names: tuple[str, ...] = POOLS) -> TextPools:
     def piece(f: Faker) -> str:
         return "".join(f.random_element(PIECES) for _ in range(f.random_int(0, 40)))
 
-    return TextPools("en_US", Hasher(seed, "tables"), dict.fromkeys(POOLS, piece))
+    return TextPools("en_US", Hasher(seed, "tables"), dict.fromkeys(names, piece))
 
 
 @st.composite
-def datasets(draw: st.DrawFn, columns: int = 3) -> Dataset:
-    """A dataset of 1 to 30 records: ``columns`` columns (``c0``...) of any signed width, pools ``p0`` and ``p1``."""
+def datasets(
+    draw: st.DrawFn, columns: int = 3, names: tuple[str, ...] | None = None, pools: tuple[str, ...] = POOLS
+) -> Dataset:
+    """A dataset of 1 to 30 records: ``columns`` columns (``c0``...; or the columns ``names``) of any signed width,
+    pools ``p0`` and ``p1`` (or ``pools``)."""
     count, seed = draw(st.integers(1, 30)), draw(st.integers(0, 3))
     made = {}
-    for k in range(columns):
+    for name in names if names is not None else [f"c{k}" for k in range(columns)]:
         width: type[np.signedinteger[Any]] = draw(st.sampled_from(WIDTHS))
         low, high = int(np.iinfo(width).min), int(np.iinfo(width).max)
         values = draw(
@@ -54,8 +57,8 @@ def datasets(draw: st.DrawFn, columns: int = 3) -> Dataset:
         )
         column = np.array(values, dtype=width)
         column.setflags(write=False)
-        made[f"c{k}"] = column
-    return Dataset(Hasher(seed, "tables"), made, draw(INSTANTS), _pools(seed))
+        made[name] = column
+    return Dataset(Hasher(seed, "tables"), made, draw(INSTANTS), _pools(seed, pools))
 
 
 NAMES = ("f0", 'f1"q', "f2é中", "f3", "f4\\", "f5", "f6", "f7")  # a field's name is written as JSON
