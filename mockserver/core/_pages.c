@@ -751,13 +751,19 @@ static inline int64_t drawn(uint64_t bits, int64_t low, int64_t span) {
     return (int64_t)(((bits & UINT64_C(0xFFFFFFFF)) * (uint64_t)span) >> 32) + low;
 }
 
-static void read_column(const Py_buffer *view, const Batch *t, Lanes *x) {
+/* A column's values at the batch's records, into ``out`` (a loop of independent reads: a large dataset's reads miss
+ * the caches, and such a loop overlaps the misses). */
+static void gather(const Py_buffer *view, const Batch *t, int64_t *out) {
     switch (view->itemsize) {
-    case 1: for (int r = 0; r < t->n; r++) x->v[r] = ((const int8_t *)view->buf)[t->index[r]]; break;
-    case 2: for (int r = 0; r < t->n; r++) x->v[r] = ((const int16_t *)view->buf)[t->index[r]]; break;
-    case 4: for (int r = 0; r < t->n; r++) x->v[r] = ((const int32_t *)view->buf)[t->index[r]]; break;
-    default: for (int r = 0; r < t->n; r++) x->v[r] = ((const int64_t *)view->buf)[t->index[r]]; break;
+    case 1: for (int r = 0; r < t->n; r++) out[r] = ((const int8_t *)view->buf)[t->index[r]]; break;
+    case 2: for (int r = 0; r < t->n; r++) out[r] = ((const int16_t *)view->buf)[t->index[r]]; break;
+    case 4: for (int r = 0; r < t->n; r++) out[r] = ((const int32_t *)view->buf)[t->index[r]]; break;
+    default: for (int r = 0; r < t->n; r++) out[r] = ((const int64_t *)view->buf)[t->index[r]]; break;
     }
+}
+
+static void read_column(const Py_buffer *view, const Batch *t, Lanes *x) {
+    gather(view, t, x->v);
     memset(x->ok, 1, (size_t)t->n);
 }
 

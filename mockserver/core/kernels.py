@@ -56,6 +56,7 @@ class _Kernel:
         self.code = code
         self.lines: list[str] = []
         self.operands: set[int] = set()  # the pcs of the operands read at run time
+        self.gathers: list[str] = []  # the columns read, each gathered over the batch first (its operand's name)
         self.count = 0
 
     def operand(self, pc: int) -> str:
@@ -63,11 +64,12 @@ class _Kernel:
         return f"a{pc}"
 
     def value(self, v: str, ok: str) -> tuple[str, str]:
-        """A new value on the stack: ``v`` and ``ok``, C expressions (``ok`` computed first)."""
+        """A new value on the stack: ``v`` and ``ok``, C expressions (``ok`` computed first; ``v`` reads it as
+        ``OK``)."""
         self.count += 1
         n = self.count
         self.lines.append(f"        int s{n}ok = {ok};")
-        self.lines.append(f"        int64_t s{n}v = {v};")
+        self.lines.append(f"        int64_t s{n}v = {v.replace('OK', f's{n}ok')};")
         return f"s{n}v", f"s{n}ok"
 
     def run(self, start: int) -> tuple[str, str]:  # noqa: PLR0912, PLR0915  (one case per operation)
@@ -82,8 +84,9 @@ class _Kernel:
                     return stack[0]
                 case "index":
                     stack.append(self.value(f"checked(&fault, index, {a[0]}, 1)", "1"))
-                case "column":
-                    stack.append(self.value(f"column_at(&c->columns[{a[0]}], index)", "1"))
+                case "column":  # gathered for the whole batch before the records' pass (``gathers``)
+                    self.gathers.append(a[0])
+                    stack.append(self.value(f"col{len(self.gathers) - 1}[r]", "1"))
                 case "const":
                     stack.append(self.value(a[0], "1"))
                 case "bits":
@@ -94,12 +97,7 @@ class _Kernel:
                     stack.append(self.value(f"f{a[0]}v", f"f{a[0]}ok"))
                 case "add":
                     (av, aok), (xv, xok) = stack.pop(-2), stack.pop()
-                    ok = f"{aok} & {xok}"
-                    self.count += 1
-                    n = self.count
-                    self.lines.append(f"        int s{n}ok = {ok};")
-                    self.lines.append(f"        int64_t s{n}v = s{n}ok ? checked(&fault, {av}, {xv}, 1) : 0;")
-                    stack.append((f"s{n}v", f"s{n}ok"))
+                    stack.append(self.value(f"OK ? checked(&fault, {av}, {xv}, 1) : 0", f"{aok} & {xok}"))
                 case "scale":
                     xv, xok = stack.pop()
                     stack.append(self.value(f"{xok} ? checked(&fault, 0, {xv}, {a[0]}) : 0", xok))
@@ -194,10 +192,14 @@ def _kernel(index: int, name: str, fields: Sequence[fld.Field]) -> list[str]:
     ]
     checks = ", ".join(f"{{{pc}, {value}}}" for pc, value in shape)
     operands = "".join(f"    const int64_t a{pc} = c->code[{pc}];\n" for pc in sorted(kernel.operands))
+    # each column's values at the batch's records gathered first, in a loop of their own (``gather``)
+    gathers = "".join(
+        f"    int64_t col{k}[BATCH];\n    gather(&c->columns[{a}], t, col{k});\n" for k, a in enumerate(kernel.gathers)
+    )
     return [
         f"/* {name}: {len(fields)} fields */",
         f"static void make_{index}(const Context *c, Batch *t) {{",
-        operands.rstrip("\n"),
+        (operands + gathers).rstrip("\n"),
         "    for (int r = 0; r < t->n; r++) {",
         "        const int64_t index = t->index[r];",
         "        const uint64_t base = mix64(mix64((uint64_t)index ^ c->record_key) + c->seed);",

@@ -1,9 +1,8 @@
 """A table of fields compiled into the native writer's program (``core/_pages.c``), and its page renderer.
 
-Each node kind of ``core/fields.py`` is one operation of the writer's stack machine, named as in ``_pages.OPS`` (the
-codes are read from there, so they are declared once, in C); each writer one of ``_pages.WRITERS``. A field compiles
-to up to three sequences (its presence rule, its value, a 130-bit id's second value), each ending with ``end``; the
-C verifies the program when the context is made. Only this module knows the encoding.
+``core/sequences.py`` compiles each field's sequences into operations by name; here each name becomes its code (read
+from ``_pages.OPS``, so the codes are declared once, in C) and each field's writer one of ``_pages.WRITERS``, with
+the texts and pools they write. The C verifies the program when the context is made.
 """
 
 from __future__ import annotations
