@@ -8,11 +8,12 @@ runs ``bench.inprocess`` (this checkout's, on each tree's package and spec) in `
 three trees rotated every round so that a drift of the machine falls on each.
 
 Per API and dataset size it prints a Markdown table: each revision's median µs per request, the median of the
-per-round ratios this ÷ REV with their quartiles, and the same for the control (this ÷ this). A change is a loss
-**beyond noise** when its ratios sit above the control's: the median of the ratios is above the control's and a
-permutation test of that difference of medians (the two sets of ratios pooled and split at random 20,000 times, a
-seeded generator) puts it in the top 5 % (a gain likewise, mirrored); anything else is within noise. Run it on a
-quiet machine: 12 rounds take about 6 minutes. ``--save`` writes every round's figures as JSON.
+per-round ratios this ÷ REV (this revision's two builds together: their geometric mean) with their quartiles, and
+the control's ratios (one build of this revision ÷ the other: the method's noise). The verdict is a randomisation
+test: were the revisions the same, the three builds of a round would be interchangeable, so the median ratio is set
+against 20,000 draws (seeded) that each pick at random, round by round, which build plays REV; a change is a loss
+(or gain) **beyond noise** when fewer than 5 % of the draws are as far from 1 in its direction. Run it on a quiet
+machine: 12 rounds take about 6 minutes. ``--save`` writes every round's figures as JSON.
 
     python -m bench.versus 65bea7b [--this HEAD] [--rounds 12] [--counts 1000,1000000] [--runs 5]
 """
@@ -20,6 +21,7 @@ quiet machine: 12 rounds take about 6 minutes. ``--save`` writes every round's f
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import random
 import re
@@ -115,23 +117,35 @@ def measure(tree: Path, harness: Path, counts: str, runs: int) -> Figures:
     return {(api, int(records.replace(",", ""))): float(us) for api, records, us in LINE.findall(done.stdout)}
 
 
-def chance_of(ratios: list[float], control: list[float], draws: int = 20_000) -> float:
-    """How often ratios drawn from the pooled set, split as these are, differ by as much (one-sided, in the
-    observed direction): the permutation test's p-value of the difference of medians."""
-    observed = statistics.median(ratios) - statistics.median(control)
-    pooled, rng, as_far = [*ratios, *control], random.Random(20251207), 0
+def effects(runs: list[tuple[float, float, float]]) -> list[float]:
+    """Per round (REV, this, control in µs): the ratio of this revision's two builds (their geometric mean) to REV's.
+
+    Both builds of this revision count: one build, or one worktree, can run a few per cent off the other for reasons
+    that are not the code (the control shows it), and the comparison must not hang on which of the two it used."""
+    return [math.sqrt(this * control) / reference for reference, this, control in runs]
+
+
+def chance_of(runs: list[tuple[float, float, float]], draws: int = 20_000) -> float:
+    """How often the median effect is as far from 1 (one-sided, in its direction) when, in every round, which of
+    the three builds plays REV is drawn at random: with no difference between the revisions the three are
+    interchangeable (a randomisation test; seeded)."""
+    observed = statistics.median(math.log(e) for e in effects(runs))
+    rng, as_far = random.Random(20251207), 0
     for _ in range(draws):
-        rng.shuffle(pooled)
-        difference = statistics.median(pooled[: len(ratios)]) - statistics.median(pooled[len(ratios) :])
-        as_far += difference >= observed if observed >= 0 else difference <= observed
+        shuffled = []
+        for run in runs:
+            k = rng.randrange(3)
+            others = [x for j, x in enumerate(run) if j != k]
+            shuffled.append((run[k], others[0], others[1]))
+        drawn = statistics.median(math.log(e) for e in effects(shuffled))
+        as_far += drawn >= observed if observed >= 0 else drawn <= observed
     return (as_far + 1) / (draws + 1)
 
 
-def verdict(ratios: list[float], control: list[float]) -> str:
-    p = chance_of(ratios, control)
+def verdict(runs: list[tuple[float, float, float]]) -> str:
+    p = chance_of(runs)
     if p < 0.05:
-        way = "loss" if statistics.median(ratios) > statistics.median(control) else "gain"
-        return f"{way} beyond noise (p {p:.3f})"
+        return f"{'loss' if statistics.median(effects(runs)) > 1 else 'gain'} beyond noise (p {p:.3f})"
     return f"within noise (p {p:.2f})"
 
 
@@ -143,16 +157,22 @@ def report(rev: str, this: str, rounds: list[dict[str, Figures]]) -> list[str]:
     ]
     for api, records in rounds[0]["reference"]:
         key = (api, records)
-        ratios = [r["this"][key] / r["reference"][key] for r in rounds]
-        control = [r["control"][key] / r["this"][key] for r in rounds]
+        runs = [(r["reference"][key], r["this"][key], r["control"][key]) for r in rounds]
+        ratios = effects(runs)
+        control = [c / t for _, t, c in runs]
         (low, high), (control_low, control_high) = quartiles(ratios), quartiles(control)
         lines.append(
-            f"| {api}, {records:,} | {statistics.median(r['reference'][key] for r in rounds):.1f} "
-            f"| {statistics.median(r['this'][key] for r in rounds):.1f} "
+            f"| {api}, {records:,} | {statistics.median(r for r, _, _ in runs):.1f} "
+            f"| {statistics.median(math.sqrt(t * c) for _, t, c in runs):.1f} "
             f"| {statistics.median(ratios):.3f} ({low:.3f}–{high:.3f}) "
-            f"| {statistics.median(control):.3f} ({control_low:.3f}–{control_high:.3f}) | {verdict(ratios, control)} |"
+            f"| {statistics.median(control):.3f} ({control_low:.3f}–{control_high:.3f}) | {verdict(runs)} |"
         )
     return lines
+
+
+def _figures(saved: dict[str, dict[str, float]]) -> dict[str, Figures]:
+    """A round as ``--save`` wrote it ("API records" keys), read back."""
+    return {name: {(k.split()[0], int(k.split()[1])): us for k, us in f.items()} for name, f in saved.items()}
 
 
 def main() -> None:
@@ -163,7 +183,12 @@ def main() -> None:
     parser.add_argument("--counts", default="1000,1000000")
     parser.add_argument("--runs", type=int, default=5, help="bench.inprocess's runs per measurement")
     parser.add_argument("--save", type=Path, help="write every round's figures there (JSON)")
+    parser.add_argument("--load", type=Path, help="report the rounds of a --save instead of measuring")
     args = parser.parse_args()
+    if args.load:
+        saved = orjson.loads(args.load.read_bytes())
+        print("\n".join(report(args.rev, args.this, [_figures(r) for r in saved])))
+        return
     if args.rounds < 2:
         parser.error("--rounds: at least 2 (quartiles of one round are not a spread)")
     with tempfile.TemporaryDirectory(prefix="bench-versus-") as scratch:
