@@ -109,8 +109,9 @@ check: install lint-spec
 	$(BIN)/lint-imports
 
 # The C modules under AddressSanitizer and UndefinedBehaviorSanitizer (no -fwrapv: a signed overflow is an error),
-# built into a scratch directory (never the tree's .so files) with the shipped tables' kernels, then their tests and a Hypothesis fuzz of every entry
-# point against its Python twin (tests/native) on that build: tests.native.sanitized imports the four from there.
+# built into a scratch directory (never the tree's .so files) with the kernels of the shipped tables and of the test
+# tables (tests/native/kernels), then their tests and a Hypothesis fuzz of every entry point against its Python twin
+# (tests/native) on that build: tests.native.sanitized imports the four from there.
 # Python is not built with ASan, so its runtime is preloaded; leaks are not checked (the interpreter's own). What the C
 # writes to and reads in bulk (numpy arrays, pages, contexts, packed pools) is malloc's, which ASan watches; Python's
 # small objects are pymalloc's unless NATIVE_PYTHONMALLOC=malloc (about 1.5 min -> 4 min on 2 cores).

@@ -88,13 +88,22 @@ static inline void put(Out *o, const char *s, size_t n) {
 }
 #define PUT(o, literal) put((o), (literal), sizeof(literal) - 1)
 
-/* ``a + b * unit``, or 0 with ``failed`` set when it leaves int64. */
-static inline int64_t shifted(Out *o, int64_t a, int64_t b, int64_t unit) {
+/* ``a + b * unit``, or 0 with ``*fault`` set when it leaves int64 (the one overflow check: the interpreter's lanes,
+ * the generated kernels and the writers all call it). */
+static inline int64_t checked(uint8_t *fault, int64_t a, int64_t b, int64_t unit) {
     int64_t product, sum;
     if (__builtin_mul_overflow(b, unit, &product) || __builtin_add_overflow(a, product, &sum)) {
-        fail(o, OVERFLOW);
+        *fault = 1;
         return 0;
     }
+    return sum;
+}
+
+/* ``a + b * unit``, or 0 with ``failed`` set when it leaves int64. */
+static inline int64_t shifted(Out *o, int64_t a, int64_t b, int64_t unit) {
+    uint8_t fault = 0;
+    int64_t sum = checked(&fault, a, b, unit);
+    if (fault) fail(o, OVERFLOW);
     return sum;
 }
 
@@ -726,27 +735,6 @@ fail:
 
 /* --- Running a program -------------------------------------------------------------------------------------------- */
 
-static inline int64_t column_at(const Py_buffer *view, int64_t i) {
-    switch (view->itemsize) {
-    case 1: return ((const int8_t *)view->buf)[i];
-    case 2: return ((const int16_t *)view->buf)[i];
-    case 4: return ((const int32_t *)view->buf)[i];
-    default: return ((const int64_t *)view->buf)[i];
-    }
-}
-
-/* The value of the (verified) sequence at ``pc`` for record ``i``, whose field has ``bits``; ``made`` holds the
- * fields made before. An overflow sets ``failed`` (the record is refused) and goes on with 0. */
-/* ``a + b * unit`` in lane ``r``, or 0 with the lane's fault set when it leaves int64. */
-static inline int64_t lane_shifted(Batch *t, int r, int64_t a, int64_t b, int64_t unit) {
-    int64_t product, sum;
-    if (__builtin_mul_overflow(b, unit, &product) || __builtin_add_overflow(a, product, &sum)) {
-        t->fault[r] = 1;
-        return 0;
-    }
-    return sum;
-}
-
 static inline int64_t drawn(uint64_t bits, int64_t low, int64_t span) {
     return (int64_t)(((bits & UINT64_C(0xFFFFFFFF)) * (uint64_t)span) >> 32) + low;
 }
@@ -789,7 +777,7 @@ static inline __attribute__((always_inline)) void run(const Context *c, Batch *t
         case OP_END: return; /* (its value is st[0]: the verifier saw one value left) */
         case OP_INDEX: {
             int64_t plus = code[pc++];
-            LANES y->v[r] = lane_shifted(t, r, t->index[r], plus, 1), y->ok[r] = 1;
+            LANES y->v[r] = checked(&t->fault[r], t->index[r], plus, 1), y->ok[r] = 1;
             top++;
             break;
         }
@@ -811,13 +799,13 @@ static inline __attribute__((always_inline)) void run(const Context *c, Batch *t
         case OP_REF: copy_lanes(y, &t->made[code[pc++]], t->n), top++; break;
         case OP_ADD: { /* absent when either side is */
             Lanes *a = &st[top - 2];
-            LANES a->ok[r] = a->ok[r] & x->ok[r], a->v[r] = a->ok[r] ? lane_shifted(t, r, a->v[r], x->v[r], 1) : 0;
+            LANES a->ok[r] = a->ok[r] & x->ok[r], a->v[r] = a->ok[r] ? checked(&t->fault[r], a->v[r], x->v[r], 1) : 0;
             top--;
             break;
         }
         case OP_SCALE: {
             int64_t k = code[pc++];
-            LANES x->v[r] = x->ok[r] ? lane_shifted(t, r, 0, x->v[r], k) : 0;
+            LANES x->v[r] = x->ok[r] ? checked(&t->fault[r], 0, x->v[r], k) : 0;
             break;
         }
         case OP_MAX: { /* an absent term counts as 0 */
@@ -875,12 +863,12 @@ static inline __attribute__((always_inline)) void run(const Context *c, Batch *t
             int64_t low = code[pc], span = code[pc + 1], k = code[pc + 2];
             pc += 3;
             if (op == OP_DRAW_SCALED) {
-                LANES y->v[r] = lane_shifted(t, r, 0, drawn(t->bits[r], low, span), k), y->ok[r] = 1;
+                LANES y->v[r] = checked(&t->fault[r], 0, drawn(t->bits[r], low, span), k), y->ok[r] = 1;
                 top++;
             } else {
                 LANES {
-                    int64_t scaled = lane_shifted(t, r, 0, drawn(t->bits[r], low, span), k);
-                    x->v[r] = x->ok[r] ? lane_shifted(t, r, x->v[r], scaled, 1) : 0;
+                    int64_t scaled = checked(&t->fault[r], 0, drawn(t->bits[r], low, span), k);
+                    x->v[r] = x->ok[r] ? checked(&t->fault[r], x->v[r], scaled, 1) : 0;
                 }
             }
             break;
@@ -957,16 +945,6 @@ typedef struct {
     int shape_count;
     void (*make)(const Context *, Batch *);
 } Kernel;
-
-/* ``a + b * unit``, or 0 with ``*fault`` set when it leaves int64 (``lane_shifted`` for one record). */
-static inline int64_t checked(int *fault, int64_t a, int64_t b, int64_t unit) {
-    int64_t product, sum;
-    if (__builtin_mul_overflow(b, unit, &product) || __builtin_add_overflow(a, product, &sum)) {
-        *fault = 1;
-        return 0;
-    }
-    return sum;
-}
 
 static inline int64_t max64(int64_t a, int64_t b) { return b > a ? b : a; }
 

@@ -30,12 +30,11 @@ __all__ = ["header"]
 
 # Operands that give a program its shape (checked against the kernel's, and written into it as constants); every
 # other operand is read from the program when the kernel runs.
-STRUCTURAL = {"ref": (0,), "ref_present": (0,), "max": (0,)}
-_BITS = {"bits", "draw", "chance", "draw_scaled", "add_draw_scaled", "and_chance", "or_chance"}
+STRUCTURAL = {"ref", "ref_present", "max"}
 
 
-def _instructions(code: Code, start: int) -> Iterator[tuple[int, str, list[int]]]:
-    """The instructions of the sequence at ``start``, up to its ``end``: (pc, name, the operands' pcs)."""
+def _instructions(code: Code, start: int) -> Iterator[tuple[str, list[int]]]:
+    """The instructions of the sequence at ``start``, up to its ``end``: (name, the operands' pcs)."""
     pc = start
     while True:
         name = code[pc]
@@ -43,7 +42,7 @@ def _instructions(code: Code, start: int) -> Iterator[tuple[int, str, list[int]]
         operands: list[int] = []
         while pc + 1 + len(operands) < len(code) and not isinstance(code[pc + 1 + len(operands)], str):
             operands.append(pc + 1 + len(operands))
-        yield pc, name, operands
+        yield name, operands
         if name == "end":
             return
         pc += 1 + len(operands)
@@ -76,7 +75,7 @@ class _Kernel:
         """The sequence at ``start`` over one record: the names of its value and presence."""
         stack: list[tuple[str, str]] = []
         code = self.code
-        for _, name, at in _instructions(code, start):
+        for name, at in _instructions(code, start):
             a = [self.operand(p) if name not in STRUCTURAL else str(code[p]) for p in at]
             match name:
                 case "end":
@@ -149,15 +148,12 @@ class _Kernel:
                     raise ValueError(f"an operation the kernels do not know: {name!r}")
         raise AssertionError("a sequence without its end")
 
-    def reads_bits(self, start: int) -> bool:
-        return start >= 0 and any(name in _BITS for _, name, _ in _instructions(self.code, start))
-
     def field(self, k: int, name: str, when: int, value: int, extra: int) -> None:
         """Field ``k`` as ``make_batch`` makes it: its rule first (an overflow there always counts), then its value
-        and second value (an overflow there counts where the rule holds), both absent where it does not."""
+        and second value (an overflow there counts where the rule holds), both absent where it does not. Its own
+        64 bits are computed first where its code reads them."""
         self.lines.append(f"        /* {k}: {name} */")
-        if any(self.reads_bits(s) for s in (when, value, extra)):
-            self.lines.append(f"        bits = mix64(base ^ c->keys[{k}]);")
+        first = len(self.lines)
         if when >= 0:
             self.lines.append("        fault = 0;")
             rule, _ = self.run(when)
@@ -173,6 +169,8 @@ class _Kernel:
             xv, xok = self.run(extra)
             self.lines.append(f"        t->extra[{k}].v[r] = {xv}, t->extra[{k}].ok[r] = (uint8_t)({xok}{here});")
         self.lines.append(f"        failed |= fault{here};")
+        if any("bits" in line for line in self.lines[first:]):
+            self.lines.insert(first, f"        bits = mix64(base ^ c->keys[{k}]);")
 
 
 def _kernel(index: int, name: str, fields: Sequence[fld.Field]) -> list[str]:
@@ -188,7 +186,7 @@ def _kernel(index: int, name: str, fields: Sequence[fld.Field]) -> list[str]:
     shape = [
         (pc, f"OP_{item.upper()}" if isinstance(item, str) else str(item))
         for pc, item in enumerate(code)
-        if isinstance(item, str) or (pc not in kernel.operands and pc > 0 and code[pc - 1] in STRUCTURAL)
+        if isinstance(item, str) or code[pc - 1] in STRUCTURAL
     ]
     checks = ", ".join(f"{{{pc}, {value}}}" for pc, value in shape)
     operands = "".join(f"    const int64_t a{pc} = c->code[{pc}];\n" for pc in sorted(kernel.operands))
@@ -204,7 +202,8 @@ def _kernel(index: int, name: str, fields: Sequence[fld.Field]) -> list[str]:
         "        const int64_t index = t->index[r];",
         "        const uint64_t base = mix64(mix64((uint64_t)index ^ c->record_key) + c->seed);",
         "        uint64_t bits = 0;",
-        "        int failed = 0, fault = 0;",
+        "        int failed = 0;",
+        "        uint8_t fault = 0;",
         *body,
         "        t->failed[r] = (uint8_t)failed;",
         "        (void)bits;",

@@ -31,6 +31,7 @@ from mockserver.core.program import context_args
 from mockserver.core.render import Dataset, Table, python_renderer, records
 from mockserver.server.settings import DEFAULT_ANCHOR, anchor_micros
 from tests.support.specs import SHIPPED as API_IDS
+from tests.support.tables import rendered_alone
 
 COUNT = 20_000
 ANCHORS = (anchor_micros(DEFAULT_ANCHOR), 1_000_000_000_000_000 + 123_456_789)  # the default, and an odd instant
@@ -42,11 +43,6 @@ def _records(api: ApiId, seed: int, anchor: int) -> Records:
     return render
 
 
-def _array(render: Records, indexes: list[int]) -> bytes:
-    """The oracle: the JSON array of the records as rendered alone."""
-    return orjson.dumps([orjson.Fragment(orjson.dumps(render(i))) for i in indexes])
-
-
 @pytest.mark.parametrize("anchor", ANCHORS, ids=["default-anchor", "odd-anchor"])
 @pytest.mark.parametrize("seed", [0, 1, 987654321])
 @pytest.mark.parametrize("api", API_IDS)
@@ -54,7 +50,7 @@ def test_a_page_of_every_record_is_each_record_as_rendered_alone(api: ApiId, see
     render = _records(api, seed, anchor)
     assert render.page is not None
     indexes = list(range(COUNT))
-    assert render.page(indexes) == _array(render, indexes)
+    assert render.page(indexes) == rendered_alone(render, indexes)
 
 
 @pytest.mark.parametrize("day", [date.min, date.max], ids=["first-anchor", "last-anchor"])
@@ -63,7 +59,7 @@ def test_a_page_at_either_end_of_the_calendar_is_each_record_as_rendered_alone(a
     render = _records(api, 0, anchor_micros(day))
     assert render.page is not None
     indexes = list(range(COUNT))
-    assert render.page(indexes) == _array(render, indexes)
+    assert render.page(indexes) == rendered_alone(render, indexes)
 
 
 @pytest.mark.parametrize("api", API_IDS)
@@ -73,7 +69,7 @@ def test_pages_of_any_size_and_order_are_each_record_as_rendered_alone(api: ApiI
     pick = random.Random(7)
     for size in (1, 2, 3, 5, 10, 27, 50, 250):
         indexes = pick.sample(range(COUNT), size)
-        assert render.page(indexes) == _array(render, indexes), size
+        assert render.page(indexes) == rendered_alone(render, indexes), size
 
 
 @pytest.mark.parametrize("api", API_IDS)
@@ -259,7 +255,7 @@ def test_a_table_with_one_more_field_is_written_natively_and_leaves_every_other_
     assert isinstance(extended, Records) and extended.page is not None and isinstance(shipped, Records)
     indexes = list(range(COUNT))
     page = extended.page(indexes)
-    assert page == _array(extended, indexes)
+    assert page == rendered_alone(extended, indexes)
     records = orjson.loads(page)
     assert sum(r["reviewedAt"] is not None for r in records) > COUNT // 4
     assert [{k: v for k, v in r.items() if k != "reviewedAt"} for r in records] == [shipped(i) for i in indexes]
@@ -298,7 +294,7 @@ def test_indexes_as_a_list_or_an_array_of_either_width_give_the_same_page(api: A
     render = _records(api, 2, ANCHORS[0])
     assert render.page is not None
     indexes = random.Random(3).sample(range(COUNT), 40)
-    expected = _array(render, indexes)
+    expected = rendered_alone(render, indexes)
     assert render.page(np.array(indexes, dtype=np.int32)) == expected
     assert render.page(np.array(indexes, dtype=np.int64)) == expected
     assert render.page(np.array([], dtype=np.int32)) == render.page([]) == b"[]"

@@ -19,7 +19,6 @@ from types import ModuleType
 from typing import Any
 
 import numpy as np
-import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,7 +29,7 @@ from mockserver.core.program import context_args, page_renderer
 from mockserver.core.render import Dataset, Table, python_renderer
 from mockserver.core.sequences import Compiler, Outline
 from tests.native.kernels import every_operation
-from tests.support.tables import INT64, datasets, tables
+from tests.support.tables import INT64, datasets, rendered_alone, tables
 
 FUZZ = settings(
     max_examples=int(os.environ.get("NATIVE_FUZZ_EXAMPLES", "300")),
@@ -157,7 +156,7 @@ def test_a_page_of_any_table_is_its_records_as_rendered_alone(
     compiled = Table(data, fields, order)
     render = python_renderer(compiled)
     indexes = draw.draw(st.lists(st.integers(-3, data.count + 3) | st.integers(*INT64), max_size=40))
-    expected = _outcome(lambda: orjson.dumps([orjson.Fragment(orjson.dumps(render(i))) for i in indexes]))
+    expected = _outcome(lambda: rendered_alone(render, indexes))
     native = _outcome(lambda: page_renderer(compiled)(indexes))
     if all(0 <= i < data.count for i in indexes):
         assert native == expected
@@ -191,7 +190,7 @@ def _kernel_writes_the_records_as_rendered_alone(compiled: Table, kernel: str) -
     assert _pages.kernel(context) == kernel
     render = python_renderer(compiled)
     indexes = list(range(compiled.data.count))
-    expected = _outcome(lambda: orjson.dumps([orjson.Fragment(orjson.dumps(render(i))) for i in indexes]))
+    expected = _outcome(lambda: rendered_alone(render, indexes))
     assert _outcome(lambda: _pages.page(context, indexes)) == expected
 
 

@@ -5,9 +5,11 @@ escapes), so that the native writer is checked against the Python renderer on ta
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+import orjson
 from faker import Faker
 from hypothesis import strategies as st
 
@@ -162,3 +164,8 @@ def outcome(call: Any) -> tuple[str, Any]:
         return ("value", call())
     except (OverflowError, ValueError) as error:  # (the type is the outcome compared)
         return ("raises", type(error))
+
+
+def rendered_alone(render: Callable[[int], Any], indexes: Sequence[int]) -> bytes:
+    """The page writer's oracle: the JSON array of the records as the Python renderer writes each alone."""
+    return orjson.dumps([orjson.Fragment(orjson.dumps(render(i))) for i in indexes])
