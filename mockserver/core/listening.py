@@ -1,10 +1,13 @@
-"""Binding the listening socket before anything is printed, so that a busy port is one clear line."""
+"""Binding the listening socket before anything is printed, so that a busy port is one clear line, and listening on
+it at once, so that a client that connects as soon as the address is printed is queued, never refused."""
 
 from __future__ import annotations
 
 import socket
 
-__all__ = ["BindError", "base_url", "bind"]
+__all__ = ["BACKLOG", "BindError", "base_url", "bind"]
+
+BACKLOG = 2048  # uvicorn's default: the connections the kernel queues before the server accepts them
 
 
 class BindError(Exception):
@@ -16,6 +19,7 @@ def bind(host: str, port: int) -> socket.socket:
         sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
+        sock.listen(BACKLOG)  # (the server's loop listens again when it starts: the same socket, its own backlog)
     except OSError as exc:
         raise BindError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     return sock
